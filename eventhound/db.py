@@ -1,0 +1,47 @@
+"""The database: eventhound's SQLite schema, owned here and nowhere else."""
+
+from __future__ import annotations
+
+# The event record (DESIGN.md), in column order. `eventhound extract` prints these fields.
+EVENT_COLUMNS: dict[str, type] = {
+    "id": str,
+    "source": str,
+    "source_url": str,
+    "title": str,
+    "description": str,
+    "url": str,
+    "registration_url": str,
+    "event_type": str,
+    "topics": str,  # JSON array
+    "start": str,
+    "end": str,
+    "start_utc": str,
+    "end_utc": str,
+    "all_day": int,
+    "timezone": str,
+    "time_text": str,
+    "status": str,
+    "previous_start": str,
+    "attendance": str,
+    "online_url": str,
+    "venue_name": str,
+    "street": str,
+    "city": str,
+    "region": str,
+    "postal_code": str,
+    "country": str,
+    "latitude": float,
+    "longitude": float,
+    "organizer": str,
+    "organizer_url": str,
+    "is_free": int,
+    "price_min": float,
+    "price_max": float,
+    "currency": str,
+    "series_id": str,
+    "rrule": str,
+    "first_seen": str,
+    "last_seen": str,
+    "removed_at": str,
+    "duplicate_of": str,
+}

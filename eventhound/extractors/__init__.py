@@ -1,0 +1,1 @@
+"""Extractors: pure functions from (text, url) to raw event dicts."""

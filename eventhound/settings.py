@@ -1,0 +1,51 @@
+"""Scrapy settings for eventhound: a polite, bounded, safe crawler."""
+
+BOT_NAME = "eventhound"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "eventhound/0.1 (+https://github.com/eventhound/eventhound; career-event calendar crawler)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: a few requests per site at a time, adapted to how fast the site answers.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Bounds: event pages are small; refuse anything huge or slow.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 20
+
+# Scrapy 2.19 starts a remote-control server by default that runs code sent to it.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "pipelines.dates.NormalizeDatesPipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.identify.IdentifyPipeline": 300,
+    "pipelines.store.StorePipeline": 900,
+}
+# The pipelines `eventhound extract` runs: all of the above but the database.
+EXTRACT_PIPELINES = [p for p in ITEM_PIPELINES if not p.endswith("StorePipeline")]
+
+EXTENSIONS = {
+    "eventhound.runlog.RunLog": 500,
+}
+
+# Where the store pipeline writes; `eventhound crawl --db` overrides it.
+EVENTHOUND_DB = "events.db"
+# The crawl's "now" as ISO 8601; empty means the clock at crawl start.
+EVENTHOUND_NOW = ""
+# How many dateless event links a listing may make a spider follow.
+EVENTHOUND_MAX_FOLLOW = 500
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

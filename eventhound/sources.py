@@ -1,0 +1,125 @@
+"""The source registry: load and validate sources.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+EVENT_TYPES = (
+    "job_fair", "job_club", "association_meeting", "networking", "conference",
+    "trade_show", "workshop", "info_session", "other",
+)
+SPIDERS = ("schemaorg",)
+KNOWN_KEYS = {
+    "name", "spider", "urls", "timezone", "event_type", "country", "region",
+    "enabled", "follow_offsite", "languages", "settings",
+}
+
+
+class SourceError(ValueError):
+    """A sources file or one of its entries is not usable."""
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    spider: str
+    urls: tuple[str, ...]
+    timezone: str
+    name: str = ""
+    event_type: str | None = None
+    country: str | None = None
+    region: str | None = None
+    enabled: bool = True
+    follow_offsite: bool = False
+    languages: tuple[str, ...] = ("en",)
+    settings: dict = field(default_factory=dict)
+
+    def defaults(self) -> dict:
+        """The fields every event from this source starts with."""
+        return {
+            "source": self.key,
+            "timezone": self.timezone,
+            "event_type": self.event_type,
+            "country": self.country,
+            "region": self.region,
+        }
+
+
+def _fail(path, key, message):
+    raise SourceError(f"{path}: [sources.{key}]: {message}")
+
+
+def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
+    """Validate one `[sources.KEY]` table; the error names the file, key and problem."""
+    if not isinstance(entry, dict):
+        _fail(path, key, "must be a table")
+    unknown = set(entry) - KNOWN_KEYS
+    if unknown:
+        _fail(path, key, f"unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN_KEYS))}")
+    spider = entry.get("spider")
+    if spider not in SPIDERS:
+        _fail(path, key, f"spider must be one of {', '.join(SPIDERS)}, not {spider!r}")
+    urls = entry.get("urls")
+    if isinstance(urls, str):
+        urls = [urls]
+    if not urls or not isinstance(urls, list):
+        _fail(path, key, "urls must be a non-empty list of http(s) URLs")
+    for url in urls:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
+            _fail(path, key, f"not an absolute http(s) URL: {url!r}")
+    tz = entry.get("timezone")
+    if not tz:
+        _fail(path, key, "timezone is required (an IANA zone such as 'America/Chicago')")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        _fail(path, key, f"unknown time zone {tz!r} (use an IANA zone such as 'America/Chicago')")
+    event_type = entry.get("event_type")
+    if event_type is not None and event_type not in EVENT_TYPES:
+        _fail(path, key, f"event_type must be one of {', '.join(EVENT_TYPES)}, not {event_type!r}")
+    country = entry.get("country")
+    if country is not None and not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
+        _fail(path, key, f"country must be an ISO 3166-1 alpha-2 code such as 'US', not {country!r}")
+    for flag in ("enabled", "follow_offsite"):
+        if flag in entry and not isinstance(entry[flag], bool):
+            _fail(path, key, f"{flag} must be true or false")
+    languages = entry.get("languages", ["en"])
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        _fail(path, key, "languages must be a list of language codes such as ['en', 'es']")
+    settings = entry.get("settings", {})
+    if not isinstance(settings, dict):
+        _fail(path, key, "settings must be a table of Scrapy settings")
+    return Source(
+        key=key,
+        name=entry.get("name") or key,
+        spider=spider,
+        urls=tuple(urls),
+        timezone=tz,
+        event_type=event_type,
+        country=country.upper() if country else None,
+        region=entry.get("region"),
+        enabled=entry.get("enabled", True),
+        follow_offsite=entry.get("follow_offsite", False),
+        languages=tuple(languages),
+        settings=settings,
+    )
+
+
+def load_sources(path: str | Path) -> dict[str, Source]:
+    """All sources in a sources.toml file, by key, in file order."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such sources file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{path}: not valid TOML: {exc}") from None
+    table = data.get("sources")
+    if not isinstance(table, dict) or not table:
+        raise SourceError(f"{path}: needs at least one [sources.KEY] table")
+    return {key: parse_source(key, entry, str(path)) for key, entry in table.items()}

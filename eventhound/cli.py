@@ -1,0 +1,223 @@
+"""The eventhound command: crawl, extract, digest, serve, nightly, demo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+
+from eventhound.sources import SPIDERS, Source, SourceError, load_sources
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_now(value: str | None) -> datetime:
+    """--now as an aware datetime (UTC when no offset is given); the clock when absent."""
+    if not value:
+        return datetime.now(timezone.utc)
+    try:
+        now = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 date-time: {value!r}", param_hint="--now") from None
+    return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def select_sources(path: str, only: tuple[str, ...]) -> list[Source]:
+    try:
+        registry = load_sources(path)
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from None
+    unknown = [key for key in only if key not in registry]
+    if unknown:
+        raise click.ClickException(f"{path}: no source {', '.join(unknown)}; known: {', '.join(registry)}")
+    return [registry[key] for key in only] if only else [s for s in registry.values() if s.enabled]
+
+
+def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: dict) -> bool:
+    """Crawl, print one summary line per source, and say whether every source succeeded."""
+    from eventhound import db as database
+    from eventhound.crawl import run_crawl
+
+    database.open_db(db).close()
+    results = run_crawl(sources, db, now, overrides)
+    width = max(len(r.key) for r in results)
+    for r in results:
+        status = "ok" if r.ok else "FAILED"
+        line = (f"{r.key:<{width}}  {status:<6}  pages={r.pages} events={r.events} "
+                f"dropped={r.dropped} errors={r.errors}")
+        click.echo(line + (f"  {r.problem}" if r.problem else ""))
+    failed = sum(not r.ok for r in results)
+    click.echo(f"{len(results) - failed} of {len(results)} sources ok; database: {db}")
+    return failed == 0
+
+
+def write_digest(db: str, out: str, now: datetime, days: int) -> int:
+    from eventhound import db as database
+    from eventhound.digest import write_rss
+
+    conn = database.open_db(db)
+    try:
+        return write_rss(conn, out, now=now, days=days)
+    finally:
+        conn.close()
+
+
+now_option = click.option("--now", help="The time to act as if it were (ISO 8601); default: the clock.")
+overrides_option = click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+                                help="Override a Scrapy setting, as `scrapy crawl -s` does.")
+
+
+@click.group()
+@click.version_option(package_name="eventhound")
+def main():
+    """Find career events and publish them.
+
+    Example: eventhound crawl --sources sources.toml --db events.db
+    """
+
+
+@main.command()
+@click.option("--sources", "sources_file", default="sources.toml", show_default=True, help="The sources file.")
+@click.option("--db", default="events.db", show_default=True, help="The SQLite database to write.")
+@click.option("--only", multiple=True, metavar="KEY", help="Crawl only this source (repeatable).")
+@now_option
+@overrides_option
+def crawl(sources_file, db, only, now, overrides):
+    """Crawl the enabled sources into the database; exit 1 when any source failed.
+
+    Example: eventhound crawl --sources sources.toml --db events.db -s LOG_LEVEL=INFO
+    """
+    sources = select_sources(sources_file, only)
+    if not crawl_and_report(sources, db, parse_now(now), parse_overrides(overrides)):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file_or_url")
+@click.option("--url", help="The address the saved file came from (for relative links).")
+@click.option("--format", "fmt", type=click.Choice(SPIDERS), help="The format; default: detected from the content.")
+@click.option("--tz", default=None, help="The source's IANA time zone (default UTC, or the source's).")
+@click.option("--sources", "sources_file", help="A sources file to take --source from.")
+@click.option("--source", "source_key", help="Take spider, time zone and defaults from this source entry.")
+@now_option
+def extract(file_or_url, url, fmt, tz, sources_file, source_key, now):
+    """Print the events one page would yield, as JSON lines, without a database.
+
+    Example: eventhound extract saved.html --url https://example.org/events/ --tz America/Chicago
+    """
+    from eventhound.extract import Tally, extract_events, read_input
+
+    if source_key:
+        source = select_sources(sources_file or "sources.toml", (source_key,))[0]
+        fmt = fmt or source.spider
+    else:
+        source = Source(key="extract", spider=fmt or "schemaorg", urls=(url or "http://localhost/",), timezone="UTC")
+    if tz:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz") from None
+        source = replace(source, timezone=tz)
+    try:
+        text, read_from = read_input(file_or_url)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {file_or_url}: {exc}") from None
+    stats = Tally()
+    records = extract_events(text, url or read_from, source, parse_now(now), fmt=fmt, stats=stats)
+    for record in records:
+        click.echo(json.dumps(record, ensure_ascii=False))
+    problems = {k: v for k, v in stats.items() if "dropped" in k or "errors" in k}
+    if problems:
+        click.echo(f"{len(records)} events; " + ", ".join(f"{k}={v}" for k, v in sorted(problems.items())), err=True)
+
+
+@main.command()
+@click.option("--db", default="events.db", show_default=True, help="The database to read.")
+@click.option("--out", default="digest.xml", show_default=True, help="The RSS file to write.")
+@click.option("--days", default=30, show_default=True, help="How many days ahead to include.")
+@now_option
+def digest(db, out, days, now):
+    """Write an RSS 2.0 digest of the upcoming events.
+
+    Example: eventhound digest --db events.db --days 30 --out digest.xml
+    """
+    count = write_digest(db, out, parse_now(now), days)
+    click.echo(f"{out}: {count} upcoming events in the next {days} days")
+
+
+@main.command()
+@click.option("--sources", "sources_file", default="sources.toml", show_default=True, help="The sources file.")
+@click.option("--db", default="events.db", show_default=True, help="The SQLite database to write.")
+@click.option("--digest", "digest_out", default="digest.xml", show_default=True, help="The RSS digest to write.")
+@click.option("--days", default=30, show_default=True, help="How many days ahead the digest covers.")
+@now_option
+@overrides_option
+def nightly(sources_file, db, digest_out, days, now, overrides):
+    """Crawl every enabled source, then write the digest: the job cron runs.
+
+    Example: eventhound nightly --sources sources.toml --db events.db --digest digest.xml
+    """
+    moment = parse_now(now)
+    ok = crawl_and_report(select_sources(sources_file, ()), db, moment, parse_overrides(overrides))
+    count = write_digest(db, digest_out, moment, days)
+    click.echo(f"{digest_out}: {count} upcoming events in the next {days} days")
+    if not ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--db", default="events.db", show_default=True, help="The database to browse.")
+@click.option("--metadata", default=None, help="Datasette metadata (default: datasette-metadata.json).")
+@click.option("--port", default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(db, metadata, port, host):
+    """Browse the events with Datasette.
+
+    Example: eventhound serve --db events.db --port 8001
+    """
+    metadata = metadata or _default_metadata()
+    sys.exit(subprocess.call([sys.executable, "-m", "datasette", "serve", db, "-m", metadata,
+                              "--host", host, "--port", str(port)]))
+
+
+def _default_metadata() -> str:
+    for candidate in (Path("datasette-metadata.json"), REPO_ROOT / "datasette-metadata.json"):
+        if candidate.exists():
+            return str(candidate)
+    raise click.ClickException("datasette-metadata.json not found; pass --metadata")
+
+
+@main.command()
+@click.option("--db", default="demo.db", show_default=True, help="The database to write.")
+@click.option("--digest", "digest_out", default="demo-digest.xml", show_default=True, help="The RSS digest to write.")
+def demo(db, digest_out):
+    """Serve the bundled sample site on 127.0.0.1 and run the whole path on it.
+
+    Example: eventhound demo && eventhound serve --db demo.db
+    """
+    from eventhound.demo import DEMO_NOW, demo_source
+    from eventhound.localsite import serve_directory
+
+    with serve_directory(Path(__file__).parent / "demo_site") as base_url:
+        ok = crawl_and_report([demo_source(base_url)], db, DEMO_NOW, {})
+    count = write_digest(db, digest_out, DEMO_NOW, 60)
+    click.echo(f"{digest_out}: {count} upcoming events after {DEMO_NOW:%Y-%m-%d}")
+    click.echo(f"browse it: eventhound serve --db {db}")
+    if not ok:
+        sys.exit(1)

@@ -1,0 +1,75 @@
+"""Run a crawl of many sources in one Scrapy process and judge each source's result."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from eventhound.sources import Source
+
+
+@dataclass
+class SourceResult:
+    key: str
+    pages: int
+    events: int
+    dropped: int
+    errors: int
+    finish_reason: str
+    problem: str | None  # why the source failed, None when it succeeded
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def project_settings(overrides: dict | None = None) -> Settings:
+    """eventhound.settings with `-s NAME=VALUE` overrides on top, as `scrapy crawl` does."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "eventhound.settings")
+    settings = Settings()
+    settings.setmodule("eventhound.settings", priority="project")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def judge(key: str, stats: dict) -> SourceResult:
+    """A source failed when a start URL could not be fetched, it yielded no event, or its crawl broke off."""
+    reason = stats.get("finish_reason", "unknown")
+    events = stats.get("item_scraped_count", 0)
+    extract_errors = sum(v for k, v in stats.items() if k.startswith("eventhound/extract_errors/"))
+    problem = None
+    if stats.get("eventhound/start_errors"):
+        problem = f"unreachable: {stats.get('eventhound/last_error', 'fetch failed')}"
+    elif reason != "finished":
+        problem = f"crawl ended early: {reason}"
+    elif events == 0:
+        problem = "no events found" + (f" ({extract_errors} unreadable markup blocks)" if extract_errors else "")
+    return SourceResult(
+        key=key,
+        pages=stats.get("eventhound/pages", 0),
+        events=events,
+        dropped=stats.get("item_dropped_count", 0),
+        errors=stats.get("eventhound/fetch_errors", 0) + extract_errors,
+        finish_reason=reason,
+        problem=problem,
+    )
+
+
+def run_crawl(sources: list[Source], db_path: str, now: datetime, overrides: dict | None = None) -> list[SourceResult]:
+    """Crawl every source into db_path at once; returns one result per source, in order."""
+    settings = project_settings(overrides)
+    settings.set("EVENTHOUND_DB", str(db_path), priority="cmdline")
+    settings.set("EVENTHOUND_NOW", now.isoformat(), priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawlers = []
+    for source in sources:
+        crawler = process.create_crawler(process.spider_loader.load(source.spider))
+        process.crawl(crawler, source=source)
+        crawlers.append((source.key, crawler))
+    process.start()
+    return [judge(key, crawler.stats.get_stats()) for key, crawler in crawlers]

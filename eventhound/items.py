@@ -1,0 +1,15 @@
+"""The raw item a spider yields: a source's defaults under one raw extracted event."""
+
+from __future__ import annotations
+
+from eventhound.sources import Source
+
+
+def source_item(source: Source, raw: dict, page_url: str) -> dict:
+    """Merge a raw event over its source's defaults; extracted values win when present."""
+    item = source.defaults()
+    item.update({k: v for k, v in raw.items() if v not in (None, "")})
+    item["source"] = source.key
+    item["source_url"] = page_url
+    item["_languages"] = source.languages
+    return item

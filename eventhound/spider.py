@@ -1,0 +1,82 @@
+"""EventSpider: the base of every format spider, configured by one sources.toml entry."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import scrapy
+from twisted.python.failure import Failure
+
+from eventhound.items import source_item
+from eventhound.sources import Source, load_sources
+
+
+class EventSpider(scrapy.Spider):
+    """Crawls one source: `scrapy crawl NAME -a source=KEY [-a sources=FILE]`.
+
+    Subclasses set `name` and implement `parse(response)`; they hand raw events to
+    `self.items(...)`, report unreadable markup with `self.count_errors(...)` and follow
+    links with `self.follow(...)`, which keeps the crawl on the source's site and bounded.
+    """
+
+    source: Source
+
+    def __init__(self, source: Source | str | None = None, sources: str = "sources.toml", **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(source, str):
+            registry = load_sources(sources)
+            if source not in registry:
+                raise ValueError(f"{sources}: no source {source!r}; known: {', '.join(registry)}")
+            source = registry[source]
+        if source is None:
+            raise ValueError(f"spider {self.name!r} needs a source: scrapy crawl {self.name} -a source=KEY")
+        if source.spider != self.name:
+            raise ValueError(f"source {source.key!r} is read by spider {source.spider!r}, not {self.name!r}")
+        self.source = source
+        self.start_urls = list(source.urls)
+        self.sites = {urlsplit(u).netloc for u in source.urls}
+        self.followed: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Per-source Scrapy settings (e.g. DOWNLOAD_DELAY); settings are not frozen yet here.
+        for name, value in spider.source.settings.items():
+            crawler.settings.set(name, value, priority="spider")
+        return spider
+
+    async def start(self):
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True})
+
+    def items(self, raw_events, response):
+        for raw in raw_events:
+            yield source_item(self.source, raw, response.url)
+
+    def count_errors(self, reasons):
+        for reason in reasons:
+            self.crawler.stats.inc_value(f"eventhound/extract_errors/{reason}")
+
+    def follow(self, url: str, callback, **kwargs):
+        """A request for url when it is on the source's site and within the follow budget."""
+        if url in self.followed:
+            return None
+        if not self.source.follow_offsite and urlsplit(url).netloc not in self.sites:
+            self.crawler.stats.inc_value("eventhound/follow/offsite")
+            return None
+        if len(self.followed) >= self.crawler.settings.getint("EVENTHOUND_MAX_FOLLOW"):
+            self.crawler.stats.inc_value("eventhound/follow/over_limit")
+            return None
+        self.followed.add(url)
+        return scrapy.Request(url, callback=callback, errback=self.fetch_failed, **kwargs)
+
+    def fetch_failed(self, failure: Failure):
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        stats = self.crawler.stats
+        stats.inc_value("eventhound/fetch_errors")
+        if request is not None and request.meta.get("start_url"):
+            stats.inc_value("eventhound/start_errors")
+        message = f"{url}: {failure.type.__name__}: {failure.getErrorMessage()}"
+        stats.set_value("eventhound/last_error", message)
+        self.logger.error("fetch failed: %s", message)

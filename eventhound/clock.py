@@ -1,0 +1,14 @@
+"""The crawl's "now": one shared reading of the EVENTHOUND_NOW setting."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def crawl_now(settings) -> datetime:
+    """EVENTHOUND_NOW as an aware datetime (UTC when naive); the clock when empty."""
+    value = settings.get("EVENTHOUND_NOW")
+    if not value:
+        return datetime.now(timezone.utc)
+    now = datetime.fromisoformat(value)
+    return now if now.tzinfo else now.replace(tzinfo=timezone.utc)

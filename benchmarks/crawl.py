@@ -1,0 +1,173 @@
+"""Crawl benchmark: a bare fetch-only Scrapy spider vs `eventhound crawl` into SQLite, side by side.
+
+Generates a local site of N event pages (listing pages of 100 linking detail pages with
+schema.org JSON-LD), serves it on 127.0.0.1 from a separate process, and crawls it with the
+same concurrency settings twice: once with a spider that only fetches and follows links,
+once with the full eventhound path (extract, pipelines, SQLite). Prints pages/s and the ratio.
+
+Example: python benchmarks/crawl.py --pages 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+SETTINGS = {
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "ROBOTSTXT_OBEY": "True",
+    "EVENTHOUND_MAX_FOLLOW": "100000",
+    "LOG_LEVEL": "WARNING",
+}
+PER_LISTING = 100
+
+DETAIL = """<!DOCTYPE html>
+<html lang="en-US"><head><meta charset="UTF-8"><title>{title} &#8211; Example Chamber</title>
+<link rel="canonical" href="/events/{n}/">
+<script type="application/ld+json">{jsonld}</script>
+</head><body class="single single-event">
+<header><a href="/">Example Chamber</a><nav><a href="/events/">Events</a> <a href="/join/">Join</a></nav></header>
+<article><h1>{title}</h1><p class="when">{when}</p><p class="where">{venue}, {street}, Springfield, IL 62701</p>
+<div class="entry-content">{body}</div></article>
+<footer>&copy; Example Chamber of Commerce</footer></body></html>
+"""
+LISTING = """<!DOCTYPE html>
+<html lang="en-US"><head><meta charset="UTF-8"><title>Events, page {page}</title>
+{next_link}<script type="application/ld+json">{itemlist}</script></head>
+<body><h1>Events</h1><ul>{links}</ul>{next_anchor}</body></html>
+"""
+KINDS = ["Career & Job Fair", "Chapter Luncheon", "Business After Hours", "Resume Workshop", "Tech Summit"]
+
+
+def generate_site(root: Path, pages: int) -> None:
+    start = datetime(2027, 1, 4, 9, 0)
+    (root / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
+    for n in range(pages):
+        when = start + timedelta(days=n // 4, hours=(n % 4) * 2)
+        title = f"{KINDS[n % len(KINDS)]} #{n}"
+        event = {
+            "@context": "https://schema.org", "@type": "BusinessEvent", "name": title,
+            "description": "Meet employers and members. " * 8,
+            "startDate": when.isoformat(), "endDate": (when + timedelta(hours=2)).isoformat(),
+            "url": f"/events/{n}/",
+            "location": {"@type": "Place", "name": f"Hall {n % 7}", "address": {
+                "@type": "PostalAddress", "streetAddress": f"{100 + n} Main St", "addressLocality": "Springfield",
+                "addressRegion": "IL", "postalCode": "62701", "addressCountry": "US"}},
+            "organizer": {"@type": "Organization", "name": "Example Chamber", "url": "/"},
+            "offers": {"@type": "Offer", "price": "15", "priceCurrency": "USD"},
+        }
+        page = root / "events" / str(n)
+        page.mkdir(parents=True)
+        (page / "index.html").write_text(DETAIL.format(
+            n=n, title=title.replace("&", "&amp;"), jsonld=json.dumps(event), when=when.strftime("%A, %B %d, %Y %I:%M %p"),
+            venue=f"Hall {n % 7}", street=f"{100 + n} Main St", body="<p>Details and registration.</p>" * 20))
+    listings = (pages + PER_LISTING - 1) // PER_LISTING
+    for i in range(listings):
+        numbers = range(i * PER_LISTING, min(pages, (i + 1) * PER_LISTING))
+        itemlist = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
+            {"@type": "ListItem", "position": k + 1, "url": f"/events/{n}/"} for k, n in enumerate(numbers)]}
+        nxt = f"/events/page/{i + 2}/" if i + 1 < listings else None
+        folder = root / "events" if i == 0 else root / "events" / "page" / str(i + 1)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(LISTING.format(
+            page=i + 1, itemlist=json.dumps(itemlist),
+            links="".join(f'<li><a href="/events/{n}/">Event {n}</a></li>' for n in numbers),
+            next_link=f'<link rel="next" href="{nxt}">' if nxt else "",
+            next_anchor=f'<a rel="next" href="{nxt}">Next</a>' if nxt else ""))
+
+
+BARE_SPIDER = '''
+import scrapy
+
+class BareSpider(scrapy.Spider):
+    """Fetches the listing pages and every page they link; reads nothing else."""
+    name = "bare"
+
+    def parse(self, response):
+        if "/events/page/" in response.url or response.url.endswith("/events/"):
+            yield from response.follow_all(css="ul a", callback=self.parse)
+            yield from response.follow_all(css="link[rel=next]", callback=self.parse)
+'''
+
+
+def run_bare(base_url: str, work: Path) -> tuple[float, int, float]:
+    spider = work / "bare_spider.py"
+    spider.write_text(BARE_SPIDER)
+    stats = work / "bare_stats.json"
+    code = (
+        "import json, sys\n"
+        "from scrapy.crawler import CrawlerProcess\n"
+        "from scrapy.utils.misc import load_object\n"
+        "from eventhound.crawl import project_settings\n"
+        f"settings = project_settings({SETTINGS!r})\n"
+        "settings.set('ITEM_PIPELINES', {}); settings.set('EXTENSIONS', {})\n"
+        f"sys.path.insert(0, {str(work)!r})\n"
+        "from bare_spider import BareSpider\n"
+        "process = CrawlerProcess(settings)\n"
+        "crawler = process.create_crawler(BareSpider)\n"
+        f"process.crawl(crawler, start_urls=[{base_url + 'events/'!r}])\n"
+        "process.start()\n"
+        "s = crawler.stats.get_stats()\n"
+        f"json.dump({{'elapsed': s['elapsed_time_seconds'], 'pages': s.get('response_received_count', 0)}}, open({str(stats)!r}, 'w'))\n"
+    )
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    wall = time.perf_counter() - began
+    result = json.loads(stats.read_text())
+    return result["elapsed"], result["pages"], wall
+
+
+def run_eventhound(base_url: str, work: Path, db: Path) -> tuple[float, int, int, float]:
+    sources = work / "sources.toml"
+    sources.write_text(f'[sources.bench]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
+    args = [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(db),
+            "--now", "2027-01-01T00:00:00+00:00"]
+    for name, value in SETTINGS.items():
+        args += ["-s", f"{name}={value}"]
+    began = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - began
+    with sqlite3.connect(db) as conn:
+        started, finished, pages = conn.execute("select started, finished, pages from runs order by id desc limit 1").fetchone()
+        events = conn.execute("select count(*) from events").fetchone()[0]
+    elapsed = (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+    return elapsed, pages, events, wall
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000, help="event detail pages to generate")
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of both crawls")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        site = work / "site"
+        generate_site(site, args.pages)
+        server = subprocess.Popen([sys.executable, "-m", "eventhound.localsite", str(site)], stdout=subprocess.PIPE, text=True)
+        try:
+            base_url = server.stdout.readline().strip()
+            for round_ in range(args.rounds):
+                bare_s, bare_pages, bare_wall = run_bare(base_url, work)
+                db = work / f"bench{round_}.db"
+                eh_s, eh_pages, events, eh_wall = run_eventhound(base_url, work, db)
+                bare_rate, eh_rate = bare_pages / bare_s, eh_pages / eh_s
+                print(f"round {round_ + 1}: {args.pages} event pages, concurrency {SETTINGS['CONCURRENT_REQUESTS']}")
+                print(f"  bare fetch-only spider : {bare_pages:5d} pages in {bare_s:6.2f} s = {bare_rate:7.1f} pages/s (process {bare_wall:.1f} s)")
+                print(f"  eventhound crawl+store : {eh_pages:5d} pages in {eh_s:6.2f} s = {eh_rate:7.1f} pages/s (process {eh_wall:.1f} s), {events} events stored")
+                print(f"  ratio eventhound/bare  : {eh_rate / bare_rate:.2f}")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

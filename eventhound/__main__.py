@@ -1,0 +1,5 @@
+"""`python -m eventhound` runs the eventhound command."""
+
+from eventhound.cli import main
+
+main()

@@ -1,6 +1,26 @@
-"""The database: eventhound's SQLite schema, owned here and nowhere else."""
+"""The database: eventhound's SQLite schema, owned here and nowhere else.
+
+All SQL lives in this module. Tables:
+
+- ``events``   one row per event record (EVENT_COLUMNS), primary key ``id``
+- ``events_fts`` FTS5 index over title, description, organizer, venue_name. It is an
+  external-content index keyed by the events rowid and has NO triggers (triggers make
+  upserts ~8.5x slower): call ``refresh_fts(db)`` once after a load.
+- ``sources``  the sources.toml entries that were crawled
+- ``runs``     one row per crawl of a source
+
+``open_db`` migrates the schema (``PRAGMA user_version``), so every caller sees the
+current one.
+"""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
 
 # The event record (DESIGN.md), in column order. `eventhound extract` prints these fields.
 EVENT_COLUMNS: dict[str, type] = {
@@ -45,3 +65,222 @@ EVENT_COLUMNS: dict[str, type] = {
     "removed_at": str,
     "duplicate_of": str,
 }
+
+FTS_COLUMNS = ("title", "description", "organizer", "venue_name")
+
+SOURCE_COLUMNS: dict[str, type] = {
+    "key": str,
+    "name": str,
+    "spider": str,
+    "urls": str,  # JSON array
+    "timezone": str,
+    "event_type": str,
+    "country": str,
+    "region": str,
+    "enabled": int,
+}
+
+RUN_COLUMNS: dict[str, type] = {
+    "id": int,
+    "source": str,
+    "started": str,
+    "finished": str,
+    "pages": int,
+    "items": int,
+    "dropped": int,
+    "errors": int,
+    "finish_reason": str,
+    "error": str,  # the last error message, if any
+}
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Columns an upsert never takes from a re-crawled record: `first_seen` is set on insert
+# only; `duplicate_of` is kept unless the record brings one; `removed_at` is cleared
+# (an event seen again is not removed). `last_seen` is the load's seen_at.
+_KEPT_ON_UPDATE = {"id", "first_seen", "last_seen", "duplicate_of", "removed_at"}
+
+
+def iso_utc(dt: datetime) -> str:
+    """An aware datetime as `YYYY-MM-DDTHH:MM:SSZ` (naive is taken as UTC)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------------------- schema
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    events = db["events"]
+    events.create(EVENT_COLUMNS, pk="id", column_order=list(EVENT_COLUMNS))
+    events.create_index(["start_utc"])
+    for column in ("source", "event_type", "city"):
+        events.create_index([column])
+    db["sources"].create(SOURCE_COLUMNS, pk="key", column_order=list(SOURCE_COLUMNS))
+    # Raw SQL for AUTOINCREMENT: run ids are never reused, even after deletes.
+    db.execute(
+        "CREATE TABLE runs (\n"
+        "   id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+        "   source TEXT, started TEXT, finished TEXT,\n"
+        "   pages INTEGER, items INTEGER, dropped INTEGER, errors INTEGER,\n"
+        "   finish_reason TEXT, error TEXT\n"
+        ")"
+    )
+    db["runs"].create_index(["source", "started"])
+    events.enable_fts(FTS_COLUMNS, create_triggers=False)
+
+
+# Append-only: migration N brings user_version N-1 to N. Never edit a released one.
+MIGRATIONS = [_migration_1]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Run the migrations this database has not had yet; returns the schema version."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        with db.atomic():
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+        version = number
+    # EVENT_COLUMNS is the one definition of the record: a field added there later
+    # becomes a column here without a migration of its own.
+    missing = [c for c in EVENT_COLUMNS if c not in db["events"].columns_dict]
+    if missing:
+        with db.atomic():
+            for column in missing:
+                db["events"].add_column(column, EVENT_COLUMNS[column])
+    return version
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the database; WAL mode with a busy timeout."""
+    db = sqlite_utils.Database(path)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if not db.memory:
+        db.enable_wal()
+    migrate(db)
+    return db
+
+
+# ---------------------------------------------------------------------------- events
+
+
+def _upsert_sql() -> str:
+    cols = list(EVENT_COLUMNS)
+    updates = [f"{_q(c)} = excluded.{_q(c)}" for c in cols if c not in _KEPT_ON_UPDATE]
+    updates += [
+        '"last_seen" = excluded."last_seen"',
+        '"removed_at" = NULL',
+        '"duplicate_of" = coalesce(excluded."duplicate_of", events."duplicate_of")',
+    ]
+    return (
+        f"INSERT INTO events ({', '.join(_q(c) for c in cols)}) "
+        f"VALUES ({', '.join('?' for _ in cols)}) "
+        f"ON CONFLICT(id) DO UPDATE SET {', '.join(updates)}"
+    )
+
+
+UPSERT_EVENTS_SQL = _upsert_sql()
+
+
+def _event_row(record: dict, seen_at: str) -> tuple:
+    row = []
+    for column in EVENT_COLUMNS:
+        if column in ("first_seen", "last_seen"):
+            row.append(seen_at)
+        elif column == "removed_at":
+            row.append(None)
+        else:
+            row.append(record.get(column))
+    return tuple(row)
+
+
+def upsert_events(db: sqlite_utils.Database, records: Iterable[dict], seen_at: str) -> int:
+    """Insert or update event records by id, all in ONE transaction; returns how many.
+
+    A new id gets first_seen = last_seen = seen_at. A known id gets every field from
+    the record except first_seen (kept), last_seen (= seen_at), removed_at (cleared:
+    it was seen again) and duplicate_of (kept unless the record brings one).
+    Keys of a record outside EVENT_COLUMNS are ignored; missing ones are NULL.
+    """
+    rows = [_event_row(r, seen_at) for r in records]
+    if not rows:
+        return 0
+    with db.atomic():
+        db.conn.executemany(UPSERT_EVENTS_SQL, rows)
+    return len(rows)
+
+
+def refresh_fts(db: sqlite_utils.Database) -> None:
+    """Rebuild events_fts from the events table (FTS5 'rebuild'); run once after a load."""
+    with db.atomic():
+        db.execute("INSERT INTO events_fts(events_fts) VALUES('rebuild')")
+
+
+def upcoming(db: sqlite_utils.Database, now_utc_iso: str, days: int) -> list[dict]:
+    """Events starting in [now, now + days), not duplicates, not removed, by start.
+
+    Times are compared through SQLite's datetime(), so any ISO 8601 form of start_utc
+    (`...Z`, `...+00:00`, a bare date) works; the date-prefix bounds let the start_utc
+    index narrow the scan first.
+    """
+    sql = """
+        SELECT * FROM events
+        WHERE start_utc >= date(:now)
+          AND start_utc < date(:now, :days_plus_one)
+          AND datetime(start_utc) >= datetime(:now)
+          AND datetime(start_utc) < datetime(:now, :days)
+          AND duplicate_of IS NULL
+          AND removed_at IS NULL
+        ORDER BY datetime(start_utc), start_utc, id
+    """
+    params = {"now": now_utc_iso, "days": f"+{int(days)} days", "days_plus_one": f"+{int(days) + 1} days"}
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+# ---------------------------------------------------------------------------- sources, runs
+
+
+def save_sources(db: sqlite_utils.Database, sources: Iterable) -> None:
+    """Upsert eventhound.sources.Source objects into `sources`, by key."""
+    rows = [
+        {
+            "key": s.key,
+            "name": s.name or s.key,
+            "spider": s.spider,
+            "urls": json.dumps(list(s.urls)),
+            "timezone": s.timezone,
+            "event_type": s.event_type,
+            "country": s.country,
+            "region": s.region,
+            "enabled": int(bool(s.enabled)),
+        }
+        for s in sources
+    ]
+    if rows:
+        with db.atomic():
+            db["sources"].upsert_all(rows, pk="key", column_order=list(SOURCE_COLUMNS))
+
+
+def record_run(db: sqlite_utils.Database, row: dict) -> int:
+    """Insert one `runs` row (keys from RUN_COLUMNS, id excluded); returns its id."""
+    unknown = set(row) - set(RUN_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown runs column(s): {', '.join(sorted(unknown))}")
+    columns = [c for c in RUN_COLUMNS if c != "id" and c in row]
+    with db.atomic():
+        cursor = db.execute(
+            f"INSERT INTO runs ({', '.join(_q(c) for c in columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})",
+            [row[c] for c in columns],
+        )
+    return cursor.lastrowid

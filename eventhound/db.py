@@ -102,10 +102,11 @@ _KEPT_ON_UPDATE = {"id", "first_seen", "last_seen", "duplicate_of", "removed_at"
 
 
 def iso_utc(dt: datetime) -> str:
-    """An aware datetime as `YYYY-MM-DDTHH:MM:SSZ` (naive is taken as UTC)."""
+    """An aware datetime as `YYYY-MM-DDTHH:MM:SS+00:00` (naive is taken as UTC): the same
+    form as start_utc (eventhound.dates.to_utc_iso), so every UTC time here sorts as text."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def _q(name: str) -> str:
@@ -141,14 +142,20 @@ MIGRATIONS = [_migration_1]
 
 def migrate(db: sqlite_utils.Database) -> int:
     """Run the migrations this database has not had yet; returns the schema version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, migration in enumerate(MIGRATIONS, start=1):
-        if number <= version:
-            continue
-        with db.atomic():
-            migration(db)
-            db.execute(f"PRAGMA user_version = {number}")
-        version = number
+    def version() -> int:
+        return db.execute("PRAGMA user_version").fetchone()[0]
+
+    if version() < len(MIGRATIONS):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for number, migration in enumerate(MIGRATIONS, start=1):
+                if number > version():  # read under the lock: another process may have run it
+                    migration(db)
+                    db.execute(f"PRAGMA user_version = {number}")
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
     # EVENT_COLUMNS is the one definition of the record: a field added there later
     # becomes a column here without a migration of its own.
     missing = [c for c in EVENT_COLUMNS if c not in db["events"].columns_dict]
@@ -156,7 +163,7 @@ def migrate(db: sqlite_utils.Database) -> int:
         with db.atomic():
             for column in missing:
                 db["events"].add_column(column, EVENT_COLUMNS[column])
-    return version
+    return version()
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -187,9 +194,6 @@ def _upsert_sql() -> str:
     )
 
 
-UPSERT_EVENTS_SQL = _upsert_sql()
-
-
 def _event_row(record: dict, seen_at: str) -> tuple:
     row = []
     for column in EVENT_COLUMNS:
@@ -214,7 +218,7 @@ def upsert_events(db: sqlite_utils.Database, records: Iterable[dict], seen_at: s
     if not rows:
         return 0
     with db.atomic():
-        db.conn.executemany(UPSERT_EVENTS_SQL, rows)
+        db.conn.executemany(_upsert_sql(), rows)
     return len(rows)
 
 

@@ -1,0 +1,62 @@
+"""RunLog: a Scrapy extension that writes one `runs` row per crawl of a source.
+
+Listed in settings EXTENSIONS. It reads the database path from EVENTHOUND_DB and the
+counts from the crawl's stats. In Scrapy 2.19 `spider_closed` is sent before the stats
+collector records `finish_reason`, so the reason comes from the signal itself. The item
+pipelines (StorePipeline) are closed before the signal, so the run row is written after
+the crawl's events are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from scrapy import signals
+
+from eventhound import db as database
+
+
+def run_row(source_key: str, stats: dict, started: str, finished: str, reason: str) -> dict:
+    """The `runs` row for one crawl, from its Scrapy stats."""
+    extract_errors = sum(v for k, v in stats.items() if k.startswith("eventhound/extract_errors/"))
+    return {
+        "source": source_key,
+        "started": started,
+        "finished": finished,
+        "pages": stats.get("response_received_count", 0),
+        "items": stats.get("item_scraped_count", 0),
+        "dropped": stats.get("item_dropped_count", 0),
+        "errors": stats.get("eventhound/fetch_errors", 0) + extract_errors + stats.get("log_count/ERROR", 0),
+        "finish_reason": reason,
+        "error": stats.get("eventhound/last_error"),
+    }
+
+
+class RunLog:
+    def __init__(self, db_path: str, stats):
+        self.db_path = db_path
+        self.stats = stats
+        self.started: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler.settings.get("EVENTHOUND_DB"), crawler.stats)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider):
+        self.started = database.iso_utc(datetime.now(timezone.utc))
+
+    def spider_closed(self, spider, reason):
+        finished = database.iso_utc(datetime.now(timezone.utc))
+        source = getattr(spider, "source", None)
+        key = source.key if source is not None else spider.name
+        row = run_row(key, self.stats.get_stats(), self.started or finished, finished, reason)
+        db = database.open_db(self.db_path)
+        try:
+            if source is not None:
+                database.save_sources(db, [source])
+            database.record_run(db, row)
+        finally:
+            db.close()

@@ -9,6 +9,7 @@ from datetime import datetime
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from eventhound.runlog import run_row
 from eventhound.sources import Source
 
 
@@ -42,6 +43,7 @@ def judge(key: str, stats: dict) -> SourceResult:
     reason = stats.get("finish_reason", "unknown")
     events = stats.get("item_scraped_count", 0)
     extract_errors = sum(v for k, v in stats.items() if k.startswith("eventhound/extract_errors/"))
+    row = run_row(key, stats, "", "", reason)
     problem = None
     if stats.get("eventhound/start_errors"):
         problem = f"unreachable: {stats.get('eventhound/last_error', 'fetch failed')}"
@@ -51,10 +53,10 @@ def judge(key: str, stats: dict) -> SourceResult:
         problem = "no events found" + (f" ({extract_errors} unreadable markup blocks)" if extract_errors else "")
     return SourceResult(
         key=key,
-        pages=stats.get("eventhound/pages", 0),
+        pages=row["pages"],
         events=events,
-        dropped=stats.get("item_dropped_count", 0),
-        errors=stats.get("eventhound/fetch_errors", 0) + extract_errors,
+        dropped=row["dropped"],
+        errors=row["errors"],
         finish_reason=reason,
         problem=problem,
     )

@@ -16,9 +16,14 @@ from scrapy import signals
 from eventhound import db as database
 
 
+def error_count(stats: dict) -> int:
+    """Failed downloads, unreadable markup blocks and exceptions in spider code."""
+    extract_errors = sum(v for k, v in stats.items() if k.startswith("eventhound/extract_errors/"))
+    return stats.get("eventhound/fetch_errors", 0) + extract_errors + stats.get("spider_exceptions/count", 0)
+
+
 def run_row(source_key: str, stats: dict, started: str, finished: str, reason: str) -> dict:
     """The `runs` row for one crawl, from its Scrapy stats."""
-    extract_errors = sum(v for k, v in stats.items() if k.startswith("eventhound/extract_errors/"))
     return {
         "source": source_key,
         "started": started,
@@ -26,7 +31,7 @@ def run_row(source_key: str, stats: dict, started: str, finished: str, reason: s
         "pages": stats.get("response_received_count", 0),
         "items": stats.get("item_scraped_count", 0),
         "dropped": stats.get("item_dropped_count", 0),
-        "errors": stats.get("eventhound/fetch_errors", 0) + extract_errors + stats.get("log_count/ERROR", 0),
+        "errors": error_count(stats),
         "finish_reason": reason,
         "error": stats.get("eventhound/last_error"),
     }

@@ -1,0 +1,125 @@
+"""ValidatePipeline: plain text, absolute http(s) URLs, and no event without a title or start.
+
+Text: every string field (not a URL field, not a private `_` key) is made plain text:
+comments, <script>/<style> and tags are removed, entities decoded, and this is repeated
+(at most 3 rounds) so entity-encoded HTML such as ``&lt;p&gt;Hi&lt;/p&gt;`` is removed too.
+Whitespace runs become one space and strings are trimmed; an empty result becomes None.
+`description` keeps its structure: block tags (<p>, <div>, <h1>…, <li>, <br>) become line
+breaks, each line is whitespace-collapsed, single line breaks are kept as "\\n" and blank
+lines become one paragraph break "\\n\\n". Strings with no "<" or "&" skip the HTML work.
+
+URLs (`url`, `registration_url`, `online_url`, `organizer_url`, `source_url`): trimmed,
+``&amp;``-style entities (with their ";") decoded, inner spaces encoded as %20; anything
+but an absolute http(s) URL with a host becomes None (`eventhound/validate/bad_url`).
+
+Drops (scrapy DropItem, after counting `eventhound/dropped/<reason>`): `no_title`
+(none after cleaning), `no_start` (NormalizeDatesPipeline could not read one).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import DropItem
+from w3lib.html import remove_comments, remove_tags, remove_tags_with_content
+
+from eventhound.clock import crawl_now
+
+URL_FIELDS = ("url", "registration_url", "online_url", "organizer_url", "source_url")
+MULTILINE_FIELDS = ("description",)
+
+_BLOCK_BREAK = re.compile(r"(?i)<\s*(?:/?\s*(?:p|div|h[1-6]|section|article|blockquote|ul|ol|table|tr)\b[^>]*)>")
+_LINE_BREAK = re.compile(r"(?i)<\s*(?:br|/?li|/td|/th)\b[^>]*>")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_URL_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+\d*);")
+
+
+def _strip_html(text: str, multiline: bool) -> str:
+    for _ in range(3):
+        before = text
+        if "<" in text:
+            text = remove_comments(text)
+            text = remove_tags_with_content(text, which_ones=("script", "style"))
+            if multiline:
+                text = _BLOCK_BREAK.sub("\n\n", text)
+                text = _LINE_BREAK.sub("\n", text)
+            text = remove_tags(text)
+        if "&" in text:
+            text = html.unescape(text)
+        if text == before:
+            break
+    return text
+
+
+def clean_text(value, multiline: bool = False) -> str | None:
+    """Plain, whitespace-normalized text; None when nothing is left."""
+    if not isinstance(value, str):
+        return value
+    if "<" in value or "&" in value:
+        value = _strip_html(value, multiline)
+    value = value.translate(_INVISIBLE)
+    if not multiline:
+        return " ".join(value.split()) or None
+    paragraphs, lines = [], []
+    for line in value.splitlines():
+        line = " ".join(line.split())
+        if line:
+            lines.append(line)
+        elif lines:
+            paragraphs.append("\n".join(lines))
+            lines = []
+    if lines:
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs) or None
+
+
+def clean_url(value) -> str | None:
+    """An absolute http(s) URL, or None."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if "&" in value:
+        value = _URL_ENTITY.sub(lambda m: html.unescape(m.group()), value)
+    if any(c.isspace() for c in value):
+        value = "%20".join(value.split())
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return value
+
+
+class ValidatePipeline:
+    def __init__(self, now: datetime, stats):
+        self.now = now
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawl_now(crawler.settings), crawler.stats)
+
+    def drop(self, reason: str):
+        self.stats.inc_value(f"eventhound/dropped/{reason}")
+        raise DropItem(reason)
+
+    def process_item(self, item):
+        for key, value in list(item.items()):
+            if key.startswith("_"):
+                continue
+            if key in URL_FIELDS:
+                url = clean_url(value)
+                if url is None and value not in (None, "") and not (isinstance(value, str) and not value.strip()):
+                    self.stats.inc_value("eventhound/validate/bad_url")
+                item[key] = url
+            elif isinstance(value, str):
+                item[key] = clean_text(value, multiline=key in MULTILINE_FIELDS)
+        if not item.get("title"):
+            self.drop("no_title")
+        if not item.get("start"):
+            self.drop("no_start")
+        return item

@@ -1,0 +1,265 @@
+import json
+from collections import Counter
+from datetime import datetime, timezone
+
+import pytest
+from scrapy.exceptions import DropItem
+
+from eventhound.db import EVENT_COLUMNS
+from pipelines.dates import NormalizeDatesPipeline
+from pipelines.identify import IdentifyPipeline
+from pipelines.validate import ValidatePipeline, clean_text
+
+NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
+
+
+class Stats(Counter):
+    def inc_value(self, key, count=1, start=0):
+        self[key] += count
+
+
+def run(pipeline_cls, item, stats=None):
+    stats = stats if stats is not None else Stats()
+    return pipeline_cls(now=NOW, stats=stats).process_item(item), stats
+
+
+def raw(**kwargs):
+    item = {"source": "demo", "timezone": "America/Chicago", "_languages": ("en",),
+            "title": "Spring Job Fair", "start_text": "2027-03-04T18:30"}
+    item.update(kwargs)
+    return item
+
+
+# --- NormalizeDatesPipeline ------------------------------------------------------------
+
+
+def test_dates_start_and_end():
+    item, stats = run(NormalizeDatesPipeline, raw(end_text="2027-03-04T20:00:00-06:00"))
+    assert item["start"] == "2027-03-04T18:30:00-06:00"
+    assert item["start_utc"] == "2027-03-05T00:30:00+00:00"
+    assert item["end"] == "2027-03-04T20:00:00-06:00"
+    assert item["end_utc"] == "2027-03-05T02:00:00+00:00"
+    assert item["all_day"] is False
+    assert item["timezone"] == "America/Chicago"
+    assert item["time_text"] == "2027-03-04T18:30 – 2027-03-04T20:00:00-06:00"
+    assert not stats
+
+
+def test_dates_all_day_and_time_text_whitespace():
+    item, _ = run(NormalizeDatesPipeline, raw(start_text="  March 3,\n 2027 ", end_text="March 5, 2027"))
+    assert (item["start"], item["end"], item["all_day"]) == ("2027-03-03", "2027-03-05", True)
+    assert item["start_utc"] == "2027-03-03T06:00:00+00:00"
+    assert item["time_text"] == "March 3, 2027 – March 5, 2027"
+
+
+def test_dates_default_zone_is_utc():
+    item = raw()
+    del item["timezone"]
+    item, _ = run(NormalizeDatesPipeline, item)
+    assert item["timezone"] == "UTC"
+    assert item["start"] == "2027-03-04T18:30:00+00:00"
+
+
+def test_dates_end_time_only_is_on_the_start_day():
+    item, _ = run(NormalizeDatesPipeline, raw(start_text="March 3, 2027 6:30 PM", end_text="8:30 PM"))
+    assert item["end"] == "2027-03-03T20:30:00-06:00"
+
+
+def test_dates_end_before_start_is_dropped():
+    item, stats = run(NormalizeDatesPipeline, raw(end_text="2027-03-03T20:00"))
+    assert item["end"] is None and item["end_utc"] is None
+    assert item["start"] == "2027-03-04T18:30:00-06:00"
+    assert stats["eventhound/dates/end_before_start"] == 1
+
+
+def test_dates_mixed_date_and_datetime_keep_their_forms():
+    item, stats = run(NormalizeDatesPipeline, raw(end_text="2027-03-04"))
+    assert item["start"] == "2027-03-04T18:30:00-06:00"
+    assert item["end"] == "2027-03-04"
+    assert stats["eventhound/dates/end_before_start"] == 0
+
+
+def test_dates_unparseable_start_and_warnings_counted():
+    item, stats = run(NormalizeDatesPipeline, raw(start_text="to be announced"))
+    assert item["start"] is None and item["start_utc"] is None
+    assert stats["eventhound/dates/unparseable"] == 1
+    _, stats = run(NormalizeDatesPipeline, raw(start_text="2027-03-04T18:30:00+0:00"))
+    assert stats["eventhound/dates/warning"] == 1
+
+
+def test_dates_languages_from_item():
+    item, _ = run(NormalizeDatesPipeline, raw(start_text="16 novembre 2027", timezone="Europe/Paris",
+                                              _languages=("fr",)))
+    assert item["start"] == "2027-11-16"
+
+
+# --- ValidatePipeline ------------------------------------------------------------------
+
+
+def valid(**kwargs):
+    item = {"title": "Job Fair", "start": "2027-03-04", "source": "demo"}
+    item.update(kwargs)
+    return item
+
+
+def test_validate_strips_html_and_entities():
+    item, _ = run(ValidatePipeline, valid(
+        title="  <b>Spring</b>&nbsp;Job &amp; Career   Fair ",
+        venue_name="&lt;p&gt;Hall&amp;nbsp;A&lt;/p&gt;",
+        city="Austin\n",
+        organizer="<script>alert(1)</script>ACME <!-- x --> Corp",
+    ))
+    assert item["title"] == "Spring Job & Career Fair"
+    assert item["venue_name"] == "Hall A"
+    assert item["city"] == "Austin"
+    assert item["organizer"] == "ACME Corp"
+
+
+def test_validate_keeps_plain_less_than():
+    item, _ = run(ValidatePipeline, valid(title="Salaries 5 &lt; 6 figures"))
+    assert item["title"] == "Salaries 5 < 6 figures"
+
+
+def test_validate_description_paragraphs():
+    item, _ = run(ValidatePipeline, valid(description="<p>Meet   employers.</p><p>Bring<br>your CV.</p>\n\n\n"))
+    assert item["description"] == "Meet employers.\n\nBring\nyour CV."
+    assert clean_text("a \r\n\r\n\r\n b") == "a b"
+
+
+def test_validate_empty_text_becomes_none():
+    item, _ = run(ValidatePipeline, valid(description="<p> </p>", street="   "))
+    assert item["description"] is None and item["street"] is None
+
+
+def test_validate_urls():
+    item, stats = run(ValidatePipeline, valid(
+        url=" https://example.org/e/1?a=1&amp;b=2 ",
+        registration_url="/register",
+        online_url="javascript:void(0)",
+        organizer_url="mailto:jobs@example.org",
+        source_url="http://example.org/events",
+    ))
+    assert item["url"] == "https://example.org/e/1?a=1&b=2"
+    assert item["registration_url"] is None
+    assert item["online_url"] is None
+    assert item["organizer_url"] is None
+    assert item["source_url"] == "http://example.org/events"
+    assert stats["eventhound/validate/bad_url"] == 3
+
+
+def test_validate_drops_no_title_after_cleaning():
+    stats = Stats()
+    with pytest.raises(DropItem, match="no_title"):
+        run(ValidatePipeline, valid(title="<p> &nbsp; </p>"), stats)
+    assert stats["eventhound/dropped/no_title"] == 1
+
+
+def test_validate_drops_no_start():
+    stats = Stats()
+    with pytest.raises(DropItem, match="no_start"):
+        run(ValidatePipeline, valid(start=None), stats)
+    assert stats == {"eventhound/dropped/no_start": 1}
+
+
+# --- IdentifyPipeline ------------------------------------------------------------------
+
+
+def identify(**kwargs):
+    item = {"source": "demo", "title": "Job Fair", "start": "2027-03-04T18:30:00-06:00",
+            "url": "https://example.org/e/1", "all_day": False, "start_text": "x", "_languages": ("en",)}
+    item.update(kwargs)
+    return run(IdentifyPipeline, item)[0]
+
+
+def test_identify_shape():
+    record = identify(own_id="abc", schema_type="BusinessEvent", event_status="EventScheduled")
+    assert list(record) == list(EVENT_COLUMNS)
+    assert record["all_day"] == 0 and record["topics"] == "[]" and record["event_type"] == "other"
+    assert record["description"] is None
+
+
+def test_identify_id_stable_and_start_sensitive():
+    a = identify(own_id="https://example.org/e/1#event")
+    assert a["id"] == identify(own_id="https://example.org/e/1#event")["id"]
+    assert a["id"].startswith("demo:") and len(a["id"]) == len("demo:") + 16
+    assert a["id"] != identify(own_id="https://example.org/e/1#event", start="2027-03-05T18:30:00-06:00")["id"]
+    assert a["id"] != identify(own_id="other")["id"]
+    # without own_id the url is the key, then the title
+    assert identify()["id"] != identify(url=None)["id"]
+
+
+def test_identify_id_matches_documented_formula():
+    import hashlib
+    expected = hashlib.sha1(b"abc|2027-03-04T18:30:00-06:00").hexdigest()[:16]
+    assert identify(own_id="abc")["id"] == f"demo:{expected}"
+
+
+@pytest.mark.parametrize("published, status", [
+    ("https://schema.org/EventCancelled", "cancelled"),
+    ("http://schema.org/EventPostponed", "postponed"),
+    ("EventRescheduled", "rescheduled"),
+    ("eventmovedonline", "moved_online"),
+    ("schema:EventScheduled", "scheduled"),
+    (None, "scheduled"),
+    ("Whatever", "scheduled"),
+])
+def test_identify_status(published, status):
+    assert identify(event_status=published)["status"] == status
+
+
+@pytest.mark.parametrize("extra, attendance", [
+    ({"attendance_mode": "https://schema.org/OfflineEventAttendanceMode"}, "in_person"),
+    ({"attendance_mode": "OnlineEventAttendanceMode"}, "online"),
+    ({"attendance_mode": "https://schema.org/MixedEventAttendanceMode/"}, "hybrid"),
+    ({"online_url": "https://zoom.example/j/1"}, "online"),
+    ({"online_url": "https://zoom.example/j/1", "city": "Austin"}, None),
+    ({}, None),
+])
+def test_identify_attendance(extra, attendance):
+    assert identify(**extra)["attendance"] == attendance
+
+
+def test_identify_types():
+    record = identify(all_day=True, latitude="30.27", longitude="-97.74", price_min="$1,200.50",
+                      price_max="bad", is_free="False", topics=["tech", "hiring"], country="us",
+                      currency="usd", postal_code=78701)
+    assert record["all_day"] == 1
+    assert record["latitude"] == 30.27 and record["longitude"] == -97.74
+    assert record["price_min"] == 1200.5 and record["price_max"] is None
+    assert record["is_free"] == 0
+    assert json.loads(record["topics"]) == ["tech", "hiring"]
+    assert record["country"] == "US" and record["currency"] == "USD"
+    assert record["postal_code"] == "78701"
+
+
+def test_identify_free_and_countries():
+    assert identify(price_min="0")["is_free"] == 1
+    assert identify(is_free=True)["is_free"] == 1
+    assert identify(is_free="true")["is_free"] == 1
+    assert identify()["is_free"] is None
+    assert identify(price_min="25,50 €")["price_min"] == 25.5
+    assert identify(country="United States")["country"] == "US"
+    assert identify(country="UK")["country"] == "GB"
+    assert identify(country="Atlantis")["country"] is None
+    assert identify(latitude="91", longitude="10")["latitude"] is None
+    assert identify(latitude="abc", longitude="10")["longitude"] is None
+
+
+def test_pipelines_chain_and_from_crawler():
+    class Settings(dict):
+        pass
+
+    class Crawler:
+        settings = Settings(EVENTHOUND_NOW="2027-01-10T14:15:00+00:00")
+        stats = Stats()
+
+    pipes = [cls.from_crawler(Crawler) for cls in (NormalizeDatesPipeline, ValidatePipeline, IdentifyPipeline)]
+    assert all(p.now == NOW for p in pipes)
+    item = raw(title="<h1>Fair</h1>", start_text="Jan 12 10am", url="https://example.org/e/9")
+    for p in pipes:
+        item = p.process_item(item)
+    assert item["title"] == "Fair"
+    assert item["start"] == "2027-01-12T10:00:00-06:00"
+    assert item["start_utc"] == "2027-01-12T16:00:00+00:00"
+    assert item["time_text"] == "Jan 12 10am"
+    assert "start_text" not in item and "_languages" not in item

@@ -87,7 +87,8 @@ def test_store_flushes_a_big_buffer(tmp_path, monkeypatch):
 def test_run_row_counts():
     stats = {"response_received_count": 5, "item_scraped_count": 9, "item_dropped_count": 2,
              "eventhound/fetch_errors": 1, "eventhound/extract_errors/json": 2,
-             "eventhound/extract_errors/microdata": 1, "log_count/ERROR": 1,
+             "eventhound/extract_errors/microdata": 1, "log_count/ERROR": 1, "spider_exceptions/count": 1,
+             "spider_exceptions/ValueError": 1,
              "eventhound/last_error": "https://example.org/x: TimeoutError: took too long"}
     row = run_row("tcc", stats, "S", "F", "finished")
     assert row == {"source": "tcc", "started": "S", "finished": "F", "pages": 5, "items": 9, "dropped": 2,
@@ -134,7 +135,7 @@ CRAWL = textwrap.dedent('''
             yield item("tcc:1", "Spring Job Fair")
             yield item("tcc:2", "Welding workshop")
             yield item("tcc:1", "Spring Job Fair & Expo")
-            self.logger.error("one logged error")
+            self.crawler.stats.inc_value("eventhound/fetch_errors")
 
     process = CrawlerProcess({
         "ITEM_PIPELINES": {"pipelines.store.StorePipeline": 900},

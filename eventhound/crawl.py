@@ -46,7 +46,7 @@ def judge(key: str, stats: dict) -> SourceResult:
     row = run_row(key, stats, "", "", reason)
     problem = None
     if stats.get("eventhound/start_errors"):
-        problem = f"unreachable: {stats.get('eventhound/last_error', 'fetch failed')}"
+        problem = f"could not fetch {stats.get('eventhound/last_error', 'a start URL')}"
     elif reason != "finished":
         problem = f"crawl ended early: {reason}"
     elif events == 0:

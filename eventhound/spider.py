@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from eventhound.items import source_item
@@ -77,6 +78,9 @@ class EventSpider(scrapy.Spider):
         stats.inc_value("eventhound/fetch_errors")
         if request is not None and request.meta.get("start_url"):
             stats.inc_value("eventhound/start_errors")
-        message = f"{url}: {failure.type.__name__}: {failure.getErrorMessage()}"
+        if failure.check(HttpError):
+            message = f"{url}: HTTP {failure.value.response.status}"
+        else:
+            message = f"{url}: {failure.type.__name__}: {failure.getErrorMessage()}"
         stats.set_value("eventhound/last_error", message)
         self.logger.error("fetch failed: %s", message)

@@ -55,7 +55,7 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     from eventhound.crawl import run_crawl
 
     database.open_db(db).close()
-    results = run_crawl(sources, db, now, overrides)
+    results = run_crawl(sources, db, now, {"LOG_LEVEL": "WARNING", **overrides})
     width = max(len(r.key) for r in results)
     for r in results:
         status = "ok" if r.ok else "FAILED"
@@ -99,7 +99,9 @@ def main():
 @now_option
 @overrides_option
 def crawl(sources_file, db, only, now, overrides):
-    """Crawl the enabled sources into the database; exit 1 when any source failed.
+    """Crawl the enabled sources into the database.
+
+    Prints a line per source and exits 1 when any source failed; what succeeded is stored.
 
     Example: eventhound crawl --sources sources.toml --db events.db -s LOG_LEVEL=INFO
     """
@@ -117,7 +119,9 @@ def crawl(sources_file, db, only, now, overrides):
 @click.option("--source", "source_key", help="Take spider, time zone and defaults from this source entry.")
 @now_option
 def extract(file_or_url, url, fmt, tz, sources_file, source_key, now):
-    """Print the events one page would yield, as JSON lines, without a database.
+    """Print the events one page would yield, as JSON lines.
+
+    Runs the extractor and every pipeline but the database.
 
     Example: eventhound extract saved.html --url https://example.org/events/ --tz America/Chicago
     """
@@ -169,7 +173,7 @@ def digest(db, out, days, now):
 @now_option
 @overrides_option
 def nightly(sources_file, db, digest_out, days, now, overrides):
-    """Crawl every enabled source, then write the digest: the job cron runs.
+    """Crawl every enabled source, then write the digest (for cron).
 
     Example: eventhound nightly --sources sources.toml --db events.db --digest digest.xml
     """
@@ -207,7 +211,9 @@ def _default_metadata() -> str:
 @click.option("--db", default="demo.db", show_default=True, help="The database to write.")
 @click.option("--digest", "digest_out", default="demo-digest.xml", show_default=True, help="The RSS digest to write.")
 def demo(db, digest_out):
-    """Serve the bundled sample site on 127.0.0.1 and run the whole path on it.
+    """Run the whole path offline on a bundled sample site.
+
+    Serves the site on 127.0.0.1, crawls it into demo.db and writes a digest.
 
     Example: eventhound demo && eventhound serve --db demo.db
     """

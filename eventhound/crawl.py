@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,7 +68,10 @@ def run_crawl(sources: list[Source], db_path: str, now: datetime, overrides: dic
     settings = project_settings(overrides)
     settings.set("EVENTHOUND_DB", str(db_path), priority="cmdline")
     settings.set("EVENTHOUND_NOW", now.isoformat(), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
+    # A source whose robots.txt cannot be fetched is reported once, by the spider's own
+    # fetch error, not also by a traceback per robots.txt attempt.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawlers = []
     for source in sources:
         crawler = process.create_crawler(process.spider_loader.load(source.spider))

@@ -1,0 +1,89 @@
+"""Accuracy over the shared corpus: expected events found with the right title and start, per kind.
+
+Runs every jsonld/microdata/rdfa file listed in the corpus manifest through
+`eventhound.extract.extract_events` (the extractor and every pipeline but the database),
+with the file's `source_timezone` as the source's zone (UTC where none is given), and
+compares with the manifest's expected events: the title (entities and whitespace
+normalized, case-insensitive) and the start — as an instant where the expectation has an
+offset, as a wall time where it is floating, as a date where it is a date.
+
+Example: python benchmarks/corpus.py ../shared/corpus
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from collections import defaultdict
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from eventhound.extract import Tally, extract_events
+from eventhound.sources import Source
+
+KINDS = ("jsonld", "microdata", "rdfa")
+NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
+
+
+def norm_title(text: str | None) -> str:
+    return re.sub(r"\s+", " ", html.unescape(text or "")).strip().casefold()
+
+
+def same_start(expected: str, got: str | None) -> bool:
+    if not got:
+        return False
+    if len(expected) == 10:  # a date
+        return got[:10] == expected
+    want = datetime.fromisoformat(expected)
+    have = datetime.fromisoformat(got) if len(got) > 10 else None
+    if have is None:
+        return False
+    if want.tzinfo is None:  # floating: compare wall times
+        return have.replace(tzinfo=None) == want
+    return have == want
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+    parser.add_argument("corpus", nargs="?", default=str(default))
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    args = parser.parse_args()
+    corpus = Path(args.corpus)
+    if not (corpus / "manifest.json").exists():
+        sys.exit(f"no corpus at {corpus}")
+    found, expected_n, unexpected = defaultdict(int), defaultdict(int), defaultdict(int)
+    for entry in json.loads((corpus / "manifest.json").read_text()):
+        if entry["kind"] not in KINDS:
+            continue
+        kind, expected = entry["kind"], entry["expected"]
+        tz = next((e.get("source_timezone") for e in expected if e.get("source_timezone")), None) or "UTC"
+        page_url = "https://corpus.example/" + Path(entry["file"]).name.replace(" ", "%20")
+        source = Source(key="corpus", spider="schemaorg", urls=(page_url,), timezone=tz)
+        text = (corpus / entry["file"]).read_bytes().decode("utf-8", errors="replace")
+        records = extract_events(text, page_url, source, NOW, stats=Tally())
+        unmatched = list(records)
+        for want in expected:
+            hit = next((r for r in unmatched if norm_title(r["title"]) == norm_title(want["title"])
+                        and same_start(want["start"], r["start"])), None)
+            expected_n[kind] += 1
+            if hit:
+                found[kind] += 1
+                unmatched.remove(hit)
+            elif args.verbose:
+                near = [(r["title"], r["start"]) for r in records if norm_title(r["title"]) == norm_title(want["title"])]
+                print(f"  miss {entry['file']}: {want['title']!r} {want['start']}  got {near[:3]}")
+        if entry.get("expected_count") is not None:
+            unexpected[kind] += len(unmatched)
+    total_found, total = sum(found.values()), sum(expected_n.values())
+    for kind in KINDS:
+        print(f"{kind:10s} {found[kind]:3d} / {expected_n[kind]:3d} expected events right "
+              f"({found[kind] / max(expected_n[kind], 1):.0%}), {unexpected[kind]} unexpected")
+    print(f"{'all':10s} {total_found:3d} / {total:3d} ({total_found / max(total, 1):.0%})")
+
+
+if __name__ == "__main__":
+    main()

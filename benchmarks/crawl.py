@@ -50,6 +50,7 @@ KINDS = ["Career & Job Fair", "Chapter Luncheon", "Business After Hours", "Resum
 
 def generate_site(root: Path, pages: int) -> None:
     start = datetime(2027, 1, 4, 9, 0)
+    root.mkdir(parents=True, exist_ok=True)
     (root / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
     for n in range(pages):
         when = start + timedelta(days=n // 4, hours=(n % 4) * 2)

@@ -1,0 +1,123 @@
+"""The eventhound command and `scrapy crawl` from the repository root, run as a person would."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from eventhound.sources import SourceError, load_sources
+from tests.conftest import FIXTURES, run_eventhound
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_extract_prints_the_stored_record_as_json_lines():
+    page = FIXTURES / "schemaorg" / "job_fair.html"
+    result = run_eventhound("extract", page, "--url", "https://workforce.example/events/fair/",
+                            "--tz", "America/New_York", "--now", "2024-03-01T00:00:00Z")
+    assert result.returncode == 0, result.stderr
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert list(record)[:4] == ["id", "source", "source_url", "title"]
+    assert record["id"].startswith("extract:") and record["source_url"] == "https://workforce.example/events/fair/"
+    assert record["title"] == "Spring Job Fair & Hiring Expo 2024"
+    assert record["start"] == "2024-04-04T10:00:00-04:00" and record["start_utc"] == "2024-04-04T14:00:00+00:00"
+    assert record["timezone"] == "America/New_York" and record["all_day"] == 0
+    assert record["venue_name"] == "Riverton Convention Center" and record["postal_code"] == "45750"
+    assert record["latitude"] == pytest.approx(39.4512)
+
+
+def test_extract_takes_zone_and_defaults_from_a_source_entry(tmp_path):
+    (tmp_path / "my.toml").write_text(
+        '[sources.springfield]\nspider = "schemaorg"\nurls = ["https://springfield.example/events/"]\n'
+        'timezone = "America/Chicago"\nevent_type = "networking"\ncountry = "US"\nregion = "IL"\n')
+    page = REPO / "eventhound" / "demo_site" / "events" / "hfma-chapter-meeting-february" / "index.html"
+    result = run_eventhound("extract", page, "--url", "https://springfield.example/events/hfma/",
+                            "--sources", tmp_path / "my.toml", "--source", "springfield", "--now", "2027-01-01T00:00:00Z")
+    assert result.returncode == 0, result.stderr
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["source"] == "springfield"
+    assert record["start"] == "2027-02-09T18:30:00-06:00"  # local wall time in the source's zone
+    assert record["event_type"] == "networking" and record["region"] == "IL"
+    assert record["first_seen"] is None  # no database involved
+
+
+def test_extract_counts_a_broken_page_on_stderr():
+    result = run_eventhound("extract", FIXTURES / "schemaorg" / "broken_jsonld.html", "--url", "https://x.example/e/")
+    assert result.returncode == 0
+    assert "jsonld_unparseable" in result.stderr
+
+
+def test_extract_reports_a_missing_file_clearly():
+    result = run_eventhound("extract", "no/such/page.html")
+    assert result.returncode == 1
+    assert "cannot read no/such/page.html" in result.stderr
+
+
+def test_bad_sources_entry_names_file_key_and_problem(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sources.chamber]\nspider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "Mars/Olympus"\n')
+    with pytest.raises(SourceError, match=r"bad.toml: \[sources.chamber\]: unknown time zone 'Mars/Olympus'"):
+        load_sources(bad)
+    result = run_eventhound("crawl", "--sources", bad, "--db", tmp_path / "x.db")
+    assert result.returncode == 1
+    assert "[sources.chamber]: unknown time zone" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ('spider = "ical"\nurls = ["https://c.example/"]\ntimezone = "UTC"', "spider must be one of"),
+    ('spider = "schemaorg"\nurls = ["ftp://c.example/"]\ntimezone = "UTC"', "not an absolute http(s) URL"),
+    ('spider = "schemaorg"\nurls = ["https://c.example/"]', "timezone is required"),
+    ('spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\nevent_type = "party"', "event_type must be one of"),
+    ('spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\ncountry = "USA"', "country must be"),
+    ('spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\nenable = false', "unknown key(s) enable"),
+])
+def test_sources_validation(tmp_path, entry, problem):
+    path = tmp_path / "s.toml"
+    path.write_text(f"[sources.k]\n{entry}\n")
+    with pytest.raises(SourceError) as error:
+        load_sources(path)
+    assert problem in str(error.value) and "[sources.k]" in str(error.value)
+
+
+def test_default_sources_file_is_valid():
+    sources = load_sources(REPO / "sources.toml")
+    assert sources and all(s.spider == "schemaorg" for s in sources.values())
+
+
+def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path, demo_site_url):
+    import subprocess
+    import sys
+
+    scrapy = [sys.executable, "-m", "scrapy"]
+    listed = subprocess.run([*scrapy, "list"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert listed.stdout.split() == ["schemaorg"]
+    (tmp_path / "s.toml").write_text(f'[sources.demo]\nspider = "schemaorg"\nurls = ["{demo_site_url}events/"]\n'
+                                     'timezone = "America/Chicago"\n')
+    db = tmp_path / "scrapy.db"
+    crawled = subprocess.run([*scrapy, "crawl", "schemaorg", "-a", "source=demo", "-a", f"sources={tmp_path / 's.toml'}",
+                              "-s", f"EVENTHOUND_DB={db}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"],
+                             cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert crawled.returncode == 0, crawled.stderr[-2000:]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from events where source = 'demo'").fetchone()[0] == 8
+        assert conn.execute("select items from runs").fetchone()[0] == 8
+
+
+def test_demo_runs_the_whole_path_offline(tmp_path):
+    result = run_eventhound("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "demo-springfield  ok" in result.stdout
+    with sqlite3.connect(tmp_path / "demo.db") as conn:
+        assert conn.execute("select count(*) from events").fetchone()[0] == 8
+    feed = feedparser.parse((tmp_path / "demo-digest.xml").read_bytes())
+    assert feed.bozo == 0 and len(feed.entries) == 8
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ("crawl", "extract", "digest", "serve", "nightly", "demo"):
+        result = run_eventhound(command, "--help")
+        assert result.returncode == 0
+        assert "Example: eventhound" in result.stdout, command

@@ -18,7 +18,7 @@ import json
 import re
 import sys
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from eventhound.extract import Tally, extract_events

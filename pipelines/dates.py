@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from eventhound.clock import crawl_now
 from eventhound.dates import Moment, parse_moment, to_iso, to_utc_iso
+from pipelines.base import EventPipeline
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +42,7 @@ def _before(end: datetime | date, start: datetime | date) -> bool:
     return _local_date(end) < _local_date(start)
 
 
-class NormalizeDatesPipeline:
-    def __init__(self, now: datetime, stats):
-        self.now = now
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawl_now(crawler.settings), crawler.stats)
+class NormalizeDatesPipeline(EventPipeline):
 
     def _parse(self, text: str, tz: str, languages: tuple[str, ...]) -> Moment | None:
         moment = parse_moment(text, tz, self.now, languages)

@@ -33,10 +33,9 @@ import hashlib
 import json
 import math
 import re
-from datetime import datetime
 
-from eventhound.clock import crawl_now
 from eventhound.db import EVENT_COLUMNS
+from pipelines.base import EventPipeline
 
 STATUS = {
     "eventcancelled": "cancelled",
@@ -159,14 +158,7 @@ def _plain(value, kind: type):
     return None
 
 
-class IdentifyPipeline:
-    def __init__(self, now: datetime, stats):
-        self.now = now
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawl_now(crawler.settings), crawler.stats)
+class IdentifyPipeline(EventPipeline):
 
     def process_item(self, item):
         record = {column: _plain(item.get(column), kind) for column, kind in EVENT_COLUMNS.items()}

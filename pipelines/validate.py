@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import DropItem
 from w3lib.html import remove_comments, remove_tags, remove_tags_with_content
 
-from eventhound.clock import crawl_now
+from pipelines.base import EventPipeline
+
 
 URL_FIELDS = ("url", "registration_url", "online_url", "organizer_url", "source_url")
 MULTILINE_FIELDS = ("description",)
@@ -94,18 +93,7 @@ def clean_url(value) -> str | None:
     return value
 
 
-class ValidatePipeline:
-    def __init__(self, now: datetime, stats):
-        self.now = now
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawl_now(crawler.settings), crawler.stats)
-
-    def drop(self, reason: str):
-        self.stats.inc_value(f"eventhound/dropped/{reason}")
-        raise DropItem(reason)
+class ValidatePipeline(EventPipeline):
 
     def process_item(self, item):
         for key, value in list(item.items()):

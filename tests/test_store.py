@@ -6,7 +6,6 @@ import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
 
 from eventhound import db as database
 from eventhound.db import EVENT_COLUMNS

@@ -121,3 +121,48 @@ def test_every_command_has_help_with_an_example():
         result = run_eventhound(command, "--help")
         assert result.returncode == 0
         assert "Example: eventhound" in result.stdout, command
+
+
+def test_extract_reads_a_url_and_resolves_links_against_it(demo_site_url):
+    result = run_eventhound("extract", f"{demo_site_url}events/page/2/", "--tz", "America/Chicago",
+                            "--now", "2027-01-01T00:00:00Z")
+    assert result.returncode == 0, result.stderr
+    records = {r["title"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert set(records) == {"Midwest Manufacturing & Skilled Trades Expo", "Employer Info Session: State Farm Claims Careers"}
+    expo = records["Midwest Manufacturing & Skilled Trades Expo"]
+    assert expo["url"] == f"{demo_site_url}events/manufacturing-expo/"
+    assert expo["source_url"] == f"{demo_site_url}events/page/2/"
+    assert records["Employer Info Session: State Farm Claims Careers"]["online_url"] == "https://example.zoom.us/j/5551234567"
+
+
+def test_serve_runs_datasette_with_the_metadata(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    assert run_eventhound("demo", cwd=tmp_path).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "eventhound", "serve", "--db", "demo.db", "--port", str(port),
+                               "--metadata", str(REPO / "datasette-metadata.json")],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        body = None
+        for _ in range(100):  # up to ~20 s for Datasette to start
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/demo/upcoming.json?_shape=array&days=3650", timeout=5) as r:
+                    body = json.loads(r.read())
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "Datasette did not answer"
+        assert {row["title"] for row in body} >= {"Spring Career & Job Fair", "Tuesday Morning Job Club"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json", timeout=5) as r:
+            metadata = json.loads(r.read())
+        assert metadata["databases"]["demo"]["tables"]["events"]["columns"]["start_utc"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

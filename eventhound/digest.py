@@ -109,6 +109,8 @@ def _where(event: dict) -> str:
 def item_title(event: dict) -> str:
     day = _short_date(event)
     title = event.get("title") or "(untitled event)"
+    if event.get("status") and event["status"] != "scheduled":
+        title = f"{event['status'].replace('_', ' ').upper()}: {title}"
     return f"{day} · {title}" if day else title
 
 

@@ -102,3 +102,11 @@ def test_empty_window(tmp_path):
     parsed = feedparser.parse(out.read_bytes())
     assert parsed.bozo == 0 and parsed.entries == []
     assert list(tmp_path.glob(".digest.xml.*")) == []  # no temporary file left behind
+
+
+def test_title_says_when_an_event_is_cancelled():
+    from eventhound.digest import item_title
+
+    event = {"title": "Nursing Hiring Event", "start": "2027-02-23T08:00:00-06:00", "status": "cancelled"}
+    assert item_title(event) == "Feb 23 · CANCELLED: Nursing Hiring Event"
+    assert item_title({**event, "status": "scheduled"}) == "Feb 23 · Nursing Hiring Event"

@@ -60,7 +60,7 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     for r in results:
         status = "ok" if r.ok else "FAILED"
         line = (f"{r.key:<{width}}  {status:<6}  pages={r.pages} events={r.events} "
-                f"dropped={r.dropped} errors={r.errors}")
+                f"dropped={r.dropped} errors={r.errors} time={r.seconds:.2f}s")
         click.echo(line + (f"  {r.problem}" if r.problem else ""))
     failed = sum(not r.ok for r in results)
     click.echo(f"{len(results) - failed} of {len(results)} sources ok; database: {db}")

@@ -22,6 +22,7 @@ class SourceResult:
     dropped: int
     errors: int
     finish_reason: str
+    seconds: float  # from the spider's opening to its closing
     problem: str | None  # why the source failed, None when it succeeded
 
     @property
@@ -59,6 +60,7 @@ def judge(key: str, stats: dict) -> SourceResult:
         dropped=row["dropped"],
         errors=row["errors"],
         finish_reason=reason,
+        seconds=stats.get("elapsed_time_seconds", 0.0),
         problem=problem,
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import socket
 import tempfile
 import time
 import urllib.request
+from statistics import median
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -95,15 +97,26 @@ import scrapy
 class BareSpider(scrapy.Spider):
     """Fetches the listing pages and every page they link; reads nothing else."""
     name = "bare"
+    item_per_page = False
 
     def parse(self, response):
         if "/events/page/" in response.url or response.url.endswith("/events/"):
             yield from response.follow_all(css="ul a", callback=self.parse)
             yield from response.follow_all(css="link[rel=next]", callback=self.parse)
+        elif self.item_per_page:
+            yield {"url": response.url}
 '''
 
 
-def run_bare(base_url: str, work: Path) -> tuple[float, int, float]:
+def timed(args: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, float]:
+    """Run a crawl process; returns it and the CPU seconds (user + system) it used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(args, check=True, **kwargs)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def run_bare(base_url: str, work: Path, item_per_page: bool = False) -> tuple[float, int, float]:
     spider = work / "bare_spider.py"
     spider.write_text(BARE_SPIDER)
     stats = work / "bare_stats.json"
@@ -118,16 +131,14 @@ def run_bare(base_url: str, work: Path) -> tuple[float, int, float]:
         "from bare_spider import BareSpider\n"
         "process = CrawlerProcess(settings)\n"
         "crawler = process.create_crawler(BareSpider)\n"
-        f"process.crawl(crawler, start_urls=[{base_url + 'events/'!r}])\n"
+        f"process.crawl(crawler, start_urls=[{base_url + 'events/'!r}], item_per_page={item_per_page!r})\n"
         "process.start()\n"
         "s = crawler.stats.get_stats()\n"
         f"json.dump({{'elapsed': s['elapsed_time_seconds'], 'pages': s.get('response_received_count', 0)}}, open({str(stats)!r}, 'w'))\n"
     )
-    began = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
-    wall = time.perf_counter() - began
+    _, cpu = timed([sys.executable, "-c", code])
     result = json.loads(stats.read_text())
-    return result["elapsed"], result["pages"], wall
+    return result["elapsed"], result["pages"], cpu
 
 
 def run_eventhound(base_url: str, work: Path, db: Path) -> tuple[float, int, int, float]:
@@ -137,14 +148,12 @@ def run_eventhound(base_url: str, work: Path, db: Path) -> tuple[float, int, int
             "--now", "2027-01-01T00:00:00+00:00"]
     for name, value in SETTINGS.items():
         args += ["-s", f"{name}={value}"]
-    began = time.perf_counter()
-    done = subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - began
+    done, cpu = timed(args, stdout=subprocess.PIPE, text=True)
     summary = re.search(r"^bench\s+ok\s+pages=(\d+) events=(\d+) .*time=([\d.]+)s", done.stdout, re.M)
-    pages, events, elapsed = int(summary[1]), int(summary[2]), float(summary[3])
+    pages, elapsed = int(summary[1]), float(summary[3])
     with sqlite3.connect(db) as conn:
         stored = conn.execute("select count(*) from events").fetchone()[0]
-    return elapsed, pages, stored, wall
+    return elapsed, pages, stored, cpu
 
 
 def start_server(site: Path) -> tuple[subprocess.Popen, str]:
@@ -174,7 +183,7 @@ def start_server(site: Path) -> tuple[subprocess.Popen, str]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="event detail pages to generate")
-    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of both crawls")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both crawls")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -182,15 +191,26 @@ def main():
         generate_site(site, args.pages)
         server, base_url = start_server(site)
         try:
+            rates = {"bare": [], "item": [], "full": []}
             for round_ in range(args.rounds):
-                bare_s, bare_pages, bare_wall = run_bare(base_url, work)
-                db = work / f"bench{round_}.db"
-                eh_s, eh_pages, events, eh_wall = run_eventhound(base_url, work, db)
-                bare_rate, eh_rate = bare_pages / bare_s, eh_pages / eh_s
-                print(f"round {round_ + 1}: {args.pages} event pages, concurrency {SETTINGS['CONCURRENT_REQUESTS']}")
-                print(f"  bare fetch-only spider : {bare_pages:5d} pages in {bare_s:6.2f} s = {bare_rate:7.1f} pages/s (process {bare_wall:.1f} s)")
-                print(f"  eventhound crawl+store : {eh_pages:5d} pages in {eh_s:6.2f} s = {eh_rate:7.1f} pages/s (process {eh_wall:.1f} s), {events} events stored")
-                print(f"  ratio eventhound/bare  : {eh_rate / bare_rate:.2f}")
+                for name, item_per_page in (("bare", False), ("item", True)):
+                    seconds, pages, cpu = run_bare(base_url, work, item_per_page)
+                    rates[name].append((pages / seconds, cpu / pages * 1000))
+                seconds, pages, events, cpu = run_eventhound(base_url, work, work / f"bench{round_}.db")
+                assert events == args.pages, f"eventhound stored {events} of {args.pages} events"
+                rates["full"].append((pages / seconds, cpu / pages * 1000))
+                print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1][0]:6.1f} pages/s" for k, v in rates.items())
+                      + f", ratio {rates['full'][-1][0] / rates['bare'][-1][0]:.2f}")
+            rate = {k: median(r for r, _ in v) for k, v in rates.items()}
+            cpu = {k: median(c for _, c in v) for k, v in rates.items()}
+            print(f"{args.pages} event pages (+ listings, robots.txt), concurrency {SETTINGS['CONCURRENT_REQUESTS']}, "
+                  f"median of {args.rounds} rounds")
+            print(f"  bare fetch-only spider     : {rate['bare']:7.1f} pages/s  {cpu['bare']:5.2f} ms CPU/page (whole process)")
+            print(f"  bare + one item a page     : {rate['item']:7.1f} pages/s  {cpu['item']:5.2f} ms CPU/page"
+                  f"  (Scrapy's own cost of an item: {rate['item'] / rate['bare']:.2f} of bare)")
+            print(f"  eventhound crawl into SQLite: {rate['full']:6.1f} pages/s  {cpu['full']:5.2f} ms CPU/page, "
+                  f"{args.pages} events stored")
+            print(f"  ratio eventhound/bare      : {rate['full'] / rate['bare']:.2f} (pages/s)")
         finally:
             server.terminate()
             server.wait(timeout=10)

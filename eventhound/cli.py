@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
+import os
 import sys
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -196,8 +196,9 @@ def serve(db, metadata, port, host):
     Example: eventhound serve --db events.db --port 8001
     """
     metadata = metadata or _default_metadata()
-    sys.exit(subprocess.call([sys.executable, "-m", "datasette", "serve", db, "-m", metadata,
-                              "--host", host, "--port", str(port)]))
+    # Become Datasette (exec), so that a signal to this process reaches the server itself.
+    os.execv(sys.executable, [sys.executable, "-m", "datasette", "serve", db, "-m", metadata,
+                              "--host", host, "--port", str(port)])
 
 
 def _default_metadata() -> str:

@@ -71,6 +71,9 @@ def run_crawl(sources: list[Source], db_path: str, now: datetime, overrides: dic
     settings.set("EVENTHOUND_DB", str(db_path), priority="cmdline")
     settings.set("EVENTHOUND_NOW", now.isoformat(), priority="cmdline")
     process = CrawlerProcess(settings)
+    # Scrapy leaves the root logger at NOTSET and filters in its handler, so every DEBUG
+    # line ("Crawled", "Scraped from") is built and then thrown away: two per page.
+    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     # A source whose robots.txt cannot be fetched is reported once, by the spider's own
     # fetch error, not also by a traceback per robots.txt attempt.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)

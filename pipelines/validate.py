@@ -34,6 +34,10 @@ _BLOCK_BREAK = re.compile(r"(?i)<\s*(?:/?\s*(?:p|div|h[1-6]|section|article|bloc
 _LINE_BREAK = re.compile(r"(?i)<\s*(?:br|/?li|/td|/th)\b[^>]*>")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _URL_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+\d*);")
+# Anything clean_text would change: markup, entities, invisible characters, and whitespace
+# other than single spaces between words. Most values have none of it (the fast path).
+_UNCLEAN = re.compile(r"[<&\u200b\u200c\u200d\u2060\ufeff\u00ad]|\s\s|[^\S ]|^\s|\s$")
+_SPACE = re.compile(r"\s")
 
 
 def _strip_html(text: str, multiline: bool) -> str:
@@ -57,6 +61,8 @@ def clean_text(value, multiline: bool = False) -> str | None:
     """Plain, whitespace-normalized text; None when nothing is left."""
     if not isinstance(value, str):
         return value
+    if not _UNCLEAN.search(value):
+        return value or None
     if "<" in value or "&" in value:
         value = _strip_html(value, multiline)
     value = value.translate(_INVISIBLE)
@@ -82,7 +88,7 @@ def clean_url(value) -> str | None:
     value = value.strip()
     if "&" in value:
         value = _URL_ENTITY.sub(lambda m: html.unescape(m.group()), value)
-    if any(c.isspace() for c in value):
+    if _SPACE.search(value):
         value = "%20".join(value.split())
     try:
         parts = urlsplit(value)

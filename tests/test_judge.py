@@ -1,0 +1,35 @@
+"""What makes a source's crawl count as failed in the summary and the exit code."""
+
+from eventhound.crawl import judge
+
+FINE = {"finish_reason": "finished", "item_scraped_count": 4, "response_received_count": 3}
+
+
+def test_a_crawl_with_events_succeeds():
+    result = judge("chamber", FINE)
+    assert result.ok and result.events == 4 and result.pages == 3 and result.errors == 0
+
+
+def test_an_unreachable_start_url_fails_and_says_why():
+    stats = {**FINE, "item_scraped_count": 0, "eventhound/start_errors": 1, "eventhound/fetch_errors": 1,
+             "eventhound/last_error": "https://c.example/events/: HTTP 503"}
+    result = judge("chamber", stats)
+    assert not result.ok and result.problem == "could not fetch https://c.example/events/: HTTP 503"
+    assert result.errors == 1
+
+
+def test_no_events_at_all_fails_and_counts_unreadable_markup():
+    stats = {**FINE, "item_scraped_count": 0, "eventhound/extract_errors/jsonld_unparseable": 2}
+    result = judge("chamber", stats)
+    assert not result.ok and result.problem == "no events found (2 unreadable markup blocks)"
+    assert result.errors == 2
+
+
+def test_a_broken_off_crawl_fails():
+    result = judge("chamber", {**FINE, "finish_reason": "shutdown"})
+    assert not result.ok and result.problem == "crawl ended early: shutdown"
+
+
+def test_a_failed_detail_page_is_counted_but_the_source_succeeds():
+    result = judge("chamber", {**FINE, "eventhound/fetch_errors": 1})
+    assert result.ok and result.errors == 1

@@ -441,3 +441,12 @@ def test_non_utf8_bytes_use_meta_charset():
 def test_fuzzed_jsonld_never_raises(body):
     x = extract_schemaorg(page(body), "https://example.org/")
     assert isinstance(x, Extraction)
+
+
+def test_the_only_event_of_a_page_without_its_own_url_gets_the_page_url():
+    page = ('<script type="application/ld+json">{"@type": "Event", "name": "Nursing Hiring Event",'
+            ' "startDate": "2027-02-23T08:00"}</script>')
+    [event] = extract_schemaorg(page, "https://health.example/events/nursing/#top").events
+    assert event["url"] == "https://health.example/events/nursing/"
+    two = page + page.replace("Nursing", "Pharmacy")
+    assert [e.get("url") for e in extract_schemaorg(two, "https://health.example/events/").events] == [None, None]

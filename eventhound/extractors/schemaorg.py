@@ -804,6 +804,9 @@ def _extract(html: str | bytes, url: str) -> Extraction:
         collector.errors.append("next_page_failed")
 
     result.events = collector.events
+    if len(result.events) == 1 and not result.events[0].get("url") and url.startswith(("http://", "https://")):
+        # The only event of a page that names no address for it: the page is its page.
+        result.events[0]["url"] = urldefrag(url)[0]
     result.follow = collector.follow
     result.errors = collector.errors
     return result

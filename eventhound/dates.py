@@ -225,7 +225,9 @@ def _date_parser(languages: tuple[str, ...], tz: str, relative_base: datetime):
 
     Within a crawl `now` is fixed, so this is one parser per (languages, zone).
     """
-    from dateparser.date import DateDataParser  # slow import; only when free text is met
+    from dateparser.date import (
+        DateDataParser,  # slow import; only when free text is met
+    )
 
     return DateDataParser(
         languages=list(languages),

@@ -11,14 +11,10 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
 
 from eventhound import settings as project
-from eventhound.extractors.schemaorg import extract_schemaorg
+from eventhound.extractors.base import Context
+from eventhound.formats import detect_format, extractor
 from eventhound.items import source_item
 from eventhound.sources import Source
-
-# Extractors by format name (== spider name): pure functions (text, url) -> Extraction.
-EXTRACTORS = {
-    "schemaorg": extract_schemaorg,
-}
 
 
 class Tally(Counter):
@@ -29,11 +25,6 @@ class Tally(Counter):
 
     def set_value(self, key, value):
         self[key] = value
-
-
-def detect_format(text: str) -> str:
-    """The format of a page or feed, from its content."""
-    return "schemaorg"
 
 
 def read_input(file_or_url: str, timeout: float = 30.0, max_bytes: int = project.DOWNLOAD_MAXSIZE) -> tuple[str, str]:
@@ -58,7 +49,8 @@ def extract_events(text: str, url: str, source: Source, now: datetime, fmt: str 
                    stats: Tally | None = None) -> list[dict]:
     """The event records one page yields, through the same pipelines a crawl runs."""
     stats = stats if stats is not None else Tally()
-    extraction = EXTRACTORS[fmt or detect_format(text)](text, url)
+    context = Context(now=now, timezone=source.timezone, options=source.options)
+    extraction = extractor(fmt or detect_format(text)).extract(text, url, context)
     for reason in extraction.errors:
         stats.inc_value(f"eventhound/extract_errors/{reason}")
     pipelines = build_pipelines(now, stats)

@@ -8,14 +8,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from eventhound.formats import FORMATS
+
 EVENT_TYPES = (
     "job_fair", "job_club", "association_meeting", "networking", "conference",
     "trade_show", "workshop", "info_session", "other",
 )
-SPIDERS = ("schemaorg",)
+SPIDERS = FORMATS
 KNOWN_KEYS = {
     "name", "spider", "urls", "timezone", "event_type", "country", "region",
-    "enabled", "follow_offsite", "languages", "settings",
+    "enabled", "follow_offsite", "languages", "settings", *FORMATS,
 }
 
 
@@ -37,6 +39,7 @@ class Source:
     follow_offsite: bool = False
     languages: tuple[str, ...] = ("en",)
     settings: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)  # the [sources.KEY.<spider>] table: format options
 
     def defaults(self) -> dict:
         """The fields every event from this source starts with."""
@@ -94,6 +97,12 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
     settings = entry.get("settings", {})
     if not isinstance(settings, dict):
         _fail(path, key, "settings must be a table of Scrapy settings")
+    for name in FORMATS:
+        if name in entry and name != spider:
+            _fail(path, key, f"a [{key}.{name}] table is for spider {name!r}, but this source's spider is {spider!r}")
+    options = entry.get(spider, {})
+    if not isinstance(options, dict):
+        _fail(path, key, f"{spider} must be a table of {spider} options")
     return Source(
         key=key,
         name=entry.get("name") or key,
@@ -107,6 +116,7 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
         follow_offsite=entry.get("follow_offsite", False),
         languages=tuple(languages),
         settings=settings,
+        options=options,
     )
 
 

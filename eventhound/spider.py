@@ -5,9 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from eventhound.clock import crawl_now
+from eventhound.extractors.base import Context
+from eventhound.formats import extractor
 from eventhound.items import source_item
 from eventhound.sources import Source, load_sources
 
@@ -15,12 +19,14 @@ from eventhound.sources import Source, load_sources
 class EventSpider(scrapy.Spider):
     """Crawls one source: `scrapy crawl NAME -a source=KEY [-a sources=FILE]`.
 
-    Subclasses set `name` and implement `parse(response)`; they hand raw events to
-    `self.items(...)`, report unreadable markup with `self.count_errors(...)` and follow
-    links with `self.follow(...)`, which keeps the crawl on the source's site and bounded.
+    A format spider sets `name` to its format (eventhound.formats); `parse` hands each page
+    to that format's extractor, yields its events, counts what it could not read, and
+    follows the event pages and next page it names, on the source's site and bounded.
+    A site that needs more overrides `parse` or adds callbacks, using the same helpers.
     """
 
     source: Source
+    context: Context
 
     def __init__(self, source: Source | str | None = None, sources: str = "sources.toml", **kwargs):
         super().__init__(**kwargs)
@@ -44,11 +50,26 @@ class EventSpider(scrapy.Spider):
         # Per-source Scrapy settings (e.g. DOWNLOAD_DELAY); settings are not frozen yet here.
         for name, value in spider.source.settings.items():
             crawler.settings.set(name, value, priority="spider")
+        spider.context = Context(now=crawl_now(crawler.settings), timezone=spider.source.timezone,
+                                 options=spider.source.options)
         return spider
 
     async def start(self):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True})
+
+    def parse(self, response):
+        self.crawler.stats.inc_value("eventhound/pages")
+        if isinstance(response, TextResponse):
+            text = response.text
+        else:  # e.g. a calendar served as application/octet-stream
+            text = response.body.decode("utf-8", errors="replace")
+        extraction = extractor(self.name).extract(text, response.url, self.context)
+        self.count_errors(extraction.errors)
+        yield from self.items(extraction.events, response)
+        for url in [*extraction.follow, *filter(None, [extraction.next_page])]:
+            if request := self.follow(url, self.parse):
+                yield request
 
     def items(self, raw_events, response):
         for raw in raw_events:

@@ -26,7 +26,6 @@ from w3lib.html import remove_comments, remove_tags, remove_tags_with_content
 
 from pipelines.base import EventPipeline
 
-
 URL_FIELDS = ("url", "registration_url", "online_url", "organizer_url", "source_url")
 MULTILINE_FIELDS = ("description",)
 

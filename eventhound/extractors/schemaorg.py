@@ -14,19 +14,11 @@ import codecs
 import html as html_lib
 import json
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin
 
 import lxml.etree
 
-
-@dataclass
-class Extraction:
-    events: list[dict] = field(default_factory=list)
-    follow: list[str] = field(default_factory=list)
-    next_page: str | None = None
-    errors: list[str] = field(default_factory=list)
-
+from eventhound.extractors.base import Context, Extraction
 
 # --------------------------------------------------------------------------- types
 
@@ -730,6 +722,17 @@ def _pick(values: list[str], choose) -> str:
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def looks_like(text: str) -> bool:
+    """Any HTML page may carry schema.org markup."""
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<head", "<meta", "<script", "<div", "<body", "<!--"))
+
+
+def extract(text: str | bytes, url: str, context: Context | None = None) -> Extraction:
+    """The format interface (eventhound.formats): schema.org needs nothing from the context."""
+    return extract_schemaorg(text, url)
 
 
 def extract_schemaorg(html: str | bytes, url: str) -> Extraction:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
+from importlib.util import find_spec
 from types import ModuleType
 
-# In the order `detect_format` tries them: the most particular first; any HTML page last.
-FORMATS: tuple[str, ...] = ("schemaorg",)
+# The order `detect_format` tries them in: the most particular first; any HTML page last.
+DETECTION_ORDER = ("ical", "gcal", "tribe", "confdata", "rss", "schemaorg", "css")
+FORMATS: tuple[str, ...] = tuple(
+    name for name in DETECTION_ORDER if find_spec(f"eventhound.extractors.{name}") is not None
+)
 
 
 @cache

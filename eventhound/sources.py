@@ -69,6 +69,9 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
     urls = entry.get("urls")
     if isinstance(urls, str):
         urls = [urls]
+    if isinstance(urls, list):  # webcal:// is how calendars are offered for subscription: it is https
+        urls = ["https://" + u[len("webcal://"):] if isinstance(u, str) and u.lower().startswith("webcal://") else u
+                for u in urls]
     if not urls or not isinstance(urls, list):
         _fail(path, key, "urls must be a non-empty list of http(s) URLs")
     for url in urls:

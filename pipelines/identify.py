@@ -11,7 +11,9 @@ an event moved to another start gets another id. A missing source is written "un
 
 status: schema.org eventStatus (full URL, "schema:" prefix or bare name, any case):
 EventCancelled -> cancelled, EventPostponed -> postponed, EventRescheduled -> rescheduled,
-EventMovedOnline -> moved_online, EventScheduled -> scheduled; anything else -> scheduled.
+EventMovedOnline -> moved_online, EventScheduled -> scheduled; iCalendar STATUS
+CANCELLED (and "canceled") -> cancelled, CONFIRMED/TENTATIVE -> scheduled; anything else ->
+scheduled.
 
 attendance: eventAttendanceMode Offline/Online/Mixed -> in_person/online/hybrid; without
 one, "online" when there is an online_url and no place (venue, street, city, postal code,
@@ -43,6 +45,11 @@ STATUS = {
     "eventrescheduled": "rescheduled",
     "eventmovedonline": "moved_online",
     "eventscheduled": "scheduled",
+    # iCalendar STATUS and Google Calendar status
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "confirmed": "scheduled",
+    "tentative": "scheduled",
 }
 ATTENDANCE = {
     "offlineeventattendancemode": "in_person",

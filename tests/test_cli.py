@@ -166,3 +166,9 @@ def test_serve_runs_datasette_with_the_metadata(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_webcal_urls_are_read_as_https(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[sources.k]\nspider = "schemaorg"\nurls = ["webcal://calendar.example.org/feed.ics"]\ntimezone = "UTC"\n')
+    assert load_sources(path)["k"].urls == ("https://calendar.example.org/feed.ics",)

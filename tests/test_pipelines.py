@@ -263,3 +263,12 @@ def test_pipelines_chain_and_from_crawler():
     assert item["start_utc"] == "2027-01-12T16:00:00+00:00"
     assert item["time_text"] == "Jan 12 10am"
     assert "start_text" not in item and "_languages" not in item
+
+
+def test_icalendar_status_values_map_to_our_status():
+    from pipelines.identify import IdentifyPipeline
+
+    pipeline = IdentifyPipeline(now=None, stats=None)
+    base = {"source": "s", "title": "Board meeting", "start": "2027-03-04"}
+    assert pipeline.process_item({**base, "event_status": "CANCELLED"})["status"] == "cancelled"
+    assert pipeline.process_item({**base, "event_status": "TENTATIVE"})["status"] == "scheduled"

@@ -1,11 +1,16 @@
 """Accuracy over the shared corpus: expected events found with the right title and start, per kind.
 
-Runs every jsonld/microdata/rdfa file listed in the corpus manifest through
+Runs every jsonld/microdata/rdfa/hcalendar file listed in the corpus manifest through
 `eventhound.extract.extract_events` (the extractor and every pipeline but the database),
 with the file's `source_timezone` as the source's zone (UTC where none is given), and
 compares with the manifest's expected events: the title (entities and whitespace
-normalized, case-insensitive) and the start — as an instant where the expectation has an
-offset, as a wall time where it is floating, as a date where it is a date.
+normalized, case-insensitive; an expected title of null — a page that names no title —
+matches any) and the start — as an instant where the expectation has an offset, as a wall
+time where it is floating, as a date where it is a date.
+
+The plain-HTML files (html-listing, html-detail, tribe-html) are read by the css format
+with the test-only entry `[sources.<file stem>]` of benchmarks/corpus_sources.toml (the
+page's own selectors and zone); the hcalendar file by the schemaorg format.
 
 Example: python benchmarks/corpus.py ../shared/corpus
 """
@@ -22,9 +27,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from eventhound.extract import Tally, extract_events
-from eventhound.sources import Source
+from eventhound.sources import Source, load_sources
 
-KINDS = ("jsonld", "microdata", "rdfa")
+KINDS = ("jsonld", "microdata", "rdfa", "hcalendar", "html-listing", "html-detail", "tribe-html")
+CSS_KINDS = ("html-listing", "html-detail", "tribe-html")
+CSS_SOURCES = Path(__file__).resolve().parent / "corpus_sources.toml"
 NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
 
 
@@ -51,38 +58,48 @@ def main():
     default = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
     parser.add_argument("corpus", nargs="?", default=str(default))
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--per-file", action="store_true", help="a line per file")
     args = parser.parse_args()
     corpus = Path(args.corpus)
     if not (corpus / "manifest.json").exists():
         sys.exit(f"no corpus at {corpus}")
     found, expected_n, unexpected = defaultdict(int), defaultdict(int), defaultdict(int)
+    css_sources = load_sources(CSS_SOURCES)
     for entry in json.loads((corpus / "manifest.json").read_text()):
         if entry["kind"] not in KINDS:
             continue
         kind, expected = entry["kind"], entry["expected"]
         tz = next((e.get("source_timezone") for e in expected if e.get("source_timezone")), None) or "UTC"
         page_url = "https://corpus.example/" + Path(entry["file"]).name.replace(" ", "%20")
-        source = Source(key="corpus", spider="schemaorg", urls=(page_url,), timezone=tz)
+        source, fmt = Source(key="corpus", spider="schemaorg", urls=(page_url,), timezone=tz), None
+        if kind in CSS_KINDS:
+            source, fmt = css_sources[Path(entry["file"]).stem], "css"
+        elif kind == "hcalendar":
+            fmt = "schemaorg"
         text = (corpus / entry["file"]).read_bytes().decode("utf-8", errors="replace")
-        records = extract_events(text, page_url, source, NOW, stats=Tally())
+        records = extract_events(text, page_url, source, NOW, fmt=fmt, stats=Tally())
+        file_found = 0
         unmatched = list(records)
         for want in expected:
-            hit = next((r for r in unmatched if norm_title(r["title"]) == norm_title(want["title"])
+            hit = next((r for r in unmatched if (want["title"] is None or norm_title(r["title"]) == norm_title(want["title"]))
                         and same_start(want["start"], r["start"])), None)
             expected_n[kind] += 1
             if hit:
                 found[kind] += 1
+                file_found += 1
                 unmatched.remove(hit)
             elif args.verbose:
                 near = [(r["title"], r["start"]) for r in records if norm_title(r["title"]) == norm_title(want["title"])]
                 print(f"  miss {entry['file']}: {want['title']!r} {want['start']}  got {near[:3]}")
         if entry.get("expected_count") is not None:
             unexpected[kind] += len(unmatched)
+        if args.per_file:
+            print(f"  {kind:12s} {file_found:3d} / {len(expected):3d}, {len(unmatched)} unexpected  {entry['file']}")
     total_found, total = sum(found.values()), sum(expected_n.values())
     for kind in KINDS:
-        print(f"{kind:10s} {found[kind]:3d} / {expected_n[kind]:3d} expected events right "
+        print(f"{kind:12s} {found[kind]:3d} / {expected_n[kind]:3d} expected events right "
               f"({found[kind] / max(expected_n[kind], 1):.0%}), {unexpected[kind]} unexpected")
-    print(f"{'all':10s} {total_found:3d} / {total:3d} ({total_found / max(total, 1):.0%})")
+    print(f"{'all':12s} {total_found:3d} / {total:3d} ({total_found / max(total, 1):.0%})")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,20 @@
-"""schema.org Event extraction: JSON-LD, microdata and RDFa (Lite) -> raw events.
+"""schema.org Event extraction: JSON-LD, microdata and RDFa (Lite) -> raw events; also hCalendar.
 
 Pure function of (html, url): no Scrapy, no clock, no network.  The result's events are
 raw events as described in docs/architecture.md (strings as published, URLs absolute).
 
 Speed: JSON-LD is found with a regular expression over the page text and parsed with
 ``json`` (no DOM).  The page is parsed with lxml only when a cheap check finds
-microdata or RDFa markup that names a schema.org Event type.
+microdata or RDFa markup that names a schema.org Event type, or a microformats event
+(hCalendar ``class="vevent"``, microformats2 ``class="h-event"``).
+
+hCalendar: ``summary``/``p-name`` -> title, ``dtstart``/``dt-start`` and ``dtend``/``dt-end``
+(value-class pattern: a ``value-title`` title, ``value`` parts, else an ``abbr`` title, a
+``time`` datetime, or the text), ``location``/``p-location`` (a nested h-card/adr gives
+venue and address), ``url``/``u-url``, ``description``/``p-description``/``e-content``,
+``uid``/``u-uid`` -> own_id. Hidden markup (``display:none``) is read like any other. An
+hCalendar event that has the same title and start date as one already read from JSON-LD,
+microdata or RDFa is left out.
 """
 
 from __future__ import annotations
@@ -332,6 +341,15 @@ def _has_event_rdfa(text: str) -> bool:
     return any(_RDFA_AT.match(text, i) for i in _anchors(text, ("typeof",)))
 
 
+_MICROFORMAT_AT = re.compile(r"""class\s*=\s*(?:"[^"]*|'[^']*|)\b(?:vevent|h-event)\b""", re.I)
+
+
+def _has_hcalendar(text: str) -> bool:
+    if "vevent" not in text and "h-event" not in text:
+        return False
+    return _MICROFORMAT_AT.search(text) is not None
+
+
 # Properties whose <a href> is their value; for other properties an <a>'s text is.
 _URL_PROPS = frozenset({"url", "sameAs", "image", "logo", "item", "mainEntityOfPage", "eventStatus",
                         "eventAttendanceMode", "availability"})
@@ -419,6 +437,124 @@ def _items_from_tree(root, rdfa: bool) -> list[dict]:
             for p in props:
                 owner.setdefault(p, []).append(_prop_value(el, p, rdfa))
     return tops
+
+
+# --------------------------------------------------------------------------- hCalendar
+
+_MF_EVENT = frozenset({"vevent", "h-event"})
+
+
+def _classes(el) -> frozenset[str]:
+    value = el.get("class") if isinstance(el.tag, str) else None
+    return frozenset(value.split()) if value else frozenset()
+
+
+def _mf_props(root, names: frozenset[str]) -> list:
+    """Descendants of an event element with one of the class names, not inside a nested event."""
+    found = []
+    stack = list(reversed(root))  # depth first, in document order
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
+            continue
+        classes = _classes(el)
+        if classes & names:
+            found.append(el)
+        if classes & _MF_EVENT:
+            continue  # a nested event's properties are its own
+        stack.extend(reversed(el))
+    return found
+
+
+def _mf_first(root, *names: str):
+    found = _mf_props(root, frozenset(names))
+    return found[0] if found else None
+
+
+def _mf_text(el) -> str | None:
+    if el is None:
+        return None
+    tag = el.tag.lower()
+    if tag == "abbr" and el.get("title"):
+        return el.get("title").strip() or None
+    if tag in ("data", "input") and el.get("value"):
+        return el.get("value").strip() or None
+    if tag == "img" and el.get("alt"):
+        return el.get("alt").strip() or None
+    return _node_text(el) or None
+
+
+def _mf_datetime(el) -> str | None:
+    """A dt property by the value-class pattern, else its abbr title, time datetime or text."""
+    if el is None:
+        return None
+    titles = [v.get("title") for v in el.iter() if isinstance(v.tag, str) and "value-title" in _classes(v)]
+    if titles and titles[0] and titles[0].strip():
+        return titles[0].strip()
+    parts = []
+    for v in el.iter():
+        if v is not el and isinstance(v.tag, str) and "value" in _classes(v):
+            part = v.get("datetime") if v.tag.lower() in ("time", "ins", "del") else None
+            part = part or (v.get("title") if v.tag.lower() == "abbr" else None) or _mf_text(v)
+            if part:
+                parts.append(part.strip())
+    if parts:
+        return " ".join(parts)
+    tag = el.tag.lower()
+    if tag in ("time", "ins", "del") and el.get("datetime"):
+        return el.get("datetime").strip()
+    return _mf_text(el)
+
+
+def _mf_url(el, collector: "_Collector") -> str | None:
+    if el is None:
+        return None
+    tag = el.tag.lower()
+    value = None
+    if tag in ("a", "area", "link"):
+        value = el.get("href")
+    elif tag in ("img", "audio", "video", "source", "iframe"):
+        value = el.get("src")
+    elif tag == "object":
+        value = el.get("data")
+    value = value or _mf_text(el)
+    return collector.abs_url(value) if value else None
+
+
+def _hcalendar_events(root, collector: "_Collector") -> None:
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not (_classes(el) & _MF_EVENT):
+            continue
+        raw: dict = {}
+
+        def put(key, value):
+            if value:
+                raw[key] = value
+
+        put("title", _mf_text(_mf_first(el, "summary", "p-name")))
+        put("description", _mf_text(_mf_first(el, "description", "p-description", "e-content", "p-summary")))
+        put("start_text", _mf_datetime(_mf_first(el, "dtstart", "dt-start")))
+        put("end_text", _mf_datetime(_mf_first(el, "dtend", "dt-end")))
+        put("url", _mf_url(_mf_first(el, "url", "u-url"), collector))
+        uid = _mf_first(el, "uid", "u-uid")
+        put("own_id", (_mf_url(uid, collector) if uid is not None and uid.tag.lower() == "a" else _mf_text(uid))
+            or raw.get("url"))
+        location = _mf_first(el, "location", "p-location")
+        if location is not None:
+            if _classes(location) & {"vcard", "h-card", "adr", "h-adr"}:
+                # A card: its name is the venue, its address parts are the address.
+                put("venue_name", _mf_text(_mf_first(location, "fn", "org", "p-name", "p-org")))
+            else:
+                put("venue_name", _mf_text(location))
+            for key, names in (("street", ("street-address", "p-street-address")),
+                               ("city", ("locality", "p-locality")),
+                               ("region", ("region", "p-region")),
+                               ("postal_code", ("postal-code", "p-postal-code")),
+                               ("country", ("country-name", "p-country-name"))):
+                put(key, _mf_text(_mf_first(location, *names)))
+            for key in ("latitude", "longitude"):
+                put(key, _mf_text(_mf_first(location, key, "p-" + key)))
+        collector.emit(raw, {}, has_children=False)
 
 
 # --------------------------------------------------------------------------- mapping
@@ -782,7 +918,9 @@ def _extract(html: str | bytes, url: str) -> Extraction:
     # Microdata and RDFa: only when the page names a schema.org Event type in them.
     want_md = _has_event_microdata(text)
     want_rdfa = _has_event_rdfa(text)
-    if want_md or want_rdfa:
+    want_mf = _has_hcalendar(text)
+    root = None
+    if want_md or want_rdfa or want_mf:
         try:
             root = _parse_tree(text)
         except Exception:  # noqa: BLE001
@@ -799,6 +937,14 @@ def _extract(html: str | bytes, url: str) -> Extraction:
                 collector.walk(items)
             except Exception:  # noqa: BLE001
                 collector.errors.append(f"{name}_failed")
+        if want_mf and root is not None:
+            try:
+                # Not again what JSON-LD, microdata or RDFa already gave (same title and start date).
+                collector._cross_keys.update((_norm_title(e["title"]), e["start_text"][:10]) for e in collector.events)
+                collector.syntax = "hcalendar"
+                _hcalendar_events(root, collector)
+            except Exception:  # noqa: BLE001
+                collector.errors.append("hcalendar_failed")
 
     # rel=next
     try:

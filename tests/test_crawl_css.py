@@ -1,0 +1,87 @@
+"""End to end: the css spider crawls a local chamber site over HTTP: listing -> detail pages, `next` pagination."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from eventhound.localsite import serve_directory
+from tests.conftest import run_eventhound
+
+SITE = Path(__file__).resolve().parent / "fixtures" / "css" / "chamber_site"
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    work = tmp_path_factory.mktemp("css-crawl")
+    with serve_directory(SITE) as base_url:
+        (work / "sources.toml").write_text(f"""
+[sources.harbor-chamber]
+name = "Harbor County Chamber of Commerce"
+spider = "css"
+urls = ["{base_url}events/"]
+timezone = "America/Detroit"
+event_type = "networking"
+
+[sources.harbor-chamber.css]
+event = "article.event-item"
+title = "h3.event-title a::text"
+date = ".event-date::text"
+link = "h3.event-title a::attr(href)"
+next = "a.next.page-numbers::attr(href)"
+
+[sources.harbor-chamber.css.detail]
+title = "h1.entry-title::text"
+time = ".event-meta .start::text"
+end = ".event-meta .end::text"
+location = "xpath:.//li[@class='venue']/node()[not(self::strong)]"
+description = ".entry-content p"
+""")
+        db = work / "events.db"
+        result = run_eventhound("crawl", "--sources", work / "sources.toml", "--db", db,
+                                "--now", "2027-02-01T12:00:00+00:00", "-s", "AUTOTHROTTLE_ENABLED=False")
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        events = {r["title"]: dict(r) for r in conn.execute("select * from events")}
+        runs = [dict(r) for r in conn.execute("select * from runs")]
+    return base_url, result, events, runs
+
+
+def test_the_source_succeeds_with_every_event(crawled):
+    _, result, events, _ = crawled
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert "harbor-chamber" in result.stdout and "events=5" in result.stdout
+    assert set(events) == {"Spring Job Fair 2027", "Women in Business Lunch", "Résumé Clinic",
+                           "Manufacturing Careers Night", "Chamber Golf Outing"}
+
+
+def test_detail_pages_give_times_place_and_description(crawled):
+    base_url, _, events, _ = crawled
+    fair = events["Spring Job Fair 2027"]
+    assert fair["start"] == "2027-03-03T10:00:00-05:00" and fair["end"] == "2027-03-03T14:00:00-05:00"
+    assert fair["start_utc"].startswith("2027-03-03T15:00:00")
+    assert fair["venue_name"] == "Harbor County Fairgrounds, Expo Hall"
+    assert "hiring on the spot" in fair["description"]
+    assert fair["url"] == f"{base_url}events/spring-job-fair/"
+    assert fair["event_type"] == "networking"
+    lunch = events["Women in Business Lunch"]
+    assert lunch["start"] == "2027-03-11T11:30:00-05:00" and lunch["venue_name"] == "Harbor Yacht Club, 2 Lakeview Dr."
+
+
+def test_the_next_page_is_crawled_and_its_detail_page_read(crawled):
+    _, _, events, _ = crawled
+    night = events["Manufacturing Careers Night"]
+    assert night["start"] == "2027-04-08T17:30:00-04:00"  # after the DST change
+    assert night["venue_name"] == "Harbor Tech College, Building C"
+
+
+def test_listing_values_stay_when_the_detail_page_fails_or_is_off_site(crawled):
+    base_url, _, events, runs = crawled
+    clinic = events["Résumé Clinic"]  # its detail page is a 404
+    assert clinic["start"] == "2027-03-17" and clinic["all_day"] == 1
+    assert clinic["source_url"] == f"{base_url}events/"
+    golf = events["Chamber Golf Outing"]  # its page is on another site: not fetched
+    assert golf["start"] == "2027-05-20" and golf["url"] == "https://www.tickets.example/e/harbor-golf-outing-2027"
+    (run,) = runs
+    assert run["items"] == 5 and run["errors"] >= 1  # the 404
+    assert run["pages"] >= 5  # two listing pages and three detail pages

@@ -1,0 +1,239 @@
+"""The css extractor: plain HTML read with the selectors of a source's [sources.KEY.css] table."""
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from eventhound.extract import Tally, extract_events
+from eventhound.extractors import css
+from eventhound.extractors.base import Context
+from eventhound.sources import Source
+
+FIXTURES = Path(__file__).parent / "fixtures" / "css"
+CHAMBER = FIXTURES / "chamber_site"
+BOARD_URL = "https://www.lakeshoreworkforce.org/meetings/meetings.aspx"
+NOW = datetime(2027, 1, 15, tzinfo=timezone.utc)
+
+BOARD = {
+    "event": "table#upcoming tr.listingRow",
+    "title": "td[headers=Name]::text",
+    "date": "td[headers=Date]::text",
+    "time": "td[headers=Time]::text",
+    "location": "td[headers=Location] ::text",
+    "link": "a::attr(href)",
+    "next": "div.pager a.next::attr(href)",
+}
+JOB_CLUB = {
+    "event": "table.dates tr:has(td.date)",
+    "title_text": "Tuesday Job Club",
+    "date": "td.date::text",
+    "time": "td.start::text",
+    "end": "td.end::text",
+    "location": "xpath://p[@class='where']/node()[not(self::strong)]",
+}
+CHAMBER_OPTIONS = {
+    "event": "article.event-item",
+    "title": "h3.event-title a::text",
+    "date": ".event-date::text",
+    "link": "h3.event-title a::attr(href)",
+    "next": "a.next.page-numbers::attr(href)",
+    "detail": {
+        "title": "h1.entry-title::text",
+        "time": ".event-meta .start::text",
+        "end": ".event-meta .end::text",
+        "location": "xpath:.//li[@class='venue']/node()[not(self::strong)]",
+        "description": ".entry-content p",
+    },
+}
+
+
+def read(name, url, options):
+    return css.extract((FIXTURES / name).read_text(encoding="utf-8"), url, Context(options=options))
+
+
+# ---------------------------------------------------------------- a listing table
+
+
+def test_meetings_table_rows_become_raw_events():
+    x = read("workforce_board_meetings.aspx.html", BOARD_URL, BOARD)
+    board, youth, employer = x.events
+    assert board == {
+        "title": "Full Board Meeting",
+        "start_text": "Mar 10, 2027 9:00 AM",  # date text + " " + the separate time text
+        "venue_name": "Lakeshore Workforce Center 310 Dock St., Port Clare, WI",  # text nodes joined by a space
+        "url": "https://www.lakeshoreworkforce.org/meetings/AgendaViewer.aspx?view_id=2&event_id=5121",
+        "own_id": "https://www.lakeshoreworkforce.org/meetings/AgendaViewer.aspx?view_id=2&event_id=5121",
+    }
+    assert youth["start_text"] == "Mar 23, 2027 3:30 PM" and "url" not in youth
+    # whitespace and &nbsp; runs normalized; an empty time cell adds nothing
+    assert employer["title"] == "Employer Services Committee"
+    assert employer["start_text"] == "Apr 6, 2027"
+    assert employer["venue_name"] == "Port Clare Chamber of Commerce, Board Room"
+    assert employer["url"] == "https://www.lakeshoreworkforce.org/AgendaViewer.aspx?view_id=2&event_id=5133"
+
+
+def test_a_row_without_a_date_is_counted_not_emitted_and_next_page_is_absolute():
+    x = read("workforce_board_meetings.aspx.html", BOARD_URL, BOARD)
+    assert len(x.events) == 3
+    assert x.errors == ["event_without_start"]  # the "to be announced" executive committee row
+    assert x.next_page == "https://www.lakeshoreworkforce.org/meetings/meetings.aspx?page=2"
+    assert x.follow == []
+
+
+def test_meetings_table_through_the_pipelines():
+    source = Source(key="lwdb", spider="css", urls=(BOARD_URL,), timezone="America/Chicago", options=BOARD)
+    stats = Tally()
+    text = (FIXTURES / "workforce_board_meetings.aspx.html").read_text(encoding="utf-8")
+    records = extract_events(text, BOARD_URL, source, NOW, fmt="css", stats=stats)
+    assert [(r["title"], r["start"]) for r in records] == [
+        ("Full Board Meeting", "2027-03-10T09:00:00-06:00"),
+        ("Youth Employment Committee", "2027-03-23T15:30:00-05:00"),
+        ("Employer Services Committee", "2027-04-06"),
+    ]
+    assert records[2]["all_day"] == 1
+    assert stats["eventhound/extract_errors/event_without_start"] == 1
+
+
+# ---------------------------------------------------------------- a table of dates with a fixed title
+
+
+def test_fixed_title_separate_start_and_end_times_and_a_page_wide_location():
+    x = read("job_club_dates.html", "https://www.maplevalleylibrary.org/job-club/", JOB_CLUB)
+    assert [e["title"] for e in x.events] == ["Tuesday Job Club"] * 4  # the note row is not a block
+    first = x.events[0]
+    assert first["start_text"] == "Tuesday, March 2, 2027 9:30 AM"
+    assert first["end_text"] == "11:00 AM"
+    assert first["venue_name"] == "Central Library, Community Room 200 W. Maple Ave., Maple Valley"
+    assert x.errors == []
+    source = Source(key="mvpl", spider="css", urls=("https://www.maplevalleylibrary.org/job-club/",),
+                    timezone="America/Chicago", options=JOB_CLUB)
+    records = extract_events((FIXTURES / "job_club_dates.html").read_text(), source.urls[0], source, NOW, fmt="css")
+    assert [(r["start"], r["end"]) for r in records][:2] == [
+        ("2027-03-02T09:30:00-06:00", "2027-03-02T11:00:00-06:00"),
+        ("2027-03-16T09:30:00-05:00", "2027-03-16T11:00:00-05:00"),  # after the DST change
+    ]
+    assert records[3]["start"] == "2027-04-27T10:00:00-05:00"
+
+
+# ---------------------------------------------------------------- listing -> detail pages
+
+
+def chamber_listing():
+    base = "https://www.harborchamber.org/events/"
+    return css.read_listing((CHAMBER / "events" / "index.html").read_text(), base, Context(options=CHAMBER_OPTIONS))
+
+
+def test_with_a_detail_table_linked_blocks_are_followed_with_their_listing_fields():
+    x, partials = chamber_listing()
+    assert x.events == []
+    assert x.follow == [
+        "https://www.harborchamber.org/events/spring-job-fair/",
+        "https://www.harborchamber.org/events/women-in-business-lunch/",
+        "https://www.harborchamber.org/events/resume-clinic/",
+    ]
+    assert partials["https://www.harborchamber.org/events/resume-clinic/"] == {
+        "title": "Résumé Clinic", "date": "March 17, 2027",
+        "link": "https://www.harborchamber.org/events/resume-clinic/",
+    }
+    assert x.next_page == "https://www.harborchamber.org/events/page/2/"
+    assert css.extract((CHAMBER / "events" / "index.html").read_text(), "https://www.harborchamber.org/events/",
+                       Context(options=CHAMBER_OPTIONS)).follow == x.follow
+
+
+def test_detail_page_completes_and_overrides_the_listing():
+    x, partials = chamber_listing()
+    url = "https://www.harborchamber.org/events/spring-job-fair/"
+    detail = css.extract_detail((CHAMBER / "events" / "spring-job-fair" / "index.html").read_text(), url,
+                                Context(options=CHAMBER_OPTIONS), listing=partials[url])
+    assert detail.errors == []
+    (event,) = detail.events
+    assert event["title"] == "Spring Job Fair 2027"  # the detail page's title wins
+    assert event["start_text"] == "March 3, 2027 10:00 AM"  # the listing's date with the detail's time
+    assert event["end_text"] == "2:00 PM"
+    assert event["venue_name"] == "Harbor County Fairgrounds, Expo Hall"
+    assert event["description"].startswith("Forty employers from manufacturing")
+    assert event["url"] == event["own_id"] == url
+
+
+def test_a_detail_date_replaces_the_listing_date_and_time_together():
+    options = {**CHAMBER_OPTIONS, "time": ".event-time::text",
+               "detail": {**CHAMBER_OPTIONS["detail"], "date": ".event-meta .date::text", "time": ""}}
+    listing = {"title": "Spring Job Fair", "date": "March 3, 2027", "time": "9:00 AM",
+               "link": "https://www.harborchamber.org/events/spring-job-fair/"}
+    x = css.extract_detail((CHAMBER / "events" / "spring-job-fair" / "index.html").read_text(), listing["link"],
+                           Context(options=options), listing=listing)
+    assert x.events[0]["start_text"] == "Wednesday, March 3, 2027"  # not "... 9:00 AM"
+    assert css.merge_fields({"date": "d1", "time": "t1", "title": "a"}, {"time": "t2"}) == {"date": "d1", "time": "t2", "title": "a"}
+
+
+def test_a_detail_page_that_reads_nothing_keeps_the_listing_event():
+    listing = {"title": "Résumé Clinic", "date": "March 17, 2027", "link": "https://www.harborchamber.org/events/resume-clinic/"}
+    x = css.extract_detail("<html><body><p>Page moved.</p></body></html>", listing["link"],
+                           Context(options=CHAMBER_OPTIONS), listing=listing)
+    assert x.events == [{"title": "Résumé Clinic", "start_text": "March 17, 2027", "url": listing["link"],
+                         "own_id": listing["link"]}]
+
+
+# ---------------------------------------------------------------- selector text
+
+
+def test_selector_text_rules():
+    page = """<html><body><div class="ev">
+      <h3>Hiring <b>Event</b>:
+          Warehouse</h3><script>var x = 1;</script>
+      <p class="when">June 2, 2027<br>1 p.m.</p>
+      <span class="meta" data-start="2027-06-02T13:00">x</span>
+      <a class="more" href="/e/42#top">More</a>
+    </div></body></html>"""
+    options = {"event": "div.ev", "title": "h3 ::text", "date": "span.meta::attr(data-start)",
+               "location": "xpath:substring-before(normalize-space(p[@class='when']), '1 p.m.')",
+               "description": "div.ev", "link": "a.more"}
+    (event,) = css.extract(page, "https://example.org/events/", Context(options=options)).events
+    assert event["title"] == "Hiring Event : Warehouse"  # text nodes joined by one space
+    assert event["start_text"] == "2027-06-02T13:00"  # an attribute
+    assert event["venue_name"] == "June 2, 2027"  # an XPath string function
+    assert "var x" not in event["description"] and event["description"].startswith("Hiring Event")
+    assert event["url"] == "https://example.org/e/42"  # an element gives its href, without the fragment
+
+
+# ---------------------------------------------------------------- configuration and bad input
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"date": "td::text", "title": "h3::text"}, "missing `event`"),
+    ({"event": "tr", "title": "h3::text"}, "missing `date`"),
+    ({"event": "tr", "date": "td::text"}, "missing `title`"),
+    ({"event": "tr[[", "date": "td::text", "title_text": "Job Club"}, "event is not a valid CSS selector"),
+    ({"event": "xpath://tr[", "date": "td::text", "title_text": "Job Club"}, "event is not a valid XPath selector"),
+    ({"event": "tr", "date": "td::text", "title_text": "Job Club", "dates": "td"}, "unknown key(s) dates"),
+    ({"event": "tr", "date": 3, "title_text": "Job Club"}, "date must be a selector string"),
+    ({"event": "tr", "date": "td", "title_text": "Job Club", "detail": {"time": "p"}}, "a detail table needs `link`"),
+])
+def test_config_problems_name_the_key(options, expected):
+    problems = css.config_problems(options)
+    assert any(expected in p for p in problems), problems
+    x = css.extract("<table><tr><td>May 1, 2027</td></tr></table>", "https://example.org/", Context(options=options))
+    assert x.errors == ["css_config_invalid"] and x.events == []
+
+
+def test_a_date_only_on_detail_pages_is_a_valid_configuration():
+    options = {"event": "li", "link": "a::attr(href)", "detail": {"title": "h1::text", "date": ".when::text"}}
+    assert css.config_problems(options) == []
+
+
+def test_without_configuration_and_on_unmatched_or_bad_pages():
+    assert css.extract("<p>x</p>", "https://example.org/", Context()).errors == ["css_not_configured"]
+    assert css.config_problems({})[0].startswith("css: no [css] table")
+    x = css.extract("<html><body><p>Under construction</p></body></html>", BOARD_URL, Context(options=BOARD))
+    assert x.events == [] and x.errors == ["css_event_not_found"]
+    for bad in ("", "\x00\x00", "<<<>>>", "<table><tr class='listingRow'><td headers='Date'>"):
+        x = css.extract(bad, BOARD_URL, Context(options=BOARD))
+        assert x.events == [] and x.errors  # never raises, says why
+    broken = {**BOARD, "date": "xpath:re:match(., '(')"}  # compiles, fails on the page (bad regex)
+    x = read("workforce_board_meetings.aspx.html", BOARD_URL, broken)
+    assert "css_selector_failed" in x.errors and x.events == []
+
+
+def test_css_is_never_detected():
+    assert not css.looks_like((FIXTURES / "job_club_dates.html").read_text())

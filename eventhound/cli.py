@@ -228,3 +228,46 @@ def demo(db, digest_out):
     click.echo(f"browse it: eventhound serve --db {db}")
     if not ok:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("file_or_url")
+@click.option("--url", "page_url", help="The address a saved page came from (for its links and the entry).")
+@click.option("--key", help="The entry's sources.toml key (default: from the site's host name).")
+@click.option("--tz", default=None, help="The publisher's IANA time zone (default: one the page names, else UTC).")
+def discover(file_or_url, page_url, key, tz):
+    """Find the calendars and feeds a page offers; print an entry for the best.
+
+    Reads a homepage or events page (a URL or a saved file), lists what it offers, best
+    first, and prints a ready sources.toml entry; exits 1 when it offers nothing.
+
+    Example: eventhound discover https://www.example-chamber.org/events/
+    """
+    from eventhound import discover as discovery
+    from eventhound.extract import read_input
+
+    if tz:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz") from None
+    try:
+        text, read_from = read_input(file_or_url)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {file_or_url}: {exc}") from None
+    address = page_url or read_from
+    if not address.startswith(("http://", "https://")):
+        click.echo(f"note: {file_or_url} is a saved file: pass --url with its address for usable links", err=True)
+    offers = discovery.discover(text, address)
+    if not offers:
+        raise click.ClickException(
+            f"{address}: no calendar, feed, The Events Calendar or schema.org events found; "
+            "a plain HTML listing can be read by a css source (see eventhound/extractors/css.py)")
+    click.echo(f"{len(offers)} offer(s) at {address}, best first:")
+    for number, offer in enumerate(offers, 1):
+        click.echo(f"{number}. {offer.spider:<9} {offer.url}  [{offer.kind}: {offer.evidence}]")
+    zone = tz or discovery.guess_timezone(text)
+    entry = discovery.sources_entry(offers[0], key or discovery.default_key(address), zone,
+                                    name=discovery.page_title(text))
+    click.echo("\nsources.toml entry for the best one:\n")
+    click.echo(entry, nl=False)

@@ -10,7 +10,8 @@ time where it is floating, as a date where it is a date.
 
 The plain-HTML files (html-listing, html-detail, tribe-html) are read by the css format
 with the test-only entry `[sources.<file stem>]` of benchmarks/corpus_sources.toml (the
-page's own selectors and zone); the hcalendar file by the schemaorg format.
+page's own selectors and zone); the hcalendar file by the schemaorg format. The feeds
+(tribe-json, rss, xml-feed) are read by the format `eventhound extract` detects in them.
 
 Example: python benchmarks/corpus.py ../shared/corpus
 """
@@ -29,7 +30,8 @@ from pathlib import Path
 from eventhound.extract import Tally, extract_events
 from eventhound.sources import Source, load_sources
 
-KINDS = ("jsonld", "microdata", "rdfa", "hcalendar", "html-listing", "html-detail", "tribe-html")
+KINDS = ("jsonld", "microdata", "rdfa", "hcalendar", "html-listing", "html-detail", "tribe-html",
+         "tribe-json", "rss", "xml-feed")
 CSS_KINDS = ("html-listing", "html-detail", "tribe-html")
 CSS_SOURCES = Path(__file__).resolve().parent / "corpus_sources.toml"
 NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)

@@ -239,7 +239,8 @@ def discover(file_or_url, page_url, key, tz):
     """Find the calendars and feeds a page offers; print an entry for the best.
 
     Reads a homepage or events page (a URL or a saved file), lists what it offers, best
-    first, and prints a ready sources.toml entry; exits 1 when it offers nothing.
+    first, and prints a ready sources.toml entry; exits 1 when it offers nothing (or only
+    a site feed that does not say it carries events).
 
     Example: eventhound discover https://www.example-chamber.org/events/
     """
@@ -266,6 +267,9 @@ def discover(file_or_url, page_url, key, tz):
     click.echo(f"{len(offers)} offer(s) at {address}, best first:")
     for number, offer in enumerate(offers, 1):
         click.echo(f"{number}. {offer.spider:<9} {offer.url}  [{offer.kind}: {offer.evidence}]")
+    if offers[0].kind == "site-feed":
+        raise click.ClickException("only site feeds that do not say they carry events: check them by hand, "
+                                   "or read the events page with a css source")
     zone = tz or discovery.guess_timezone(text)
     entry = discovery.sources_entry(offers[0], key or discovery.default_key(address), zone,
                                     name=discovery.page_title(text))

@@ -193,15 +193,7 @@ def _discover(html: str, url: str) -> list[Offer]:
             seen.add(target)
             offers.append(Offer(kind, spider, target, evidence, options))
 
-    # The Events Calendar
     tec = [what for pattern, what in _TEC_MARKERS if pattern.search(html)]
-    if tec:
-        options = {}
-        ical = _tec_ical_url(url)
-        if urlsplit(ical).path.rstrip("/") != "/events":
-            options["ical_url"] = ical  # the fallback when the API is closed: this listing's export
-        offer("tribe-rest", "tribe", _tribe_rest_root(html, page, base),
-              f"The Events Calendar ({', '.join(tec)}): its REST API", **options)
 
     # Calendars: <link rel=alternate type=text/calendar>, webcal and .ics links
     for link in page.xpath("//link[@href]"):
@@ -234,8 +226,19 @@ def _discover(html: str, url: str) -> list[Offer]:
     else:
         offer("ical-per-event", "ical", exports[0][0],
               f"{len(exports)} per-event iCalendar links (e.g. \"{exports[0][1]}\"): one event each")
-    if tec and not any(o.kind == "ical" and ("ical=1" in o.url or "post_type=tribe_events" in o.url) for o in offers):
-        offer("tec-ical", "ical", _tec_ical_url(url), "The Events Calendar's iCal export of the listing (?ical=1)")
+    if tec:
+        # The Events Calendar: its REST API, with the listing's iCal export as the spider's fallback.
+        tec_ical = next((o.url for o in offers if o.kind == "ical" and "ical=1" in o.url
+                         and "post_type=tribe_events" not in o.url), None)
+        if tec_ical is None:
+            tec_ical = _tec_ical_url(url)
+            if not any(o.kind == "ical" and "post_type=tribe_events" in o.url for o in offers):
+                offer("tec-ical", "ical", tec_ical, "The Events Calendar's iCal export of the listing (?ical=1)")
+        options = {}
+        if urlsplit(tec_ical).path.rstrip("/") != "/events" or urlsplit(tec_ical).query != "ical=1":
+            options["ical_url"] = tec_ical  # the spider's default fallback is /events/?ical=1
+        offer("tribe-rest", "tribe", _tribe_rest_root(html, page, base),
+              f"The Events Calendar ({', '.join(tec)}): its REST API", **options)
 
     # schema.org (and hCalendar) events
     from eventhound.extractors.schemaorg import extract_schemaorg
@@ -244,7 +247,8 @@ def _discover(html: str, url: str) -> list[Offer]:
     if extraction.events:
         first = extraction.events[0].get("title", "")
         offer("schemaorg", "schemaorg", urldefrag(url)[0],
-              f'{len(extraction.events)} events in schema.org/hCalendar markup (e.g. "{first}")')
+              f'{len(extraction.events)} event{"s" if len(extraction.events) > 1 else ""} in schema.org/hCalendar markup'
+              f' (e.g. "{first}")')
     elif extraction.follow:
         offer("schemaorg", "schemaorg", urldefrag(url)[0],
               f"a schema.org list of {len(extraction.follow)} event pages")

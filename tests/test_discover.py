@@ -109,7 +109,7 @@ def test_key_and_name_defaults():
     assert page_title((FIXTURES / "tec_events_list.html").read_text()) == "Harbor County Chamber of Commerce"
 
 
-def test_the_command_on_a_saved_page_and_on_a_page_without_offers():
+def test_the_command_on_a_saved_page_and_on_a_page_without_offers(tmp_path):
     result = run_eventhound("discover", FIXTURES / "tec_events_list.html", "--url", "https://www.harborchamber.org/events/list/",
                             "--tz", "America/New_York")
     assert result.returncode == 0, result.stderr
@@ -122,6 +122,12 @@ def test_the_command_on_a_saved_page_and_on_a_page_without_offers():
     nothing = run_eventhound("discover", FIXTURES / "plain_homepage.html", "--url", "https://www.harborcountyedb.org/")
     assert nothing.returncode == 1
     assert "no calendar, feed" in nothing.stderr and "css source" in nothing.stderr
+    blog = tmp_path / "blog.html"
+    blog.write_text('<html><head><link rel="alternate" type="application/rss+xml" title="News" href="/feed/">'
+                    '</head><body><p>Welcome</p></body></html>')
+    only_blog = run_eventhound("discover", blog, "--url", "https://www.harborcountyedb.org/")
+    assert only_blog.returncode == 1 and "https://www.harborcountyedb.org/feed/" in only_blog.stdout
+    assert "only site feeds" in only_blog.stderr and "[sources." not in only_blog.stdout
     help_text = run_eventhound("discover", "--help").stdout
     assert "Example: eventhound discover" in help_text
 

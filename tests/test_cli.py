@@ -93,7 +93,9 @@ def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path, demo_site_url)
 
     scrapy = [sys.executable, "-m", "scrapy"]
     listed = subprocess.run([*scrapy, "list"], cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert listed.stdout.split() == ["schemaorg"]
+    # one spider per format module in spiders/, each named after its module
+    assert set(listed.stdout.split()) == {p.stem for p in (REPO / "spiders").glob("*.py") if p.stem != "__init__"}
+    assert "schemaorg" in listed.stdout.split()
     (tmp_path / "s.toml").write_text(f'[sources.demo]\nspider = "schemaorg"\nurls = ["{demo_site_url}events/"]\n'
                                      'timezone = "America/Chicago"\n')
     db = tmp_path / "scrapy.db"

@@ -237,3 +237,16 @@ def test_without_configuration_and_on_unmatched_or_bad_pages():
 
 def test_css_is_never_detected():
     assert not css.looks_like((FIXTURES / "job_club_dates.html").read_text())
+
+
+def test_blocks_sharing_one_link_are_not_followed_but_read_from_the_listing():
+    page = """<ul>
+      <li><b>Job Club</b> <i>March 2, 2027</i> <a href="/register/">Register</a></li>
+      <li><b>Job Club</b> <i>March 16, 2027</i> <a href="/register/">Register</a></li>
+      <li><b>Career Fair</b> <i>April 7, 2027</i> <a href="/events/career-fair/">Details</a></li>
+    </ul>"""
+    options = {"event": "li", "title": "b::text", "date": "i::text", "link": "a::attr(href)",
+               "detail": {"time": ".time::text"}}
+    x, partials = css.read_listing(page, "https://library.example.org/events/", Context(options=options))
+    assert x.follow == ["https://library.example.org/events/career-fair/"]
+    assert [(e["title"], e["start_text"]) for e in x.events] == [("Job Club", "March 2, 2027"), ("Job Club", "March 16, 2027")]

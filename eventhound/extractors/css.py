@@ -28,7 +28,8 @@ Raw events: `title`, `start_text` = the date text, plus " " + the time text when
 
 Detail pages: when a `detail` table is configured and a block has a link, the link goes to
 `Extraction.follow` instead of an event, and `read_listing` also returns what the listing
-block said (its "fields", by link), for the spider to pass along with the request.
+block said (its "fields", by link), for the spider to pass along with the request. Blocks
+that share one link (a general "register" page) are events as the listing gives them.
 `extract_detail(text, url, context, listing=fields)` reads the detail page with the
 `detail` selectors (inside the first `detail.event` block if one is given, else the whole
 page) and lets them complete and override the listing's: a detail date replaces the
@@ -46,6 +47,7 @@ out), `html_unparseable`, `extract_failed`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from urllib.parse import urldefrag, urljoin
 
@@ -294,14 +296,15 @@ def _read_listing(text: str, url: str, options: Mapping) -> tuple[Extraction, di
     detail = options.get("detail") or {}
     if not blocks and "css_selector_failed" not in result.errors:
         result.errors.append("css_event_not_found")
-    for block in blocks:
-        fields = _read_fields(block, options, base, result.errors)
+    block_fields = [_read_fields(block, options, base, result.errors) for block in blocks]
+    links = Counter(f.get("link") for f in block_fields)
+    for fields in block_fields:
         link = fields.get("link")
-        if detail and link:
-            if link not in partials:
-                partials[link] = fields
-                result.follow.append(link)
+        if detail and link and links[link] == 1:
+            partials[link] = fields
+            result.follow.append(link)
             continue
+        # No detail page of its own (several blocks share a link): the block is the event.
         raw = raw_event(fields, result.errors)
         if raw:
             result.events.append(raw)

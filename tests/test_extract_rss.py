@@ -166,3 +166,12 @@ def test_looks_like_and_detection():
         assert rss.looks_like(text) and detect_format(text) == "rss", name
     assert not rss.looks_like("<!DOCTYPE html><html><body><a href='/feed'>RSS feed</a></body></html>")
     assert not rss.looks_like('{"rest_url": "x"}')
+
+
+def test_huge_feeds_and_titles_are_bounded(monkeypatch):
+    monkeypatch.setattr(rss, "MAX_ITEMS", 3)
+    items = "".join(f"<item><title>Job Club 3/{d}/2027 10:00 AM</title></item>" for d in range(1, 6))
+    x = rss.extract(f"<rss version='2.0'><channel><title>c</title>{items}</channel></rss>", FEED, Context())
+    assert len(x.events) == 3 and x.errors == ["rss_too_many_items"]
+    name, when = rss.split_title("Open House " + "May 5 " * 2000)
+    assert len(when) <= rss.MAX_DATE_TEXT + 20

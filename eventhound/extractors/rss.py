@@ -43,7 +43,8 @@ import feedparser
 from eventhound.extractors.base import Context, Extraction
 
 MAX_ITEMS = 5000
-MAX_SCAN = 20000  # characters of a description searched for a date
+MAX_SCAN = 20000  # characters of a description (or title) searched for a date
+MAX_DATE_TEXT = 120  # a date text grows no longer than this
 
 # --------------------------------------------------------------------------- dates in text
 
@@ -85,7 +86,7 @@ def find_date(text: str) -> tuple[int, int] | None:
     if not m:
         return None
     end = m.end()
-    while True:
+    while end - m.start() < MAX_DATE_TEXT:
         c = _CONT.match(text, end)
         if not c or c.end() == end:
             break
@@ -248,7 +249,7 @@ def _event(entry, url: str, channel_title: str | None, pubdate_is_start: bool) -
     start = _first(entry, "ev_startdate", "xcal_dtstart") or _suffixed(entry, "_startdate", "_dtstart")
     end = _first(entry, "ev_enddate", "xcal_dtend") or _suffixed(entry, "_enddate", "_dtend")
     if start is None and title:
-        title_left, when = split_title(title)
+        title_left, when = split_title(title[:MAX_SCAN])
         if when:
             title, start = title_left, when
     if start is None and description:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from eventhound.dates import zone
 from eventhound.extractors import tribe
 from eventhound.formats import extractor
 from eventhound.spider import EventSpider
@@ -60,7 +60,7 @@ class TribeSpider(EventSpider):
         """(the API URL to ask, the events page whose ?ical=1 is the fallback) for a source URL."""
         parts = urlsplit(url)
         site = f"{parts.scheme}://{parts.netloc}"
-        today = self.context.now.astimezone(zone(self.source.timezone)).date()
+        today = self.context.now.astimezone(ZoneInfo(self.source.timezone)).date()
         start = today - timedelta(days=self.option("window_days_back", 1))
         if API_PATH in parts.path or "rest_route=%2Ftribe" in parts.query or "rest_route=/tribe" in parts.query:
             api = _with_query(url, start_date=start.isoformat())

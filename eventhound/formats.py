@@ -24,8 +24,8 @@ def extractor(name: str) -> ModuleType:
 
 
 def detect_format(text: str) -> str:
-    """The format of a page or feed, judged from its content."""
+    """The format of a page or feed, judged from its content; any other page is read as schema.org."""
     for name in FORMATS:
         if extractor(name).looks_like(text):
             return name
-    return FORMATS[-1]
+    return "schemaorg"

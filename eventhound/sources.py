@@ -106,6 +106,11 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
     options = entry.get(spider, {})
     if not isinstance(options, dict):
         _fail(path, key, f"{spider} must be a table of {spider} options")
+    if spider == "css":
+        from eventhound.extractors.css import config_problems
+
+        if problems := config_problems(options):
+            _fail(path, key, "; ".join(problems))
     return Source(
         key=key,
         name=entry.get("name") or key,

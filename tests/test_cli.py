@@ -82,6 +82,14 @@ def test_sources_validation(tmp_path, entry, problem):
     assert problem in str(error.value) and "[sources.k]" in str(error.value)
 
 
+def test_css_source_without_selectors_is_refused(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[sources.board]\nspider = "css"\nurls = ["https://b.example/meetings"]\ntimezone = "UTC"\n'
+                    '[sources.board.css]\ntitle = "h3::text"\n')
+    with pytest.raises(SourceError, match=r"\[sources.board\]: .*event"):
+        load_sources(path)
+
+
 def test_default_sources_file_is_valid():
     sources = load_sources(REPO / "sources.toml")
     assert sources and all(s.spider == "schemaorg" for s in sources.values())
@@ -119,7 +127,7 @@ def test_demo_runs_the_whole_path_offline(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ("crawl", "extract", "digest", "serve", "nightly", "demo"):
+    for command in ("crawl", "extract", "digest", "serve", "nightly", "demo", "discover"):
         result = run_eventhound(command, "--help")
         assert result.returncode == 0
         assert "Example: eventhound" in result.stdout, command

@@ -67,7 +67,7 @@ def test_bad_sources_entry_names_file_key_and_problem(tmp_path):
 
 
 @pytest.mark.parametrize("entry, problem", [
-    ('spider = "ical"\nurls = ["https://c.example/"]\ntimezone = "UTC"', "spider must be one of"),
+    ('spider = "icsfeed"\nurls = ["https://c.example/"]\ntimezone = "UTC"', "spider must be one of"),
     ('spider = "schemaorg"\nurls = ["ftp://c.example/"]\ntimezone = "UTC"', "not an absolute http(s) URL"),
     ('spider = "schemaorg"\nurls = ["https://c.example/"]', "timezone is required"),
     ('spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\nevent_type = "party"', "event_type must be one of"),

@@ -1,0 +1,955 @@
+"""ical: iCalendar feeds (.ics; webcal:// URLs are fetched as https://) -> one raw event per occurrence.
+
+Pure function of (text, url, context): no Scrapy, no clock, no network. The text is read
+with `icalendar` and recurring events are expanded with `recurring_ical_events` (RRULE,
+RDATE, EXDATE, RECURRENCE-ID overrides, RANGE=THISANDFUTURE), never by hand.
+
+Options, the source's ``[sources.KEY.ical]`` table (all optional)::
+
+    [sources.springfield-library.ical]
+    window_days_back = 30     # keep occurrences that end after now - 30 days (default 30)
+    window_days_ahead = 365   # ... and start before now + 365 days (default 365)
+
+What each raw event holds
+-------------------------
+- ``title`` SUMMARY, ``description`` DESCRIPTION, ``venue_name`` LOCATION (as published,
+  not split), ``latitude``/``longitude`` GEO, ``url`` URL (absolute against the feed URL),
+  ``organizer`` ORGANIZER's CN (an address alone is not a name), ``categories`` CATEGORIES
+  (a list), ``event_status`` STATUS upper-cased as published: "CANCELLED", "TENTATIVE",
+  "CONFIRMED" (a calendar with METHOD:CANCEL gives "CANCELLED" to all its events).
+  An override (RECURRENCE-ID) that lacks one of these takes it from its series' master.
+- ``start_text``/``end_text``: ISO 8601. A DTSTART with a TZID or in UTC fixes the instant:
+  it is written with its offset (``2027-03-04T18:00:00-06:00``), in the event's own zone.
+  ``timezone`` is that zone's IANA name (legacy aliases such as US/Pacific are given by
+  their canonical name, America/Los_Angeles; Windows names such as "Eastern Standard Time"
+  are mapped). A zone that is not an IANA zone (a custom VTIMEZONE such as Outlook's
+  "Customized Time Zone") keeps its exact offset and no ``timezone``, so the source's zone
+  is used for display. UTC and GMT are instants, not places: they are shown in the
+  calendar's X-WR-TIMEZONE when it has one, else in the source's zone.
+  Floating times (no TZID, no Z) are wall times in X-WR-TIMEZONE when the calendar has
+  one, else in the source's zone (written without offset). A TZID that names no known
+  zone and has no VTIMEZONE is read as floating (``ical_unknown_tzid``).
+- All-day events (VALUE=DATE): ``start_text`` "YYYY-MM-DD", ``all_day`` "true" and
+  ``end_text`` the INCLUSIVE last day: DTEND is exclusive, so DTEND 2027-03-07 for a
+  start on 2027-03-04 gives end_text "2027-03-06"; a one-day event has no end_text.
+- No DTEND: the end comes from DURATION; with neither, there is no end_text.
+- Occurrences: each occurrence is its own raw event, ``own_id`` = "UID#<start as ISO>".
+  Occurrences of a recurring series (RRULE, RDATE or RECURRENCE-ID overrides) carry
+  ``series_id`` = the UID and ``rrule`` = the master's RRULE as published (property order
+  kept; the first RRULE when there are several); single events have neither. Only the
+  occurrences that overlap the window (now - window_days_back, now + window_days_ahead)
+  are expanded; the window is measured in the source's zone. Expansion follows the
+  event's own zone, so a weekly 18:00 meeting stays at 18:00 across DST changes.
+
+Bad input (reason codes in ``Extraction.errors``)
+-------------------------------------------------
+- ``not_a_calendar``: the body is HTML, JSON (e.g. Meetup's {"message":"Group not
+  found"}) or anything without BEGIN:VCALENDAR. No events.
+- repaired, nothing lost (once per feed): ``ical_leading_junk`` (text before
+  BEGIN:VCALENDAR, such as a PHP warning), ``ical_folding_repaired`` (a continuation line
+  that lost its leading space is joined back), ``ical_vtimezone_repaired`` (a VTIMEZONE
+  with two TZIDs is split; duplicate VTIMEZONE blocks are dropped).
+- lost: ``ical_bad_line`` (a line outside any component, or an END without BEGIN),
+  ``ical_truncated`` (the feed ends inside a VEVENT: that event is dropped),
+  ``ical_unparseable`` (icalendar could not read the text at all),
+  ``event_without_start`` (no readable DTSTART), ``event_without_name`` (no SUMMARY),
+  ``ical_bad_end`` (unreadable DTEND/DURATION, or an end before the start: the event is
+  kept without end), ``ical_bad_recurrence`` (an unreadable RDATE/EXDATE is ignored),
+  ``ical_bad_rrule`` (a rule that cannot be expanded: its components are kept as single
+  events), ``ical_bad_event`` (an event that cannot be read for another reason),
+  ``ical_unknown_tzid``, ``ical_unknown_x_wr_timezone``.
+- bounds: ``occurrences_capped`` (a series has more than 1,000 occurrences in the
+  window: the first 1,000 are kept), ``ical_rrule_too_frequent`` (a rule that would take
+  more than 500,000 steps to reach the window's end, e.g. FREQ=SECONDLY since 1970: not
+  expanded), ``ical_feed_capped`` (more than 50,000 occurrences in one feed).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from eventhound.extractors.base import Context, Extraction
+
+__all__ = ["extract", "looks_like", "expand_calendar", "Budget", "Window", "iana_name"]
+
+MAX_PER_SERIES = 1000
+MAX_TOTAL = 50_000
+MAX_RULE_STEPS = 200_000  # per series
+MAX_FEED_STEPS = 1_000_000  # per feed
+DEFAULT_DAYS_BACK = 30
+DEFAULT_DAYS_AHEAD = 365
+
+_SINGLE_VALUED = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SUMMARY", "DESCRIPTION", "LOCATION",
+                  "URL", "STATUS", "GEO", "ORGANIZER", "SEQUENCE")
+_NO_END = "X-EVENTHOUND-NO-END"  # marks a VEVENT that published neither DTEND nor DURATION
+
+# --------------------------------------------------------------------------- sniffing
+
+_HEAD_RE = re.compile(r"[\ufeff\s]*BEGIN:VCALENDAR", re.IGNORECASE)
+
+
+def looks_like(text: str) -> bool:
+    """BEGIN:VCALENDAR at the start (after an optional BOM and whitespace)."""
+    return bool(_HEAD_RE.match(text[:1024]))
+
+
+# --------------------------------------------------------------------------- zones
+
+UTC = timezone.utc
+
+
+@functools.cache
+def _links() -> dict[str, str]:
+    """Backward-compatible zone names -> canonical IANA names, from tzdata's tzdata.zi."""
+    text = ""
+    try:
+        from importlib.resources import files
+
+        text = files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text(encoding="utf-8")
+    except Exception:  # tzdata not installed: the system's copy, else no mapping
+        try:
+            text = Path("/usr/share/zoneinfo/tzdata.zi").read_text(encoding="utf-8")
+        except OSError:
+            pass
+    links = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            parts = line.split()
+            if len(parts) == 3:
+                links[parts[2]] = parts[1]
+    return links
+
+
+@functools.lru_cache(maxsize=512)
+def iana_name(name: str | None) -> str | None:
+    """The canonical IANA name for a zone name (alias, Windows name, /vendor/Olson), or None."""
+    if not name or not isinstance(name, str):
+        return None
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    clean = name.strip().strip('"').strip()
+    candidates = [clean.strip("/")]
+    if clean in WINDOWS_TO_OLSON:
+        candidates.append(WINDOWS_TO_OLSON[clean])
+    if clean.startswith("/"):  # "globally unique" TZIDs: /freeassociation.sourceforge.net/Europe/Berlin
+        parts = clean.strip("/").split("/")
+        candidates.extend("/".join(parts[i:]) for i in range(1, len(parts)))
+    for candidate in candidates:
+        if not candidate or len(candidate) > 64:
+            continue
+        try:
+            ZoneInfo(candidate)
+        except Exception:  # ZoneInfoNotFoundError, ValueError for odd keys
+            continue
+        return _links().get(candidate, candidate)
+    return None
+
+
+def _is_utc_name(name: str | None) -> bool:
+    return name in ("Etc/UTC", "Etc/GMT")
+
+
+def _zone_of(tz: tzinfo | None) -> str | None:
+    """The IANA name of a datetime's zone, when it has one."""
+    if tz is None:
+        return None
+    if tz is UTC:
+        return "Etc/UTC"
+    key = getattr(tz, "key", None) or getattr(tz, "zone", None)  # zoneinfo / pytz
+    return iana_name(key) if isinstance(key, str) else None
+
+
+# --------------------------------------------------------------------------- text repair
+
+# Property names a content line may start with; anything else that is not all upper case
+# (or X-) is a continuation line that lost its leading space.
+_KNOWN = frozenset("""
+BEGIN END VERSION PRODID CALSCALE METHOD UID DTSTAMP DTSTART DTEND DURATION DUE COMPLETED
+SUMMARY DESCRIPTION LOCATION GEO URL ORGANIZER ATTENDEE CATEGORIES STATUS CLASS CREATED
+LAST-MODIFIED SEQUENCE TRANSP PRIORITY RRULE RDATE EXDATE EXRULE RECURRENCE-ID RELATED-TO
+RESOURCES CONTACT COMMENT ATTACH REQUEST-STATUS TZID TZNAME TZOFFSETFROM TZOFFSETTO TZURL
+TZUNTIL TZID-ALIAS-OF ACTION TRIGGER REPEAT COLOR IMAGE CONFERENCE NAME REFRESH-INTERVAL
+SOURCE PERCENT-COMPLETE FREEBUSY ACKNOWLEDGED PROXIMITY STRUCTURED-DATA STYLED-DESCRIPTION
+LOCATION-TYPE PARTICIPANT-TYPE CALENDAR-ADDRESS
+""".split())
+_LINE_NAME = re.compile(r"([A-Za-z0-9-]+)[;:]")
+_UPPER_NAME = re.compile(r"[A-Z][A-Z0-9-]*")
+_PARAM_SPLIT = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*$)')
+
+
+def _split_line(line: str) -> tuple[str, str]:
+    """'NAME;P=v;Q="a:b":value' -> ('NAME;P=v;Q="a:b"', 'value'): the first colon outside quotes."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            return line[:i], line[i + 1:]
+    return line, ""
+
+
+def _is_property(line: str) -> str | None:
+    """The upper-cased name when the line is a content line, else None (a continuation)."""
+    m = _LINE_NAME.match(line)
+    if not m:
+        return None
+    name = m.group(1)
+    upper = name.upper()
+    if upper in _KNOWN or upper.startswith("X-") or _UPPER_NAME.fullmatch(name):
+        return upper
+    return None
+
+
+class _Cleaner:
+    """Unfolds and repairs the text line by line so that icalendar can read it."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        self.repairs: set[str] = set()
+        self.out: list[str] = []
+        self.stack: list[tuple[str, int]] = []  # (component name, index of its BEGIN in out)
+        self.tz_seen: set[str] = set()
+        self.tz_rename: dict[str, str] = {}
+
+    def note(self, code: str):
+        if code not in self.repairs:
+            self.repairs.add(code)
+            self.errors.append(code)
+
+    def clean(self, text: str) -> str:
+        for line in _unfold(text):
+            self.add(line)
+        if self.stack:
+            names = [name for name, _ in self.stack]
+            if "VEVENT" in names:
+                cut = self.stack[names.index("VEVENT")][1]
+                del self.out[cut:]
+                self.stack = self.stack[: names.index("VEVENT")]
+            self.errors.append("ical_truncated")
+            for name, _ in reversed(self.stack):
+                self.out.append(f"END:{name}")
+            self.stack.clear()
+        self.out = [self._rename_tzid(line) for line in self.out]
+        return "\r\n".join(self.out) + "\r\n"
+
+    def add(self, line: str):
+        if not line.strip():
+            return
+        name = _is_property(line)
+        if name is None:
+            if self.out and self.stack and not self.out[-1].upper().startswith(("BEGIN:", "END:")):
+                self.out[-1] += line
+                self.note("ical_folding_repaired")
+            else:
+                self.errors.append("ical_bad_line")
+            return
+        if name == "BEGIN":
+            component = _split_line(line)[1].strip().upper()
+            if not self.stack and component != "VCALENDAR":
+                self.errors.append("ical_bad_line")
+                return
+            self.stack.append((component, len(self.out)))
+            self.out.append(f"BEGIN:{component}")
+            return
+        if name == "END":
+            component = _split_line(line)[1].strip().upper()
+            names = [n for n, _ in self.stack]
+            if component not in names:
+                self.errors.append("ical_bad_line")
+                return
+            while self.stack:
+                open_name, begin = self.stack.pop()
+                self.out.append(f"END:{open_name}")
+                if open_name == "VTIMEZONE":
+                    self._check_vtimezone(begin)
+                if open_name == component:
+                    break
+            return
+        if not self.stack:
+            self.errors.append("ical_bad_line")
+            return
+        self.out.append(line)
+
+    # -- VTIMEZONE: split blocks with two TZIDs, drop duplicates, make custom ids unique
+
+    def _check_vtimezone(self, begin: int):
+        block = self.out[begin:]
+        del self.out[begin:]
+        body = block[1:-1]
+        # top-level lines (not inside STANDARD/DAYLIGHT) that are TZIDs start a new zone
+        zones: list[list[str]] = [[]]
+        depth = 0
+        for line in body:
+            upper = line.upper()
+            if upper.startswith("BEGIN:"):
+                depth += 1
+            elif upper.startswith("END:"):
+                depth -= 1
+            elif depth == 0 and _is_property(line) == "TZID" and any(
+                    _is_property(x) == "TZID" for x in zones[-1]):
+                zones.append([])
+                self.note("ical_vtimezone_repaired")
+            zones[-1].append(line)
+        for lines in zones:
+            tzid_line = next((x for x in lines if _is_property(x) == "TZID"), None)
+            if tzid_line is None:
+                continue
+            tzid = _split_line(tzid_line)[1].strip()
+            alias = _iana_alias(tzid)
+            if alias:  # a Windows or /vendor/ name: the IANA zone it names, not the published rules
+                tzid = alias
+                lines = [f"TZID:{alias}" if x is tzid_line else x for x in lines]
+            if tzid in self.tz_seen:
+                self.note("ical_vtimezone_repaired")
+                continue
+            self.tz_seen.add(tzid)
+            if not any(x.upper() in ("BEGIN:STANDARD", "BEGIN:DAYLIGHT") for x in lines):
+                continue  # a VTIMEZONE without rules says nothing
+            if iana_name(tzid) is None:
+                # icalendar caches custom zones by TZID for the whole process: an id made
+                # unique by the definition keeps two feeds' "Customized Time Zone" apart.
+                digest = hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()[:12]
+                new = f"{tzid}~{digest}"
+                self.tz_rename[tzid] = new
+                lines = [f"TZID:{new}" if x is tzid_line else x for x in lines]
+            self.out.extend(["BEGIN:VTIMEZONE", *lines, "END:VTIMEZONE"])
+
+    def _rename_tzid(self, line: str) -> str:
+        if "TZID=" not in line.upper():
+            return line
+        head, value = _split_line(line)
+        parts = _PARAM_SPLIT.split(head)
+        changed = False
+        for i, part in enumerate(parts[1:], 1):
+            key, _, val = part.partition("=")
+            if key.upper() == "TZID":
+                tzid = val.strip('"')
+                new = self.tz_rename.get(tzid) or _iana_alias(tzid)
+                if new and new != tzid:
+                    parts[i] = f'{key}="{new}"'
+                    changed = True
+        return f"{';'.join(parts)}:{value}" if changed else line
+
+
+@functools.lru_cache(maxsize=512)
+def _iana_alias(tzid: str) -> str | None:
+    """The IANA name for a TZID that is not itself a zone key (a Windows or /vendor/Olson name), else None.
+
+    icalendar caches the VTIMEZONE of such a name for the whole process; naming the IANA
+    zone instead keeps feeds apart and gives the event a real zone.
+    """
+    try:
+        ZoneInfo(tzid)
+        return None
+    except Exception:
+        return iana_name(tzid)
+
+
+def _unfold(text: str) -> list[str]:
+    lines: list[str] = []
+    for raw in re.split(r"\r\n|\r|\n", text):
+        if raw[:1] in (" ", "\t") and lines:
+            lines[-1] += raw[1:]
+        else:
+            lines.append(raw)
+    return lines
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _first(value):
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _text(component, name: str) -> str | None:
+    value = _first(component.get(name))
+    if value is None:
+        return None
+    try:
+        text = str(value).strip()
+    except Exception:
+        return None
+    return text or None
+
+
+def _dt(component, name: str):
+    """The date/datetime of a property, or None when absent; raises on a broken value."""
+    prop = component.get(name)
+    if prop is None:
+        return None
+    value = _first(prop).dt
+    if not isinstance(value, (date, datetime)):
+        raise ValueError(f"{name} is not a date or date-time")
+    return value
+
+
+def _comparable(a, b):
+    """Two date/datetime values made comparable: dates as midnight; wall times unless both are aware."""
+    a = a if isinstance(a, datetime) else datetime(a.year, a.month, a.day)
+    b = b if isinstance(b, datetime) else datetime(b.year, b.month, b.day)
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+    return a, b
+
+
+def _categories(component) -> list[str]:
+    out = []
+    props = component.get("CATEGORIES")
+    for prop in props if isinstance(props, list) else [props] if props is not None else []:
+        for cat in getattr(prop, "cats", None) or []:
+            text = str(cat).strip()
+            if text and text not in out:
+                out.append(text)
+    return out
+
+
+def _rrule_text(component) -> str | None:
+    """The first RRULE as published (property order kept, values as icalendar writes them)."""
+    rule = _first(component.get("RRULE"))
+    if rule is None:
+        return None
+    try:
+        from icalendar.prop import vText
+
+        parts = []
+        for key, vals in rule.items():
+            typ = rule.types.get(key, vText)
+            vals = vals if isinstance(vals, (list, tuple)) else [vals]
+            parts.append(f"{key}=" + ",".join(typ(v).to_ical().decode() for v in vals))
+        return ";".join(parts)
+    except Exception:
+        return None
+
+
+# --------------------------------------------------------------------------- the window
+
+
+class Window:
+    """The time span occurrences must overlap: now - days_back .. now + days_ahead."""
+
+    def __init__(self, context: Context):
+        options = context.options or {}
+        back = _days(options.get("window_days_back"), DEFAULT_DAYS_BACK)
+        ahead = _days(options.get("window_days_ahead"), DEFAULT_DAYS_AHEAD)
+        now = context.now if context.now.tzinfo else context.now.replace(tzinfo=UTC)
+        try:
+            zone = ZoneInfo(context.timezone)
+        except Exception:
+            zone = UTC
+        now = now.astimezone(zone)  # floating times compare as wall times of the source zone
+        self.start = now - timedelta(days=back)
+        self.stop = now + timedelta(days=ahead)
+
+
+def _days(value, default: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3650:
+        return default
+    return int(value)
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def extract(text: str | bytes, url: str, context: Context | None = None) -> Extraction:
+    """The occurrences of an iCalendar feed within the context's window; never raises."""
+    context = context or Context()
+    result = Extraction()
+    try:
+        _extract(text, url or "", context, result)
+    except Exception:  # a bug or an input no rule foresaw: report, never raise
+        result.errors.append("ical_failed")
+    return result
+
+
+def _extract(text, url: str, context: Context, result: Extraction):
+    import icalendar
+
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    text = text.replace("\x00", "")
+    m = re.search(r"(?im)^[\ufeff \t]*BEGIN:VCALENDAR[ \t\r]*$", text)
+    if m is None:  # an HTML page, a JSON error ({"message":"Group not found"}), anything else
+        result.errors.append("not_a_calendar")
+        return
+    if text[: m.start()].strip("\ufeff \t\r\n"):
+        result.errors.append("ical_leading_junk")
+    cleaned = _Cleaner(result.errors).clean(text[m.start():].lstrip("\ufeff \t"))
+    try:
+        calendars = icalendar.Calendar.from_ical(cleaned, multiple=True)
+    except Exception:
+        result.errors.append("ical_unparseable")
+        return
+    budget = Budget()
+    window = Window(context)
+    for calendar in calendars:
+        result.events.extend(expand_calendar(calendar, url, window, result.errors, budget))
+
+
+class Budget:
+    """What one feed may still cost: occurrences yielded, and rule steps taken to reach the window."""
+
+    def __init__(self):
+        self.occurrences = MAX_TOTAL
+        self.steps = MAX_FEED_STEPS
+
+
+def expand_calendar(calendar, url: str, window: Window, errors: list[str], budget: Budget | None = None,
+                    own_id=None) -> list[dict]:
+    """Raw events for the occurrences of a parsed icalendar Calendar within the window.
+
+    Shared with the gcal extractor, which builds a Calendar from Google's JSON.
+    budget is shared by the calendars of one feed (a new one when None).
+    own_id, when given, is called as own_id(component, uid, start, recurrence_id, in_series)
+    for each occurrence (default: "UID#<start as ISO>").
+    """
+    import x_wr_timezone
+
+    budget = budget if budget is not None else Budget()
+    cal_zone_name = None
+    x_wr = _text(calendar, "X-WR-TIMEZONE")
+    if x_wr:
+        cal_zone_name = iana_name(x_wr)
+        if cal_zone_name is None:
+            errors.append("ical_unknown_x_wr_timezone")
+    if "X-WR-TIMEZONE" in calendar:
+        del calendar["X-WR-TIMEZONE"]
+    cancelled_calendar = (_text(calendar, "METHOD") or "").upper() == "CANCEL"
+
+    groups = _prepare_events(calendar, window, errors)
+    if cal_zone_name:
+        calendar = x_wr_timezone.to_standard(calendar, timezone=ZoneInfo(cal_zone_name))
+        groups = _group(calendar)
+    cal_zone = ZoneInfo(cal_zone_name) if cal_zone_name else None
+
+    events: list[dict] = []
+    for uid, components in groups.items():
+        if budget.occurrences <= 0:
+            errors.append("ical_feed_capped")
+            break
+        try:
+            occurrences = list(_occurrences(uid, components, window, errors, budget))
+        except Exception:
+            errors.append("ical_bad_event")
+            continue
+        for component, occurrence_id in occurrences:
+            try:
+                raw = _raw_event(component, components, uid, occurrence_id, url, cal_zone, cal_zone_name, errors,
+                                 own_id)
+            except Exception:
+                errors.append("ical_bad_event")
+                continue
+            if raw is None:
+                continue
+            if cancelled_calendar:
+                raw["event_status"] = "CANCELLED"
+            events.append(raw)
+            budget.occurrences -= 1
+            if budget.occurrences <= 0:
+                break
+    return events
+
+
+def _group(calendar) -> dict[str, list]:
+    groups: dict[str, list] = defaultdict(list)
+    for component in calendar.subcomponents:
+        if getattr(component, "name", None) == "VEVENT":
+            groups[str(component.get("UID"))].append(component)
+    return groups
+
+
+def _prepare_events(calendar, window: Window, errors: list[str]) -> dict[str, list]:
+    """Check each VEVENT's dates, drop what cannot be read, give every event a usable UID."""
+    keep = []
+    for component in calendar.subcomponents:
+        if getattr(component, "name", None) != "VEVENT":
+            keep.append(component)
+            continue
+        for name in _SINGLE_VALUED:  # a property published twice: the first one counts
+            if isinstance(component.get(name), list):
+                component[name] = component[name][0]
+        try:
+            start = _dt(component, "DTSTART")
+        except Exception:
+            start = None
+        if start is None:
+            errors.append("event_without_start")
+            continue
+        try:
+            if isinstance(start, datetime) and start.tzinfo is None and "TZID" in component["DTSTART"].params \
+                    and "ical_unknown_tzid" not in errors:
+                errors.append("ical_unknown_tzid")  # read as floating: the calendar's or the source's zone
+            _check_end(component, start, errors)
+            _check_recurrence(component, start, window, errors)
+            if component.get("DTEND") is None and component.get("DURATION") is None:
+                component[_NO_END] = "1"
+            recurrence_id = component.get("RECURRENCE-ID")
+            if recurrence_id is not None and not isinstance(recurrence_id.dt, (date, datetime)):
+                raise ValueError("RECURRENCE-ID is not a date")
+        except Exception:
+            errors.append("ical_bad_event")
+            continue
+        keep.append(component)
+    calendar.subcomponents[:] = keep
+
+    # UIDs: a missing one gets a stable one from the content; one UID on several events
+    # with different starts and no RECURRENCE-ID means distinct events (RFC 5545 would keep
+    # only the highest SEQUENCE of them, losing the others).
+    masters: dict[str, list] = defaultdict(list)
+    for component in calendar.subcomponents:
+        if getattr(component, "name", None) != "VEVENT":
+            continue
+        uid = _text(component, "UID")
+        if not uid:
+            basis = "|".join(str(component.get(k, "")) for k in ("SUMMARY", "LOCATION"))
+            basis += "|" + component["DTSTART"].to_ical().decode()
+            uid = "noid-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+        if "UID" in component:
+            del component["UID"]
+        component["UID"] = uid
+        if component.get("RECURRENCE-ID") is None:
+            masters[uid].append(component)
+    for uid, components in masters.items():
+        if len(components) > 1 and len({c["DTSTART"].to_ical() for c in components}) > 1:
+            for component in components:
+                del component["UID"]
+                component["UID"] = f"{uid}#{component['DTSTART'].to_ical().decode()}"
+    return _group(calendar)
+
+
+def _check_end(component, start, errors: list[str]):
+    bad = False
+    try:
+        end = _dt(component, "DTEND")
+    except Exception:
+        end, bad = None, True
+        del component["DTEND"]
+    if end is not None:
+        if isinstance(end, datetime) != isinstance(start, datetime):
+            bad = True
+        else:
+            a, b = _comparable(start, end)
+            bad = b < a
+        if bad:
+            del component["DTEND"]
+    if component.get("DURATION") is not None:
+        try:
+            duration = _first(component["DURATION"]).dt
+            if not isinstance(duration, timedelta) or duration < timedelta(0):
+                raise ValueError
+        except Exception:
+            bad = True
+            del component["DURATION"]
+    if bad:
+        errors.append("ical_bad_end")
+
+
+def _check_recurrence(component, start, window: Window, errors: list[str]):
+    for name in ("RDATE", "EXDATE"):
+        prop = component.get(name)
+        if prop is None:
+            continue
+        try:
+            for p in prop if isinstance(prop, list) else [prop]:
+                for d in p.dts:
+                    d.dt  # noqa: B018  (a broken value raises here)
+        except Exception:
+            del component[name]
+            errors.append("ical_bad_recurrence")
+    if component.get("EXRULE") is not None:
+        del component["EXRULE"]  # deprecated by RFC 5545; not expanded
+    rules = component.get("RRULE")
+    if rules is None:
+        return
+    rule = _first(rules)
+    try:
+        rule.get("FREQ")
+    except Exception:
+        del component["RRULE"]
+        errors.append("ical_bad_rrule")
+        return
+    # Keep the published rule text for the raw events before bounding the expansion.
+    component["X-EVENTHOUND-RRULE"] = _rrule_text(component) or ""
+    # An unbounded rule (or one bounded far beyond the window) is bounded at the window's
+    # end, so that expansion never runs towards year 9999 looking for the next occurrence.
+    if not rule.get("COUNT"):
+        until = _first(rule.get("UNTIL")) if rule.get("UNTIL") else None
+        until_year = until.year if isinstance(until, (date, datetime)) else None
+        if until_year is None or until_year > window.stop.year + 1:
+            if isinstance(start, datetime):
+                rule["UNTIL"] = [window.stop.astimezone(UTC) if start.tzinfo else window.stop.replace(tzinfo=None)]
+            else:
+                rule["UNTIL"] = [window.stop.date()]
+
+
+_FREQ_SECONDS = {
+    "SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 7 * 86400,
+    "MONTHLY": 28 * 86400, "YEARLY": 365 * 86400,
+}
+
+
+def _rule_steps(master, window: Window) -> tuple[float, float]:
+    """(steps from DTSTART to the window's end, an upper bound of occurrences per step) of master's RRULE."""
+    rule = _first(master.get("RRULE"))
+    if rule is None:
+        return 0, 1
+    freq = str(_first(rule.get("FREQ")) or "").upper()
+    seconds = _FREQ_SECONDS.get(freq, 86400)
+    try:
+        interval = max(int(_first(rule.get("INTERVAL")) or 1), 1)
+    except (TypeError, ValueError):
+        interval = 1
+    start = master["DTSTART"].dt
+    start, stop = _comparable(start, window.stop)
+    span = (stop - start).total_seconds()
+    steps = max(span, 0) / (seconds * interval)
+    count = _first(rule.get("COUNT"))
+    if isinstance(count, int) and count > 0:
+        steps = min(steps, count * 366)
+    per_step = 1
+    for key in ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH"):
+        values = rule.get(key)
+        if values:
+            n = len(values) if isinstance(values, list) else 1
+            if key == "BYDAY" and freq in ("MONTHLY", "YEARLY"):
+                n *= 53 if freq == "YEARLY" else 5
+            per_step *= n
+    return steps, per_step
+
+
+def _occurrences(uid: str, components: list, window: Window, errors: list[str], budget: Budget):
+    """(occurrence component, recurrence id or None) within the window, from recurring_ical_events."""
+    from recurring_ical_events import EventAdapter, Series
+
+    if len(components) == 1 and not any(k in components[0] for k in ("RRULE", "RDATE", "RECURRENCE-ID")):
+        # a single event: nothing to expand, only the window to check
+        if _in_window(components[0], window):
+            yield components[0], None
+        return
+    master = next((c for c in components if c.get("RECURRENCE-ID") is None), None)
+    recurring = master is not None and master.get("RRULE") is not None
+    try:
+        if recurring:
+            steps, per_step = _rule_steps(master, window)
+            if steps > MAX_RULE_STEPS or steps > budget.steps:
+                errors.append("ical_rrule_too_frequent")
+                return
+            budget.steps -= steps
+            if not _rule_can_match(master):
+                raise ValueError("the rule matches no date")
+        series = Series([EventAdapter(c) for c in components])
+        if recurring:
+            found = _chunked(series, window, per_step, _first(master["RRULE"]))
+        else:
+            found = list(series.between(window.start, window.stop))
+    except Exception:
+        # a rule that cannot be expanded: keep what the components say by themselves
+        errors.append("ical_bad_rrule")
+        found = []
+        for component in components:
+            for key in ("RRULE", "RDATE", "EXDATE"):
+                if key in component:
+                    del component[key]
+            try:
+                found.extend(Series([EventAdapter(component)]).between(window.start, window.stop))
+            except Exception:
+                continue
+    if len(found) > MAX_PER_SERIES:
+        errors.append("occurrences_capped")
+    found.sort(key=_sort_key)
+    for occurrence in found[:MAX_PER_SERIES]:
+        component = occurrence.as_component(False)
+        yield component, (occurrence.recurrence_ids[0] if occurrence.recurrence_ids else None)
+
+
+def _in_window(component, window: Window) -> bool:
+    """Whether a single event overlaps the window (as recurring_ical_events decides it)."""
+    start = component["DTSTART"].dt
+    end = None if component.get(_NO_END) else (component.get("DTEND").dt if component.get("DTEND") else None)
+    if end is None and component.get("DURATION") is not None:
+        end = start + _first(component["DURATION"]).dt
+    if end is None:
+        end = start + timedelta(days=1) if not isinstance(start, datetime) else start
+    s, wstop = _comparable(start, window.stop)
+    e, wstart = _comparable(end, window.start)
+    if not s < wstop:
+        return False
+    return e > wstart or (e == _comparable(start, window.start)[0] and e >= wstart)
+
+
+def _sort_key(occurrence):
+    start = occurrence.start
+    if not isinstance(start, datetime):
+        start = datetime(start.year, start.month, start.day)
+    if start.tzinfo is not None:
+        start = start.astimezone(UTC).replace(tzinfo=None)
+    return start
+
+
+def _rule_can_match(master) -> bool:
+    """Whether the master's RRULE matches any date at all (probed in years 9970-9999).
+
+    dateutil checks UNTIL and COUNT only on dates that match the rule, so a rule that
+    matches none (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30, a BYSETPOS beyond the set) makes it
+    walk every day up to year 9999. Only rules with the parts that can make that happen
+    are probed; 30 years cover the 28-year cycle of weekdays and leap days.
+    """
+    from dateutil.rrule import rrulestr
+
+    rule = _first(master.get("RRULE"))
+    if not any(rule.get(k) for k in ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS")) \
+            and not any(isinstance(d, str) and d[:1] in "+-0123456789" for d in rule.get("BYDAY") or []):
+        return True
+    start = master["DTSTART"].dt
+    start = start.replace(tzinfo=None) if isinstance(start, datetime) else datetime(start.year, start.month, start.day)
+    for year in (9970, 9971, 9972):
+        try:
+            probe_start = start.replace(year=year)
+            break
+        except ValueError:  # Feb 29
+            continue
+    text = ";".join(part for part in rule.to_ical().decode().split(";")
+                    if not part.upper().startswith(("UNTIL=", "COUNT=")))
+    probe = rrulestr(text, dtstart=probe_start)
+    return next(iter(probe), None) is not None
+
+
+def _chunked(series, window: Window, per_step: float, rule) -> list:
+    """A series' occurrences in the window, asked for in spans that hold a bounded number of them.
+
+    dateutil lists every occurrence of a span at once, so a dense rule (FREQ=MINUTELY, or
+    many BYHOUR/BYMINUTE values) asked for a whole year would fill the memory; spans start
+    small enough to hold about 1,000 occurrences and double while they hold fewer.
+    """
+    freq = str(_first(rule.get("FREQ")) or "").upper()
+    try:
+        interval = max(int(_first(rule.get("INTERVAL")) or 1), 1)
+    except (TypeError, ValueError):
+        interval = 1
+    period = timedelta(seconds=_FREQ_SECONDS.get(freq, 86400) * interval)
+    total = window.stop - window.start
+    span = max(min(period * MAX_PER_SERIES / max(per_step, 1), total), timedelta(minutes=1))
+    found: dict = {}
+    cursor = window.start
+    while cursor < window.stop and len(found) <= MAX_PER_SERIES:
+        stop = min(cursor + span, window.stop)
+        got = 0
+        for occurrence in series.between(cursor, stop):
+            if occurrence.id not in found:
+                found[occurrence.id] = occurrence
+                got += 1
+                if len(found) > MAX_PER_SERIES:
+                    break
+        cursor = stop
+        if got < 100:
+            span *= 2
+    return list(found.values())
+
+
+def _when(value, cal_zone, cal_zone_name) -> tuple[str, str | None]:
+    """(ISO 8601 text, the IANA zone it is in or None) of a DTSTART/DTEND value."""
+    if not isinstance(value, datetime):
+        return value.isoformat(), None
+    value = value.replace(microsecond=0)
+    if value.tzinfo is None:
+        return value.isoformat(), None  # floating: the source's zone
+    name = _zone_of(value.tzinfo)
+    if name is None and value.utcoffset() == timedelta(0) and getattr(value.tzinfo, "key", None) is None \
+            and value.tzname() in ("UTC", "GMT", "Z"):
+        name = "Etc/UTC"
+    if _is_utc_name(name):
+        if cal_zone is not None:
+            return value.astimezone(cal_zone).isoformat(), cal_zone_name
+        return value.astimezone(UTC).isoformat(), None
+    return value.isoformat(), name
+
+
+def _raw_event(component, components, uid: str, recurrence_id, url: str, cal_zone, cal_zone_name,
+               errors: list[str], own_id=None) -> dict | None:
+    master = next((c for c in components if c.get("RECURRENCE-ID") is None), None)
+    # An override (RECURRENCE-ID) that leaves a property out takes the series' value: the
+    # master's, else another instance's (a cancelled instance in a Google list has no title).
+    others = ([master] if master is not None else []) + [c for c in components if c is not master]
+
+    def inherit(read):
+        value = read(component)
+        if not value and recurrence_id is not None:
+            value = next((v for v in map(read, others) if v), value)
+        return value
+
+    def text(name):
+        return inherit(lambda c: _text(c, name))
+
+    title = text("SUMMARY")
+    if not title:
+        errors.append("event_without_name")
+        return None
+    start = component["DTSTART"].dt
+    start_text, zone = _when(start, cal_zone, cal_zone_name)
+    raw: dict = {"title": title, "start_text": start_text}
+    if zone:
+        raw["timezone"] = zone
+    end = None if component.get(_NO_END) else component.get("DTEND")
+    if end is not None:
+        end = end.dt
+    elif component.get("DURATION") is not None:  # a single event read as published
+        end = start + _first(component["DURATION"]).dt
+    if end is not None:
+        if isinstance(start, datetime):
+            if isinstance(end, datetime) and end != start:
+                raw["end_text"] = _when(end, cal_zone, cal_zone_name)[0]
+        else:
+            last = end.date() if isinstance(end, datetime) else end
+            if not isinstance(end, datetime) or end.time() == datetime.min.time():
+                last = last - timedelta(days=1)  # DTEND is exclusive
+            if last > start:
+                raw["end_text"] = last.isoformat()
+    if not isinstance(start, datetime):
+        raw["all_day"] = "true"
+    rrule = (master.get("X-EVENTHOUND-RRULE") if master is not None else None) or None
+    in_series = bool(rrule is not None or len(components) > 1 or recurrence_id is not None
+                     or (master is not None and master.get("RDATE") is not None))
+    raw["own_id"] = own_id(component, uid, start, recurrence_id, in_series) if own_id else f"{uid}#{start_text}"
+    if in_series:
+        raw["series_id"] = uid
+        if rrule:
+            raw["rrule"] = str(rrule)
+    description = text("DESCRIPTION")
+    if description:
+        raw["description"] = description
+    location = text("LOCATION")
+    if location:
+        raw["venue_name"] = location
+    link = text("URL")
+    if link:
+        raw["url"] = urljoin(url, link) if url else link
+    conference = text("CONFERENCE")  # RFC 7986: a URI to join online
+    if conference and conference.lower().startswith(("http://", "https://")):
+        raw["online_url"] = conference
+    status = _text(component, "STATUS")
+    if status:
+        raw["event_status"] = status.upper()
+    geo = inherit(lambda c: c.get("GEO"))
+    try:
+        if geo is not None:
+            raw["latitude"], raw["longitude"] = str(float(geo.latitude)), str(float(geo.longitude))
+    except Exception:
+        pass
+    organizer = inherit(lambda c: _first(c.get("ORGANIZER")))
+    if organizer is not None:
+        name = getattr(organizer, "params", {}).get("CN")
+        if name and str(name).strip():
+            raw["organizer"] = str(name).strip().strip('"')
+    categories = inherit(_categories)
+    if categories:
+        raw["categories"] = categories
+    return raw

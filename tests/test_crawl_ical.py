@@ -1,0 +1,171 @@
+"""End to end: `eventhound crawl` of iCalendar feeds and a Google Calendar API list over HTTP on 127.0.0.1."""
+
+import shutil
+import sqlite3
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from eventhound.localsite import QuietHandler, serve_directory
+from tests.conftest import FIXTURES, run_eventhound
+
+NOW = "2027-02-01T12:00:00+00:00"
+
+
+class GoogleApiHandler(QuietHandler):
+    """Answers /calendar/v3/calendars/ID/events like the API: the page its pageToken names."""
+
+    def do_GET(self):
+        parts = urlsplit(self.path)
+        if not parts.path.endswith("/events"):
+            self.send_error(404)
+            return
+        token = parse_qs(parts.query).get("pageToken", [None])[0]
+        name = "chamber_events_page2.json" if token else "chamber_events_page1.json"
+        body = (FIXTURES / "gcal" / name).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def google_api():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), GoogleApiHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory, google_api):
+    """A workforce board's .ics, a TEC feed that answers HTML, and a paged Google API list; crawled twice."""
+    work = tmp_path_factory.mktemp("ical-crawl")
+    site = work / "site"
+    (site / "events").mkdir(parents=True)
+    (site / "tec" / "events" / "list").mkdir(parents=True)
+    (site / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
+    shutil.copy(FIXTURES / "ical" / "workforce_board_google.ics", site / "events" / "calendar.ics")
+    shutil.copy(FIXTURES / "ical" / "tec_ical_returned_html.html", site / "tec" / "events" / "list" / "index.html")
+    db = work / "events.db"
+    with serve_directory(site) as base:
+        (work / "sources.toml").write_text(f"""
+[sources.capregion-wb]
+name = "Capital Region Workforce Board"
+spider = "ical"
+urls = ["{base}events/calendar.ics"]
+timezone = "America/New_York"
+event_type = "job_club"
+country = "US"
+region = "NY"
+
+[sources.capregion-wb.ical]
+window_days_back = 30
+window_days_ahead = 365
+
+[sources.triangle-careers]
+spider = "ical"
+urls = ["{base}tec/events/list/?ical=1"]
+timezone = "America/New_York"
+
+[sources.springfield-gcal]
+spider = "gcal"
+urls = ["{google_api}calendar/v3/calendars/springfieldchamber%40group.calendar.google.com/events?key=TEST&singleEvents=true"]
+timezone = "America/Chicago"
+""")
+        args = ("crawl", "--sources", work / "sources.toml", "--db", db, "--now", NOW,
+                "-s", "AUTOTHROTTLE_ENABLED=False")
+        first = run_eventhound(*args)
+        rows_after_first = query(db, "select * from events order by id")
+        second = run_eventhound(*args)
+    return db, first, second, rows_after_first
+
+
+def query(db, sql, *params):
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
+def test_each_source_is_reported(crawled):
+    _, first, _, _ = crawled
+    assert first.returncode == 1, first.stderr[-3000:]  # the HTML-answering feed failed
+    lines = {line.split()[0]: line for line in first.stdout.splitlines() if line.strip()}
+    assert " ok " in lines["capregion-wb"] and "events=26" in lines["capregion-wb"]
+    assert " ok " in lines["springfield-gcal"] and "events=7" in lines["springfield-gcal"]
+    assert "FAILED" in lines["triangle-careers"] and "no events found" in lines["triangle-careers"]
+
+
+def test_occurrences_are_stored_with_local_and_utc_times_across_dst(crawled):
+    db, _, _, _ = crawled
+    club = query(db, "select * from events where source = 'capregion-wb' and series_id = ? order by start_utc",
+                 "7q2k1jobclubtuesday0capregion@google.com")
+    assert len(club) == 8
+    assert [r["start"] for r in club][:2] == ["2027-02-02T09:30:00-05:00", "2027-02-09T09:30:00-05:00"]
+    after_dst = next(r for r in club if r["start"].startswith("2027-03-16"))
+    assert after_dst["start"] == "2027-03-16T09:30:00-04:00"
+    assert after_dst["start_utc"] == "2027-03-16T13:30:00+00:00"
+    assert after_dst["end"] == "2027-03-16T11:00:00-04:00"
+    assert after_dst["timezone"] == "America/New_York"
+    assert all(r["rrule"] == "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270331T035959Z" for r in club)
+    assert len({r["id"] for r in club}) == 8
+    assert all(r["event_type"] == "job_club" and r["country"] == "US" for r in club)
+
+
+def test_cancelled_occurrence_is_stored_with_its_status(crawled):
+    db, _, _, _ = crawled
+    statuses = {r["start"]: r["status"] for r in query(
+        db, "select start, status from events where series_id = ?", "7q2k1jobclubtuesday0capregion@google.com")}
+    assert statuses["2027-03-23T09:30:00-04:00"] == "cancelled"
+    assert sum(1 for s in statuses.values() if s == "scheduled") == 7
+    coffee = query(db, "select start, status, title from events where source = 'springfield-gcal' "
+                       "and series_id = '5j7s4slo6gfrmramd5buc4f7d4' order by start_utc")
+    assert [(r["start"], r["status"]) for r in coffee] == [
+        ("2027-02-03T07:00:00-06:00", "scheduled"), ("2027-03-03T07:00:00-06:00", "scheduled"),
+        ("2027-04-07T07:00:00-05:00", "cancelled")]
+
+
+def test_single_and_all_day_events_and_place(crawled):
+    db, _, _, _ = crawled
+    rows = {r["title"]: r for r in query(db, "select * from events where source = 'capregion-wb'")}
+    week = rows["Healthcare Career Week"]
+    assert (week["start"], week["end"], week["all_day"]) == ("2027-04-12", "2027-04-14", 1)
+    fair = rows["Spring Hiring Fair 2027"]
+    assert fair["start"] == "2027-03-18T10:00:00-04:00" and fair["start_utc"] == "2027-03-18T14:00:00+00:00"
+    assert (fair["latitude"], fair["longitude"]) == (42.6503, -73.7596)
+    assert fair["url"] == "https://www.capregionwb.example/events/spring-hiring-fair-2027/"
+    assert fair["organizer"] == "Capital Region Workforce Board"
+    assert fair["series_id"] is None and fair["rrule"] is None
+    assert "<p>" not in fair["description"]
+    assert "Fall Job Fair 2026" not in rows and "Spring Job Fair 2028" not in rows  # outside the window
+
+
+def test_google_api_list_is_read_through_its_pages(crawled):
+    db, _, _, _ = crawled
+    rows = {r["title"]: r for r in query(db, "select * from events where source = 'springfield-gcal'")}
+    assert "Business After Hours at Prairie Brewing" in rows  # only on the second page
+    assert rows["Spring Career & Job Fair"]["start"] == "2027-02-18T10:00:00-06:00"
+    assert rows["Virtual Résumé Clinic"]["online_url"] == "https://meet.google.com/abc-defg-hij"
+    assert rows["Midwest Manufacturing & Skilled Trades Expo"]["end"] == "2027-03-11"
+
+
+def test_a_feed_answering_html_counts_an_error_in_runs(crawled):
+    db, _, _, _ = crawled
+    run = query(db, "select * from runs where source = 'triangle-careers' order by id")[0]
+    assert run["items"] == 0 and run["errors"] >= 1 and run["pages"] >= 1
+
+
+def test_second_crawl_keeps_every_id_and_first_seen(crawled):
+    db, _, second, before = crawled
+    assert second.returncode == 1
+    after = query(db, "select * from events order by id")
+    assert [r["id"] for r in after] == [r["id"] for r in before]
+    assert [r["first_seen"] for r in after] == [r["first_seen"] for r in before]
+    assert len(after) == 26 + 7

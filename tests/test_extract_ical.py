@@ -333,6 +333,20 @@ def test_stray_lines_and_unclosed_components_are_survived():
     assert "ical_bad_line" in x.errors
 
 
+def test_a_broken_value_outside_any_event_loses_only_its_component():
+    # icalendar refuses the whole text for an unreadable value in the header or a VTIMEZONE
+    text = calendar("X-WR-TIMEZONE:America/New_York", "REFRESH-INTERVAL;VALUE=DURATION:hourly",
+                    "BEGIN:VTIMEZONE", "TZID:Chamber Time", "BEGIN:STANDARD", "DTSTART:sometime",
+                    "TZOFFSETFROM:-0500", "TZOFFSETTO:-0500", "END:STANDARD", "END:VTIMEZONE",
+                    *vevent(start="DTSTART:20270310T150000Z"),
+                    *vevent(uid="2", summary="Mock Interviews", start="DTSTART;TZID=Chamber Time:20270311T100000"))
+    x = run(text, tz="America/Chicago")
+    assert x.errors.count("ical_bad_component") == 2
+    by_title = {e["title"]: e for e in x.events}
+    assert by_title["County Job Fair"]["start_text"] == "2027-03-10T10:00:00-05:00"  # X-WR-TIMEZONE kept
+    assert by_title["Mock Interviews"]["start_text"] == "2027-03-11T10:00:00-05:00"  # its zone lost: floating
+
+
 # ------------------------------------------------------------------ bounds
 
 

@@ -51,17 +51,24 @@ Bad input (reason codes in ``Extraction.errors``)
   with two TZIDs is split; duplicate VTIMEZONE blocks are dropped).
 - lost: ``ical_bad_line`` (a line outside any component, or an END without BEGIN),
   ``ical_truncated`` (the feed ends inside a VEVENT: that event is dropped),
-  ``ical_unparseable`` (icalendar could not read the text at all),
+  ``ical_bad_component`` (a component or calendar property icalendar cannot read, e.g.
+  a broken value in a VTIMEZONE: the rest of the feed is read without it),
   ``event_without_start`` (no readable DTSTART), ``event_without_name`` (no SUMMARY),
   ``ical_bad_end`` (unreadable DTEND/DURATION, or an end before the start: the event is
   kept without end), ``ical_bad_recurrence`` (an unreadable RDATE/EXDATE is ignored),
-  ``ical_bad_rrule`` (a rule that cannot be expanded: its components are kept as single
-  events), ``ical_bad_event`` (an event that cannot be read for another reason),
-  ``ical_unknown_tzid``, ``ical_unknown_x_wr_timezone``.
+  ``ical_bad_rrule`` (a rule that cannot be read or matches no date at all: its
+  components are kept as single events), ``ical_bad_event`` (an event that cannot be read
+  for another reason), ``ical_unknown_tzid`` (a TZID naming no zone and no VTIMEZONE:
+  read as floating), ``ical_unknown_x_wr_timezone`` (ignored). Codes marked "once per
+  feed" and ``ical_unknown_tzid`` are counted once per feed, the others once per event (``ical_bad_line`` once per line).
 - bounds: ``occurrences_capped`` (a series has more than 1,000 occurrences in the
   window: the first 1,000 are kept), ``ical_rrule_too_frequent`` (a rule that would take
-  more than 500,000 steps to reach the window's end, e.g. FREQ=SECONDLY since 1970: not
-  expanded), ``ical_feed_capped`` (more than 50,000 occurrences in one feed).
+  more than 200,000 steps from its DTSTART to the window's end, e.g. FREQ=MINUTELY, or
+  hourly since 2000, or that would take the feed past 1,000,000 such steps: not
+  expanded), ``ical_feed_capped`` (more than 50,000 occurrences in one feed: the rest
+  is dropped). With the download size limit (10 MiB) these bound time and memory: dense
+  rules are asked for in spans that hold about 1,000 occurrences, and a rule that
+  matches no date is caught before dateutil walks to year 9999 looking for one.
 """
 
 from __future__ import annotations
@@ -487,12 +494,67 @@ def _extract(text, url: str, context: Context, result: Extraction):
     try:
         calendars = icalendar.Calendar.from_ical(cleaned, multiple=True)
     except Exception:
-        result.errors.append("ical_unparseable")
-        return
+        calendars = _parse_piecewise(cleaned, result.errors)
     budget = Budget()
     window = Window(context)
     for calendar in calendars:
         result.events.extend(expand_calendar(calendar, url, window, result.errors, budget))
+
+
+def _parse_piecewise(cleaned: str, errors: list[str]) -> list:
+    """The calendars of a text icalendar refused as a whole, read one component at a time.
+
+    icalendar gives up on the whole text when a property it cannot read is outside a
+    VEVENT (in the VCALENDAR header, a VTIMEZONE or its STANDARD/DAYLIGHT). Read apart,
+    only the component (or header line) holding it is lost (``ical_bad_component``).
+    """
+    import icalendar
+
+    def parse(lines):
+        return icalendar.Calendar.from_ical("\r\n".join(["BEGIN:VCALENDAR", *lines, "END:VCALENDAR", ""]))
+
+    calendars = []
+    header: list[str] = []
+    blocks: list[list[str]] = []
+    depth = 0
+    for line in cleaned.split("\r\n"):
+        upper = line.upper()
+        if upper == "BEGIN:VCALENDAR" and depth == 0:
+            header, blocks = [], []
+        elif upper == "END:VCALENDAR" and depth == 0:
+            try:
+                calendar = parse(header)
+            except Exception:
+                calendar = icalendar.Calendar()
+                for one in header:
+                    try:
+                        parse([one])
+                    except Exception:
+                        errors.append("ical_bad_component")
+                        continue
+                    header_ok = [h for h in header if h is one]
+                    for name, value in parse(header_ok).property_items(recursive=False)[1:-1]:
+                        calendar.add(name, value, encode=False)
+            # zones first, so that events naming them find them
+            for block in sorted(blocks, key=lambda b: b[0].upper() != "BEGIN:VTIMEZONE"):
+                try:
+                    calendar.subcomponents.extend(parse(block).subcomponents)
+                except Exception:
+                    errors.append("ical_bad_component")
+            calendars.append(calendar)
+        elif upper.startswith("BEGIN:"):
+            if depth == 0:
+                blocks.append([])
+            depth += 1
+            blocks[-1].append(line)
+        elif upper.startswith("END:") and depth > 0:
+            depth -= 1
+            blocks[-1].append(line)
+        elif depth > 0:
+            blocks[-1].append(line)
+        elif line:
+            header.append(line)
+    return calendars
 
 
 class Budget:

@@ -275,3 +275,66 @@ def discover(file_or_url, page_url, key, tz):
                                     name=discovery.page_title(text))
     click.echo("\nsources.toml entry for the best one:\n")
     click.echo(entry, nl=False)
+
+
+@main.command()
+@click.argument("text", required=False)
+@now_option
+@click.option("--tz", default="UTC", show_default=True, help="The source's IANA time zone.")
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="A language of the source (repeatable; default: en).")
+@click.option("--day-first", is_flag=True, help="Read 03/04/2027 as 3 April (default: 4 March).")
+@click.option("--jsonl", is_flag=True, help='Read {"text": ..., "now": ..., "tz": ...} lines on stdin; one result each.')
+def when(text, now, tz, languages, day_first, jsonl):
+    """Read a date, time, range or recurring phrase as an event page writes it.
+
+    Prints one JSON object: start, end, all_day, timezone, rrule, warning, error.
+
+    Example: eventhound when "second Tuesday of each month, 7:30-9 AM" --tz America/Chicago
+    """
+    from eventhound.dates import parse_when
+
+    def known_zone(name) -> bool:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            return False
+        return True
+
+    if not known_zone(tz):
+        raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz")
+    moment = parse_now(now)  # the clock, read once, when --now is absent
+    languages = tuple(languages) or ("en",)
+    if not jsonl:
+        if text is None:
+            raise click.UsageError("give a TEXT, or --jsonl to read lines on stdin")
+        click.echo(json.dumps(parse_when(text, moment, tz, languages=languages, day_first=day_first).to_json(),
+                              ensure_ascii=False))
+        return
+    fields = ("start", "end", "all_day", "timezone", "rrule", "warning", "error")
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                raise ValueError('expected an object with a "text" string')
+            row_tz = row.get("tz") or tz
+            if not isinstance(row_tz, str) or not known_zone(row_tz):
+                raise ValueError(f"unknown time zone {row_tz!r}")
+            row_now = moment
+            if row.get("now"):
+                try:
+                    row_now = datetime.fromisoformat(row["now"])
+                except (TypeError, ValueError):
+                    raise ValueError(f"now is not an ISO 8601 date-time: {row['now']!r}") from None
+                row_now = row_now if row_now.tzinfo else row_now.replace(tzinfo=timezone.utc)
+            row_langs = row.get("languages") or languages
+            row_langs = (row_langs,) if isinstance(row_langs, str) else tuple(row_langs)
+            result = parse_when(row["text"], row_now, row_tz, languages=row_langs,
+                                day_first=bool(row.get("day_first", day_first))).to_json()
+        except (ValueError, TypeError) as exc:
+            result = dict.fromkeys(fields)
+            result.update(all_day=False, timezone=tz, error=f"bad input line: {exc}")
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()

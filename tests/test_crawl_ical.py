@@ -154,6 +154,7 @@ def test_google_api_list_is_read_through_its_pages(crawled):
     assert rows["Spring Career & Job Fair"]["start"] == "2027-02-18T10:00:00-06:00"
     assert rows["Virtual Résumé Clinic"]["online_url"] == "https://meet.google.com/abc-defg-hij"
     assert rows["Midwest Manufacturing & Skilled Trades Expo"]["end"] == "2027-03-11"
+    assert all("key=" not in r["source_url"] and "singleEvents=true" in r["source_url"] for r in rows.values())
 
 
 def test_a_feed_answering_html_counts_an_error_in_runs(crawled):

@@ -1571,6 +1571,68 @@ def _after(rule: dict, dtstart: datetime, after: datetime) -> datetime | None:
     return found.replace(year=found.year - shift) if found is not None else None
 
 
+def _month_days(rule: dict, y: int, m: int) -> list[date]:
+    """The days of a month a rule's BYDAY ordinals and BYMONTHDAY name, in order."""
+    last = (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)).day
+    days = set()
+    for o, wd in rule["BYDAY"]:
+        day = _nth_weekday(y, m, o, wd)
+        if day is not None:
+            days.add(day)
+    for md in rule["BYMONTHDAY"]:
+        d = md if md > 0 else last + md + 1
+        if 1 <= d <= last:
+            days.add(date(y, m, d))
+    return sorted(days)
+
+
+def _simple(rule: dict) -> bool:
+    """A rule the fast path computes: weekly/daily on weekdays; monthly/yearly on ordinal
+    weekdays or days of the month (not both); nothing else but hours and minutes."""
+    if rule["BYSETPOS"] or rule["BYWEEKNO"] or rule["BYYEARDAY"]:
+        return False
+    freq, byday = rule["FREQ"], rule["BYDAY"]
+    if freq in ("WEEKLY", "DAILY"):
+        return (not rule["BYMONTH"] and not rule["BYMONTHDAY"] and all(o is None for o, _ in byday)
+                and (bool(byday) or freq == "DAILY"))
+    if bool(byday) == bool(rule["BYMONTHDAY"]) or any(o is None for o, _ in byday):
+        return False
+    return bool(rule["BYMONTH"]) if freq == "YEARLY" else not rule["BYMONTH"]
+
+
+def _fast_after(rule: dict, today: date, times: list[int] | None, after: datetime | None):
+    """The first occurrence of a simple rule from `today` (on or after `after`, naive wall
+    time, when `times` of day are given): what dateutil's rrule(...).after(inc=True) gives
+    for it, without building one (a test compares the two)."""
+    def days():
+        freq = rule["FREQ"]
+        if freq in ("WEEKLY", "DAILY"):
+            weekdays = {wd for _, wd in rule["BYDAY"]}
+            for k in range(8):
+                day = today + timedelta(days=k)
+                if not weekdays or day.weekday() in weekdays:
+                    yield day
+            return
+        if freq == "MONTHLY":
+            y, m = today.year, today.month
+            for _ in range(12 * _SEARCH_YEARS["MONTHLY"]):
+                yield from (d for d in _month_days(rule, y, m) if d >= today)
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+            return
+        for y in range(today.year, today.year + 60):  # a 5th Monday in February: every 28 years or so
+            for m in sorted(set(rule["BYMONTH"])):
+                yield from (d for d in _month_days(rule, y, m) if d >= today)
+
+    for day in days():
+        if times is None:
+            return day
+        for minutes in times:
+            found = datetime.combine(day, time(minutes // 60, minutes % 60))
+            if found >= after:
+                return found
+    return None
+
+
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # in a leap year
 
 
@@ -1616,13 +1678,21 @@ def _next_occurrence(rule: dict, ranges, zz: tzinfo, now: datetime):
     no time of day is given), DST-correct in zone zz: the rule runs on local wall times."""
     local_now = now.astimezone(zz).replace(tzinfo=None)
     today = local_now.date()
+    simple = _simple(rule)
     if not ranges:
+        if simple:
+            return _fast_after(rule, today, None, None), None, None
         dtstart = datetime.combine(today, time(0))
         found = _after(rule, dtstart, dtstart)
         return (found.date() if found else None), None, None
     first = min(ranges, key=lambda r: r[0])
     dtstart = datetime.combine(today, time(first[0] // 60 % 24, first[0] % 60, first[2]))
-    found = _after(rule, dtstart, local_now)
+    if simple and not first[2]:
+        times = (sorted(h * 60 + m for h in rule["BYHOUR"] for m in rule["BYMINUTE"])
+                 if rule["BYHOUR"] else [first[0] % 1440])
+        found = _fast_after(rule, today, times, local_now)
+    else:
+        found = _after(rule, dtstart, local_now)
     if found is None:
         return None, None, None
     start, warning = _local(found, zz)

@@ -679,3 +679,43 @@ def test_wrong_argument_types_give_errors_not_exceptions():
     assert parse_when("March 3, 2027", NOW, None).error
     assert parse_when("March 3, 2027", NOW, NY, languages=5).error
     assert parse_when("x" * 5000, NOW, NY).error
+
+
+# the fast path for simple rules gives what dateutil gives
+simple_rules = st.one_of(
+    st.builds(lambda freq, days: {"FREQ": freq, "BYDAY": [(None, d) for d in days], "BYMONTHDAY": [], "BYMONTH": []},
+              st.sampled_from(["WEEKLY", "DAILY"]), st.lists(st.integers(0, 6), max_size=4, unique=True)),
+    st.builds(lambda byday, months: {"FREQ": "YEARLY" if months else "MONTHLY", "BYDAY": byday, "BYMONTHDAY": [],
+                                     "BYMONTH": months},
+              st.lists(st.tuples(st.sampled_from([1, 2, 3, 4, 5, -1, -2]), st.integers(0, 6)), min_size=1, max_size=3,
+                       unique=True),
+              st.lists(st.integers(1, 12), max_size=2, unique=True)),
+    st.builds(lambda monthdays, months: {"FREQ": "YEARLY" if months else "MONTHLY", "BYDAY": [],
+                                         "BYMONTHDAY": monthdays, "BYMONTH": months},
+              st.lists(st.one_of(st.integers(1, 31), st.integers(-31, -1)), min_size=1, max_size=3, unique=True),
+              st.lists(st.integers(1, 12), max_size=2, unique=True)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(simple_rules, st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1)),
+       st.lists(st.tuples(st.integers(0, 23), st.sampled_from([0, 15, 30])), max_size=2))
+def test_fast_next_occurrence_is_dateutils(rule, now, clock_times):
+    from eventhound import dates as engine
+
+    rule = dict(rule, COUNT=None, INTERVAL=None, BYSETPOS=[], BYWEEKNO=[], BYYEARDAY=[],
+                BYHOUR=sorted({h for h, _ in clock_times}), BYMINUTE=[clock_times[0][1]] if clock_times else [])
+    if not engine._feasible(rule) or not engine._simple(rule):
+        return
+    today = now.date()
+    if clock_times:
+        times = sorted(h * 60 + rule["BYMINUTE"][0] for h in rule["BYHOUR"])
+        dtstart = datetime.combine(today, datetime.min.time()).replace(hour=times[0] // 60, minute=times[0] % 60)
+        want = engine._after(rule, dtstart, now.replace(second=0, microsecond=0))
+        got = engine._fast_after(rule, today, times, now.replace(second=0, microsecond=0))
+    else:
+        dtstart = datetime.combine(today, datetime.min.time())
+        found = engine._after(rule, dtstart, dtstart)
+        want = found.date() if found else None
+        got = engine._fast_after(rule, today, None, None)
+    assert got == want, rule

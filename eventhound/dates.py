@@ -1494,8 +1494,8 @@ def _rule(toks: list[_Tok]) -> tuple[str, list, str | None] | None:
         freq = "YEARLY"
     if freq == "WEEKLY" and any(o is not None for o, _ in byday):
         freq = "MONTHLY"  # "weekly on the first Monday": RFC 5545 allows no ordinal in a weekly BYDAY
-    if freq in ("MONTHLY", "YEARLY") and not (byday or monthdays or weeknos or months or yeardays):
-        return None  # "monthly meeting": the day is not known
+    if freq in ("MONTHLY", "YEARLY") and not (byday or monthdays or weeknos or yeardays):
+        return None  # "monthly meeting", "every March": the day is not known
     if freq == "WEEKLY" and not byday:
         return None
     starts = _unique(sm % 1440 for sm, _, _ in ranges)

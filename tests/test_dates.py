@@ -719,3 +719,9 @@ def test_fast_next_occurrence_is_dateutils(rule, now, clock_times):
         want = found.date() if found else None
         got = engine._fast_after(rule, today, None, None)
     assert got == want, rule
+
+
+def test_a_rule_that_names_no_day_is_not_a_rule():
+    for text in ["every March", "monthly meetup", "every year", "each week"]:
+        result = when(text)
+        assert result["rrule"] is None and result["start"] is None, (text, result)

@@ -828,6 +828,12 @@ def _read(toks: list[_Tok], day_first: bool, today: date, z: tzinfo, tzname: str
         if r.range_idx is None and not cur.empty():
             new("range")
 
+    def date_slot():
+        # "March 4, 11am-1pm & March 5, 11am-1pm": a date after an end that is only a time
+        # of day starts another moment (a second session), not the end's day
+        if cur.kind == "range" and cur.time is not None and not _has_date(cur) and _has_date(parts[0]):
+            new("list")
+
     prev = None  # the previous significant token
     i = 0
     while i < n:
@@ -852,6 +858,7 @@ def _read(toks: list[_Tok], day_first: bool, today: date, z: tzinfo, tzname: str
                     cur.time = _Time(v.hour, v.minute, v.second, None, False)
                 r.evidence = True
         elif k in ("date", "nd", "dmon"):
+            date_slot()
             if k == "date":
                 y, m, d, _ = t.val
                 ymd = (y, m, d) if _valid(y, m, d) else None
@@ -871,6 +878,7 @@ def _read(toks: list[_Tok], day_first: bool, today: date, z: tzinfo, tzname: str
                 cur.y, cur.m, cur.d = ymd
                 r.evidence = True
         elif k == "month":
+            date_slot()
             if cur.m is not None and (cur.d is not None or cur.nth is not None):
                 new("list")
             elif cur.m is not None:
@@ -879,6 +887,7 @@ def _read(toks: list[_Tok], day_first: bool, today: date, z: tzinfo, tzname: str
             r.evidence = True
         elif k == "wday":
             wd = t.val[0]
+            date_slot()
             if cur.wd is not None or cur.iso is not None:
                 new("list")
             elif cur.d is not None or cur.rel is not None:
@@ -1107,14 +1116,15 @@ def _make(day: date, minutes: int, second: int, p: _Part, z: tzinfo, tzname: str
             return _local(wall, tzover)
         return wall.replace(tzinfo=tzover), None
     if p.off is not None:
-        if p.off[:3].lower() in ("gmt", "utc"):
-            stated = _gmt_offset(p.off)
-            if stated is not None:
-                return wall.replace(tzinfo=timezone(stated) if stated else UTC), None
-        else:
-            applied = _apply_offset(wall, p.off, z, tzname)
-            if applied is not None:
-                return applied
+        off = p.off
+        if off[:3].lower() in ("gmt", "utc"):  # GMT+2, UTC-05:00: the same rules as -05:00
+            stated = _gmt_offset(off)
+            off = _fmt_offset(stated) if stated else None
+            if stated is not None and not stated:
+                return wall.replace(tzinfo=UTC), None  # "GMT+0" is UTC, as written
+        applied = _apply_offset(wall, off, z, tzname) if off else None
+        if applied is not None:
+            return applied
     return _local(wall, _zone_of(p, z, day.year))
 
 
@@ -1177,6 +1187,9 @@ def _finish(r: _Reading, today: date, z: tzinfo, tzname: str) -> When | None:
             start.time = end.time
             start.zone, start.off = start.zone or end.zone, start.off or end.off
             end = None
+    if (end is not None and start.zone and end.zone and start.zone != end.zone
+            and (not _has_date(end) or (end.y, end.m, end.d) == (start.y, start.m, start.d))):
+        end = None  # "6 p.m. Eastern / 5 p.m. Central": one moment, written in two zones
     if end is not None:
         _inherit(start, end)
 
@@ -1592,7 +1605,8 @@ def _simple(rule: dict) -> bool:
     if rule["BYSETPOS"] or rule["BYWEEKNO"] or rule["BYYEARDAY"]:
         return False
     freq, byday = rule["FREQ"], rule["BYDAY"]
-    if freq in ("WEEKLY", "DAILY"):
+    if freq in ("WEEKLY", "DAILY") or (freq == "MONTHLY" and byday and all(o is None for o, _ in byday)):
+        # "monthly on tue and fri" is every Tuesday and Friday
         return (not rule["BYMONTH"] and not rule["BYMONTHDAY"] and all(o is None for o, _ in byday)
                 and (bool(byday) or freq == "DAILY"))
     if bool(byday) == bool(rule["BYMONTHDAY"]) or any(o is None for o, _ in byday):
@@ -1606,7 +1620,7 @@ def _fast_after(rule: dict, today: date, times: list[int] | None, after: datetim
     for it, without building one (a test compares the two)."""
     def days():
         freq = rule["FREQ"]
-        if freq in ("WEEKLY", "DAILY"):
+        if freq in ("WEEKLY", "DAILY") or all(o is None for o, _ in rule["BYDAY"]) and not rule["BYMONTHDAY"]:
             weekdays = {wd for _, wd in rule["BYDAY"]}
             for k in range(8):
                 day = today + timedelta(days=k)
@@ -1873,7 +1887,11 @@ def _read_text(text: str, now: datetime, z: tzinfo, tzname: str, languages: tupl
         if not rest or (isinstance(moment.value, datetime) and not any(c.isdigit() for c in rest)):
             return _from_moment(moment, z)
 
-    # 2. the grammar
+    # 2. the commonest shape ("March 3-5, 2027"), then the grammar
+    if "en" in languages:
+        when = _shape(text, today, z, tzname)
+        if when is not None:
+            return when
     low = text.lower()
     if ("tb" in low or "to be" in low or "all" in low or "clock" in low or "jour" in low or "de l" in low
             or "du " in low or "todo" in low):
@@ -1897,6 +1915,39 @@ def _read_text(text: str, now: datetime, z: tzinfo, tzname: str, languages: tupl
     if found is None:
         return when or When(timezone=label, error="no date found")
     return _from_moment(found, z)
+
+
+_SHAPE = re.compile(
+    r"(?:(?P<wd>[a-z]{3,9})\.?,?\s+)?(?P<m>[a-z]{3,9})\.?,?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+    r"(?:\s*[-–]\s*(?P<m2>[a-z]{3,9}\.?\s+)?(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?P<y>\d{4})\.?",
+    re.IGNORECASE,
+)
+
+
+def _shape(text: str, today: date, z: tzinfo, tzname: str) -> When | None:
+    """The commonest form of an event's days, "[Weekday,] Month D[-[Month] D], YYYY",
+    read straight into the grammar's parts (the same reading, without tokenizing);
+    None for anything else."""
+    m = _SHAPE.fullmatch(text)
+    if m is None:
+        return None
+    month = _MONTHS_EN.get(m["m"].lower())
+    month2 = _MONTHS_EN.get(m["m2"].strip(" .").lower()) if m["m2"] else month
+    wd = _WEEKDAYS_EN.get(m["wd"].lower()) if m["wd"] else None
+    if month is None or month2 is None or (m["wd"] and wd is None):
+        return None
+    r = _Reading()
+    start = r.parts[0]
+    start.m, start.d, start.wd = month, int(m["d"]), wd
+    if m["d2"]:
+        end = _Part("range")
+        end.m, end.d, end.y = (month2 if m["m2"] else None), int(m["d2"]), int(m["y"])
+        r.parts.append(end)
+        r.range_idx = 1
+    else:
+        start.y = int(m["y"])
+    r.evidence = True
+    return _finish(r, today, z, tzname)
 
 
 def _from_moment(moment: Moment, z: tzinfo) -> When:

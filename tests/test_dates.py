@@ -684,7 +684,7 @@ def test_wrong_argument_types_give_errors_not_exceptions():
 # the fast path for simple rules gives what dateutil gives
 simple_rules = st.one_of(
     st.builds(lambda freq, days: {"FREQ": freq, "BYDAY": [(None, d) for d in days], "BYMONTHDAY": [], "BYMONTH": []},
-              st.sampled_from(["WEEKLY", "DAILY"]), st.lists(st.integers(0, 6), max_size=4, unique=True)),
+              st.sampled_from(["WEEKLY", "DAILY", "MONTHLY"]), st.lists(st.integers(0, 6), max_size=4, unique=True)),
     st.builds(lambda byday, months: {"FREQ": "YEARLY" if months else "MONTHLY", "BYDAY": byday, "BYMONTHDAY": [],
                                      "BYMONTH": months},
               st.lists(st.tuples(st.sampled_from([1, 2, 3, 4, 5, -1, -2]), st.integers(0, 6)), min_size=1, max_size=3,
@@ -725,3 +725,26 @@ def test_a_rule_that_names_no_day_is_not_a_rule():
     for text in ["every March", "monthly meetup", "every year", "each week"]:
         result = when(text)
         assert result["rrule"] is None and result["start"] is None, (text, result)
+
+
+MONTH_WORDS = ["January", "Jan", "Feb", "February", "Mar.", "March", "Sept.", "Sep", "September", "Dec", "December"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "Monday, ", "Thu. ", "Friday "]), st.sampled_from(MONTH_WORDS), st.integers(1, 31),
+       st.sampled_from(["", "rd", "th"]), st.one_of(st.none(), st.tuples(st.sampled_from(["", *MONTH_WORDS]),
+                                                                         st.integers(1, 31))),
+       st.sampled_from([", ", " "]), st.integers(1990, 2040), st.sampled_from(ZONES[:3]))
+def test_the_fast_shape_reads_as_the_grammar_does(weekday, month, day, suffix, end, comma, year, tz):
+    from eventhound import dates as engine
+
+    text = f"{weekday}{month} {day}{suffix}"
+    if end is not None:
+        text += f" - {end[0] + ' ' if end[0] else ''}{end[1]}"
+    text += f"{comma}{year}"
+    z = engine.zone(tz)
+    today = NOW.astimezone(z).date()
+    fast = engine._shape(text, today, z, tz)
+    assert fast is not None, text
+    slow = engine._finish(engine._read(engine._tokenize(text, ("en",)), False, today, z, tz), today, z, tz)
+    assert fast == slow, text

@@ -10,12 +10,15 @@ recurring phrases. It tries, in order:
    pages carry: single-digit months/days, dashes as time separators (``10-10-00``), a
    space instead of ``T``, the compact ``20270304T183000``, fractions, ``Z``, ``-0500``,
    ``-00`` (unknown offset), ``+0:00`` (malformed offset), trailing junk;
-2. the fast grammar: one compiled tokenizer regex and a hand-written reader over its
+2. the commonest shape, ``[Weekday,] Month D[-[Month] D], YYYY``, read by one regex
+   straight into the grammar's parts (a test checks it reads as the grammar does);
+3. the fast grammar: one compiled tokenizer regex and a hand-written reader over its
    tokens (month and weekday names in English, French and Spanish, ordinals, numeric
-   dates, clock times, ranges with ``-``/``–``/``to``/``through``/``until``, zone names and
-   offsets, recurring phrases -> an RFC 5545 RRULE);
-3. dateparser, with the languages fixed (never auto-detected; its parser cached per
-   languages, zone and now), only for a text in which the grammar found nothing it knows.
+   dates, clock times, ranges with ``-``/``–``/``to``/``through``/``until``/``|``, zone
+   names and offsets); a recurring phrase becomes an RFC 5545 RRULE;
+4. dateparser, with the languages fixed (never auto-detected; its parser cached per
+   languages, zone and now), only for a text with letters in which the grammar found
+   nothing it knows, or that it could not read in a language it has no words for.
 
 Rules (where the text leaves something open):
 
@@ -37,10 +40,16 @@ Rules (where the text leaves something open):
   on the next day (``9pm - 1am``). An English ``H:MM`` with an hour 1-6 and no am/pm is in
   the afternoon (``4:30`` -> 16:30: events are not held at 4:30 in the night); zero-padded
   and 24-hour values are taken as written.
+- Ranges: what one end leaves out comes from the other (``March 3-5, 2027``, ``Dec 30 -
+  Jan 2, 2027`` starts in 2026); a date, then a dash and a time, is that date's time
+  (``2027-03-04 - 9:00 a.m.``); two times without a word between are a range (``4:30 pm
+  6:00 pm``); a zone written once applies to both ends; an end before the start is dropped
+  with a warning. Dates without a range word between them are a list: the first counts.
 - Zones: the source's zone by default, DST-correct. Names in the text after a time
   (``EST``, ``PDT``, ``CT``, ``Eastern``, ``Pacific Time``, ...) map to IANA zones so DST is
   right, and to the source's own zone when it is that zone's name (Detroit writes EST);
-  ``GMT``/``UTC`` are UTC; ``GMT+2``, ``-0500``, ``-05:00`` are fixed offsets.
+  ``GMT``/``UTC`` are UTC; ``GMT+2``, ``-0500``, ``-05:00`` are offsets (next point). One
+  time in two zones (``6 p.m. Eastern / 5 p.m. Central``) is one moment.
 - Offsets: a zero offset (``Z``, ``+00:00``) is a UTC instant, expressed in the source
   zone; ``-00`` and the malformed ``+0:00`` are local time (the latter with a warning); an
   offset that is the source zone's own offset at another time of year (the DST slip of a
@@ -49,10 +58,13 @@ Rules (where the text leaves something open):
 - Recurring phrases (``every Tuesday at 9:30 AM``, ``1st and 3rd Wednesdays``, ``the 4th
   of every other month``, ``weekdays``, ...) give ``rrule`` (FREQ first; INTERVAL only when
   not 1; BYHOUR/BYMINUTE when a time is given) and, as ``start``/``end``, the next
-  occurrence on or after now (a date when no time is given), computed with
-  ``dateutil.rrule`` from today in the zone (DST-correct wall time). ``the fourth Thursday
-  in November`` (with "the", no year) is a yearly rule; ``3rd Wednesday in November`` is one
-  date.
+  occurrence on or after now (a date when no time is given), on wall times in the zone
+  (DST-correct): with ``dateutil.rrule`` from today, or a direct computation for the
+  simple shapes (tested against dateutil). The text does not say which week an "every
+  other" rule is in: the nearest day that fits is next. A rule that names no day
+  (``monthly meeting``, ``every March``) is not a rule; one that never occurs (``the 30th
+  of February``) is an error. ``the fourth Thursday in November`` (with "the", no year) is
+  a yearly rule; ``3rd Wednesday in November`` is one date.
 
 Never raises; results are cached by (text, now, tz, languages, day_first): ``now`` is
 fixed within a crawl, so keying on it costs no hits and keeps relative phrases exact.
@@ -1875,7 +1887,12 @@ def _read_text(text: str, now: datetime, z: tzinfo, tzname: str, languages: tupl
         return When(timezone=label, error="empty text")
     if len(text) > MAX_TEXT:
         return When(timezone=label, error=f"too long to be a date ({len(text)} characters)")
-    now_local = _now_local(now, z)
+    try:
+        now_local = _now_local(now, z)
+    except OverflowError:
+        now_local = None
+    if now_local is None or not 1001 <= now_local.year <= 9997:
+        return When(timezone=label, error="now must be within the years 1001 to 9997")
     today = now_local.date()
 
     # 1. ISO 8601

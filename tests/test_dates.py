@@ -679,6 +679,8 @@ def test_wrong_argument_types_give_errors_not_exceptions():
     assert parse_when("March 3, 2027", NOW, None).error
     assert parse_when("March 3, 2027", NOW, NY, languages=5).error
     assert parse_when("x" * 5000, NOW, NY).error
+    for now in (datetime(1, 1, 2, tzinfo=timezone.utc), datetime(9999, 12, 31, 23, tzinfo=timezone.utc)):
+        assert "now must be within" in parse_when("Jan 8", now, NY).error
 
 
 # the fast path for simple rules gives what dateutil gives

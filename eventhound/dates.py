@@ -638,6 +638,13 @@ def _tokenize(text: str, languages: tuple[str, ...]) -> list[_Tok]:
             append(_Tok("cnt", int(m.group("cnt_n")), raw, pos))
         else:  # off, goff
             append(_Tok("off", raw, raw, pos))
+    # "12:00 Noon", "12 midnight": the word says which twelve o'clock it is
+    for i in range(len(toks) - 1, 0, -1):
+        tok, prev = toks[i], toks[i - 1]
+        if tok.kind == "time" and tok.raw.isalpha() and prev.kind in ("time", "num") \
+                and (prev.val.h if prev.kind == "time" else prev.val[0]) in (0, 12) \
+                and (prev.kind == "num" or prev.val.mi == 0):
+            toks[i - 1:i + 1] = [_Tok("time", tok.val, prev.raw + " " + tok.raw, prev.pos)]
     if not meridiems:
         return toks
     # "8 pm", "6:30 p m" with the am/pm as a word of its own

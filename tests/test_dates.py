@@ -751,3 +751,12 @@ def test_the_fast_shape_reads_as_the_grammar_does(weekday, month, day, suffix, e
     assert fast is not None, text
     slow = engine._finish(engine._read(engine._tokenize(text, ("en",)), False, today, z, tz), today, z, tz)
     assert fast == slow, text
+
+
+def test_a_time_word_after_twelve_says_which_twelve():
+    from eventhound.dates import parse_when
+
+    now = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    noon = parse_when("4/20/2027 12:00 Noon - 1:00 PM", now, "America/New_York")
+    assert (noon.start.isoformat(), noon.end.isoformat()) == ("2027-04-20T12:00:00-04:00", "2027-04-20T13:00:00-04:00")
+    assert parse_when("March 3, 2027 at 12 midnight", now, "America/New_York").start.hour == 0

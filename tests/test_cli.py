@@ -182,3 +182,15 @@ def test_webcal_urls_are_read_as_https(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text('[sources.k]\nspider = "schemaorg"\nurls = ["webcal://calendar.example.org/feed.ics"]\ntimezone = "UTC"\n')
     assert load_sources(path)["k"].urls == ("https://calendar.example.org/feed.ics",)
+
+
+def test_a_day_first_source_reads_numeric_dates_day_first(tmp_path):
+    (tmp_path / "s.toml").write_text('[sources.uk]\nspider = "schemaorg"\nurls = ["https://uk.example/events/"]\n'
+                                     'timezone = "Europe/London"\nday_first = true\n')
+    page = tmp_path / "page.html"
+    page.write_text('<script type="application/ld+json">{"@type": "Event", "name": "Careers fair",'
+                    ' "startDate": "03/04/2027 10:00"}</script>')
+    result = run_eventhound("extract", page, "--url", "https://uk.example/events/fair/", "--sources", tmp_path / "s.toml",
+                            "--source", "uk", "--now", "2027-01-01T00:00:00Z")
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["start"] == "2027-04-03T10:00:00+01:00"

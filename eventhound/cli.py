@@ -126,6 +126,7 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, now):
     Example: eventhound extract saved.html --url https://example.org/events/ --tz America/Chicago
     """
     from eventhound.extract import Tally, extract_events, read_input
+    from eventhound.formats import detect_format
 
     if source_key:
         source = select_sources(sources_file or "sources.toml", (source_key,))[0]
@@ -147,8 +148,9 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, now):
     for record in records:
         click.echo(json.dumps(record, ensure_ascii=False))
     problems = {k: v for k, v in stats.items() if "dropped" in k or "errors" in k}
-    if problems:
-        click.echo(f"{len(records)} events; " + ", ".join(f"{k}={v}" for k, v in sorted(problems.items())), err=True)
+    if problems or not records:
+        summary = ", ".join(f"{k}={v}" for k, v in sorted(problems.items())) or "nothing unreadable"
+        click.echo(f"{len(records)} events ({fmt or detect_format(text)}); {summary}", err=True)
 
 
 @main.command()

@@ -44,8 +44,8 @@ def norm_title(text: str | None) -> str:
 def same_start(expected: str, got: str | None) -> bool:
     if not got:
         return False
-    if len(expected) == 10:  # a date
-        return got[:10] == expected
+    if len(expected) == 10:  # a date, and nothing more: a time would be invented
+        return got == expected
     want = datetime.fromisoformat(expected)
     have = datetime.fromisoformat(got) if len(got) > 10 else None
     if have is None:

@@ -22,35 +22,20 @@ Example: python benchmarks/corpus_ical.py ../shared/corpus -v
 from __future__ import annotations
 
 import argparse
-import html
 import json
-import re
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from corpus import (  # the same matching rules as benchmarks/corpus.py
+    norm_title,
+    same_start,
+)
 
 from eventhound.extract import Tally, extract_events
 from eventhound.sources import Source
 
 KINDS = ("ics",)
-
-
-def norm_title(text: str | None) -> str:
-    return re.sub(r"\s+", " ", html.unescape(text or "")).strip().casefold()
-
-
-def same_start(expected: str, got: str | None) -> bool:
-    if not got:
-        return False
-    if len(expected) == 10:  # a date
-        return got[:10] == expected and len(got) == 10
-    want = datetime.fromisoformat(expected)
-    have = datetime.fromisoformat(got) if len(got) > 10 else None
-    if have is None:
-        return False
-    if want.tzinfo is None:  # floating: compare wall times
-        return have.replace(tzinfo=None) == want
-    return have == want
 
 
 def instant(value: str) -> datetime:

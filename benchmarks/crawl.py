@@ -14,16 +14,16 @@ import argparse
 import json
 import re
 import resource
+import socket
 import sqlite3
 import subprocess
 import sys
-import socket
 import tempfile
 import time
 import urllib.request
-from statistics import median
 from datetime import datetime, timedelta
 from pathlib import Path
+from statistics import median
 
 SETTINGS = {
     "CONCURRENT_REQUESTS": "16",

@@ -91,8 +91,15 @@ def test_css_source_without_selectors_is_refused(tmp_path):
 
 
 def test_default_sources_file_is_valid():
+    from eventhound.formats import FORMATS
+
     sources = load_sources(REPO / "sources.toml")
-    assert sources and all(s.spider == "schemaorg" for s in sources.values())
+    assert sum(s.enabled for s in sources.values()) >= 5
+    assert {s.spider for s in sources.values()} <= set(FORMATS)
+    text = (REPO / "sources.toml").read_text()
+    for key in sources:  # every source carries its evidence in a comment just above it
+        block = text[:text.index(f"[sources.{key}]")].rstrip().splitlines()[-3:]
+        assert any("Evidence" in line or "evidence" in line or "judell/" in line for line in block), key
 
 
 def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path, demo_site_url):

@@ -34,11 +34,11 @@ TELNETCONSOLE_ENABLED = False
 ITEM_PIPELINES = {
     "pipelines.dates.NormalizeDatesPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
-    "pipelines.identify.IdentifyPipeline": 300,
+    "pipelines.identify.IdentifyPipeline": 800,
     "pipelines.store.StorePipeline": 900,
 }
 # The pipelines `eventhound extract` runs: all of the above but the database.
-EXTRACT_PIPELINES = [p for p in ITEM_PIPELINES if not p.endswith("StorePipeline")]
+EXTRACT_PIPELINES = [p for p in sorted(ITEM_PIPELINES, key=ITEM_PIPELINES.get) if not p.endswith("StorePipeline")]
 
 EXTENSIONS = {
     "eventhound.runlog.RunLog": 500,

@@ -62,6 +62,12 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
         line = (f"{r.key:<{width}}  {status:<6}  pages={r.pages} events={r.events} "
                 f"dropped={r.dropped} errors={r.errors} time={r.seconds:.2f}s")
         click.echo(line + (f"  {r.problem}" if r.problem else ""))
+    conn = database.open_db(db)
+    try:  # one record per real event: the same event listed by several sources
+        marked = database.mark_duplicates(conn, database.iso_utc(now))
+    finally:
+        conn.close()
+    click.echo(f"duplicates: {marked['duplicates']} events marked as duplicates of others")
     failed = sum(not r.ok for r in results)
     click.echo(f"{len(results) - failed} of {len(results)} sources ok; database: {db}")
     return failed == 0

@@ -8,6 +8,10 @@ All SQL lives in this module. Tables:
   upserts ~8.5x slower): call ``refresh_fts(db)`` once after a load.
 - ``sources``  the sources.toml entries that were crawled
 - ``runs``     one row per crawl of a source
+- ``event_sources`` provenance: every (source, page) an event record was read from, with
+  the event's URL there and when it was first and last seen; filled by ``upsert_events``.
+  Duplicates (``events.duplicate_of``, set by ``mark_duplicates``) keep their own rows, so
+  the canonical record's provenance is its rows plus those of its duplicates.
 
 ``open_db`` migrates the schema (``PRAGMA user_version``), so every caller sees the
 current one.
@@ -136,8 +140,24 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     events.enable_fts(FTS_COLUMNS, create_triggers=False)
 
 
+def _migration_event_sources(db: sqlite_utils.Database) -> None:
+    """event_sources: where each event record was read from (provenance), filled from events."""
+    db.execute(
+        "CREATE TABLE event_sources (\n"
+        "   event_id TEXT NOT NULL, source TEXT NOT NULL, source_url TEXT NOT NULL,\n"
+        "   url TEXT, first_seen TEXT, last_seen TEXT,\n"
+        "   PRIMARY KEY (event_id, source, source_url)\n"
+        ")"
+    )
+    db.execute(
+        "INSERT INTO event_sources (event_id, source, source_url, url, first_seen, last_seen) "
+        "SELECT id, coalesce(source, ''), coalesce(source_url, ''), url, first_seen, last_seen FROM events"
+    )
+    db.execute("CREATE INDEX idx_events_duplicate_of ON events (duplicate_of)")
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
-MIGRATIONS = [_migration_1]
+MIGRATIONS = [_migration_1, _migration_event_sources]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -214,12 +234,72 @@ def upsert_events(db: sqlite_utils.Database, records: Iterable[dict], seen_at: s
     it was seen again) and duplicate_of (kept unless the record brings one).
     Keys of a record outside EVENT_COLUMNS are ignored; missing ones are NULL.
     """
+    records = list(records)
     rows = [_event_row(r, seen_at) for r in records]
     if not rows:
         return 0
+    provenance = [(r.get("id"), r.get("source") or "", r.get("source_url") or "", r.get("url"), seen_at, seen_at)
+                  for r in records]
     with db.atomic():
         db.conn.executemany(_upsert_sql(), rows)
+        db.conn.executemany(_PROVENANCE_SQL, provenance)
     return len(rows)
+
+
+# One row per (event id, source, page read from); source_url '' when unknown (a NULL
+# would defeat the primary key).
+_PROVENANCE_SQL = (
+    "INSERT INTO event_sources (event_id, source, source_url, url, first_seen, last_seen) "
+    "VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(event_id, source, source_url) DO UPDATE SET "
+    "url = coalesce(excluded.url, event_sources.url), last_seen = excluded.last_seen"
+)
+
+
+def mark_duplicates(db: sqlite_utils.Database, now_utc_iso: str, days_back: int = 30) -> dict:
+    """Set events.duplicate_of across sources (eventhound.dedupe), in ONE transaction.
+
+    Looks at the events not removed that start from `days_back` days before now on; among
+    them duplicate_of is recomputed: cleared, then set to the canonical record's id for
+    every other record of the same real event. Older and removed rows keep theirs.
+    Returns {"considered": rows looked at, "duplicates": rows now marked, "changed": rows
+    whose duplicate_of changed}.
+    """
+    from eventhound.dedupe import find_duplicates
+
+    columns = ("id", "source", "title", "description", "url", "registration_url", "start", "end",
+               "start_utc", "all_day", "status", "attendance", "online_url", "venue_name", "street",
+               "city", "postal_code", "latitude", "organizer", "first_seen", "duplicate_of")
+    db.conn.execute("BEGIN IMMEDIATE")  # read and write under one lock: no crawl writes between
+    try:
+        cursor = db.execute(
+            f"SELECT {', '.join(_q(c) for c in columns)} FROM events "
+            "WHERE start_utc >= date(:now, :back) AND removed_at IS NULL",
+            {"now": now_utc_iso, "back": f"-{int(days_back)} days"},
+        )
+        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        found = {dup: canonical for dup, canonical, _ in find_duplicates(rows)}
+        changes = [(found.get(r["id"]), r["id"]) for r in rows if found.get(r["id"]) != r["duplicate_of"]]
+        db.conn.executemany("UPDATE events SET duplicate_of = ? WHERE id = ?", changes)
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+    return {"considered": len(rows), "duplicates": len(found), "changed": len(changes)}
+
+
+def event_provenance(db: sqlite_utils.Database, event_id: str) -> list[dict]:
+    """Every event_sources row of an event and of the records marked as its duplicates
+    (give the canonical id; a duplicate's id is followed to its canonical record)."""
+    row = db.execute("SELECT coalesce(duplicate_of, id) FROM events WHERE id = ?", [event_id]).fetchone()
+    canonical = row[0] if row else event_id
+    cursor = db.execute(
+        "SELECT es.* FROM event_sources es JOIN events e ON e.id = es.event_id "
+        "WHERE e.id = :id OR e.duplicate_of = :id ORDER BY es.first_seen, es.event_id, es.source_url",
+        {"id": canonical},
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
 
 
 def refresh_fts(db: sqlite_utils.Database) -> None:

@@ -97,6 +97,6 @@ def test_default_sort_and_facets(client):
 def test_metadata_same_for_events_and_demo_databases():
     metadata = load_metadata()
     assert metadata["databases"]["events"] == metadata["databases"]["demo"]
-    assert set(metadata["databases"]["events"]["tables"]) == {"events", "sources", "runs"}
-    for table in ("sources", "runs"):
+    assert set(metadata["databases"]["events"]["tables"]) == {"events", "sources", "runs", "event_sources"}
+    for table in ("sources", "runs", "event_sources"):
         assert all(metadata["databases"]["events"]["tables"][table]["columns"].values())

@@ -1,0 +1,340 @@
+"""One record per real event: matching event records across sources (pure; no clock, no SQL).
+
+The same job fair listed by a workforce board, a chamber and a library is one event. Two
+records are the same event when all three agree:
+
+- **time**: both timed -> start instants (start_utc) at most ``TIME_TOLERANCE`` (2 h) apart;
+  either one all-day or date-only -> the same local start date (the date part of ``start``).
+- **place**: both online; or the same city, postal code, or an overlap of the distinctive
+  words of venue/street/city (generic words like "center", "room", "library" left out).
+  Online vs in-person (hybrid agrees with both) and two different cities with no venue
+  word in common are different places, and so are two venues with no distinctive word in
+  common when no city or postal code settles it. When the place is unknown on either side
+  (nothing stated) the title must match more strongly.
+- **title**: ``normalize_title`` on both, then the larger of the Dice coefficient of the
+  word sets and difflib's ratio of the normalized strings; words of either record's
+  city or organizer, and venue words both records share, are left out of both when
+  something is left. A title of three words or more wholly inside the other scores at
+  least ``CONTAINED`` (0.85; "Spring Job Fair" in "Spring Job Fair: 60+ Employers
+  Hiring"). At least ``TITLE_MIN`` (0.82) with a place match, ``TITLE_MIN_NO_PLACE``
+  (0.9) without.
+  A title that adds a sub-event word the other lacks ("Spring Job Fair – Employer
+  Registration", "… Prep Workshop") names another event: never a duplicate.
+
+Records of one source are matched only when they start at the same instant with a
+title match of at least 0.9 (the same event read from a listing and from its detail page
+under two ids); a publisher's two sessions at different times stay two events.
+
+``find_duplicates`` blocks by local start date (a record meets only records dated the day
+before, the same day or the day after), links matching pairs best score first into groups
+(a group never takes two records of one source that did not match each other directly),
+and names one canonical record per group: the one with the most information (url, venue,
+street, city, end, registration, organizer, description in 200-character steps), then the
+earliest first_seen, then the smallest id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from difflib import SequenceMatcher
+
+TIME_TOLERANCE = timedelta(hours=2)
+TITLE_MIN = 0.82
+TITLE_MIN_NO_PLACE = 0.9
+SAME_SOURCE_TITLE_MIN = 0.9
+CONTAINED = 0.85
+
+STOP_WORDS = frozenset("""
+a an the and or of for at in on to with by from our your its new
+annual yearly biannual semiannual edition inaugural
+presents presented hosted host hosts sponsored welcome join us free event events
+""".split())
+MONTHS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+""".split())
+WEEKDAYS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday
+mon tue tues wed thu thur thurs fri sat sun
+""".split())
+ORG_WORDS = frozenset("""
+chamber commerce library libraries public workforce board county city inc llc
+association assn society chapter council department dept university college
+""".split())
+# Words that name a part of or a companion to an event, not the event itself.
+QUALIFIERS = frozenset("""
+registration register deadline orientation prep preparation workshop webinar info
+information session reception breakfast luncheon lunch dinner panel training
+signup volunteer volunteers setup preview rehearsal
+""".split())
+GENERIC_PLACE = frozenset("""
+center centre hall room rm building bldg suite floor campus auditorium conference
+convention library public branch main street st avenue ave road rd boulevard blvd drive dr
+plaza way lane ln court ct suite ste the of at and
+""".split())
+ORDINAL = re.compile(r"^\d+(st|nd|rd|th)?$")
+TIME_WORD = re.compile(r"^\d{1,2}(:\d\d)?(am|pm|a|p)?$|^(am|pm|noon)$")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", _fold(text).replace("'", ""))
+
+
+def normalize_title(text: str) -> str:
+    """The words that name the event: lower case, accents and punctuation gone, plurals
+    singular, without stop words ("the", "annual"), numbers, years, ordinals ("13th"),
+    months, weekdays, clock times and organisation boilerplate ("chamber", "library").
+
+    >>> normalize_title("The 13th Annual Spring Job Fairs – March 4, 2027 (Springfield Public Library)")
+    'spring job fair springfield'
+    """
+    words = []
+    for word in _words(text):
+        if (word in STOP_WORDS or word in MONTHS or word in WEEKDAYS or word in ORG_WORDS
+                or ORDINAL.match(word) or TIME_WORD.match(word)):
+            continue
+        words.append(_stem(word))
+    return " ".join(words)
+
+
+def _tokens(text) -> set[str]:
+    return set(normalize_title(text or "").split())
+
+
+def _place_words(text) -> set[str]:
+    return {_stem(w) for w in _words(text or "") if w not in GENERIC_PLACE and not w.isdigit() and len(w) > 1}
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Dice coefficient of the word sets or difflib's ratio, whichever is larger (0..1)."""
+    ta, tb = set(a.split()), set(b.split())
+    if not ta or not tb:
+        return 0.0
+    dice = 2 * len(ta & tb) / (len(ta) + len(tb))
+    return max(dice, SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio())
+
+
+# ---------------------------------------------------------------------------- records
+
+
+class _Event:
+    """What matching needs of one record, computed once."""
+
+    __slots__ = ("id", "source", "day", "instant", "timed", "words", "context", "online",
+                 "physical", "city", "postal", "place", "rank", "record")
+
+    def __init__(self, record: dict):
+        self.record = record
+        self.id = record.get("id")
+        self.source = record.get("source")
+        start = record.get("start") or record.get("start_utc") or ""
+        self.day = _date(start)
+        self.timed = "T" in start and not record.get("all_day")
+        self.instant = _instant(record.get("start_utc") or start) if self.timed else None
+        if self.instant is None:
+            self.timed = False
+        self.words = normalize_title(record.get("title") or "")
+        self.context = (_tokens(record.get("city")) | _tokens(record.get("organizer"))
+                        | {_stem(w) for w in _words(record.get("city") or "")})
+        attendance = (record.get("attendance") or "").lower()
+        self.city = " ".join(_words(record.get("city") or "")) or None
+        self.postal = (record.get("postal_code") or "").strip()[:5] or None
+        self.place = (_place_words(record.get("venue_name")) | _place_words(record.get("street"))
+                      | _place_words(record.get("city")))
+        has_place = bool(self.place or self.postal or record.get("latitude") is not None)
+        if attendance == "hybrid":
+            self.online = self.physical = True
+        elif attendance == "online" or record.get("status") == "moved_online":
+            self.online, self.physical = True, False
+        elif attendance == "in_person":
+            self.online, self.physical = False, True
+        else:
+            self.online = bool(record.get("online_url")) and not has_place
+            self.physical = has_place
+        self.rank = _rank(record)
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except (ValueError, TypeError):
+        return None
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _rank(record: dict) -> tuple:
+    """Sort key of the canonical choice: most information first, then first_seen, then id."""
+    fields = ("url", "venue_name", "street", "city", "end", "registration_url", "organizer")
+    info = sum(1 for f in fields if record.get(f)) + min(len(record.get("description") or ""), 1000) // 200
+    return (-info, record.get("first_seen") or "~", record.get("id") or "")
+
+
+def _time_match(a: _Event, b: _Event) -> tuple[bool, str]:
+    if a.day is None or b.day is None:
+        return False, "no start"
+    if a.timed and b.timed:
+        delta = abs(a.instant - b.instant)
+        if delta > TIME_TOLERANCE:
+            return False, f"starts {delta} apart"
+        return True, "same start" if not delta else f"starts {delta} apart"
+    if a.day != b.day:
+        return False, "different dates"
+    return True, "same date"
+
+
+def _place_match(a: _Event, b: _Event) -> str:
+    """'match', 'conflict' or 'unknown', with online/in-person and cities."""
+    if a.online and b.online and not (a.physical and b.physical):
+        return "match:both online"
+    if (a.online and not a.physical and b.physical and not b.online) or \
+       (b.online and not b.physical and a.physical and not a.online):
+        return "conflict:online vs in person"
+    if a.postal and b.postal and a.postal == b.postal:
+        return "match:same postal code"
+    common = a.place & b.place
+    if a.city and b.city:
+        if a.city == b.city:
+            return "match:same city"
+        if not common:
+            return "conflict:different cities"
+    if common:
+        return "match:venue " + " ".join(sorted(common))
+    if a.online and b.online:
+        return "match:both online"
+    if a.place and b.place:
+        return "conflict:different venues"
+    return "unknown:no comparable place"
+
+
+def _title_score(a: _Event, b: _Event) -> float:
+    ta, tb = set(a.words.split()), set(b.words.split())
+    context = a.context | b.context | (a.place & b.place)
+    if ta - context and tb - context:
+        ta, tb = ta - context, tb - context
+    score = title_similarity(" ".join(sorted(ta)), " ".join(sorted(tb)))
+    # "Spring Job Fair" inside "Spring Job Fair: 60+ Employers Hiring": a title of three
+    # words or more wholly inside the other (a bare "Career Fair" is too generic for it).
+    if min(len(ta), len(tb)) >= 3 and (ta <= tb or tb <= ta):
+        score = max(score, CONTAINED)
+    return score
+
+
+def _qualifier_mismatch(a: _Event, b: _Event) -> set[str]:
+    ta, tb = set(a.words.split()), set(b.words.split())
+    return (ta ^ tb) & QUALIFIERS
+
+
+def _same(a: _Event, b: _Event) -> tuple[bool, float, str]:
+    on_time, time_reason = _time_match(a, b)
+    if not on_time:
+        return False, 0.0, time_reason
+    place = _place_match(a, b)
+    verdict, _, place_reason = place.partition(":")
+    if verdict == "conflict":
+        return False, 0.0, place_reason
+    score = round(_title_score(a, b), 3)
+    extra = _qualifier_mismatch(a, b)
+    if extra:
+        return False, score, f"a title adds {', '.join(sorted(extra))}"
+    same_source = a.source is not None and a.source == b.source
+    if same_source:
+        needed = SAME_SOURCE_TITLE_MIN
+        if not (a.timed and b.timed and a.instant == b.instant) and not (
+                not a.timed and not b.timed and a.day == b.day):
+            return False, score, "one source, different starts"
+    else:
+        needed = TITLE_MIN if verdict == "match" else TITLE_MIN_NO_PLACE
+    if score < needed:
+        return False, score, f"titles differ ({score:.2f} < {needed})"
+    return True, score, f"title {score:.2f}, {time_reason}, {place_reason}"
+
+
+def same_event(a: dict, b: dict) -> tuple[bool, float, str]:
+    """Whether two event records are one real event: (verdict, title score 0..1, reason)."""
+    return _same(_Event(a), _Event(b))
+
+
+def find_duplicates(records) -> list[tuple[str, str, float]]:
+    """[(duplicate_id, canonical_id, score)] over event records (dicts with id, source,
+    title, start, start_utc, all_day, place fields, first_seen), sorted by duplicate id.
+
+    Only records dated within a day of each other are compared (blocking by local start
+    date). Matching pairs are joined best first into groups; a group never holds two
+    records of one source unless those two matched each other. Each group's canonical
+    record is the best ranked (see _rank); the score is the best match of the duplicate.
+    """
+    events = [_Event(r) for r in records if r.get("id")]
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for i, e in enumerate(events):
+        if e.day is not None and e.words:
+            by_day[e.day].append(i)
+    pairs = []
+    one_day = timedelta(days=1)
+    for day, members in by_day.items():
+        later = by_day.get(day + one_day, [])
+        for pos, i in enumerate(members):
+            a = events[i]
+            for j in members[pos + 1:] + later:
+                b = events[j]
+                if a.timed and b.timed and abs(a.instant - b.instant) > TIME_TOLERANCE:
+                    continue
+                ok, score, _ = _same(a, b)
+                if ok:
+                    pairs.append((score, i, j))
+    pairs.sort(key=lambda p: (-p[0], events[p[1]].id, events[p[2]].id))
+
+    parent = list(range(len(events)))
+    members_of: dict[int, set[int]] = {i: {i} for i in range(len(events))}
+    matched = {(i, j) for _, i, j in pairs} | {(j, i) for _, i, j in pairs}
+    best: dict[int, float] = {}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for score, i, j in pairs:
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            clash = any(events[x].source == events[y].source and (x, y) not in matched
+                        for x in members_of[ri] for y in members_of[rj])
+            if clash:
+                continue
+            parent[rj] = ri
+            members_of[ri] |= members_of.pop(rj)
+        for k in (i, j):
+            best[k] = max(best.get(k, 0.0), score)
+
+    result = []
+    for group in members_of.values():
+        if len(group) < 2:
+            continue
+        canonical = min(group, key=lambda k: events[k].rank)
+        for k in group:
+            if k != canonical:
+                result.append((events[k].id, events[canonical].id, best.get(k, 0.0)))
+    return sorted(result)

@@ -1,0 +1,280 @@
+"""One record per real event: eventhound.dedupe (pure matching) and db.mark_duplicates / event_sources."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eventhound import db as database
+from eventhound.db import EVENT_COLUMNS
+from eventhound.dedupe import find_duplicates, normalize_title, same_event
+
+PAIRS = Path(__file__).resolve().parent / "fixtures" / "dedupe" / "pairs.jsonl"
+SEEN = "2027-03-01T00:00:00+00:00"
+
+
+def event(id, source, title, start, start_utc, **fields):
+    record = {column: None for column in EVENT_COLUMNS}
+    record.update(id=id, source=source, title=title, start=start, start_utc=start_utc, all_day=0,
+                  timezone="America/Chicago", source_url=f"https://{source}.example/events/")
+    record.update(fields)
+    return record
+
+
+BOS = dict(venue_name="Bank of Springfield Center", street="1 Convention Center Plaza", city="Springfield",
+           region="IL", postal_code="62701")
+
+
+def chamber_fair(**fields):
+    base = dict(id="chamber:fair", source="chamber", title="Spring Career & Job Fair",
+                start="2027-03-04T10:00:00-06:00", start_utc="2027-03-04T16:00:00+00:00",
+                url="https://chamber.example/events/spring-career-fair/", description="Meet 60+ employers.",
+                end="2027-03-04T14:00:00-06:00", **BOS)
+    return event(**{**base, **fields})
+
+
+def ics_fair(**fields):
+    base = dict(id="workforce:fair", source="workforce", title="Spring Career and Job Fair 2027",
+                start="2027-03-04T16:00:00+00:00", start_utc="2027-03-04T16:00:00+00:00", timezone="UTC",
+                venue_name="Bank of Springfield Center, 1 Convention Center Plaza, Springfield, IL 62701",
+                url="https://workforce.example/calendar/fair.ics")
+    return event(**{**base, **fields})
+
+
+def library_fair(**fields):
+    base = dict(id="library:fair", source="library", title="Spring Job Fair - March 4, 2027", start="2027-03-04",
+                start_utc="2027-03-04", all_day=1, city="Springfield")
+    return event(**{**base, **fields})
+
+
+# ---------------------------------------------------------------------------- normalize_title
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The 13th Annual Spring Job Fair 2027", "spring job fair"),
+    ("Spring Job Fair - March 4, 2027", "spring job fair"),
+    ("SPRING JOB FAIRS!", "spring job fair"),
+    ("Résumé & LinkedIn Workshop", "resume linkedin workshop"),
+    ("Springfield Chamber of Commerce presents: Business After Hours", "springfield business after hour"),
+    ("Job Club (Tuesday, 10am) at the Public Library", "job club"),
+    ("Veterans' Job Fair", "veteran job fair"),
+])
+def test_normalize_title(text, expected):
+    assert normalize_title(text) == expected
+
+
+def test_normalize_title_keeps_the_words_that_tell_events_apart():
+    assert normalize_title("Spring Job Fair – Employer Registration") == "spring job fair employer registration"
+    assert normalize_title("Nursing Hiring Event") != normalize_title("Pharmacy Hiring Event")
+
+
+# ---------------------------------------------------------------------------- same_event
+
+
+def test_same_fair_from_three_formats():
+    ok, score, reason = same_event(chamber_fair(), ics_fair())
+    assert ok and score == 1.0 and "same start" in reason
+    ok, score, reason = same_event(chamber_fair(), library_fair())
+    assert ok and score >= 0.82 and "same date" in reason and "same city" in reason
+    assert same_event(ics_fair(), library_fair())[0]
+
+
+def test_same_title_a_week_later_is_another_event():
+    later = chamber_fair(id="chamber:fair2", start="2027-03-11T10:00:00-06:00", start_utc="2027-03-11T16:00:00+00:00")
+    assert same_event(chamber_fair(), later) == (False, 0.0, "starts 7 days, 0:00:00 apart")
+
+
+def test_start_tolerance_is_two_hours():
+    assert same_event(chamber_fair(), ics_fair(start_utc="2027-03-04T18:00:00+00:00"))[0]
+    ok, _, reason = same_event(chamber_fair(), ics_fair(start_utc="2027-03-04T18:01:00+00:00"))
+    assert not ok and reason == "starts 2:01:00 apart"
+
+
+def test_another_event_at_the_same_hour_and_place():
+    clinic = ics_fair(title="Résumé Review Clinic")
+    ok, score, reason = same_event(chamber_fair(), clinic)
+    assert not ok and score < 0.5 and reason.startswith("titles differ")
+
+
+def test_employer_registration_is_not_the_fair():
+    registration = ics_fair(title="Spring Career & Job Fair – Employer Registration", start_utc="2027-03-04T14:30:00+00:00")
+    assert same_event(chamber_fair(), registration) == (False, pytest.approx(0.75, abs=0.1), "a title adds registration")
+    assert not same_event(chamber_fair(), registration)[0]
+
+
+def test_online_and_in_person_editions_differ():
+    online = ics_fair(venue_name=None, attendance="online", online_url="https://zoom.us/j/1")
+    assert same_event(chamber_fair(), online) == (False, 0.0, "online vs in person")
+    both = same_event(online, dict(online, id="x:1", source="x", online_url="https://meet.example/2"))
+    assert both[0] and "both online" in both[2]
+
+
+def test_different_cities_differ():
+    peoria = ics_fair(venue_name="Peoria Civic Center", city="Peoria")
+    assert same_event(chamber_fair(), peoria) == (False, 0.0, "different cities")
+
+
+def test_missing_place_needs_a_stronger_title():
+    bare = ics_fair(venue_name=None, title="Spring Career and Job Fair")
+    assert same_event(chamber_fair(), bare)[0]  # 1.0
+    shorter = ics_fair(venue_name=None, title="Spring Job Fair")  # 0.86: enough with a place, not without
+    assert not same_event(chamber_fair(), shorter)[0]
+    assert same_event(chamber_fair(), ics_fair(title="Spring Job Fair"))[0]
+
+
+def test_one_source_matches_only_the_same_instant():
+    listing = chamber_fair(id="chamber:listing", url=None)
+    assert same_event(chamber_fair(), listing)[0]
+    afternoon = chamber_fair(id="chamber:pm", start_utc="2027-03-04T17:00:00+00:00")
+    assert same_event(chamber_fair(), afternoon) == (False, 1.0, "one source, different starts")
+
+
+# ---------------------------------------------------------------------------- find_duplicates
+
+
+def test_find_duplicates_picks_the_richest_record_as_canonical():
+    records = [library_fair(), ics_fair(), chamber_fair()]
+    result = find_duplicates(records)
+    assert [(d, c) for d, c, _ in result] == [("library:fair", "chamber:fair"), ("workforce:fair", "chamber:fair")]
+    assert all(0.82 <= score <= 1.0 for _, _, score in result)
+    assert find_duplicates(list(reversed(records))) == result  # order does not matter
+
+
+def test_canonical_ties_go_to_the_earliest_first_seen_then_id():
+    a = ics_fair(id="b:1", source="b", first_seen="2027-01-02T00:00:00+00:00")
+    b = ics_fair(id="a:1", source="a", first_seen="2027-01-01T00:00:00+00:00")
+    assert [(d, c) for d, c, _ in find_duplicates([a, b])] == [("b:1", "a:1")]
+    c = ics_fair(id="c:1", source="c", first_seen="2027-01-01T00:00:00+00:00")
+    assert [(d, c_) for d, c_, _ in find_duplicates([c, b])] == [("c:1", "a:1")]
+
+
+def test_find_duplicates_leaves_near_misses_alone():
+    week_later = chamber_fair(id="library:next", source="library", start="2027-03-11T10:00:00-06:00",
+                              start_utc="2027-03-11T16:00:00+00:00")
+    clinic = ics_fair(title="Résumé Review Clinic")
+    assert find_duplicates([chamber_fair(), week_later, clinic]) == []
+
+
+def test_a_group_never_takes_two_unmatched_records_of_one_source():
+    # The library lists the fair at 10:00 and its evening edition at 11:30 (one source, two
+    # events); the workforce board's undated-time listing could match either.
+    morning = chamber_fair(id="library:am", source="library")
+    evening = chamber_fair(id="library:pm", source="library", start_utc="2027-03-04T17:30:00+00:00")
+    board = library_fair(id="board:1", source="board")
+    result = find_duplicates([morning, evening, board])
+    canonicals = {c for _, c, _ in result}
+    duplicates = {d for d, _, _ in result}
+    assert len(result) == 1 and not ({"library:am", "library:pm"} <= canonicals | duplicates)
+
+
+def test_blocking_compares_across_midnight():
+    late = ics_fair(start="2027-03-04T23:30:00-06:00", start_utc="2027-03-05T05:30:00+00:00")
+    utc = chamber_fair(start="2027-03-05T05:00:00+00:00", start_utc="2027-03-05T05:00:00+00:00")
+    assert [(d, c) for d, c, _ in find_duplicates([late, utc])] == [("workforce:fair", "chamber:fair")]
+
+
+# ---------------------------------------------------------------------------- the measured pairs
+
+
+def test_pairs_precision_and_recall():
+    pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(pairs) >= 40
+    assert sum(p["duplicate"] for p in pairs) >= 15 and sum(not p["duplicate"] for p in pairs) >= 15
+    tp = fp = fn = 0
+    for pair in pairs:
+        found = same_event(pair["a"], pair["b"])[0]
+        # the same verdict whichever record comes first
+        assert same_event(pair["b"], pair["a"])[0] == found, pair["why"]
+        tp += found and pair["duplicate"]
+        fp += found and not pair["duplicate"]
+        fn += (not found) and pair["duplicate"]
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert precision >= 0.95, (precision, recall)
+    assert recall >= 0.9, (precision, recall)
+
+
+# ---------------------------------------------------------------------------- the database
+
+
+@pytest.fixture
+def db(tmp_path):
+    conn = database.open_db(tmp_path / "events.db")
+    yield conn
+    conn.close()
+
+
+def test_event_sources_schema_and_migration(db):
+    assert list(db["event_sources"].columns_dict) == ["event_id", "source", "source_url", "url", "first_seen", "last_seen"]
+    assert db["event_sources"].pks == ["event_id", "source", "source_url"]
+
+
+def test_mark_duplicates_across_sources(db):
+    database.upsert_events(db, [chamber_fair()], SEEN)
+    database.upsert_events(db, [ics_fair(), library_fair()], "2027-03-01T01:00:00+00:00")
+    counts = database.mark_duplicates(db, "2027-03-02T00:00:00+00:00")
+    assert counts == {"considered": 3, "duplicates": 2, "changed": 2}
+    assert db["events"].get("workforce:fair")["duplicate_of"] == "chamber:fair"
+    assert db["events"].get("library:fair")["duplicate_of"] == "chamber:fair"
+    assert db["events"].get("chamber:fair")["duplicate_of"] is None
+    # upcoming (the digest) shows the event once
+    upcoming = database.upcoming(db, "2027-03-02T00:00:00+00:00", 30)
+    assert [r["id"] for r in upcoming] == ["chamber:fair"]
+    # every source's URL, reached from the canonical record
+    provenance = database.event_provenance(db, "chamber:fair")
+    assert {(r["source"], r["url"]) for r in provenance} == {
+        ("chamber", "https://chamber.example/events/spring-career-fair/"),
+        ("workforce", "https://workforce.example/calendar/fair.ics"),
+        ("library", None),
+    }
+    assert {r["source_url"] for r in provenance} == {f"https://{s}.example/events/" for s in ("chamber", "workforce", "library")}
+    assert database.event_provenance(db, "library:fair") == provenance  # from a duplicate too
+    # running it again changes nothing
+    assert database.mark_duplicates(db, "2027-03-02T00:00:00+00:00")["changed"] == 0
+
+
+def test_mark_duplicates_clears_when_the_match_goes(db):
+    database.upsert_events(db, [chamber_fair(), ics_fair()], SEEN)
+    database.mark_duplicates(db, "2027-03-02T00:00:00+00:00")
+    assert db["events"].get("workforce:fair")["duplicate_of"] == "chamber:fair"
+    # the board moves its listing a week on: no longer the same event
+    moved = ics_fair(start_utc="2027-03-11T16:00:00+00:00", start="2027-03-11T16:00:00+00:00")
+    database.upsert_events(db, [moved], "2027-03-02T00:00:00+00:00")
+    counts = database.mark_duplicates(db, "2027-03-02T00:00:00+00:00")
+    assert counts["duplicates"] == 0 and counts["changed"] == 1
+    assert db["events"].get("workforce:fair")["duplicate_of"] is None
+
+
+def test_mark_duplicates_leaves_old_and_removed_events_alone(db):
+    old = [chamber_fair(), ics_fair()]
+    database.upsert_events(db, old, SEEN)
+    counts = database.mark_duplicates(db, "2027-06-01T00:00:00+00:00")  # three months later
+    assert counts == {"considered": 0, "duplicates": 0, "changed": 0}
+    assert db["events"].get("workforce:fair")["duplicate_of"] is None
+
+
+def test_event_sources_keep_every_page_and_last_seen(db):
+    database.upsert_events(db, [chamber_fair()], SEEN)
+    database.upsert_events(db, [chamber_fair(source_url="https://chamber.example/events/page/2/")],
+                           "2027-03-02T00:00:00+00:00")
+    database.upsert_events(db, [chamber_fair()], "2027-03-03T00:00:00+00:00")
+    rows = db.execute("select source_url, first_seen, last_seen from event_sources order by source_url").fetchall()
+    assert rows == [
+        ("https://chamber.example/events/", SEEN, "2027-03-03T00:00:00+00:00"),
+        ("https://chamber.example/events/page/2/", "2027-03-02T00:00:00+00:00", "2027-03-02T00:00:00+00:00"),
+    ]
+
+
+def test_migration_fills_event_sources_from_an_older_database(tmp_path):
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    database.MIGRATIONS[0](old)  # a version-1 database with one event
+    old.execute("PRAGMA user_version = 1")
+    old["events"].insert(dict(chamber_fair(), first_seen=SEEN, last_seen=SEEN))
+    old.conn.commit()
+    old.close()
+    db = database.open_db(path)
+    assert db.execute("select event_id, source, url from event_sources").fetchall() == [
+        ("chamber:fair", "chamber", "https://chamber.example/events/spring-career-fair/")]
+    db.close()

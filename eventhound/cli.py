@@ -346,3 +346,72 @@ def when(text, now, tz, languages, day_first, jsonl):
             result.update(all_day=False, timezone=tz, error=f"bad input line: {exc}")
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.flush()
+
+
+@main.command()
+@click.argument("place", required=False)
+@click.option("--km", default=40.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="The radius, in km.")
+@click.option("--lat", type=click.FloatRange(-90, 90), help="Latitude of the center (with --lon, instead of PLACE).")
+@click.option("--lon", type=click.FloatRange(-180, 180), help="Longitude of the center (with --lat).")
+@click.option("--country", default="US", show_default=True,
+              help="The country of a PLACE that names none (ISO 3166-1 alpha-2).")
+@click.option("--db", default="events.db", show_default=True, help="The database to read.")
+@click.option("--days", default=30, show_default=True, help="How many days ahead to include.")
+@now_option
+def near(place, km, lat, lon, country, db, days, now):
+    """List the upcoming events within a distance of a city or a point, nearest first.
+
+    PLACE is a city, "City, ST" or "City, Country", looked up offline in the bundled
+    GeoNames gazetteer (cities of 5,000+ people); or give --lat and --lon. Events placed
+    only by their city are measured from the city's center; online-only events have no
+    place and are not listed.
+
+    Example: eventhound near "Cleveland, OH" --km 40
+    """
+    from eventhound import db as database
+    from eventhound.places import gazetteer, parse_address, region_code
+    from pipelines.identify import country_code
+
+    if (lat is None) != (lon is None):
+        raise click.UsageError("give both --lat and --lon")
+    if lat is not None and place:
+        raise click.UsageError("give a PLACE or --lat/--lon, not both")
+    if lat is None:
+        if not place or not place.strip():
+            raise click.UsageError('give a PLACE ("Cleveland, OH") or --lat and --lon')
+        address = parse_address(place)
+        city_name, region, in_country = address.city, address.region, address.country
+        if not city_name:  # "Toronto", "Paris, France", "Springfield, Illinois"
+            head, _, rest = place.partition(",")
+            city_name, region, in_country = head.strip(), None, None
+            if rest.strip():
+                found = region_code(rest)
+                region = found[1] if found else None
+                in_country = found[0] if found else country_code(rest)
+                if not found and not in_country:
+                    raise click.BadParameter(f"{rest.strip()!r} is neither a state, a province nor a country",
+                                             param_hint="PLACE")
+        city = gazetteer().lookup(city_name, region, in_country or (None if region else country))
+        if city is None and not (region or in_country):
+            city = gazetteer().lookup(city_name)  # not in --country: the most populous anywhere
+        if city is None:
+            raise click.ClickException(f"{place!r}: not in the gazetteer (cities of 5,000+ people); "
+                                       "give --lat and --lon")
+        lat, lon = city.latitude, city.longitude
+        center = f"{city.name}, {city.region}, {city.country} ({lat:.4f}, {lon:.4f})"
+    else:
+        center = f"({lat:.4f}, {lon:.4f})"
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database")
+    moment = parse_now(now)
+    conn = database.open_db(db)
+    try:
+        rows = database.near(conn, lat, lon, km, database.iso_utc(moment), days)
+    finally:
+        conn.close()
+    click.echo(f"{len(rows)} events within {km:g} km of {center} in the next {days} days, nearest first")
+    for row in rows:
+        where = ", ".join(p for p in (row["venue_name"], row["city"], row["region"]) if p)
+        click.echo(f"{row['distance_km']:7.1f} km  {row['start']}  {row['title']}"
+                   + (f"  @ {where}" if where else "") + (f"  {row['url']}" if row["url"] else ""))

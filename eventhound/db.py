@@ -71,6 +71,12 @@ EVENT_COLUMNS: dict[str, type] = {
 }
 
 FTS_COLUMNS = ("title", "description", "organizer", "venue_name")
+# Indexes on events beyond migration 1's, ensured on every open (CREATE INDEX IF NOT EXISTS).
+# latitude, longitude: the bounding-box prefilter of `near` and the `near` canned query.
+EVENT_INDEXES = {
+    "idx_events_latitude_longitude": ("latitude", "longitude"),
+    "idx_events_longitude": ("longitude",),
+}
 
 SOURCE_COLUMNS: dict[str, type] = {
     "key": str,
@@ -183,6 +189,10 @@ def migrate(db: sqlite_utils.Database) -> int:
         with db.atomic():
             for column in missing:
                 db["events"].add_column(column, EVENT_COLUMNS[column])
+    # Indexes that any schema version gets, created when missing (idempotent, so they
+    # need no numbered migration and no ordering against other ones).
+    for name, columns in EVENT_INDEXES.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS {_q(name)} ON events ({', '.join(_q(c) for c in columns)})")
     return version()
 
 
@@ -329,6 +339,43 @@ def upcoming(db: sqlite_utils.Database, now_utc_iso: str, days: int) -> list[dic
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def near(db: sqlite_utils.Database, lat: float, lon: float, km: float, now_utc_iso: str, days: int) -> list[dict]:
+    """Events within `km` of (lat, lon) starting in [now, now + days), nearest first.
+
+    Not duplicates, not removed, with coordinates. A bounding box on the indexed latitude/
+    longitude columns narrows the rows in SQL; the exact great-circle distance
+    (eventhound.places.haversine_km) filters them in Python and is returned as
+    `distance_km` (rounded to 0.1 km). Ties by start, then id.
+    """
+    from eventhound.places import bounding_box, haversine_km
+
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, km)
+    sql = """
+        SELECT * FROM events
+        WHERE latitude BETWEEN :min_lat AND :max_lat
+          AND longitude BETWEEN :min_lon AND :max_lon
+          AND start_utc >= date(:now)
+          AND start_utc < date(:now, :days_plus_one)
+          AND datetime(start_utc) >= datetime(:now)
+          AND datetime(start_utc) < datetime(:now, :days)
+          AND +duplicate_of IS NULL  -- unary +: not by the duplicate_of index, by the box
+          AND removed_at IS NULL
+    """
+    params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon,
+              "now": now_utc_iso, "days": f"+{int(days)} days", "days_plus_one": f"+{int(days) + 1} days"}
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    found = []
+    for row in cursor.fetchall():
+        record = dict(zip(names, row))
+        distance = haversine_km(lat, lon, record["latitude"], record["longitude"])
+        if distance <= km:
+            record["distance_km"] = round(distance, 1)
+            found.append((distance, record["start_utc"] or "", record["id"], record))
+    found.sort(key=lambda t: t[:3])
+    return [t[3] for t in found]
 
 
 # ---------------------------------------------------------------------------- sources, runs

@@ -34,6 +34,7 @@ TELNETCONSOLE_ENABLED = False
 ITEM_PIPELINES = {
     "pipelines.dates.NormalizeDatesPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.locate.LocatePipeline": 500,
     "pipelines.identify.IdentifyPipeline": 800,
     "pipelines.store.StorePipeline": 900,
 }

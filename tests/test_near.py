@@ -1,0 +1,123 @@
+"""Near me: eventhound.db.near, the `near` canned query (Datasette) and `eventhound near`."""
+
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from eventhound import db as database
+from eventhound.db import EVENT_COLUMNS
+from tests.conftest import run_eventhound
+
+METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
+CLEVELAND = (41.4995, -81.69541)  # the gazetteer's Cleveland, OH
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+# id: (latitude, longitude, days from now, extra fields); distances from Cleveland
+PLACES = {
+    "downtown": (41.5012, -81.6745, 3, {}),          # ~1.8 km
+    "lakewood": (41.48199, -81.79819, 1, {}),        # ~8.8 km
+    "akron": (41.0814, -81.5190, 2, {}),             # ~48.8 km
+    "columbus": (39.96118, -82.99879, 1, {}),        # ~203 km
+    "online": (None, None, 1, {"attendance": "online"}),
+    "dup": (41.5012, -81.6745, 3, {"duplicate_of": "downtown"}),
+    "past": (41.5012, -81.6745, -2, {}),
+    "later": (41.5012, -81.6745, 45, {}),
+}
+
+
+def record(id, lat, lon, start: datetime, **fields):
+    row = {column: None for column in EVENT_COLUMNS}
+    row.update(id=id, source="demo", title=f"Job fair {id}", start=database.iso_utc(start),
+               start_utc=database.iso_utc(start), timezone="UTC", latitude=lat, longitude=lon,
+               city="Cleveland", region="OH", country="US", event_type="job_fair",
+               url=f"https://example.org/{id}")
+    row.update(fields)
+    return row
+
+
+def build(path: Path, now: datetime) -> Path:
+    db = database.open_db(path)
+    database.upsert_events(db, [record(id, lat, lon, now + timedelta(days=days), **extra)
+                                for id, (lat, lon, days, extra) in PLACES.items()], database.iso_utc(now))
+    database.refresh_fts(db)
+    db.close()
+    return path
+
+
+def test_indexes_on_coordinates(tmp_path):
+    db = database.open_db(tmp_path / "e.db")
+    indexes = {tuple(i.columns) for i in db["events"].indexes}
+    assert ("latitude", "longitude") in indexes and ("longitude",) in indexes
+    plan = " ".join(str(r) for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM events WHERE latitude BETWEEN 41 AND 42 AND longitude BETWEEN -82 AND -81"))
+    assert "idx_events_l" in plan
+    db.close()
+    assert ("latitude", "longitude") in {tuple(i.columns) for i in database.open_db(tmp_path / "e.db")["events"].indexes}
+
+
+def test_db_near(tmp_path):
+    db = database.open_db(build(tmp_path / "e.db", NOW))
+    rows = database.near(db, *CLEVELAND, 40, database.iso_utc(NOW), 30)
+    assert [r["id"] for r in rows] == ["downtown", "lakewood"]
+    assert rows[0]["distance_km"] == pytest.approx(1.8, abs=0.05)
+    assert rows[1]["distance_km"] == pytest.approx(8.8, abs=0.2)
+    assert [r["id"] for r in database.near(db, *CLEVELAND, 50, database.iso_utc(NOW), 30)] == [
+        "downtown", "lakewood", "akron"]
+    assert [r["id"] for r in database.near(db, *CLEVELAND, 250, database.iso_utc(NOW), 60)] == [
+        "downtown", "later", "lakewood", "akron", "columbus"]  # same place: by start
+    assert database.near(db, *CLEVELAND, 1, database.iso_utc(NOW), 30) == []
+
+
+def test_near_canned_query(tmp_path):
+    # The canned query compares with SQLite's datetime('now'): times relative to the real clock.
+    now = datetime.now(timezone.utc)
+    path = build(tmp_path / "events.db", now)
+    ds = Datasette([str(path)], metadata=json.loads(METADATA.read_text(encoding="utf-8")))
+
+    async def get(query):
+        response = await ds.client.get(f"/events/near.json?_shape=array&{query}")
+        assert response.status_code == 200, response.text[:500]
+        return response.json()
+
+    rows = asyncio.run(get("lat=41.4995&lon=-81.69541"))  # default 40 km, 30 days
+    assert [r["id"] for r in rows] == ["downtown", "lakewood"]
+    assert rows[0]["distance_km"] == pytest.approx(1.8, abs=0.05)
+    assert {"start", "title", "venue_name", "city", "url"} <= set(rows[0])
+    rows = asyncio.run(get("lat=41.4995&lon=-81.69541&km=50"))
+    assert [r["id"] for r in rows] == ["downtown", "lakewood", "akron"]
+    assert rows[2]["distance_km"] == pytest.approx(48.8, abs=0.2)
+    rows = asyncio.run(get("lat=41.4995&lon=-81.69541&km=250&days=60"))
+    assert [r["id"] for r in rows] == ["downtown", "later", "lakewood", "akron", "columbus"]
+    # Datasette serves the same query for the demo database
+    metadata = json.loads(METADATA.read_text(encoding="utf-8"))
+    assert metadata["databases"]["demo"]["queries"]["near"] == metadata["databases"]["events"]["queries"]["near"]
+
+
+def test_near_command_by_city(tmp_path):
+    path = build(tmp_path / "events.db", NOW)
+    done = run_eventhound("near", "Cleveland, OH", "--km", "40", "--db", path, "--now", NOW.isoformat())
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("2 events within 40 km of Cleveland, OH, US (41.4995, -81.6954)")
+    assert "nearest first" in lines[0]
+    assert "    1.8 km  2027-03-04T12:00:00+00:00" in lines[1] and "Job fair downtown" in lines[1] and "https://example.org/downtown" in lines[1]
+    assert "Job fair lakewood" in lines[2] and len(lines) == 3
+
+
+def test_near_command_by_point_and_errors(tmp_path):
+    path = build(tmp_path / "events.db", NOW)
+    done = run_eventhound("near", "--lat", "41.0814", "--lon", "-81.5190", "--km", "10", "--db", path,
+                          "--now", NOW.isoformat(), "--days", "7")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("1 events within 10 km of (41.0814, -81.5190)")
+    assert "Job fair akron" in done.stdout
+    done = run_eventhound("near", "Gotham City, NJ", "--db", path)
+    assert done.returncode == 1 and "not in the gazetteer" in done.stderr
+    done = run_eventhound("near", "--lat", "41", "--db", path)
+    assert done.returncode == 2 and "both --lat and --lon" in done.stderr
+    done = run_eventhound("near", "--help")
+    assert 'Example: eventhound near "Cleveland, OH" --km 40' in done.stdout

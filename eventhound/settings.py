@@ -34,6 +34,9 @@ TELNETCONSOLE_ENABLED = False
 ITEM_PIPELINES = {
     "pipelines.dates.NormalizeDatesPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.status.StatusPipeline": 300,
+    "pipelines.attendance.AttendancePipeline": 310,
+    "pipelines.cost.CostPipeline": 320,
     "pipelines.locate.LocatePipeline": 500,
     "pipelines.identify.IdentifyPipeline": 800,
     "pipelines.store.StorePipeline": 900,

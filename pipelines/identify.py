@@ -2,31 +2,24 @@
 
 The output is a new dict with exactly the EVENT_COLUMNS keys (missing -> None); private
 `_` keys and raw-only keys (start_text, end_text, own_id, schema_type, event_status,
-attendance_mode) are left out.
+attendance_mode, previous_start_text, cost_text) are left out.
 
 id: ``f"{source}:{sha1(key + '|' + start).hexdigest()[:16]}"`` where key is the first of
 `own_id`, `url`, `title` that is present and `start` is the local ISO start as
 NormalizeDatesPipeline wrote it. It is stable across runs for the same published event;
 an event moved to another start gets another id. A missing source is written "unknown".
 
-status: schema.org eventStatus (full URL, "schema:" prefix or bare name, any case):
-EventCancelled -> cancelled, EventPostponed -> postponed, EventRescheduled -> rescheduled,
-EventMovedOnline -> moved_online, EventScheduled -> scheduled; iCalendar STATUS
-CANCELLED (and "canceled") -> cancelled, CONFIRMED/TENTATIVE -> scheduled; anything else ->
-scheduled.
-
-attendance: eventAttendanceMode Offline/Online/Mixed -> in_person/online/hybrid; without
-one, "online" when there is an online_url and no place (venue, street, city, postal code,
-coordinates), else None.
+status, previous_start, attendance, online_url, is_free, price_min, price_max and
+currency are decided before this step (pipelines/status.py, attendance.py, cost.py); here
+they are only typed. A missing status is written "scheduled".
 
 Types: all_day 0/1; latitude/longitude floats in range (both 0 -> both None: "null
-island" is a missing place); price_min/price_max the first number in the text ("$25.00",
-"1,200", "25,50 €"), negative -> None, swapped when min > max; is_free from
-true/false/yes/no/1/0 (or schema.org True/False), else 1 when the lowest price is 0 and
-0 when it is above 0; topics a JSON array ("[]" when unknown; a list is encoded);
-event_type "other" when missing; country an upper-case ISO 3166 alpha-2 code (a few
-common names and alpha-3 codes are mapped; UK -> GB), else None; currency an upper-case
-3-letter code, else None.
+island" is a missing place); other float columns a number (from a number or the first
+number in a text), negative prices -> None; int columns (is_free) 1/0 from a bool, a
+number or true/false/yes/no text, else None; topics and audience JSON arrays ("[]" when unknown; a
+list is encoded); event_type "other" when missing; country an upper-case ISO 3166
+alpha-2 code (a few common names and alpha-3 codes are mapped; UK -> GB), else None;
+currency an upper-case 3-letter code, else None.
 """
 
 from __future__ import annotations
@@ -39,23 +32,6 @@ import re
 from eventhound.db import EVENT_COLUMNS
 from pipelines.base import EventPipeline
 
-STATUS = {
-    "eventcancelled": "cancelled",
-    "eventpostponed": "postponed",
-    "eventrescheduled": "rescheduled",
-    "eventmovedonline": "moved_online",
-    "eventscheduled": "scheduled",
-    # iCalendar STATUS and Google Calendar status
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-    "confirmed": "scheduled",
-    "tentative": "scheduled",
-}
-ATTENDANCE = {
-    "offlineeventattendancemode": "in_person",
-    "onlineeventattendancemode": "online",
-    "mixedeventattendancemode": "hybrid",
-}
 COUNTRY_NAMES = {
     "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US",
     "u.s.a.": "US", "america": "US", "uk": "GB", "u.k.": "GB", "united kingdom": "GB",
@@ -123,6 +99,8 @@ def to_float(value) -> float | None:
 def to_bool(value) -> int | None:
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, (int, float)):
+        return int(value) if value in (0, 1) else None
     name = _schema_name(value) if isinstance(value, str) else None
     if name in _TRUE:
         return 1
@@ -171,32 +149,21 @@ class IdentifyPipeline(EventPipeline):
         record = {column: _plain(item.get(column), kind) for column, kind in EVENT_COLUMNS.items()}
         record["id"] = event_id(item.get("source"), item.get("own_id"), item.get("url"),
                                 item.get("title"), item.get("start"))
-        record["status"] = STATUS.get(_schema_name(item.get("event_status")), "scheduled")
+        record["status"] = item.get("status") or "scheduled"
 
         lat, lon = to_float(item.get("latitude")), to_float(item.get("longitude"))
         if lat is None or lon is None or not -90 <= lat <= 90 or not -180 <= lon <= 180 or lat == lon == 0:
             lat = lon = None
         record["latitude"], record["longitude"] = lat, lon
 
-        attendance = ATTENDANCE.get(_schema_name(item.get("attendance_mode")))
-        if attendance is None and item.get("online_url"):
-            place = any(item.get(k) for k in ("venue_name", "street", "city", "postal_code")) or lat is not None
-            attendance = None if place else "online"
-        record["attendance"] = attendance
-
-        low, high = to_float(item.get("price_min")), to_float(item.get("price_max"))
-        low = low if low is None or low >= 0 else None
-        high = high if high is None or high >= 0 else None
-        if low is not None and high is not None and low > high:
-            low, high = high, low
-        record["price_min"], record["price_max"] = low, high
-        is_free = to_bool(item.get("is_free"))
-        if is_free is None and low is not None:
-            is_free = 1 if low == 0 and not high else 0 if low > 0 else None
-        record["is_free"] = is_free
+        for column in ("price_min", "price_max"):
+            price = to_float(item.get(column))
+            record[column] = price if price is None or price >= 0 else None
+        record["is_free"] = to_bool(item.get("is_free"))
 
         record["all_day"] = 1 if item.get("all_day") else 0
         record["topics"] = _topics(item.get("topics"))
+        record["audience"] = _topics(item.get("audience"))
         record["event_type"] = item.get("event_type") or "other"
         record["country"] = country_code(item.get("country"))
         currency = item.get("currency")

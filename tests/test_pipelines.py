@@ -194,29 +194,17 @@ def test_identify_id_matches_documented_formula():
     assert identify(own_id="abc")["id"] == f"demo:{expected}"
 
 
-@pytest.mark.parametrize("published, status", [
-    ("https://schema.org/EventCancelled", "cancelled"),
-    ("http://schema.org/EventPostponed", "postponed"),
-    ("EventRescheduled", "rescheduled"),
-    ("eventmovedonline", "moved_online"),
-    ("schema:EventScheduled", "scheduled"),
-    (None, "scheduled"),
-    ("Whatever", "scheduled"),
-])
-def test_identify_status(published, status):
-    assert identify(event_status=published)["status"] == status
-
-
-@pytest.mark.parametrize("extra, attendance", [
-    ({"attendance_mode": "https://schema.org/OfflineEventAttendanceMode"}, "in_person"),
-    ({"attendance_mode": "OnlineEventAttendanceMode"}, "online"),
-    ({"attendance_mode": "https://schema.org/MixedEventAttendanceMode/"}, "hybrid"),
-    ({"online_url": "https://zoom.example/j/1"}, "online"),
-    ({"online_url": "https://zoom.example/j/1", "city": "Austin"}, None),
-    ({}, None),
-])
-def test_identify_attendance(extra, attendance):
-    assert identify(**extra)["attendance"] == attendance
+def test_identify_types_what_the_steps_decided():
+    # status, attendance and cost are decided by pipelines/status.py, attendance.py, cost.py;
+    # identify only types them (tests/test_status.py, test_attendance.py, test_cost.py)
+    record = identify(status="cancelled", previous_start="2027-03-01", attendance="online",
+                      online_url="https://zoom.us/j/1", is_free=True, price_min=0.0, price_max=0, currency=None)
+    assert record["status"] == "cancelled" and record["previous_start"] == "2027-03-01"
+    assert record["attendance"] == "online" and record["online_url"] == "https://zoom.us/j/1"
+    assert (record["is_free"], record["price_min"], record["price_max"]) == (1, 0.0, 0.0)
+    # a raw value that no step read is not mapped here
+    assert identify(event_status="EventCancelled")["status"] == "scheduled"
+    assert identify(attendance_mode="OnlineEventAttendanceMode")["attendance"] is None
 
 
 def test_identify_types():
@@ -233,10 +221,11 @@ def test_identify_types():
 
 
 def test_identify_free_and_countries():
-    assert identify(price_min="0")["is_free"] == 1
     assert identify(is_free=True)["is_free"] == 1
+    assert identify(is_free=0)["is_free"] == 0
     assert identify(is_free="true")["is_free"] == 1
     assert identify()["is_free"] is None
+    assert identify(price_min=-5.0)["price_min"] is None
     assert identify(price_min="25,50 €")["price_min"] == 25.5
     assert identify(country="United States")["country"] == "US"
     assert identify(country="UK")["country"] == "GB"
@@ -263,12 +252,3 @@ def test_pipelines_chain_and_from_crawler():
     assert item["start_utc"] == "2027-01-12T16:00:00+00:00"
     assert item["time_text"] == "Jan 12 10am"
     assert "start_text" not in item and "_languages" not in item
-
-
-def test_icalendar_status_values_map_to_our_status():
-    from pipelines.identify import IdentifyPipeline
-
-    pipeline = IdentifyPipeline(now=None, stats=None)
-    base = {"source": "s", "title": "Board meeting", "start": "2027-03-04"}
-    assert pipeline.process_item({**base, "event_status": "CANCELLED"})["status"] == "cancelled"
-    assert pipeline.process_item({**base, "event_status": "TENTATIVE"})["status"] == "scheduled"

@@ -742,6 +742,7 @@ class _Collector:
         types = _types(node)
         put("schema_type", next((t for t in types if _is_event_type(t)), None))
         put("event_status", _text(node.get("eventStatus")))
+        put("previous_start_text", _text(node.get("previousStartDate")))
         put("attendance_mode", _text(node.get("eventAttendanceMode")))
         self.map_location(node.get("location"), raw)
         self.map_organizer(node.get("organizer"), raw)

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from pathlib import Path
 
 EARTH_RADIUS_KM = 6371.0088
@@ -167,8 +168,7 @@ def parse_address(text: str | None) -> Address:
 # ---------------------------------------------------------------------------- gazetteer
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):
     name: str
     country: str
     region: str  # US state / Canadian province abbreviation, else the GeoNames admin1 code
@@ -186,13 +186,17 @@ _NOT_WORD = re.compile(r"[^\w\s-]+")
 
 def normalize_name(name: str) -> str:
     """'Saint-Jérôme' and 'St. Jerome' -> 'st jerome'; 'Ft. Worth' -> 'fort worth'."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("–", "-").replace("’", "").replace("'", "")
-    text = _NOT_WORD.sub(" ", text)
-    text = " ".join(text.replace("-", " ").split())
-    for pattern, replacement in _ABBREVIATIONS:
-        text = pattern.sub(replacement, text)
+    if name.isascii():
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("–", "-").replace("’", "")
+    if not text.isalpha():  # punctuation, hyphens, spaces (the fast path skips all of this)
+        text = _NOT_WORD.sub(" ", text.replace("'", ""))
+        text = " ".join(text.replace("-", " ").split())
+        if " " in text:
+            for pattern, replacement in _ABBREVIATIONS:
+                text = pattern.sub(replacement, text)
     return text
 
 

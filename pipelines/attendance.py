@@ -72,7 +72,6 @@ _DESCRIPTION_ONLINE = re.compile(
     r"|\battend\s+(?:virtually|online|remotely)\b|\bwebinar\b|\blive[-\s]?stream(?:ed)?\b"
     r"|\b(?:meeting|zoom|join(?:ing)?|webinar|access)\s+link\s+will\s+be\s+(?:sent|emailed|provided|shared)\b"
     r"|\bthis\s+(?:is\s+an?\s+)?(?:event\s+is\s+)?(?:virtual|online)(?:\s+only)?\b")
-_MAYBE_MOVED = re.compile(r"(?i)online|virtual|zoom")
 _APPLY_ONLINE = re.compile(r"(?i)\b(?:apply|register|registration|sign\s+up|rsvp|buy|purchase|book|tickets?)\s+"
                            r"(?:is\s+|are\s+)?(?:available\s+)?online\b")
 
@@ -85,10 +84,26 @@ def _mode(value) -> str | None:
     return MODES.get(re.split(r"[/:#]", value.strip().rstrip("/"))[-1].strip().lower())
 
 
+class _Hint:
+    """A cheap test before a costly regex: does the lower-cased text hold one of the words?"""
+
+    def __init__(self, *words: str):
+        self.words = words
+
+    def search(self, text: str) -> bool:
+        lower = text.lower()
+        return any(w in lower for w in self.words)
+
+
+_LINK_HINT = _Hint("zoom", "teams.", "meet.", "webex", "goto", "whereby", "jit.si")
+_HYBRID_HINT = _Hint("hybrid", "person")
+_ONLINE_HINT = _Hint("zoom", "teams", "webex", "google meet", "virtual", "online", "remote", "webinar", "stream", " link")
+
+
 def meeting_link(*texts) -> str | None:
     """The first Zoom/Teams/Meet/Webex/GoToMeeting link in the texts, as an https URL."""
     for text in texts:
-        if not isinstance(text, str) or "." not in text:
+        if not isinstance(text, str) or not _LINK_HINT.search(text):
             continue
         match = _MEETING_LINK.search(text)
         if match:
@@ -110,8 +125,9 @@ class AttendancePipeline(EventPipeline):
         title = item.get("title") if isinstance(item.get("title"), str) else ""
         description = item.get("description") if isinstance(item.get("description"), str) else ""
         places = [item.get(k) for k in PLACE_FIELDS if isinstance(item.get(k), str) and item.get(k).strip()]
-        online_place = any(_ONLINE_PLACE.match(p) for p in places)
-        physical = any(not _ONLINE_PLACE.match(p) and not _MEETING_LINK.search(p) for p in places) \
+        online_places = [p for p in places if _ONLINE_PLACE.match(p) or meeting_link(p)]
+        online_place = bool(online_places) and any(_ONLINE_PLACE.match(p) for p in online_places)
+        physical = len(online_places) < len(places) \
             or (_has_coordinates(item) and not online_place)
 
         online_url = item.get("online_url") or meeting_link(*places, description)
@@ -119,16 +135,17 @@ class AttendancePipeline(EventPipeline):
             item["online_url"] = online_url
             self.stats.inc_value("eventhound/attendance/link_found")
 
-        hybrid_words = bool(_HYBRID.search(title) or (description and _HYBRID.search(description))
-                            or any(_HYBRID.search(p) for p in places))
+        hybrid_words = any(_HYBRID_HINT.search(text) and _HYBRID.search(text) for text in (title, description, *places))
+        online_words = bool(description) and _ONLINE_HINT.search(description)
         if hybrid_words or mode == "hybrid":
             attendance = "hybrid"
         elif mode == "online":
             attendance = "online"
-        elif (online_place or _TITLE_ONLINE.search(title) or item.get("status") == "moved_online"
-              or (_MAYBE_MOVED.search(description) and description_status(description) == "moved_online")):
+        elif (online_place or (_ONLINE_HINT.search(title) and _TITLE_ONLINE.search(title))
+              or item.get("status") == "moved_online"
+              or (online_words and description_status(description) == "moved_online")):
             attendance = "online"
-        elif online_url or (description and _DESCRIPTION_ONLINE.search(_APPLY_ONLINE.sub(" ", description))):
+        elif online_url or (online_words and _DESCRIPTION_ONLINE.search(_APPLY_ONLINE.sub(" ", description))):
             attendance = "hybrid" if physical else "online"
         elif physical or mode == "in_person":
             attendance = "in_person"

@@ -100,6 +100,14 @@ def to_bool(value) -> int | None:
     return 1 if name in _TRUE else 0 if name in _FALSE else None
 
 
+def _plain_number(text: str) -> float | None:
+    text = text.strip()
+    if not text or not (text[0].isdigit() or text[0] == "-") or not text.replace(".", "", 1).lstrip("-").isdigit():
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
 def _amount(text: str) -> float | None:
     value = parse_number(text)
     if value is None:
@@ -190,6 +198,11 @@ class CostPipeline(EventPipeline):
                 if math.isfinite(value) and value >= 0:
                     amounts.append(float(value))
             elif isinstance(value, str) and value.strip():
+                plain = _plain_number(value)
+                if plain is not None:  # "15", "25.00": most offers
+                    if plain >= 0:
+                        amounts.append(plain)
+                    continue
                 free, found, sign = _text_cost(value, country, "cost")
                 amounts += found
                 currency = currency or sign

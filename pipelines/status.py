@@ -90,6 +90,15 @@ _PREVIOUS = re.compile(r"(?i)\b(?:(?:re-?scheduled|moved|postponed|changed)\s+fr
                        r"(?:\s+scheduled)?(?:\s+(?:for|on))?)\s+(?P<date>[^()\[\];]+)")
 
 
+_HINTS = ("cancel", "postpon", "schedul", "new date", "online", "virtual")
+
+
+def _hint(text: str) -> bool:
+    """Whether the text may hold a status word at all (a cheap test before the regexes)."""
+    lower = text.lower()
+    return any(w in lower for w in _HINTS)
+
+
 def _name(value) -> str | None:
     if isinstance(value, (list, tuple)):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
@@ -139,8 +148,6 @@ def description_status(text: str) -> str | None:
         sentence = _SENTENCE.split(head, maxsplit=1)[0]
         if not _CONDITION.search(sentence):
             return _which(match)
-    if not _ANYWHERE.search(text) and "virtual" not in text.lower() and "online" not in text.lower():
-        return None
     for match in _STATEMENT.finditer(text):
         start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()),
                     text.rfind("!", 0, match.start()), text.rfind("?", 0, match.start())) + 1
@@ -167,7 +174,7 @@ class StatusPipeline(EventPipeline):
         phrases = []
 
         title = item.get("title")
-        if isinstance(title, str) and title:
+        if isinstance(title, str) and title and _hint(title):
             found, stripped, phrase = title_status(title)
             if stripped != title:
                 item["title"] = stripped
@@ -177,7 +184,7 @@ class StatusPipeline(EventPipeline):
                 phrases.append(phrase)
 
         date_text = item.get("time_text") or item.get("start_text")
-        if isinstance(date_text, str) and date_text:
+        if isinstance(date_text, str) and date_text and _hint(date_text):
             found, phrase = text_status(date_text)
             if found and status == "scheduled":
                 status = found
@@ -186,7 +193,7 @@ class StatusPipeline(EventPipeline):
 
         if status == "scheduled":
             description = item.get("description")
-            if isinstance(description, str):
+            if isinstance(description, str) and _hint(description):
                 status = description_status(description) or status
 
         previous = self._moment(item.get("previous_start_text"), tz)

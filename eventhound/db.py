@@ -36,7 +36,9 @@ EVENT_COLUMNS: dict[str, type] = {
     "url": str,
     "registration_url": str,
     "event_type": str,
+    "type_reason": str,  # why event_type: the rule that decided (pipelines/classify.py)
     "topics": str,  # JSON array
+    "audience": str,  # JSON array
     "start": str,
     "end": str,
     "start_utc": str,

@@ -38,6 +38,9 @@ ITEM_PIPELINES = {
     "pipelines.attendance.AttendancePipeline": 310,
     "pipelines.cost.CostPipeline": 320,
     "pipelines.locate.LocatePipeline": 500,
+    "pipelines.classify.ClassifyPipeline": 400,
+    "pipelines.topics.TopicsPipeline": 410,
+    "pipelines.topics.AudiencePipeline": 420,
     "pipelines.identify.IdentifyPipeline": 800,
     "pipelines.store.StorePipeline": 900,
 }

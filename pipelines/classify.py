@@ -1,0 +1,257 @@
+"""ClassifyPipeline: the event type (one of EVENT_TYPES) and why (`type_reason`).
+
+The rules live in eventhound/data/event_types.toml (its header explains them). In order of
+trust: a decisive schema.org type (`schema_type`: a concert is `other`), the source's own
+categories (`categories`), weighted phrases of the title and description (negative phrases
+removed first), the source's default `event_type`, else "other".
+
+`type_reason` says what decided, e.g. ``title: "career fair" (+6)``, ``schema.org:
+MusicEvent``, ``category: "Workshops"``, ``source default`` ``too little evidence (…)`` or ``no evidence``.
+
+Speed: the phrases of every type are compiled into one regex (a character trie, so a
+position is tried against few branches) when the class is built, never per item. Text is
+normalized once (lower case, runs of punctuation and spaces -> one space) and the
+normalized title and description are kept in the private `_norm` key for the topic and
+audience pipelines.
+
+The phrase matching (PhraseMatcher, load_rules, normalized_texts) is shared by
+pipelines/topics.py.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+from pipelines.base import EventPipeline
+
+EVENT_TYPES = ("job_fair", "job_club", "association_meeting", "networking", "conference",
+               "trade_show", "workshop", "info_session", "other")
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalize(text) -> str:
+    """'Parent/Teacher Conference!' -> 'parent teacher conference'."""
+    if not isinstance(text, str) or not text:
+        return ""
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+@lru_cache(maxsize=None)
+def load_rules(name: str) -> dict:
+    """A data file of eventhound/data, parsed (once per process)."""
+    with resources.files("eventhound").joinpath("data", name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _trie_pattern(phrases: Iterable[str]) -> str:
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return pattern(trie)
+
+
+class PhraseMatcher:
+    """Finds whole-word phrases (normalized) in normalized text; a final "s"/"es" is allowed.
+
+    At one position the longest phrase wins; matches do not overlap.
+    """
+
+    def __init__(self, phrases: Iterable[str]):
+        keys = sorted({normalize(p) for p in phrases} - {""})
+        # Text is normalized (words separated by one space) and padded with a space at both
+        # ends, so a phrase starts after a space: the regex engine then only tries the
+        # trie at word starts (about 3x faster than a leading \b).
+        self.regex = re.compile(r" (" + _trie_pattern(keys) + r")(?:e?s)?(?= )") if keys else None
+
+    def find(self, text: str) -> list[str]:
+        """The distinct phrases found in normalized text, in order of first appearance."""
+        if self.regex is None or not text:
+            return []
+        return list(dict.fromkeys(self.regex.findall(f" {text} ")))
+
+    def remove(self, text: str) -> tuple[str, list[str]]:
+        """The text with the phrases blanked out (so no phrase spans them), and the phrases found."""
+        if self.regex is None or not text:
+            return text, []
+        found = self.find(text)
+        return (self.regex.sub(" |", f" {text} ") if found else text), found
+
+
+def normalized_texts(item, description_chars: int = 600) -> tuple[str, str]:
+    """(title, description) normalized, cached in the item's private `_norm` key."""
+    cached = item.get("_norm")
+    if cached is None:
+        description = item.get("description")
+        if isinstance(description, str):
+            description = description[:description_chars]
+        cached = item["_norm"] = (normalize(item.get("title")), normalize(description))
+    return cached
+
+
+def as_list(value) -> list[str]:
+    """A raw value that may be one string or a list of them."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def _schema_name(value: str) -> str:
+    """'https://schema.org/MusicEvent', 'schema:MusicEvent' -> 'MusicEvent'."""
+    return re.split(r"[/:#]", value.strip().rstrip("/"))[-1].strip()
+
+
+def _weight(number: float) -> str:
+    return f"{number:g}" if number == int(number) else f"{number:.1f}"
+
+
+class TypeRules:
+    """The event-type decision, built from the parsed event_types.toml."""
+
+    def __init__(self, data: dict):
+        self.threshold = float(data.get("threshold", 3))
+        self.description_factor = float(data.get("description_factor", 0.4))
+        self.description_chars = int(data.get("description_chars", 600))
+        order = list(data.get("tie_order", EVENT_TYPES))
+        self.rank = {t: order.index(t) if t in order else len(order) for t in EVENT_TYPES}
+
+        self.schema: dict[str, tuple[str, bool, float]] = {}
+        for name, rule in data.get("schema_types", {}).items():
+            self._check(rule["type"], f"schema_types.{name}")
+            self.schema[name.lower()] = (rule["type"], bool(rule.get("decisive")), float(rule.get("weight", 0)))
+
+        self.categories: dict[str, str] = {}
+        for name, kind in data.get("categories", {}).items():
+            self._check(kind, f"categories.{name}")
+            self.categories[normalize(name)] = kind
+        self.category_matcher = PhraseMatcher(self.categories)
+
+        self.phrases: dict[str, list[tuple[str, float]]] = {}
+        for kind, table in data.get("phrases", {}).items():
+            self._check(kind, f"phrases.{kind}")
+            for phrase, weight in table.items():
+                self.phrases.setdefault(normalize(phrase), []).append((kind, float(weight)))
+        self.matcher = PhraseMatcher(self.phrases)
+
+        self.negative = {normalize(p): float(w) for p, w in data.get("negative", {}).items()}
+        self.negative_matcher = PhraseMatcher(self.negative)
+
+    @staticmethod
+    def _check(kind: str, where: str) -> None:
+        if kind not in EVENT_TYPES:
+            raise ValueError(f"event_types.toml: {where}: unknown event type {kind!r}")
+
+    # ------------------------------------------------------------------ the decision
+
+    def text_scores(self, title: str, description: str) -> tuple[dict, dict]:
+        """Per-type scores of the normalized texts, and per-type reasons (weight, text)."""
+        scores: dict[str, float] = {}
+        reasons: dict[str, list] = {}
+        for field, text, factor in (("title", title, 1.0), ("description", description, self.description_factor)):
+            if not text:
+                continue
+            text, negatives = self.negative_matcher.remove(text)
+            for phrase in negatives:
+                weight = self.negative[phrase] * factor
+                reasons.setdefault("_negative", []).append(f'{field}: not "{phrase}"')
+                if weight:
+                    scores["other"] = scores.get("other", 0.0) + weight
+                    reasons.setdefault("other", []).append(
+                        (weight, f'{field}: "{phrase}" (+{_weight(weight)}, negative phrase)'))
+            for phrase in self.matcher.find(text):
+                for kind, weight in self.phrases[phrase]:
+                    weight *= factor
+                    scores[kind] = scores.get(kind, 0.0) + weight
+                    reasons.setdefault(kind, []).append((weight, f'{field}: "{phrase}" (+{_weight(weight)})'))
+        return scores, reasons
+
+    def _best(self, scores: dict, among: Iterable[str] | None = None) -> str | None:
+        candidates = [k for k in (among if among is not None else scores) if k in self.rank]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda k: (-scores.get(k, 0.0), self.rank[k]))
+
+    @staticmethod
+    def _explain(reasons: dict, kind: str) -> str:
+        parts = sorted(reasons.get(kind, []), key=lambda r: -r[0])[:3]
+        return "; ".join(text for _, text in parts)
+
+    def classify(self, title: str, description: str, categories: list[str] = (),
+                 schema_types: list[str] = (), default: str | None = None) -> tuple[str, str]:
+        """(event_type, type_reason) from normalized title and description."""
+        hints = []
+        for value in schema_types:
+            name = _schema_name(value)
+            rule = self.schema.get(name.lower())
+            if rule is None:
+                continue
+            kind, decisive, weight = rule
+            if decisive:
+                return kind, f"schema.org: {name}"
+            if weight:
+                hints.append((kind, weight, name))
+
+        scores, reasons = self.text_scores(title, description)
+        for kind, weight, name in hints:
+            scores[kind] = scores.get(kind, 0.0) + weight
+            reasons.setdefault(kind, []).append((weight, f"schema.org: {name} (+{_weight(weight)})"))
+
+        named: dict[str, str] = {}
+        for category in categories:
+            for key in self.category_matcher.find(normalize(category)):
+                named.setdefault(self.categories[key], category.strip())
+        if named:
+            kind = self._best(scores, named)
+            reason = f'category: "{named[kind]}"'
+            if len(named) > 1:
+                reason += f" (of {', '.join(sorted(named))}; by the text)"
+            return kind, reason
+
+        best = self._best(scores)
+        if best is not None and scores[best] >= self.threshold:
+            return best, self._explain(reasons, best)
+        if default in self.rank:
+            return default, "source default"
+        if best is not None and scores[best] > 0:
+            return "other", f"too little evidence ({self._explain(reasons, best)})"
+        return "other", "no evidence"
+
+
+@lru_cache(maxsize=1)
+def type_rules() -> TypeRules:
+    return TypeRules(load_rules("event_types.toml"))
+
+
+class ClassifyPipeline(EventPipeline):
+    """Sets `event_type` and `type_reason`."""
+
+    def __init__(self, now, stats):
+        super().__init__(now, stats)
+        self.rules = type_rules()
+
+    def process_item(self, item):
+        title, description = normalized_texts(item, self.rules.description_chars)
+        default = item.get("event_type")
+        kind, reason = self.rules.classify(title, description, as_list(item.get("categories")),
+                                           as_list(item.get("schema_type")), default)
+        item["event_type"] = kind
+        item["type_reason"] = reason
+        self.stats.inc_value(f"eventhound/event_type/{kind}")
+        return item

@@ -7,12 +7,13 @@ records are the same event when all three agree:
   either one all-day or date-only -> the same local start date (the date part of ``start``).
 - **place**: both online; or the same city, postal code, or an overlap of the distinctive
   words of venue/street/city (generic words like "center", "room", "library" left out).
-  Online vs in-person (hybrid agrees with both) and two different cities with no venue
-  word in common are different places, and so are two venues with no distinctive word in
-  common when no city or postal code settles it. When the place is unknown on either side
+  Online vs in-person (hybrid agrees with both) and two different cities (a city missing
+  is read from a one-line LOCATION: "Hilton, 700 E Adams St, Springfield, IL") are
+  different places, and so are two venues with no distinctive word in common when no
+  city or postal code settles it. When the place is unknown on either side
   (nothing stated) the title must match more strongly.
-- **title**: ``normalize_title`` on both, then the larger of the Dice coefficient of the
-  word sets and difflib's ratio of the normalized strings; words of either record's
+- **title**: ``normalize_title`` on both, then the Dice coefficient of the word sets, a
+  word meeting its misspelling too ("Fiar"/"Fair"); words of either record's
   city or organizer, and venue words both records share, are left out of both when
   something is left. A title of three words or more wholly inside the other scores at
   least ``CONTAINED`` (0.85; "Spring Job Fair" in "Spring Job Fair: 60+ Employers
@@ -27,7 +28,8 @@ under two ids); a publisher's two sessions at different times stay two events.
 
 ``find_duplicates`` blocks by local start date (a record meets only records dated the day
 before, the same day or the day after), links matching pairs best score first into groups
-(a group never takes two records of one source that did not match each other directly),
+(a group never takes two records of one source, or two whose start or place rule each
+other out, that did not match each other directly),
 and names one canonical record per group: the one with the most information (url, venue,
 street, city, end, registration, organizer, description in 200-character steps), then the
 earliest first_seen, then the smallest id.
@@ -40,6 +42,7 @@ import unicodedata
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 TIME_TOLERANCE = timedelta(hours=2)
 TITLE_MIN = 0.82
@@ -73,13 +76,15 @@ signup volunteer volunteers setup preview rehearsal
 GENERIC_PLACE = frozenset("""
 center centre hall room rm building bldg suite floor campus auditorium conference
 convention library public branch main street st avenue ave road rd boulevard blvd drive dr
-plaza way lane ln court ct suite ste the of at and
+plaza way lane ln court ct suite ste the of at and office offices hotel inn
 """.split())
 ORDINAL = re.compile(r"^\d+(st|nd|rd|th)?$")
 TIME_WORD = re.compile(r"^\d{1,2}(:\d\d)?(am|pm|a|p)?$|^(am|pm|noon)$")
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
@@ -121,13 +126,26 @@ def _place_words(text) -> set[str]:
     return {_stem(w) for w in _words(text or "") if w not in GENERIC_PLACE and not w.isdigit() and len(w) > 1}
 
 
+@lru_cache(maxsize=65536)
+def _near_word(a: str, b: str) -> bool:
+    """A misspelling of the same word ("fiar"/"fair", "employment"/"employement")."""
+    return len(a) >= 4 and len(b) >= 4 and a[0] == b[0] and SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
 def title_similarity(a: str, b: str) -> float:
-    """Dice coefficient of the word sets or difflib's ratio, whichever is larger (0..1)."""
+    """Dice coefficient of the two word sets (0..1), where a word also meets its
+    misspelling (difflib ratio >= 0.75, same first letter, four letters or more)."""
     ta, tb = set(a.split()), set(b.split())
     if not ta or not tb:
         return 0.0
-    dice = 2 * len(ta & tb) / (len(ta) + len(tb))
-    return max(dice, SequenceMatcher(None, " ".join(sorted(ta)), " ".join(sorted(tb))).ratio())
+    common = len(ta & tb)
+    rest_b = tb - ta
+    for word in ta - tb:
+        near = next((other for other in rest_b if _near_word(word, other)), None)
+        if near is not None:
+            common += 1
+            rest_b.discard(near)
+    return 2 * common / (len(ta) + len(tb))
 
 
 # ---------------------------------------------------------------------------- records
@@ -136,7 +154,7 @@ def title_similarity(a: str, b: str) -> float:
 class _Event:
     """What matching needs of one record, computed once."""
 
-    __slots__ = ("id", "source", "day", "instant", "timed", "words", "context", "online",
+    __slots__ = ("id", "source", "day", "instant", "timed", "words", "word_set", "keys", "context", "online",
                  "physical", "city", "postal", "place", "rank", "record")
 
     def __init__(self, record: dict):
@@ -150,10 +168,14 @@ class _Event:
         if self.instant is None:
             self.timed = False
         self.words = normalize_title(record.get("title") or "")
+        self.word_set = frozenset(self.words.split())
+        # blocking keys: the words, and the letters of each longer word sorted (a
+        # transposed typo, "fiar", meets "fair")
+        self.keys = self.word_set | {"~" + "".join(sorted(w)) for w in self.word_set if len(w) >= 4}
         self.context = (_tokens(record.get("city")) | _tokens(record.get("organizer"))
                         | {_stem(w) for w in _words(record.get("city") or "")})
         attendance = (record.get("attendance") or "").lower()
-        self.city = " ".join(_words(record.get("city") or "")) or None
+        self.city = " ".join(_words(record.get("city") or _location_city(record.get("venue_name")) or "")) or None
         self.postal = (record.get("postal_code") or "").strip()[:5] or None
         self.place = (_place_words(record.get("venue_name")) | _place_words(record.get("street"))
                       | _place_words(record.get("city")))
@@ -168,6 +190,22 @@ class _Event:
             self.online = bool(record.get("online_url")) and not has_place
             self.physical = has_place
         self.rank = _rank(record)
+
+
+_STATE_ZIP = re.compile(r"\s*\b([A-Z]{2})?\s*(\d{5}(-\d{4})?)?\s*$")
+
+
+def _location_city(text) -> str | None:
+    """The city of a one-line place ("Hilton, 700 E Adams St, Springfield, IL 62701" ->
+    "Springfield"; an ICS LOCATION): the last comma-separated part after the first with no
+    digit once a trailing state code and ZIP are cut; None when there is none."""
+    if not text or "," not in text:
+        return None
+    for part in reversed(text.split(",")[1:]):
+        part = _STATE_ZIP.sub("", part.strip()).strip()
+        if part and not any(c.isdigit() for c in part) and not re.fullmatch(r"[A-Z]{2}|USA?|United States", part):
+            return part
+    return None
 
 
 def _date(text: str) -> date | None:
@@ -218,7 +256,7 @@ def _place_match(a: _Event, b: _Event) -> str:
     if a.city and b.city:
         if a.city == b.city:
             return "match:same city"
-        if not common:
+        if a.city not in b.city and b.city not in a.city:  # "Springfield" in "Springfield Township"
             return "conflict:different cities"
     if common:
         return "match:venue " + " ".join(sorted(common))
@@ -281,8 +319,8 @@ def find_duplicates(records) -> list[tuple[str, str, float]]:
     """[(duplicate_id, canonical_id, score)] over event records (dicts with id, source,
     title, start, start_utc, all_day, place fields, first_seen), sorted by duplicate id.
 
-    Only records dated within a day of each other are compared (blocking by local start
-    date). Matching pairs are joined best first into groups; a group never holds two
+    Only records dated within a day of each other that share a title word (or the
+    letters of one: a transposed typo) are compared (blocking). Matching pairs are joined best first into groups; a group never holds two
     records of one source unless those two matched each other. Each group's canonical
     record is the best ranked (see _rank); the score is the best match of the duplicate.
     """
@@ -294,16 +332,19 @@ def find_duplicates(records) -> list[tuple[str, str, float]]:
     pairs = []
     one_day = timedelta(days=1)
     for day, members in by_day.items():
-        later = by_day.get(day + one_day, [])
+        later = by_day.get(day + one_day, ())
         for pos, i in enumerate(members):
             a = events[i]
-            for j in members[pos + 1:] + later:
-                b = events[j]
-                if a.timed and b.timed and abs(a.instant - b.instant) > TIME_TOLERANCE:
-                    continue
-                ok, score, _ = _same(a, b)
-                if ok:
-                    pairs.append((score, i, j))
+            for others in (members[pos + 1:], later):
+                for j in others:
+                    b = events[j]
+                    if a.timed and b.timed and abs(a.instant - b.instant) > TIME_TOLERANCE:
+                        continue
+                    if not a.keys & b.keys:
+                        continue  # no word in common: the title score would be 0
+                    ok, score, _ = _same(a, b)
+                    if ok:
+                        pairs.append((score, i, j))
     pairs.sort(key=lambda p: (-p[0], events[p[1]].id, events[p[2]].id))
 
     parent = list(range(len(events)))
@@ -317,12 +358,20 @@ def find_duplicates(records) -> list[tuple[str, str, float]]:
             i = parent[i]
         return i
 
+    def clash(x: int, y: int) -> bool:
+        """Two records that must not share a group: one source's two events, or a time
+        or place that rules the pair out (A~B and B~C do not make A~C across cities)."""
+        if (x, y) in matched:
+            return False
+        a, b = events[x], events[y]
+        return (a.source == b.source or not _time_match(a, b)[0]
+                or _place_match(a, b).startswith("conflict"))
+
     for score, i, j in pairs:
         ri, rj = root(i), root(j)
         if ri != rj:
-            clash = any(events[x].source == events[y].source and (x, y) not in matched
-                        for x in members_of[ri] for y in members_of[rj])
-            if clash:
+            clash_found = any(clash(x, y) for x in members_of[ri] for y in members_of[rj])
+            if clash_found:
                 continue
             parent[rj] = ri
             members_of[ri] |= members_of.pop(rj)

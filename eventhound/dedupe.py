@@ -7,7 +7,8 @@ records are the same event when all three agree:
   either one all-day or date-only -> the same local start date (the date part of ``start``).
 - **place**: both online; or the same city, postal code, or an overlap of the distinctive
   words of venue/street/city (generic words like "center", "room", "library" left out).
-  Online vs in-person (hybrid agrees with both) and two different cities (a city missing
+  Online vs in-person (hybrid agrees with both), coordinates more than ``FAR_KM`` (25 km)
+  apart, and two different cities (a city missing
   is read from a one-line LOCATION: "Hilton, 700 E Adams St, Springfield, IL") are
   different places, and so are two venues with no distinctive word in common when no
   city or postal code settles it. When the place is unknown on either side
@@ -37,6 +38,7 @@ earliest first_seen, then the smallest id.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -49,6 +51,7 @@ TITLE_MIN = 0.82
 TITLE_MIN_NO_PLACE = 0.9
 SAME_SOURCE_TITLE_MIN = 0.9
 CONTAINED = 0.85
+FAR_KM = 25.0  # two places with coordinates further apart than this are different places
 
 STOP_WORDS = frozenset("""
 a an the and or of for at in on to with by from our your its new
@@ -155,7 +158,7 @@ class _Event:
     """What matching needs of one record, computed once."""
 
     __slots__ = ("id", "source", "day", "instant", "timed", "words", "word_set", "keys", "context", "online",
-                 "physical", "city", "postal", "place", "rank", "record")
+                 "physical", "city", "postal", "place", "point", "rank", "record")
 
     def __init__(self, record: dict):
         self.record = record
@@ -189,6 +192,8 @@ class _Event:
         else:
             self.online = bool(record.get("online_url")) and not has_place
             self.physical = has_place
+        lat, lon = record.get("latitude"), record.get("longitude")
+        self.point = (float(lat), float(lon)) if isinstance(lat, (int, float)) and isinstance(lon, (int, float)) else None
         self.rank = _rank(record)
 
 
@@ -206,6 +211,13 @@ def _location_city(text) -> str | None:
         if part and not any(c.isdigit() for c in part) and not re.fullmatch(r"[A-Z]{2}|USA?|United States", part):
             return part
     return None
+
+
+def _km(p: tuple[float, float], q: tuple[float, float]) -> float:
+    """Great-circle distance in km."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*p, *q))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _date(text: str) -> date | None:
@@ -250,6 +262,8 @@ def _place_match(a: _Event, b: _Event) -> str:
     if (a.online and not a.physical and b.physical and not b.online) or \
        (b.online and not b.physical and a.physical and not a.online):
         return "conflict:online vs in person"
+    if a.point and b.point and _km(a.point, b.point) > FAR_KM:
+        return "conflict:far apart"
     if a.postal and b.postal and a.postal == b.postal:
         return "match:same postal code"
     common = a.place & b.place

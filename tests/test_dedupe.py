@@ -278,3 +278,56 @@ def test_migration_fills_event_sources_from_an_older_database(tmp_path):
     assert db.execute("select event_id, source, url from event_sources").fetchall() == [
         ("chamber:fair", "chamber", "https://chamber.example/events/spring-career-fair/")]
     db.close()
+
+
+# ---------------------------------------------------------------------------- places and chains
+
+
+@pytest.mark.parametrize("location, city", [
+    ("Bank of Springfield Center, 1 Convention Center Plaza, Springfield, IL 62701", "Springfield"),
+    ("Peoria Civic Center, 201 SW Jefferson Ave, Peoria IL", "Peoria"),
+    ("Ellis Hospital, Schenectady", "Schenectady"),
+    ("Prairie Brewing Co., 3 W Old State Capitol Plaza, Springfield, IL, USA", "Springfield"),
+    ("Oakland Main Library, 125 14th St", None),
+    ("Moriches Community Ctr.", None),
+])
+def test_city_read_from_a_one_line_location(location, city):
+    from eventhound.dedupe import _location_city
+
+    assert _location_city(location) == city
+
+
+def test_ics_location_in_another_city_is_another_place():
+    peoria = ics_fair(venue_name="Peoria Civic Center, 201 SW Jefferson Ave, Peoria, IL 61602")
+    assert same_event(chamber_fair(), peoria) == (False, 0.0, "different cities")
+
+
+def test_coordinates_far_apart_are_another_place():
+    here = chamber_fair(latitude=39.80, longitude=-89.65, city=None, postal_code=None)
+    there = ics_fair(latitude=40.69, longitude=-89.59, venue_name="Bank of Springfield Center")  # Peoria, ~100 km
+    assert same_event(here, there) == (False, 0.0, "far apart")
+    near = ics_fair(latitude=39.81, longitude=-89.64, venue_name="Bank of Springfield Center")
+    assert same_event(here, near)[0]
+
+
+def test_a_misspelled_word_still_matches():
+    ok, score, _ = same_event(chamber_fair(title="Spring Career & Job Fiar"), ics_fair())
+    assert ok and score == 1.0
+    # no word in common: transposed letters still meet in the blocking
+    assert [d for d, _, _ in find_duplicates([chamber_fair(title="Sprign Fiar"), ics_fair(title="Spring Fair")])] == [
+        "workforce:fair"]
+
+
+def test_a_chain_does_not_join_two_cities():
+    # A date-only listing with no place matches a Springfield fair and a Peoria fair with
+    # the same title at the same hour; the two fairs must not end up in one group.
+    springfield = chamber_fair(id="a:1", source="a")
+    peoria = chamber_fair(id="b:1", source="b", venue_name="Peoria Civic Center", street=None, city="Peoria",
+                          postal_code="61602")
+    bare = event("c:1", "c", "Spring Career & Job Fair", "2027-03-04T10:00:00-06:00", "2027-03-04T16:00:00+00:00")
+    result = find_duplicates([springfield, peoria, bare])
+    groups = {}
+    for dup, canonical, _ in result:
+        groups.setdefault(canonical, {canonical}).add(dup)
+    assert not any({"a:1", "b:1"} <= g for g in groups.values())
+    assert len(result) == 1

@@ -3,7 +3,7 @@
 The rules live in eventhound/data/event_types.toml (its header explains them). In order of
 trust: a decisive schema.org type (`schema_type`: a concert is `other`), the source's own
 categories (`categories`), weighted phrases of the title and description (negative phrases
-removed first), the source's default `event_type`, else "other".
+hide the career words inside them), the source's default `event_type`, else "other".
 
 `type_reason` says what decided, e.g. ``title: "career fair" (+6)``, ``schema.org:
 MusicEvent``, ``category: "Workshops"``, ``source default`` ``too little evidence (…)`` or ``no evidence``.
@@ -148,10 +148,13 @@ class TypeRules:
             self._check(kind, f"phrases.{kind}")
             for phrase, weight in table.items():
                 self.phrases.setdefault(normalize(phrase), []).append((kind, float(weight)))
-        self.matcher = PhraseMatcher(self.phrases)
 
+        # Negative phrases join the same regex: at a position the longest phrase wins and
+        # matches do not overlap, so "chamber orchestra" consumes its "chamber" (one pass).
         self.negative = {normalize(p): float(w) for p, w in data.get("negative", {}).items()}
-        self.negative_matcher = PhraseMatcher(self.negative)
+        for phrase in self.negative:
+            self.phrases.pop(phrase, None)
+        self.matcher = PhraseMatcher(list(self.phrases) + list(self.negative))
 
     @staticmethod
     def _check(kind: str, where: str) -> None:
@@ -161,25 +164,23 @@ class TypeRules:
     # ------------------------------------------------------------------ the decision
 
     def text_scores(self, title: str, description: str) -> tuple[dict, dict]:
-        """Per-type scores of the normalized texts, and per-type reasons (weight, text)."""
+        """Per-type scores of the normalized texts, and per-type reasons (weight, field, phrase, note)."""
         scores: dict[str, float] = {}
         reasons: dict[str, list] = {}
         for field, text, factor in (("title", title, 1.0), ("description", description, self.description_factor)):
             if not text:
                 continue
-            text, negatives = self.negative_matcher.remove(text)
-            for phrase in negatives:
-                weight = self.negative[phrase] * factor
-                reasons.setdefault("_negative", []).append(f'{field}: not "{phrase}"')
-                if weight:
-                    scores["other"] = scores.get("other", 0.0) + weight
-                    reasons.setdefault("other", []).append(
-                        (weight, f'{field}: "{phrase}" (+{_weight(weight)}, negative phrase)'))
             for phrase in self.matcher.find(text):
+                if phrase in self.negative:
+                    weight = self.negative[phrase] * factor
+                    if weight:
+                        scores["other"] = scores.get("other", 0.0) + weight
+                        reasons.setdefault("other", []).append((weight, field, phrase, ", negative phrase"))
+                    continue
                 for kind, weight in self.phrases[phrase]:
                     weight *= factor
                     scores[kind] = scores.get(kind, 0.0) + weight
-                    reasons.setdefault(kind, []).append((weight, f'{field}: "{phrase}" (+{_weight(weight)})'))
+                    reasons.setdefault(kind, []).append((weight, field, phrase, ""))
         return scores, reasons
 
     def _best(self, scores: dict, among: Iterable[str] | None = None) -> str | None:
@@ -191,7 +192,9 @@ class TypeRules:
     @staticmethod
     def _explain(reasons: dict, kind: str) -> str:
         parts = sorted(reasons.get(kind, []), key=lambda r: -r[0])[:3]
-        return "; ".join(text for _, text in parts)
+        return "; ".join(f'{field}: "{phrase}" (+{_weight(weight)}{note})' if field != "schema.org"
+                         else f"schema.org: {phrase} (+{_weight(weight)})"
+                         for weight, field, phrase, note in parts)
 
     def classify(self, title: str, description: str, categories: list[str] = (),
                  schema_types: list[str] = (), default: str | None = None) -> tuple[str, str]:
@@ -211,7 +214,7 @@ class TypeRules:
         scores, reasons = self.text_scores(title, description)
         for kind, weight, name in hints:
             scores[kind] = scores.get(kind, 0.0) + weight
-            reasons.setdefault(kind, []).append((weight, f"schema.org: {name} (+{_weight(weight)})"))
+            reasons.setdefault(kind, []).append((weight, "schema.org", name, ""))
 
         named: dict[str, str] = {}
         for category in categories:

@@ -9,7 +9,7 @@ characters, as ClassifyPipeline reads them) and the source's categories:
 - eventhound/data/audience.toml -> `audience`, a list of tags (students, veterans,
   members_only, youth, …) when stated.
 
-Each file's [negative] phrases are removed from the text first ("non-members welcome" is
+Each file's `negative` phrases hide the phrases inside them ("members and non-members" is
 not "members only"). Regexes are built once per process (pipelines.classify.PhraseMatcher).
 """
 
@@ -37,8 +37,11 @@ class Tagger:
             for phrase in phrases:
                 self.tag_of.setdefault(normalize(phrase), []).append(tag)
         self.rank = {tag: i for i, tag in enumerate(self.order)}
+        # negative phrases are in the same regex with no tag: the longest phrase at a
+        # position wins and matches do not overlap, so they hide what they contain
+        for phrase in data.get("negative", []):
+            self.tag_of[normalize(phrase)] = []
         self.matcher = PhraseMatcher(self.tag_of)
-        self.negative = PhraseMatcher(data.get("negative", []))
 
     def tags(self, title: str, description: str, categories: list[str] = ()) -> list[str]:
         scores: dict[str, float] = {}
@@ -46,7 +49,6 @@ class Tagger:
         for text, weight in texts:
             if not text:
                 continue
-            text, _ = self.negative.remove(text)
             found = {tag for phrase in self.matcher.find(text) for tag in self.tag_of[phrase]}
             for tag in found:
                 scores[tag] = scores.get(tag, 0.0) + weight

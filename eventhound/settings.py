@@ -37,10 +37,10 @@ ITEM_PIPELINES = {
     "pipelines.status.StatusPipeline": 300,
     "pipelines.attendance.AttendancePipeline": 310,
     "pipelines.cost.CostPipeline": 320,
-    "pipelines.locate.LocatePipeline": 500,
     "pipelines.classify.ClassifyPipeline": 400,
     "pipelines.topics.TopicsPipeline": 410,
     "pipelines.topics.AudiencePipeline": 420,
+    "pipelines.locate.LocatePipeline": 500,
     "pipelines.identify.IdentifyPipeline": 800,
     "pipelines.store.StorePipeline": 900,
 }

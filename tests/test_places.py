@@ -215,3 +215,19 @@ def test_pipeline_unsplittable_venue_kept():
     item, stats = locate(venue_name="City Hall, Room 201", country="US", region="IL", timezone="America/Chicago")
     assert item["venue_name"] == "City Hall, Room 201" and item.get("city") is None
     assert item.get("latitude") is None and not stats
+
+
+def test_gazetteer_cache_round_trip(tmp_path, small):
+    from eventhound.places import _read_cache, _write_cache
+
+    cities = load_cities(FIXTURES / "cities.json")
+    path = tmp_path / "eventhound" / "gazetteer.tsv"
+    _write_cache(path, cities)
+    read, keys = _read_cache(path)
+    assert sorted(read) == sorted(cities) and [c.name for c in read[:2]] == ["London", "New York City"]  # largest first
+    assert keys[read.index(small.lookup("Montreal"))] == "montreal"
+    again = Gazetteer(read, keys)
+    assert again.lookup("Springfield", "MA") == small.lookup("Springfield", "MA")
+    path.write_text(path.read_text(encoding="utf-8").rsplit("\n", 2)[0] + "\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        _read_cache(path)  # a truncated copy is not used

@@ -55,6 +55,11 @@ def test_structured_status(published, expected):
     ("Networking Lunch - NEW DATE", "rescheduled", "Networking Lunch"),
     ("NEW DATE! Career Fair", "rescheduled", "Career Fair"),
     ("Resume Workshop (now virtual)", "moved_online", "Resume Workshop"),
+    ("Tuesday Morning Job Club (moved to Wednesday)", "rescheduled", "Tuesday Morning Job Club"),
+    ("Board Meeting - Date changed to March 9", "rescheduled", "Board Meeting"),
+    ("Board Meeting moved to the Library", "scheduled", "Board Meeting moved to the Library"),
+    ("Job Club (moved to Marriott East)", "scheduled", "Job Club (moved to Marriott East)"),
+    ("Job Club (moved to 2nd floor)", "scheduled", "Job Club (moved to 2nd floor)"),
     ("Moved Online: Resume Workshop", "moved_online", "Resume Workshop"),
     # a status word in capitals inside the title: the status, the title as published
     ("Job Fair CANCELLED due to weather", "cancelled", "Job Fair CANCELLED due to weather"),

@@ -7,33 +7,34 @@ records are the same event when all three agree:
   either one all-day or date-only -> the same local start date (the date part of ``start``).
 - **place**: both online; or the same city, postal code, or an overlap of the distinctive
   words of venue/street/city (generic words like "center", "room", "library" left out).
-  Online vs in-person (hybrid agrees with both), coordinates more than ``FAR_KM`` (25 km)
-  apart, and two different cities (a city missing
-  is read from a one-line LOCATION: "Hilton, 700 E Adams St, Springfield, IL") are
-  different places, and so are two venues with no distinctive word in common when no
-  city or postal code settles it. When the place is unknown on either side
-  (nothing stated) the title must match more strongly.
+  Different places: online vs in person (hybrid agrees with both); coordinates more than
+  ``FAR_KM`` (25 km) apart; two different cities (a missing city is read from a one-line
+  LOCATION: "Hilton, 700 E Adams St, Springfield, IL"); two venues with no distinctive
+  word in common when no city or postal code settles it. When the place is unknown on
+  either side (nothing stated) the title must match more strongly.
 - **title**: ``normalize_title`` on both, then the Dice coefficient of the word sets, a
-  word meeting its misspelling too ("Fiar"/"Fair"); words of either record's
-  city or organizer, and venue words both records share, are left out of both when
-  something is left. A title of three words or more wholly inside the other scores at
-  least ``CONTAINED`` (0.85; "Spring Job Fair" in "Spring Job Fair: 60+ Employers
-  Hiring"). At least ``TITLE_MIN`` (0.82) with a place match, ``TITLE_MIN_NO_PLACE``
-  (0.9) without.
+  word meeting its misspelling too ("Fiar"/"Fair"); words of either record's city or
+  organizer, and venue words both records share, are left out of both when something is
+  left. A title of three words or more wholly inside the other scores at least
+  ``CONTAINED`` (0.85: "Spring Job Fair" in "Spring Job Fair: 60+ Employers Hiring").
+  At least ``TITLE_MIN`` (0.82) with a place match, ``TITLE_MIN_NO_PLACE`` (0.9) without.
   A title that adds a sub-event word the other lacks ("Spring Job Fair – Employer
   Registration", "… Prep Workshop") names another event: never a duplicate.
 
-Records of one source are matched only when they start at the same instant with a
-title match of at least 0.9 (the same event read from a listing and from its detail page
-under two ids); a publisher's two sessions at different times stay two events.
+Records of one source are matched only when they start at the same instant (or on the
+same date, both date-only) with a title match of at least 0.9: the same event read from a
+listing and from its detail page under two ids (the id comes from @id, else the URL, else
+the title, so a listing without links and its detail page differ). A publisher's two
+sessions at different times stay two events; a weekly series' occurrences never meet.
 
-``find_duplicates`` blocks by local start date (a record meets only records dated the day
-before, the same day or the day after), links matching pairs best score first into groups
-(a group never takes two records of one source, or two whose start or place rule each
-other out, that did not match each other directly),
-and names one canonical record per group: the one with the most information (url, venue,
-street, city, end, registration, organizer, description in 200-character steps), then the
-earliest first_seen, then the smallest id.
+``find_duplicates`` compares only records dated within a day of each other that share a
+title word (blocking), links matching pairs best score first into groups (a group never
+takes two records of one source, or two whose start or place rule each other out, that
+did not match each other directly: A~B and B~C do not join two cities), and names one
+canonical record per group: the one with the most information (url, venue, street, city,
+end, registration, organizer, description in 200-character steps), then the earliest
+first_seen, then the smallest id. Coarse description steps keep the choice stable
+across crawls when a publisher edits a sentence.
 """
 
 from __future__ import annotations

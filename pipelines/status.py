@@ -54,7 +54,7 @@ STRUCTURED = {
 _WORDS = (
     r"(?P<cancelled>cancell?ed|cancelled|canceled)"
     r"|(?P<postponed>postponed)"
-    r"|(?P<rescheduled>re-?scheduled|new\s+date|(?:date\s+)?(?:changed|moved)\s+to\s+(?=(?:(?:mon|tues?|wednes|thu(?:rs)?|fri|satur|sun)(?:day)?"
+    r"|(?P<rescheduled>re-?scheduled|new\s+date|(?:date\s+)?changed\s+to\s+(?=(?:(?:mon|tues?|wednes|thu(?:rs)?|fri|satur|sun)(?:day)?"
     r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?"
     r"|nov(?:ember)?|dec(?:ember)?)\b|\d{1,2}/\d)\w[^()\[\]|:–—]*?)"
     r"|(?P<moved_online>moved\s+online|moving\s+online|now\s+(?:virtual|online)|going\s+virtual"
@@ -92,7 +92,7 @@ _PREVIOUS = re.compile(r"(?i)\b(?:(?:re-?scheduled|moved|postponed|changed)\s+fr
                        r"(?:\s+scheduled)?(?:\s+(?:for|on))?)\s+(?P<date>[^()\[\];]+)")
 
 
-_HINTS = ("cancel", "postpon", "schedul", "new date", "online", "virtual", "moved to", "changed to")
+_HINTS = ("cancel", "postpon", "schedul", "new date", "online", "virtual", "changed to")
 
 
 def _hint(text: str) -> bool:

@@ -71,7 +71,7 @@ _DESCRIPTION_ONLINE = re.compile(
     r"|workshop|webinar|networking|conference)\b|\bjoin\s+(?:us\s+)?(?:virtually|online|remotely)\b"
     r"|\battend\s+(?:virtually|online|remotely)\b|\bwebinar\b|\blive[-\s]?stream(?:ed)?\b"
     r"|\b(?:meeting|zoom|join(?:ing)?|webinar|access)\s+link\s+will\s+be\s+(?:sent|emailed|provided|shared)\b"
-    r"|\bthis\s+(?:is\s+an?\s+)?(?:event\s+is\s+)?(?:virtual|online)(?:\s+only)?\b")
+    r"|\bthis\s+(?:is\s+an?\s+|event\s+is\s+(?:an?\s+)?)(?:virtual|online)(?:\s+only)?\b")
 _APPLY_ONLINE = re.compile(r"(?i)\b(?:apply|register|registration|sign\s+up|rsvp|buy|purchase|book|tickets?)\s+"
                            r"(?:is\s+|are\s+)?(?:available\s+)?online\b")
 

@@ -80,8 +80,10 @@ _STATEMENT = re.compile(
     r"|\b(?:event|fair|meeting|workshop|program|programme|class|luncheon|lunch|breakfast|session|webinar|"
     r"seminar|conference|expo|mixer|forum|summit|panel|training|orientation|gathering|tour)\s+(?:is|was)\s+"
     r"(?:now\s+)?(?:(?P<cancelled2>cancell?ed|canceled)|(?P<postponed2>postponed)|(?P<rescheduled2>rescheduled))\b"
-    r"|\bwill\s+now\s+be\s+(?:held\s+)?(?P<moved_online2>virtual(?:ly)?|online)\b"
-    r"|\b(?:is|are)\s+now\s+(?:a\s+)?(?P<moved_online3>virtual|online)\b"
+    r"|\bwill\s+now\s+be\s+held\s+(?P<moved_online2>virtual(?:ly)?|online)\b"
+    r"|\b(?:event|fair|meeting|workshop|program|class|luncheon|session|seminar|conference|expo|mixer|forum|summit"
+    r"|panel|training|orientation|gathering|it|this)\s+(?:is|will)\s+now\s+(?:be\s+)?(?:a\s+)?"
+    r"(?P<moved_online3>virtual|online)\b"
 )
 _OPENS = re.compile(rf"(?i)^\W*(?:update\s*:\s*)?(?:{_WORDS})\b(?!\s+(?:policy|polic|event|events|registrations?))")
 _CONDITION = re.compile(

@@ -95,6 +95,8 @@ def test_meeting_link_plus_a_place_is_hybrid():
     ({"description": "Apply online before the fair. Registration is available online.", **PLACE}, "in_person"),
     ({"description": "Employers are hiring remote and hybrid roles.", **PLACE}, "in_person"),
     ({"description": "Apply online at our careers page."}, None),
+    ({"description": "Please complete this online form before the fair.", **PLACE}, "in_person"),
+    ({"description": "This is a virtual event. Details follow."}, "online"),
 ])
 def test_words(extra, expected):
     assert attend(**extra)["attendance"] == expected

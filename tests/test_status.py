@@ -113,6 +113,8 @@ def test_date_text_falls_back_to_start_text():
     ("Learn how to recover when an interview gets postponed or cancelled.", "scheduled"),
     ("The program may be cancelled if fewer than 10 people register.", "scheduled"),
     ("Meet employers from 40 companies. Bring your resume.", "scheduled"),
+    ("Registration is now online. Applications are now online too.", "scheduled"),
+    ("Registration will now be online only.", "scheduled"),
 ])
 def test_description_only_explicit_statements(description, expected):
     assert status(description=description)["status"] == expected

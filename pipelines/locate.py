@@ -56,7 +56,7 @@ class LocatePipeline(EventPipeline):
 
     def __init__(self, now, stats):
         super().__init__(now, stats)
-        self.gazetteer = gazetteer()  # loaded once per process (0.5-1.5 s; see eventhound.places)
+        self.gazetteer = gazetteer()  # opened once per process (see eventhound.places)
         self._dates = NormalizeDatesPipeline(now, _NoStats())
 
     def split(self, item) -> None:

@@ -1,5 +1,6 @@
 """eventhound.places (address splitting, the offline gazetteer, distances) and LocatePipeline."""
 
+import sqlite3
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -217,17 +218,23 @@ def test_pipeline_unsplittable_venue_kept():
     assert item.get("latitude") is None and not stats
 
 
-def test_gazetteer_cache_round_trip(tmp_path, small):
-    from eventhound.places import _read_cache, _write_cache
+def test_gazetteer_copy_round_trip(tmp_path, small):
+    from eventhound.places import StoredGazetteer, write_gazetteer
 
     cities = load_cities(FIXTURES / "cities.json")
-    path = tmp_path / "eventhound" / "gazetteer.tsv"
-    _write_cache(path, cities)
-    read, keys = _read_cache(path)
-    assert sorted(read) == sorted(cities) and [c.name for c in read[:2]] == ["London", "New York City"]  # largest first
-    assert keys[read.index(small.lookup("Montreal"))] == "montreal"
-    again = Gazetteer(read, keys)
-    assert again.lookup("Springfield", "MA") == small.lookup("Springfield", "MA")
-    path.write_text(path.read_text(encoding="utf-8").rsplit("\n", 2)[0] + "\n", encoding="utf-8")
+    path = tmp_path / "eventhound" / "gazetteer.sqlite"
+    write_gazetteer(path, cities)
+    stored = StoredGazetteer(path)
+    assert stored.candidates("springfield") == small.candidates("springfield")  # largest first
+    assert stored.candidates("springfield")[0].population >= stored.candidates("springfield")[-1].population
+    for query in [("Springfield", "MA"), ("Montreal",), ("St. Louis", "MO"), ("Nowhere",)]:
+        assert stored.lookup(*query) == small.lookup(*query)
+    write_gazetteer(path, cities)  # rewriting replaces the file whole
+    assert StoredGazetteer(path).lookup("Montreal") == small.lookup("Montreal")
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM cities WHERE rowid = 1")  # a damaged copy is not used
     with pytest.raises(ValueError):
-        _read_cache(path)  # a truncated copy is not used
+        StoredGazetteer(path)
+    (tmp_path / "junk.sqlite").write_text("not a database")
+    with pytest.raises(ValueError):
+        StoredGazetteer(tmp_path / "junk.sqlite")

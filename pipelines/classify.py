@@ -3,7 +3,8 @@
 The rules live in eventhound/data/event_types.toml (its header explains them). In order of
 trust: a decisive schema.org type (`schema_type`: a concert is `other`), the source's own
 categories (`categories`), weighted phrases of the title and description (negative phrases
-hide the career words inside them), the source's default `event_type`, else "other".
+hide the career words inside them) and name patterns (regexes on the text as published:
+"DrupalCamp", a Greek-letter society), the source's default `event_type`, else "other".
 
 `type_reason` says what decided, e.g. ``title: "career fair" (+6)``, ``schema.org:
 MusicEvent``, ``category: "Workshops"``, ``source default`` ``too little evidence (…)`` or ``no evidence``.
@@ -156,6 +157,20 @@ class TypeRules:
             self.phrases.pop(phrase, None)
         self.matcher = PhraseMatcher(list(self.phrases) + list(self.negative))
 
+        # Name shapes a phrase cannot say ("MidCamp", "Epsilon Nu Tau"): regular expressions
+        # on the text as published, case kept.
+        self.patterns: list[tuple[str, re.Pattern, str, float, tuple[str, ...]]] = []
+        for name, rule in data.get("patterns", {}).items():
+            self._check(rule["type"], f"patterns.{name}")
+            fields = tuple(rule.get("fields", ["title"]))
+            if not set(fields) <= {"title", "description"}:
+                raise ValueError(f"event_types.toml: patterns.{name}: fields are title and/or description")
+            try:
+                regex = re.compile(rule["regex"])
+            except re.error as error:
+                raise ValueError(f"event_types.toml: patterns.{name}: bad regex: {error}") from None
+            self.patterns.append((name, regex, rule["type"], float(rule["weight"]), fields))
+
     @staticmethod
     def _check(kind: str, where: str) -> None:
         if kind not in EVENT_TYPES:
@@ -163,8 +178,11 @@ class TypeRules:
 
     # ------------------------------------------------------------------ the decision
 
-    def text_scores(self, title: str, description: str) -> tuple[dict, dict]:
-        """Per-type scores of the normalized texts, and per-type reasons (weight, field, phrase, note)."""
+    def text_scores(self, title: str, description: str, raw_title: str = "", raw_description: str = "") -> tuple[dict, dict]:
+        """Per-type scores of the texts, and per-type reasons (weight, field, phrase, note).
+
+        Phrases are looked for in the normalized texts, patterns in the raw ones.
+        """
         scores: dict[str, float] = {}
         reasons: dict[str, list] = {}
         for field, text, factor in (("title", title, 1.0), ("description", description, self.description_factor)):
@@ -181,6 +199,12 @@ class TypeRules:
                     weight *= factor
                     scores[kind] = scores.get(kind, 0.0) + weight
                     reasons.setdefault(kind, []).append((weight, field, phrase, ""))
+        for name, regex, kind, weight, fields in self.patterns:
+            for field, text, factor in (("title", raw_title, 1.0), ("description", raw_description, self.description_factor)):
+                found = regex.search(text) if field in fields and text else None
+                if found:
+                    scores[kind] = scores.get(kind, 0.0) + weight * factor
+                    reasons.setdefault(kind, []).append((weight * factor, field, found.group().strip(), f", {name}"))
         return scores, reasons
 
     def _best(self, scores: dict, among: Iterable[str] | None = None) -> str | None:
@@ -197,8 +221,9 @@ class TypeRules:
                          for weight, field, phrase, note in parts)
 
     def classify(self, title: str, description: str, categories: list[str] = (),
-                 schema_types: list[str] = (), default: str | None = None) -> tuple[str, str]:
-        """(event_type, type_reason) from normalized title and description."""
+                 schema_types: list[str] = (), default: str | None = None,
+                 raw_title: str = "", raw_description: str = "") -> tuple[str, str]:
+        """(event_type, type_reason) from normalized title and description (and the raw ones, for patterns)."""
         hints = []
         for value in schema_types:
             name = _schema_name(value)
@@ -211,7 +236,7 @@ class TypeRules:
             if weight:
                 hints.append((kind, weight, name))
 
-        scores, reasons = self.text_scores(title, description)
+        scores, reasons = self.text_scores(title, description, raw_title, raw_description)
         for kind, weight, name in hints:
             scores[kind] = scores.get(kind, 0.0) + weight
             reasons.setdefault(kind, []).append((weight, "schema.org", name, ""))
@@ -250,10 +275,13 @@ class ClassifyPipeline(EventPipeline):
         self.rules = type_rules()
 
     def process_item(self, item):
-        title, description = normalized_texts(item, self.rules.description_chars)
-        default = item.get("event_type")
-        kind, reason = self.rules.classify(title, description, as_list(item.get("categories")),
-                                           as_list(item.get("schema_type")), default)
+        rules = self.rules
+        title, description = normalized_texts(item, rules.description_chars)
+        raw_title, raw_description = item.get("title"), item.get("description")
+        kind, reason = rules.classify(title, description, as_list(item.get("categories")),
+                                      as_list(item.get("schema_type")), item.get("event_type"),
+                                      raw_title if isinstance(raw_title, str) else "",
+                                      raw_description[:rules.description_chars] if isinstance(raw_description, str) else "")
         item["event_type"] = kind
         item["type_reason"] = reason
         self.stats.inc_value(f"eventhound/event_type/{kind}")

@@ -174,6 +174,47 @@ def test_unknown_type_in_rules_is_refused():
         TypeRules({"phrases": {"party": {"party": 3}}})
 
 
+# --- patterns ---------------------------------------------------------------------------------
+
+
+PATTERN_RULES = {"threshold": 3, "description_factor": 0.5, "patterns": {
+    "camel_conference": {"regex": r"\b[A-Z][a-z]+Con\b", "type": "conference", "weight": 6},
+    "society": {"regex": r"\bAlpha Beta\b", "type": "other", "weight": 8, "fields": ["title", "description"]},
+}}
+
+
+def test_pattern_matches_the_title_as_published():
+    rules = TypeRules(PATTERN_RULES)
+    assert rules.classify("pycon", "", raw_title="PyCon") == ("conference", 'title: "PyCon" (+6, camel_conference)')
+    assert rules.classify("pycon", "", raw_title="pycon")[0] == "other"  # case-sensitive as written
+    # only in the fields named: the conference pattern ignores the description
+    assert rules.classify("", "", raw_description="See you at PyCon")[0] == "other"
+
+
+def test_pattern_in_the_description_counts_less():
+    kind, reason = TypeRules(PATTERN_RULES).classify("", "", raw_description="Hosted by Alpha Beta")
+    assert kind == "other" and reason == 'description: "Alpha Beta" (+4, society)'
+
+
+def test_pipeline_passes_the_raw_texts_to_patterns():
+    item = classify(title="MidwestCon", description="")
+    assert item["event_type"] == "conference" and "one_word_conference_name" in item["type_reason"]
+    item = classify(title="Speed Networking", description="Recruitment event hosted by Theta Rho Omega.")
+    assert item["event_type"] == "other" and "greek_letter_society" in item["type_reason"]
+    # a career event a Greek-letter society hosts still wins on its own words
+    assert classify(title="Resume Workshop", description="Hosted by Theta Rho Omega.")["event_type"] == "workshop"
+
+
+@pytest.mark.parametrize("rule, message", [
+    ({"regex": "(", "type": "conference", "weight": 1}, "patterns.broken: bad regex"),
+    ({"regex": "x", "type": "party", "weight": 1}, "unknown event type 'party'"),
+    ({"regex": "x", "type": "other", "weight": 1, "fields": ["venue"]}, "fields are title and/or description"),
+])
+def test_bad_patterns_are_refused(rule, message):
+    with pytest.raises(ValueError, match=message):
+        TypeRules({"patterns": {"broken": rule}})
+
+
 # --- the matcher ------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""What makes a source's crawl count as failed in the summary and the exit code."""
+"""eventhound.crawl: what makes a source's crawl count as failed (summary, exit code), and the collector tuning."""
 
 from eventhound.crawl import judge
 
@@ -33,3 +33,15 @@ def test_a_broken_off_crawl_fails():
 def test_a_failed_detail_page_is_counted_but_the_source_succeeds():
     result = judge("chamber", {**FINE, "eventhound/fetch_errors": 1})
     assert result.ok and result.errors == 1
+
+
+def test_tuned_gc_freezes_and_restores():
+    import gc
+
+    from eventhound.crawl import tuned_gc
+
+    before = gc.get_threshold()
+    with tuned_gc(young=12_345):
+        assert gc.get_threshold() == (12_345, before[1], before[2])
+        assert gc.get_freeze_count() > 0  # what was alive at the start is not walked again
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

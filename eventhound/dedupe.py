@@ -12,7 +12,9 @@ records are the same event when all three agree:
   LOCATION: "Hilton, 700 E Adams St, Springfield, IL"); two venues with no distinctive
   word in common when no city or postal code settles it. When the place is unknown on
   either side (nothing stated) the title must match more strongly.
-- **title**: ``normalize_title`` on both, then the Dice coefficient of the word sets, a
+- **title**: ``normalize_title`` on both (the names of a job fair -- career fair, hiring
+  event, employment expo, "career & job fair" -- all read "job fair"), then the Dice
+  coefficient of the word sets, a
   word meeting its misspelling too ("Fiar"/"Fair"); words of either record's city or
   organizer, and venue words both records share, are left out of both when something is
   left. A title of three words or more wholly inside the other scores at least
@@ -82,6 +84,13 @@ center centre hall room rm building bldg suite floor campus auditorium conferenc
 convention library public branch main street st avenue ave road rd boulevard blvd drive dr
 plaza way lane ln court ct suite ste the of at and office offices hotel inn
 """.split())
+# The names of a job fair, read as one ("Career & Job Fair", "Hiring Event", "Jobs Expo" ->
+# "job fair"; "fiar" is the common typo), on the lower-case words joined by single spaces;
+# JOB_FAIR_CUT: a title cut short ("Healthcare Career…") after the first word of the name.
+JOB_FAIR = re.compile(r"\b(?:(?:career|job|hiring|employment|recruitment)s? (?:and |or )?)+(?:fair|fiar|expo)s?\b"
+                      r"|\bhiring events?\b")
+JOB_FAIR_CUT = re.compile(r"\b(?:career|job|hiring|employment|recruitment)s?$")
+CUT_SHORT = ("…", "...")
 ORDINAL = re.compile(r"^\d+(st|nd|rd|th)?$")
 TIME_WORD = re.compile(r"^\d{1,2}(:\d\d)?(am|pm|a|p)?$|^(am|pm|noon)$")
 
@@ -108,13 +117,19 @@ def _words(text: str) -> list[str]:
 def normalize_title(text: str) -> str:
     """The words that name the event: lower case, accents and punctuation gone, plurals
     singular, without stop words ("the", "annual"), numbers, years, ordinals ("13th"),
-    months, weekdays, clock times and organisation boilerplate ("chamber", "library").
+    months, weekdays, clock times and organisation boilerplate ("chamber", "library"); every
+    name of a job fair ("career fair", "hiring event", "career & job expo") is "job fair".
 
     >>> normalize_title("The 13th Annual Spring Job Fairs – March 4, 2027 (Springfield Public Library)")
     'spring job fair springfield'
+    >>> normalize_title("Spring Career & Job Expo")
+    'spring job fair'
     """
+    phrase = JOB_FAIR.sub("job fair", " ".join(_words(text)))
+    if text.rstrip().endswith(CUT_SHORT):
+        phrase = JOB_FAIR_CUT.sub("job fair", phrase)
     words = []
-    for word in _words(text):
+    for word in phrase.split():
         if (word in STOP_WORDS or word in MONTHS or word in WEEKDAYS or word in ORG_WORDS
                 or ORDINAL.match(word) or TIME_WORD.match(word)):
             continue

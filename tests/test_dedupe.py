@@ -63,6 +63,28 @@ def test_normalize_title(text, expected):
     assert normalize_title(text) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "Spring Job Fair", "Spring Career Fair", "Spring Hiring Fair", "Spring Employment Fair", "Spring Jobs Fair",
+    "Spring Career Expo", "Spring Job Expo", "Spring Hiring Event", "Spring Career & Job Fair",
+    "Spring Job and Career Fair", "Spring Career/Job Fair", "SPRING CAREER FAIRS", "Hiring Event - Spring",
+])
+def test_every_name_of_a_job_fair_reads_job_fair(text):
+    assert set(normalize_title(text).split()) == {"spring", "job", "fair"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Career Fair Prep Workshop", "job fair prep workshop"),  # the sub-event word stays
+    ("Job Club", "job club"),
+    ("Career Center Open House", "career center open house"),
+    ("Fair Housing Workshop", "fair housing workshop"),
+    ("Spring Job Fair: 60+ Employers Hiring Now", "spring job fair employer hiring now"),
+    ("Regional Healthcare Career…", "regional healthcare job fair"),  # cut short inside the name
+    ("Regional Healthcare Career", "regional healthcare career"),
+])
+def test_job_fair_names_leave_other_words_alone(text, expected):
+    assert normalize_title(text) == expected
+
+
 def test_normalize_title_keeps_the_words_that_tell_events_apart():
     assert normalize_title("Spring Job Fair – Employer Registration") == "spring job fair employer registration"
     assert normalize_title("Nursing Hiring Event") != normalize_title("Pharmacy Hiring Event")
@@ -117,9 +139,9 @@ def test_different_cities_differ():
 def test_missing_place_needs_a_stronger_title():
     bare = ics_fair(venue_name=None, title="Spring Career and Job Fair")
     assert same_event(chamber_fair(), bare)[0]  # 1.0
-    shorter = ics_fair(venue_name=None, title="Spring Job Fair")  # 0.86: enough with a place, not without
-    assert not same_event(chamber_fair(), shorter)[0]
-    assert same_event(chamber_fair(), ics_fair(title="Spring Job Fair"))[0]
+    longer = ics_fair(venue_name=None, title="Spring Regional Job Fair")  # 0.86: enough with a place, not without
+    assert not same_event(chamber_fair(), longer)[0]
+    assert same_event(chamber_fair(), ics_fair(title="Spring Regional Job Fair"))[0]
 
 
 def test_one_source_matches_only_the_same_instant():
@@ -127,6 +149,24 @@ def test_one_source_matches_only_the_same_instant():
     assert same_event(chamber_fair(), listing)[0]
     afternoon = chamber_fair(id="chamber:pm", start_utc="2027-03-04T17:00:00+00:00")
     assert same_event(chamber_fair(), afternoon) == (False, 1.0, "one source, different starts")
+
+
+def test_career_fair_and_job_fair_are_one_event():
+    ok, score, reason = same_event(chamber_fair(title="Spring Career Fair"), library_fair(title="Spring Job Fair - March 4"))
+    assert ok and score == 1.0 and "same city" in reason
+    assert same_event(ics_fair(title="Job and Career Fair"), chamber_fair(title="Springfield Hiring Event"))[0]
+
+
+def test_job_fair_synonyms_make_no_false_merges():
+    fair = chamber_fair(title="Spring Career Fair")
+    prep = ics_fair(title="Spring Job Fair Prep Workshop", start_utc="2027-03-04T14:30:00+00:00")
+    assert same_event(fair, prep)[:1] == (False,) and same_event(fair, prep)[2] == "a title adds prep, workshop"
+    week_later = ics_fair(title="Spring Job Fair", start="2027-03-11T16:00:00+00:00", start_utc="2027-03-11T16:00:00+00:00")
+    assert not same_event(fair, week_later)[0]
+    peoria = ics_fair(title="Spring Job Fair", venue_name="Peoria Civic Center, 201 SW Jefferson Ave, Peoria, IL 61602")
+    assert same_event(fair, peoria) == (False, 0.0, "different cities")
+    other_sector = ics_fair(title="Nursing Hiring Event")
+    assert not same_event(chamber_fair(title="Manufacturing Career Fair"), other_sector)[0]
 
 
 # ---------------------------------------------------------------------------- find_duplicates
@@ -165,6 +205,13 @@ def test_a_group_never_takes_two_unmatched_records_of_one_source():
     canonicals = {c for _, c, _ in result}
     duplicates = {d for d, _, _ in result}
     assert len(result) == 1 and not ({"library:am", "library:pm"} <= canonicals | duplicates)
+
+
+def test_find_duplicates_groups_a_fair_listed_under_three_names():
+    records = [chamber_fair(title="Spring Career Fair"), ics_fair(title="Spring Hiring Event"),
+               library_fair(title="Spring Job Fair - March 4, 2027")]
+    assert [(d, c) for d, c, _ in find_duplicates(records)] == [("library:fair", "chamber:fair"),
+                                                                 ("workforce:fair", "chamber:fair")]
 
 
 def test_blocking_compares_across_midnight():

@@ -10,7 +10,9 @@
    from a small vocabulary so that look-alikes abound) each listed by one to three
    sources in their own format — a UTC instant with the place in one LOCATION string
    (ICS), local time with a structured address (JSON-LD), a date-only title with a date
-   suffix (RSS) — plus weekly series whose occurrences must stay apart. Pairwise
+   suffix (RSS); a job fair's listing names it in the source's own words three times in
+   ten ("Career Fair", "Hiring Event", "Career & Job Fair" …) — plus weekly series whose
+   occurrences must stay apart. Pairwise
    precision and recall of find_duplicates' groups against the truth, the time of
    find_duplicates, and of db.mark_duplicates on a SQLite file holding them.
 """
@@ -45,6 +47,9 @@ VENUES = ["Civic Center", "Public Library", "Convention Center", "Community Coll
 SEASON = ["Spring", "Summer", "Fall", "Winter", "Regional", "Annual", "Citywide", "Youth", "Veterans", "Tech"]
 KIND = ["Job Fair", "Career Fair", "Hiring Event", "Career Expo", "Networking Mixer", "Business After Hours",
         "Resume Workshop", "Interview Skills Workshop", "LinkedIn Workshop", "Employer Info Session"]
+FAIR_NAMES = ["Job Fair", "Career Fair", "Hiring Event", "Career Expo", "Career & Job Fair", "Hiring Fair",
+              "Employment Expo"]
+RENAMED = 0.3  # how often a source names a job fair in its own words
 FIELD = ["", "", "", "Healthcare", "Manufacturing", "Logistics", "IT", "Construction", "Hospitality", "Finance"]
 
 
@@ -102,7 +107,8 @@ def synthetic(n: int, seed: int) -> list[dict]:
         real += 1
         city, region, zone = rng.choice(CITIES)
         venue = rng.choice(VENUES)
-        title = " ".join(w for w in (rng.choice(SEASON), rng.choice(FIELD), rng.choice(KIND)) if w)
+        kind = rng.choice(KIND)
+        title = " ".join(w for w in (rng.choice(SEASON), rng.choice(FIELD), kind) if w)
         start = (day0 + timedelta(days=rng.randrange(365), minutes=30 * rng.randrange(8 * 2, 19 * 2)))
         start = start.replace(tzinfo=ZoneInfo(zone))
         if rng.random() < 0.03 and (city, venue) not in clubs:
@@ -118,7 +124,10 @@ def synthetic(n: int, seed: int) -> list[dict]:
             serial += 1
             fmt = rng.choice(("ics", "jsonld", "jsonld", "rss"))
             shift = timedelta(minutes=rng.choice((0, 0, 0, 30, -30, 60))) if fmt != "rss" else timedelta(0)
-            records.append(listing(rng, source, f"t{real}", serial, title, start + shift, city, region, venue, fmt))
+            named = title
+            if kind in FAIR_NAMES and rng.random() < RENAMED:
+                named = title.replace(kind, rng.choice(FAIR_NAMES))
+            records.append(listing(rng, source, f"t{real}", serial, named, start + shift, city, region, venue, fmt))
     return records[:n]
 
 

@@ -2,8 +2,10 @@
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from datasette.app import Datasette
@@ -48,6 +50,11 @@ def client(tmp_path):
     db.conn.commit()
     database.refresh_fts(db)
     db.close()
+    return serve(path)
+
+
+def serve(path):
+    """get(url): the JSON (or HTML) Datasette serves for url on the database at path."""
     ds = Datasette([str(path)], metadata=load_metadata())
 
     def get(url):
@@ -89,7 +96,8 @@ def test_full_text_search(client):
 def test_default_sort_and_facets(client):
     data = client("/events/events.json")
     assert data["query"]["sql"].endswith("order by start_utc limit 101")
-    assert set(data["facet_results"]) == {"source", "city", "country", "event_type"}
+    assert set(data["facet_results"]) == {"source", "city", "country", "event_type", "topics", "audience",
+                                          "attendance", "is_free"}
     ids = [row[0] for row in data["rows"]]
     assert ids == ["past", "in1", "dup", "gone", "in3", "in20", "in45"]
 
@@ -100,3 +108,137 @@ def test_metadata_same_for_events_and_demo_databases():
     assert set(metadata["databases"]["events"]["tables"]) == {"events", "sources", "runs", "event_sources"}
     for table in ("sources", "runs", "event_sources"):
         assert all(metadata["databases"]["events"]["tables"][table]["columns"].values())
+
+
+# ---------------------------------------------------------------------------- find: the job seeker's search
+
+CHICAGO = ZoneInfo("America/Chicago")
+SPRINGFIELD = {"lat": "39.7817", "lon": "-89.6501"}  # Springfield, IL
+# name: (latitude, longitude, city); distances from SPRINGFIELD
+PLACES = {
+    "springfield": (39.8017, -89.6437, "Springfield"),  # 2.3 km
+    "chatham": (39.6761, -89.7043, "Chatham"),          # 12.6 km
+    "petersburg": (40.0117, -89.8484, "Petersburg"),    # 30.7 km
+    "decatur": (39.8403, -88.9548, "Decatur"),          # 59.7 km
+}
+
+
+def local(days: int, hour: int, minute: int = 0) -> datetime:
+    """`days` from today at hour:minute, Springfield time (the query compares with the real clock)."""
+    day = datetime.now(CHICAGO).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=CHICAGO)
+
+
+def seeker_event(id, when: datetime | date, title, event_type="association_meeting", topics=("healthcare",),
+                 place="springfield", **fields):
+    record = {column: None for column in EVENT_COLUMNS}
+    if isinstance(when, datetime):
+        start, start_utc, all_day = when.isoformat(), database.iso_utc(when), 0
+    else:
+        start, start_utc, all_day = when.isoformat(), database.iso_utc(datetime.combine(when, time(0), CHICAGO)), 1
+    record.update(id=f"{id}", source="chamber", title=title, event_type=event_type, topics=json.dumps(list(topics)),
+                  audience="[]", start=start, start_utc=start_utc, all_day=all_day, timezone="America/Chicago",
+                  region="IL", country="US", is_free=1, attendance="in_person", status="scheduled",
+                  url=f"https://chamber.example/events/{id}/")
+    if place:
+        lat, lon, city = PLACES[place]
+        record.update(latitude=lat, longitude=lon, city=city)
+    record.update(fields)
+    return record
+
+
+@pytest.fixture(scope="module")
+def seeker(tmp_path_factory):
+    path = tmp_path_factory.mktemp("find") / "events.db"
+    hfma = seeker_event("hfma", local(5, 18), "HFMA Illinois Chapter: Evening Networking Meeting",
+                        topics=("healthcare", "finance"), place="petersburg", organizer="HFMA First Illinois")
+    records = [
+        hfma,
+        seeker_event("nurses-decatur", local(6, 18, 30), "Central Illinois Nurses Association Meeting",
+                     place="decatur"),
+        seeker_event("nursing-fair", local(3, 10), "Nursing Career Fair", "job_fair", place="chatham"),
+        seeker_event("leadership-dinner", local(8, 18, 30), "ACHE Healthcare Leadership Dinner", is_free=0,
+                     price_min=45.0, price_max=45.0, currency="USD"),
+        seeker_event("plant-hiring", local(4, 17), "Manufacturing Evening Hiring Event", "job_fair",
+                     topics=("manufacturing",)),
+        seeker_event("welding", local(7, 18), "Intro to Welding Workshop", "workshop", topics=("skilled_trades",),
+                     audience='["youth"]'),
+        seeker_event("virtual-fair", local(9, 17, 30), "Virtual Healthcare Job Fair", "job_fair", place=None,
+                     attendance="online", online_url="https://zoom.us/j/5550001111"),
+        seeker_event("ima-hybrid", local(10, 17, 30), "IMA Springfield Chapter Meeting (in person or online)",
+                     topics=("finance",), attendance="hybrid", online_url="https://zoom.us/j/5550002222"),
+        seeker_event("expo-all-day", local(12, 0).date(), "Regional Healthcare Career Expo", "job_fair"),
+        seeker_event("hfma-next", local(40, 18), "HFMA Illinois Chapter: Evening Networking Meeting",
+                     topics=("healthcare", "finance"), place="petersburg"),
+        # never shown: another source's listing of hfma, a cancelled fair, a removed one, a past one
+        dict(hfma, id="library:hfma", source="library", duplicate_of="hfma"),
+        seeker_event("cancelled", local(5, 18), "Healthcare Job Fair", "job_fair", status="cancelled"),
+        seeker_event("removed", local(5, 18, 30), "Healthcare Networking Night"),
+        seeker_event("past", local(-2, 18), "HFMA Illinois Chapter: Evening Networking Meeting",
+                     place="petersburg"),
+    ]
+    db = database.open_db(path)
+    database.upsert_events(db, records, utc(timedelta(0)))
+    db.execute("UPDATE events SET removed_at = ? WHERE id = 'removed'", [utc(timedelta(hours=-1))])
+    db.conn.commit()
+    db.close()
+    return serve(path)
+
+
+def find(get, **params) -> list[dict]:
+    return get("/events/find.json?_shape=array&" + urlencode(params))
+
+
+UPCOMING = ["nursing-fair", "plant-hiring", "hfma", "nurses-decatur", "welding", "leadership-dinner",
+            "virtual-fair", "ima-hybrid", "expo-all-day"]
+
+
+def test_find_without_filters_lists_the_upcoming_events_soonest_first(seeker):
+    rows = find(seeker)
+    assert [r["id"] for r in rows] == UPCOMING  # no duplicate, cancelled, removed, past or later
+    assert {"start", "title", "event_type", "topics", "attendance", "is_free", "city", "url", "distance_km"} <= set(rows[0])
+    # the form sends every field, empty: the same as no filter
+    empty = dict.fromkeys(["types", "topic", "lat", "lon", "km", "days", "free", "evening", "attendance"], "")
+    assert [r["id"] for r in find(seeker, **empty)] == UPCOMING
+    assert "hfma-next" in [r["id"] for r in find(seeker, days="60")]
+
+
+def test_find_the_issue_search(seeker):
+    # job fairs and healthcare association meetings within 40 km, this month, evenings, free
+    rows = find(seeker, types="job_fair,association_meeting", topic="healthcare", km="40", days="30", free="1",
+                evening="1", attendance="", **SPRINGFIELD)
+    assert [r["id"] for r in rows] == ["hfma"]
+    assert rows[0]["distance_km"] == pytest.approx(30.7, abs=0.2)
+    assert json.loads(rows[0]["topics"]) == ["healthcare", "finance"]
+
+
+@pytest.mark.parametrize("params, kept, dropped", [
+    (dict(km="40", **SPRINGFIELD), {"hfma", "nursing-fair", "ima-hybrid"}, {"nurses-decatur", "virtual-fair"}),
+    (dict(km="70", **SPRINGFIELD), {"hfma", "nurses-decatur"}, {"virtual-fair"}),
+    (dict(km="40"), {"nurses-decatur", "virtual-fair"}, set()),  # no point: km alone filters nothing
+    (dict(evening="1"), {"hfma", "plant-hiring", "virtual-fair"}, {"nursing-fair", "expo-all-day"}),
+    (dict(free="1"), {"hfma", "welding"}, {"leadership-dinner"}),
+    (dict(types="job_fair,association_meeting"), {"hfma", "nursing-fair", "plant-hiring"}, {"welding"}),
+    (dict(types="job_fair, association_meeting"), {"hfma", "nursing-fair"}, {"welding"}),
+    (dict(types="workshop"), {"welding"}, {"hfma", "nursing-fair"}),
+    (dict(topic="healthcare"), {"hfma", "virtual-fair", "expo-all-day"}, {"plant-hiring", "welding", "ima-hybrid"}),
+    (dict(topic="finance"), {"hfma", "ima-hybrid"}, {"nursing-fair"}),
+    (dict(topic="health"), set(), {"hfma", "virtual-fair"}),  # one whole tag, not a part of one
+    (dict(attendance="online"), {"virtual-fair", "ima-hybrid"}, {"hfma", "nursing-fair"}),
+    (dict(attendance="in_person"), {"hfma", "ima-hybrid"}, {"virtual-fair"}),
+    (dict(attendance="hybrid"), {"ima-hybrid"}, {"hfma", "virtual-fair"}),
+    (dict(days="4"), {"nursing-fair"}, {"hfma", "expo-all-day"}),
+])
+def test_find_each_filter_keeps_and_drops(seeker, params, kept, dropped):
+    ids = {r["id"] for r in find(seeker, **params)}
+    assert kept <= ids and not dropped & ids, ids
+    assert not {"library:hfma", "cancelled", "removed", "past"} & ids
+
+
+def test_topic_and_audience_array_facets(seeker):
+    facets = seeker("/events/events.json?_facet_size=50")["facet_results"]
+    assert facets["topics"]["type"] == "array"
+    topics = {r["value"]: r["count"] for r in facets["topics"]["results"]}
+    assert topics["healthcare"] == 11 and topics["finance"] == 4
+    assert {r["value"]: r["count"] for r in facets["audience"]["results"]} == {"youth": 1}
+    assert {r["value"] for r in facets["attendance"]["results"]} == {"in_person", "online", "hybrid"}

@@ -110,10 +110,14 @@ def _stem(word: str) -> str:
     return word
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", _fold(text).replace("'", ""))
+    return _WORD.findall(_fold(text).replace("'", ""))
 
 
+@lru_cache(maxsize=65536)  # cities, organizers and venues repeat across a crawl's records
 def normalize_title(text: str) -> str:
     """The words that name the event: lower case, accents and punctuation gone, plurals
     singular, without stop words ("the", "annual"), numbers, years, ordinals ("13th"),
@@ -137,12 +141,13 @@ def normalize_title(text: str) -> str:
     return " ".join(words)
 
 
-def _tokens(text) -> set[str]:
-    return set(normalize_title(text or "").split())
+def _tokens(text) -> frozenset[str]:
+    return frozenset(normalize_title(text or "").split())
 
 
-def _place_words(text) -> set[str]:
-    return {_stem(w) for w in _words(text or "") if w not in GENERIC_PLACE and not w.isdigit() and len(w) > 1}
+@lru_cache(maxsize=65536)
+def _place_words(text) -> frozenset[str]:
+    return frozenset(_stem(w) for w in _words(text or "") if w not in GENERIC_PLACE and not w.isdigit() and len(w) > 1)
 
 
 @lru_cache(maxsize=65536)

@@ -19,16 +19,19 @@ Reads, most trusted first:
    or a policy in it ("if", "in case", "in the event of", "may", "policy", "refund", ...)
    never counts, so "Cancellation policy: ..." cancels nothing.
 
-previous_start: the raw `previous_start_text` (schema.org previousStartDate) or, in a
-status phrase of the title or date text, "from <date>", "was <date>", "originally
-<date>"; read with eventhound.dates.parse_moment in the item's zone, written as local ISO
-8601 (eventhound.dates.to_iso). Counts `eventhound/status/<status>` for every status but
-scheduled.
+previous_start: the raw `previous_start_text` (schema.org previousStartDate; the original
+start of an iCalendar occurrence moved by a RECURRENCE-ID override) or, in a status
+phrase of the title or date text, "from <date>", "was <date>", "originally <date>"; read
+with eventhound.dates.parse_moment in the item's zone, written as local ISO 8601
+(eventhound.dates.to_iso). A previous start that names another time than `start` makes
+an event nothing else marked (still scheduled) `rescheduled`; one equal to `start` changes
+nothing. Counts `eventhound/status/<status>` for every status but scheduled.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from eventhound.dates import parse_moment, to_iso
 from pipelines.base import EventPipeline
@@ -162,6 +165,23 @@ def description_status(text: str) -> str | None:
     return None
 
 
+def _moved(previous: str, start) -> bool:
+    """Whether a previous start (local ISO 8601) names another time than the start.
+
+    Two datetimes compare as instants (wall times when one is floating), a date and a
+    datetime by their days.
+    """
+    try:
+        a, b = datetime.fromisoformat(previous), datetime.fromisoformat(start)
+    except (TypeError, ValueError):
+        return False
+    if len(previous) <= 10 or len(start) <= 10:
+        return a.date() != b.date()
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+    return a != b
+
+
 class StatusPipeline(EventPipeline):
 
     def _moment(self, text, tz: str) -> str | None:
@@ -210,6 +230,8 @@ class StatusPipeline(EventPipeline):
                         break
         if previous is not None:
             item["previous_start"] = previous
+            if status == "scheduled" and _moved(previous, item.get("start")):
+                status = "rescheduled"
         item["status"] = status
         if status != "scheduled":
             self.stats.inc_value(f"eventhound/status/{status}")

@@ -99,6 +99,53 @@ def test_cancelled_occurrence_is_kept_with_its_status_and_the_series_title():
     assert all(e["event_status"] == "CONFIRMED" for e in others)
 
 
+def test_moved_occurrence_carries_its_original_start_in_the_event_zone():
+    # Google writes the RECURRENCE-ID in UTC: 18:30Z on 10 March is 11:30 MST, before the DST change
+    x = run("hr_chapter_monthly_moved.ics", tz="America/New_York")
+    assert x.errors == []
+    chapter = [e for e in x.events if e.get("series_id") == "5m0ch4pt3rlunch2027rmhra@google.com"]
+    assert [e["start_text"][:10] for e in chapter][:4] == ["2027-01-13", "2027-02-10", "2027-03-17", "2027-04-14"]
+    moved = chapter[2]
+    assert moved["start_text"] == "2027-03-17T11:30:00-06:00"
+    assert moved["previous_start_text"] == "2027-03-10T11:30:00-07:00"
+    assert [e for e in chapter if "previous_start_text" in e] == [moved]
+    # an override that only changes the text, and a cancelled one, moved nothing
+    program = next(e for e in chapter if e["start_text"].startswith("2027-05-12"))
+    assert program["title"] == "RMHRA Monthly Chapter Meeting: Skills-Based Hiring"
+    cancelled = next(e for e in chapter if e["start_text"].startswith("2027-07-14"))
+    assert cancelled["event_status"] == "CANCELLED"
+    assert "previous_start_text" not in program and "previous_start_text" not in cancelled
+    # the Google-style fixture: Tuesday 9:30 moved to Wednesday 13:00
+    wednesday = next(e for e in run("workforce_board_google.ics").events if e["start_text"].startswith("2027-03-10"))
+    assert wednesday["previous_start_text"] == "2027-03-09T09:30:00-05:00"
+
+
+def test_original_start_of_moved_all_day_and_floating_occurrences():
+    text = calendar(*vevent("RRULE:FREQ=WEEKLY;COUNT=3", uid="week", summary="Career Week",
+                            start="DTSTART;VALUE=DATE:20270302"),
+                    *vevent("RECURRENCE-ID;VALUE=DATE:20270309", uid="week", summary="Career Week",
+                            start="DTSTART;VALUE=DATE:20270311"),
+                    *vevent("RRULE:FREQ=WEEKLY;COUNT=3", uid="club", summary="Job Club",
+                            start="DTSTART:20270302T180000"),
+                    *vevent("RECURRENCE-ID:20270309T180000", uid="club", summary="Job Club",
+                            start="DTSTART:20270309T190000"))
+    x = run(text, tz="America/Chicago")
+    assert [(e["start_text"], e.get("previous_start_text")) for e in titled(x, "Career Week")] == [
+        ("2027-03-02", None), ("2027-03-11", "2027-03-09"), ("2027-03-16", None)]
+    assert [(e["start_text"], e.get("previous_start_text")) for e in titled(x, "Job Club")] == [
+        ("2027-03-02T18:00:00", None), ("2027-03-09T19:00:00", "2027-03-09T18:00:00"), ("2027-03-16T18:00:00", None)]
+
+
+def test_a_series_changed_from_one_occurrence_on_is_not_a_moved_occurrence():
+    text = calendar(*vevent("RRULE:FREQ=WEEKLY;COUNT=4", uid="club", summary="Job Club",
+                            start="DTSTART;TZID=America/Chicago:20270302T180000"),
+                    *vevent("RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=America/Chicago:20270316T180000", uid="club",
+                            summary="Job Club", start="DTSTART;TZID=America/Chicago:20270316T183000"))
+    x = run(text, tz="America/Chicago")
+    assert [e["start_text"][11:16] for e in x.events] == ["18:00", "18:00", "18:30", "18:30"]
+    assert not any("previous_start_text" in e for e in x.events)
+
+
 def test_rule_without_end_is_expanded_only_within_the_window():
     x = run("workforce_board_google.ics")
     nights = titled(x, "Veterans Career Networking Night")

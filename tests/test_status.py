@@ -136,6 +136,20 @@ def test_previous_start_from_the_status_phrase():
     assert item["previous_start"] == "2027-03-04T18:00:00-06:00"
 
 
+def test_a_previous_start_that_differs_from_the_start_means_rescheduled():
+    # the ical extractor's RECURRENCE-ID of a moved occurrence, or a previousStartDate left with EventScheduled
+    item = status(event_status="CONFIRMED", previous_start_text="2027-02-25T18:30:00-06:00")
+    assert item["status"] == "rescheduled" and item["previous_start"] == "2027-02-25T18:30:00-06:00"
+    assert status(previous_start_text="2027-03-05T00:30:00Z")["status"] == "scheduled"  # the same instant
+    assert status(previous_start_text="2027-03-04T18:30:00-06:00")["status"] == "scheduled"
+    assert status(previous_start_text="2027-03-04")["status"] == "scheduled"  # the same day
+    assert status(start="2027-03-04", previous_start_text="2027-03-02")["status"] == "rescheduled"
+    # a status published or written wins: a moved occurrence that is then cancelled stays cancelled
+    item = status(event_status="CANCELLED", previous_start_text="2027-02-25T18:30:00-06:00")
+    assert item["status"] == "cancelled" and item["previous_start"] == "2027-02-25T18:30:00-06:00"
+    assert status(title="Spring Job Fair (Postponed)", previous_start_text="2027-02-25")["status"] == "postponed"
+
+
 def test_no_previous_start_when_none_given():
     item = status(event_status="EventPostponed")
     assert "previous_start" not in item or item["previous_start"] is None
@@ -180,3 +194,23 @@ def test_extract_shows_status_attendance_and_cost():
     assert roundtable["attendance"] == "hybrid"
     assert roundtable["online_url"] == "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x"
     assert (roundtable["is_free"], roundtable["price_min"], roundtable["price_max"]) == (0, 0.0, 25.0)
+
+
+def test_extract_shows_a_moved_ical_occurrence_as_rescheduled():
+    import json
+
+    from tests.conftest import FIXTURES, run_eventhound
+
+    result = run_eventhound("extract", FIXTURES / "ical" / "hr_chapter_monthly_moved.ics",
+                            "--url", "https://www.rmhra.example/calendar.ics", "--tz", "America/Denver",
+                            "--now", "2027-02-01T12:00:00Z")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    chapter = {r["start"][:10]: r for r in records if r["series_id"] == "5m0ch4pt3rlunch2027rmhra@google.com"}
+    assert "2027-03-10" not in chapter
+    moved = chapter["2027-03-17"]
+    assert (moved["status"], moved["previous_start"]) == ("rescheduled", "2027-03-10T11:30:00-07:00")
+    assert moved["start"] == "2027-03-17T11:30:00-06:00"
+    assert (chapter["2027-05-12"]["status"], chapter["2027-05-12"]["previous_start"]) == ("scheduled", None)
+    assert (chapter["2027-07-14"]["status"], chapter["2027-07-14"]["previous_start"]) == ("cancelled", None)
+    assert [d for d, r in chapter.items() if r["status"] != "scheduled"] == ["2027-03-17", "2027-07-14"]

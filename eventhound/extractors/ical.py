@@ -17,6 +17,11 @@ What each raw event holds
   ``organizer`` ORGANIZER's CN (an address alone is not a name), ``categories`` CATEGORIES
   (a list), ``event_status`` STATUS upper-cased as published: "CANCELLED", "TENTATIVE",
   "CONFIRMED" (a calendar with METHOD:CANCEL gives "CANCELLED" to all its events).
+- ``previous_start_text``: for an occurrence the publisher moved (an override whose
+  RECURRENCE-ID names another instant than its DTSTART), the original start, ISO 8601 in
+  the zone of DTSTART (Google writes RECURRENCE-ID in UTC); the status pipeline then
+  records it as rescheduled. An override that only changes the text (RECURRENCE-ID =
+  DTSTART) and a RANGE=THISANDFUTURE override (the series changes from then on) have none.
   An override (RECURRENCE-ID) that lacks one of these takes it from its series' master.
 - ``start_text``/``end_text``: ISO 8601. A DTSTART with a TZID or in UTC fixes the instant:
   it is written with its offset (``2027-03-04T18:00:00-06:00``), in the event's own zone.
@@ -935,6 +940,30 @@ def _when(value, cal_zone, cal_zone_name) -> tuple[str, str | None]:
     return value.isoformat(), name
 
 
+def _moved_from(component, start):
+    """The original start of an occurrence its publisher moved, else None.
+
+    That is an override whose RECURRENCE-ID (the occurrence it replaces) names another
+    instant than its DTSTART; it is given in the zone of DTSTART. An override that only
+    changes the text (RECURRENCE-ID = DTSTART), an ordinary occurrence (recurring_ical_events
+    gives it RECURRENCE-ID = DTSTART) and a RANGE=THISANDFUTURE override (a series that
+    changes from then on, not one occurrence moved) give None.
+    """
+    prop = component.get("RECURRENCE-ID")
+    if prop is None or str(prop.params.get("RANGE", "")).upper() == "THISANDFUTURE":
+        return None
+    original = prop.dt
+    if isinstance(original, datetime) != isinstance(start, datetime):
+        day = original.date() if isinstance(original, datetime) else original
+        return None if day == (start.date() if isinstance(start, datetime) else start) else original
+    a, b = _comparable(original, start)
+    if a == b:
+        return None
+    if isinstance(original, datetime) and original.tzinfo is not None and start.tzinfo is not None:
+        original = original.astimezone(start.tzinfo)
+    return original
+
+
 def _raw_event(component, components, uid: str, recurrence_id, url: str, cal_zone, cal_zone_name,
                errors: list[str], own_id=None) -> dict | None:
     master = next((c for c in components if c.get("RECURRENCE-ID") is None), None)
@@ -977,6 +1006,9 @@ def _raw_event(component, components, uid: str, recurrence_id, url: str, cal_zon
                 raw["end_text"] = last.isoformat()
     if not isinstance(start, datetime):
         raw["all_day"] = "true"
+    moved_from = _moved_from(component, start)
+    if moved_from is not None:
+        raw["previous_start_text"] = _when(moved_from, cal_zone, cal_zone_name)[0]
     rrule = (master.get("X-EVENTHOUND-RRULE") if master is not None else None) or None
     in_series = bool(rrule is not None or len(components) > 1 or recurrence_id is not None
                      or (master is not None and master.get("RDATE") is not None))

@@ -8,7 +8,9 @@ Reads:
   with a place -> hybrid).
 - `online_url` (the schemaorg extractor's VirtualLocation, iCalendar CONFERENCE, Google's
   hangoutLink); without one, the first meeting link (Zoom, Microsoft Teams, Google Meet,
-  Webex, GoToMeeting) in the location fields or the description becomes `online_url`.
+  Webex, GoToMeeting) in the location fields, the description, or the hrefs of the links
+  their HTML held (`_links`, kept by ValidatePipeline: "<a href=...zoom.us/j/...>Join
+  here</a>") becomes `online_url`. A link to any other page is not an online sign.
 - Words: "hybrid", "in person or online" (and the like) -> hybrid; an online marker in the
   title ("Virtual Job Fair", "Webinar", "(Online)", "via Zoom") or a location that is only
   an online marker ("Online", "Zoom", "Virtual") -> online; explicit phrases in the
@@ -130,7 +132,8 @@ class AttendancePipeline(EventPipeline):
         physical = len(online_places) < len(places) \
             or (_has_coordinates(item) and not online_place)
 
-        online_url = item.get("online_url") or meeting_link(*places, description)
+        links = item.get("_links") if isinstance(item.get("_links"), (list, tuple)) else ()
+        online_url = item.get("online_url") or meeting_link(*places, description, *links)
         if online_url and not item.get("online_url"):
             item["online_url"] = online_url
             self.stats.inc_value("eventhound/attendance/link_found")

@@ -7,6 +7,9 @@ Whitespace runs become one space and strings are trimmed; an empty result become
 `description` keeps its structure: block tags (<p>, <div>, <h1>…, <li>, <br>) become line
 breaks, each line is whitespace-collapsed, single line breaks are kept as "\\n" and blank
 lines become one paragraph break "\\n\\n". Strings with no "<" or "&" skip the HTML work.
+The href of every link the markup held (`<a href="https://us02web.zoom.us/j/...">Join
+here</a>`) would be lost with its tag: the hrefs go, in order and once each, to the
+private `_links` list, where AttendancePipeline looks for meeting links.
 
 URLs (`url`, `registration_url`, `online_url`, `organizer_url`, `source_url`): trimmed,
 ``&amp;``-style entities (with their ";") decoded, inner spaces encoded as %20; anything
@@ -37,14 +40,23 @@ _URL_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+\d*);")
 # other than single spaces between words. Most values have none of it (the fast path).
 _UNCLEAN = re.compile(r"[<&\u200b\u200c\u200d\u2060\ufeff\u00ad]|\s\s|[^\S ]|^\s|\s$")
 _SPACE = re.compile(r"\s")
+_HREF = re.compile(r"""(?is)<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 
-def _strip_html(text: str, multiline: bool) -> str:
+def _hrefs(text: str) -> list[str]:
+    """The href of every <a> in the markup, entities decoded."""
+    return [html.unescape(next(g for g in m.groups() if g is not None)).strip()
+            for m in _HREF.finditer(text)] if "href" in text.lower() else []
+
+
+def _strip_html(text: str, multiline: bool, links: list[str] | None = None) -> str:
     for _ in range(3):
         before = text
         if "<" in text:
             text = remove_comments(text)
             text = remove_tags_with_content(text, which_ones=("script", "style"))
+            if links is not None:
+                links.extend(h for h in _hrefs(text) if h and h not in links)
             if multiline:
                 text = _BLOCK_BREAK.sub("\n\n", text)
                 text = _LINE_BREAK.sub("\n", text)
@@ -56,14 +68,17 @@ def _strip_html(text: str, multiline: bool) -> str:
     return text
 
 
-def clean_text(value, multiline: bool = False) -> str | None:
-    """Plain, whitespace-normalized text; None when nothing is left."""
+def clean_text(value, multiline: bool = False, links: list[str] | None = None) -> str | None:
+    """Plain, whitespace-normalized text; None when nothing is left.
+
+    links, when given, receives the href of every link the markup held (once each).
+    """
     if not isinstance(value, str):
         return value
     if not _UNCLEAN.search(value):
         return value or None
     if "<" in value or "&" in value:
-        value = _strip_html(value, multiline)
+        value = _strip_html(value, multiline, links)
     value = value.translate(_INVISIBLE)
     if not multiline:
         return " ".join(value.split()) or None
@@ -101,6 +116,7 @@ def clean_url(value) -> str | None:
 class ValidatePipeline(EventPipeline):
 
     def process_item(self, item):
+        links: list[str] = []
         for key, value in list(item.items()):
             if key.startswith("_"):
                 continue
@@ -110,7 +126,9 @@ class ValidatePipeline(EventPipeline):
                     self.stats.inc_value("eventhound/validate/bad_url")
                 item[key] = url
             elif isinstance(value, str):
-                item[key] = clean_text(value, multiline=key in MULTILINE_FIELDS)
+                item[key] = clean_text(value, multiline=key in MULTILINE_FIELDS, links=links)
+        if links:
+            item["_links"] = links
         if not item.get("title"):
             self.drop("no_title")
         if not item.get("start"):

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from pipelines.attendance import AttendancePipeline, meeting_link
+from pipelines.validate import ValidatePipeline
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
 
@@ -70,6 +71,59 @@ def test_meeting_link_plus_a_place_is_hybrid():
     item = attend(description="Join us at the library or on https://zoom.us/j/123.", **PLACE)
     assert item["attendance"] == "hybrid" and item["online_url"] == "https://zoom.us/j/123"
     assert item["latitude"] == "41.5"
+
+
+def validate_and_attend(**kwargs):
+    item = {"source": "demo", "timezone": "America/Chicago", "title": "Chapter Meeting",
+            "start": "2027-03-04T18:30:00-06:00", "status": "scheduled"}
+    item.update(kwargs)
+    item = ValidatePipeline(now=NOW, stats=Stats()).process_item(item)
+    return AttendancePipeline(now=NOW, stats=Stats()).process_item(item)
+
+
+ZOOM_HREF = ('<p>Our weekly peer group. <a href="https://us02web.zoom.us/j/84123456789?pwd=Um&amp;from=addon">'
+             'Click here to join</a></p>')
+REGISTER_HREF = '<p><a href="https://www.gatewayatd.example/register/">Register here</a></p>'
+
+
+def test_meeting_link_only_in_an_href_of_the_description_html():
+    item = validate_and_attend(description=ZOOM_HREF)
+    assert item["description"] == "Our weekly peer group. Click here to join"
+    assert item["attendance"] == "online"
+    assert item["online_url"] == "https://us02web.zoom.us/j/84123456789?pwd=Um&from=addon"
+    item = validate_and_attend(description=ZOOM_HREF, street="405 Washington Ave", city="St. Louis")
+    assert item["attendance"] == "hybrid" and item["online_url"].startswith("https://us02web.zoom.us/j/841")
+    # entity-encoded HTML (the JSON-LD of WordPress plugins) keeps its link too
+    item = validate_and_attend(description="&lt;p&gt;&lt;a href=&quot;https://meet.google.com/abc-defg-hij&quot;&gt;"
+                                           "Join&lt;/a&gt;&lt;/p&gt;")
+    assert (item["attendance"], item["online_url"]) == ("online", "https://meet.google.com/abc-defg-hij")
+    # a link to an ordinary page changes nothing
+    item = validate_and_attend(description=REGISTER_HREF, **PLACE)
+    assert (item["attendance"], item.get("online_url")) == ("in_person", None)
+    item = validate_and_attend(description=REGISTER_HREF)
+    assert (item["attendance"], item.get("online_url")) == (None, None)
+
+
+def test_extract_finds_meeting_links_in_hrefs_of_a_json_ld_description():
+    import json
+
+    from tests.conftest import FIXTURES, run_eventhound
+
+    result = run_eventhound("extract", FIXTURES / "schemaorg" / "association_meeting_links.html",
+                            "--url", "https://www.gatewayatd.example/events/", "--tz", "America/Chicago",
+                            "--now", "2027-01-10T00:00:00Z")
+    assert result.returncode == 0, result.stderr
+    records = {r["title"].split(":")[0]: r for r in map(json.loads, result.stdout.splitlines())}
+    group = records["Tuesday Job Search Accountability Group"]  # no place, the Zoom link only in an href
+    assert group["attendance"] == "online"
+    assert group["online_url"] == ("https://us02web.zoom.us/j/84123456789?pwd=UmZ2bE1kQ0xYcW5pT0hZd2FqR3V0Zz09"
+                                   "&from=addon")
+    assert "zoom" not in group["description"]
+    meeting = records["March Chapter Meeting"]  # a street address, and a Teams link in an href
+    assert meeting["attendance"] == "hybrid"
+    assert meeting["online_url"].startswith("https://teams.microsoft.com/l/meetup-join/19%3ameeting_NzQ1")
+    lab = records["LinkedIn Profile Lab"]  # links to a registration page and a parking page
+    assert (lab["attendance"], lab["online_url"]) == ("in_person", None)
 
 
 @pytest.mark.parametrize("extra, expected", [

@@ -126,6 +126,21 @@ def test_validate_description_paragraphs():
     assert clean_text("a \r\n\r\n\r\n b") == "a b"
 
 
+def test_validate_keeps_the_hrefs_the_markup_held():
+    item, _ = run(ValidatePipeline, valid(
+        description='<p>Our weekly group. <a href="https://us02web.zoom.us/j/841?pwd=Um&amp;from=addon" target="_blank">'
+                    "Click here to join</a>, or see <A HREF='/faq/'>the FAQ</A> and <a href=https://ex.org/a>this</a>.</p>"
+                    '<p><a href="https://us02web.zoom.us/j/841?pwd=Um&amp;from=addon">Join</a></p>',
+        venue_name="&lt;a href=&quot;https://www.slcl.example/hq/&quot;&gt;Library HQ&lt;/a&gt;",
+        title="Job Club"))
+    assert item["description"] == "Our weekly group. Click here to join, or see the FAQ and this.\n\nJoin"
+    assert item["venue_name"] == "Library HQ"
+    assert item["_links"] == ["https://us02web.zoom.us/j/841?pwd=Um&from=addon", "/faq/", "https://ex.org/a",
+                              "https://www.slcl.example/hq/"]
+    item, _ = run(ValidatePipeline, valid(description="<p>No links, only <b>words</b>.</p> See https://zoom.us/j/1"))
+    assert "_links" not in item
+
+
 def test_validate_empty_text_becomes_none():
     item, _ = run(ValidatePipeline, valid(description="<p> </p>", street="   "))
     assert item["description"] is None and item["street"] is None

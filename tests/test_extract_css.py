@@ -197,6 +197,45 @@ def test_selector_text_rules():
     assert event["url"] == "https://example.org/e/42"  # an element gives its href, without the fragment
 
 
+# ---------------------------------------------------------------- a cost selector
+
+CSHRM_URL = "https://www.columbusshrm.example/events/"
+CSHRM = {
+    "event": "div.event-card",
+    "title": "h2.event-card__title a::text",
+    "date": ".event-card__when::text",
+    "location": ".event-card__where::text",
+    "cost": "xpath:.//p[contains(@class, 'event-card__cost')]/node()[not(self::span)]",
+    "description": ".event-card__summary p",
+    "link": "h2.event-card__title a::attr(href)",
+}
+
+
+def test_the_cost_selector_gives_the_cost_text():
+    x = read("association_events_costs.html", CSHRM_URL, CSHRM)
+    assert x.errors == []
+    luncheon, breakfast, workshop = x.events
+    assert luncheon["cost_text"] == "$25 members / $40 non-members"
+    assert breakfast["cost_text"] == "Free"
+    assert "cost_text" not in workshop  # no cost element in the block
+    # a known key, here and in the detail table; a bad selector is named
+    assert css.config_problems(CSHRM) == [] == css.config_problems({**CSHRM, "detail": {"cost": ".fee::text"}})
+    assert css.config_problems({**CSHRM, "cost": ".fee[["})[0].startswith("css: cost is not a valid CSS selector")
+
+
+def test_the_cost_text_through_the_pipelines():
+    source = Source(key="cshrm", spider="css", urls=(CSHRM_URL,), timezone="America/New_York", options=CSHRM)
+    text = (FIXTURES / "association_events_costs.html").read_text(encoding="utf-8")
+    records = {r["title"]: r for r in extract_events(text, CSHRM_URL, source, NOW, fmt="css")}
+    luncheon = records["March Chapter Luncheon: Leading Through Layoffs"]
+    assert luncheon["start"] == "2027-03-11T11:30:00-05:00"
+    assert (luncheon["is_free"], luncheon["price_min"], luncheon["price_max"], luncheon["currency"]) == (0, 25.0, 40.0, "USD")
+    breakfast = records["Job Seekers Networking Breakfast"]
+    assert (breakfast["is_free"], breakfast["price_min"], breakfast["price_max"]) == (1, 0.0, 0.0)
+    workshop = records["Employment Law Update Workshop"]
+    assert (workshop["is_free"], workshop["price_min"], workshop["price_max"]) == (None, None, None)
+
+
 # ---------------------------------------------------------------- configuration and bad input
 
 

@@ -12,6 +12,7 @@ time = ".time::text"                 # optional: a separate time text
 end = ""                             # optional: the end text
 location = ".where ::text"           # optional
 description = ".summary ::text"      # optional
+cost = ".price::text"                # optional: the cost as written ("$25 members / $40 non-members", "Free")
 link = "a.more::attr(href)"          # optional: the event's own page
 next = "a.next::attr(href)"          # optional: the listing's next page (read on the page)
 [sources.igb.css.detail]             # optional: the same keys, read on the linked page
@@ -24,7 +25,8 @@ string (`xpath:substring-before(h3, ' on ')`, EXSLT `re:replace(...)`) as that s
 `link` and `next` take the first match (an element gives its href), made absolute.
 
 Raw events: `title`, `start_text` = the date text, plus " " + the time text when a separate
-`time` is configured, `end_text`, `venue_name`, `description`, `url` = `own_id` = the link.
+`time` is configured, `end_text`, `venue_name`, `description`, `cost_text` = the cost text
+(read by the cost pipeline), `url` = `own_id` = the link.
 
 Detail pages: when a `detail` table is configured and a block has a link, the link goes to
 `Extraction.follow` instead of an event, and `read_listing` also returns what the listing
@@ -59,7 +61,7 @@ from parsel.csstranslator import css2xpath
 from eventhound.extractors.base import Context, Extraction
 
 # Keys of a block (listing or detail) that are selectors of one value.
-FIELD_KEYS = ("title", "date", "time", "end", "location", "description", "link")
+FIELD_KEYS = ("title", "date", "time", "end", "location", "description", "cost", "link")
 LISTING_KEYS = frozenset({"event", "title_text", "next", "detail", *FIELD_KEYS})
 DETAIL_KEYS = frozenset({"event", "title_text", *FIELD_KEYS})
 XPATH_PREFIX = "xpath:"
@@ -204,7 +206,7 @@ def _parse(text: str, url: str) -> tuple[parsel.Selector, str]:
 
 
 def _read_fields(scope: parsel.Selector, table: Mapping, base: str, errors: list[str]) -> dict:
-    """The configured fields of one block: {'title', 'date', 'time', 'end', 'location', 'description', 'link'}."""
+    """The configured fields of one block: {'title', 'date', 'time', 'end', 'location', 'description', 'cost', 'link'}."""
     fields: dict = {}
     for key in FIELD_KEYS:
         if not _given(table, key):
@@ -251,6 +253,7 @@ def raw_event(fields: Mapping, errors: list[str] | None = None) -> dict | None:
         "end_text": fields.get("end"),
         "venue_name": fields.get("location"),
         "description": fields.get("description"),
+        "cost_text": fields.get("cost"),
         "url": fields.get("link"),
         "own_id": fields.get("link"),
     }

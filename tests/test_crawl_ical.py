@@ -124,7 +124,11 @@ def test_cancelled_occurrence_is_stored_with_its_status(crawled):
     statuses = {r["start"]: r["status"] for r in query(
         db, "select start, status from events where series_id = ?", "7q2k1jobclubtuesday0capregion@google.com")}
     assert statuses["2027-03-23T09:30:00-04:00"] == "cancelled"
-    assert sum(1 for s in statuses.values() if s == "scheduled") == 7
+    assert statuses["2027-03-10T13:00:00-05:00"] == "rescheduled"  # Tuesday 9:30 moved to Wednesday 13:00
+    assert sum(1 for s in statuses.values() if s == "scheduled") == 6
+    moved = query(db, "select previous_start from events where series_id = ? and start = ?",
+                  "7q2k1jobclubtuesday0capregion@google.com", "2027-03-10T13:00:00-05:00")
+    assert moved[0]["previous_start"] == "2027-03-09T09:30:00-05:00"
     coffee = query(db, "select start, status, title from events where source = 'springfield-gcal' "
                        "and series_id = '5j7s4slo6gfrmramd5buc4f7d4' order by start_utc")
     assert [(r["start"], r["status"]) for r in coffee] == [

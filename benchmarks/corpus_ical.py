@@ -93,7 +93,7 @@ def main():
         totals["expected"] += len(expected)
         totals["series_extra"] += len(series_extra)
         totals["unexpected"] += len(unexpected)
-        errors = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("eventhound/extract_errors/")}
+        errors = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith(("eventhound/extract_errors/", "eventhound/extract_warnings/"))}
         name = Path(entry["file"]).name
         print(f"{name[:58]:58s} {now.date().isoformat():10s} {found:4d}/{len(expected):<4d} "
               f"{len(series_extra):10d} {len(unexpected):10d}  {errors or ''}")

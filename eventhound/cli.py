@@ -60,7 +60,7 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     for r in results:
         status = "ok" if r.ok else "FAILED"
         line = (f"{r.key:<{width}}  {status:<6}  pages={r.pages} events={r.events} "
-                f"dropped={r.dropped} errors={r.errors} time={r.seconds:.2f}s")
+                f"dropped={r.dropped} errors={r.errors} warnings={r.warnings} time={r.seconds:.2f}s")
         click.echo(line + (f"  {r.problem}" if r.problem else ""))
     conn = database.open_db(db)
     try:  # one record per real event: the same event listed by several sources
@@ -153,7 +153,7 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, now):
     records = extract_events(text, url or read_from, source, parse_now(now), fmt=fmt, stats=stats)
     for record in records:
         click.echo(json.dumps(record, ensure_ascii=False))
-    problems = {k: v for k, v in stats.items() if "dropped" in k or "errors" in k}
+    problems = {k: v for k, v in stats.items() if "dropped" in k or "errors" in k or "warnings" in k}
     if problems or not records:
         summary = ", ".join(f"{k}={v}" for k, v in sorted(problems.items())) or "nothing unreadable"
         click.echo(f"{len(records)} events ({fmt or detect_format(text)}); {summary}", err=True)

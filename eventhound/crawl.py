@@ -12,7 +12,7 @@ from datetime import datetime
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from eventhound.runlog import run_row
+from eventhound.runlog import extract_count, run_row
 from eventhound.sources import Source
 
 
@@ -23,6 +23,7 @@ class SourceResult:
     events: int
     dropped: int
     errors: int
+    warnings: int  # repairs that lost nothing
     finish_reason: str
     seconds: float  # from the spider's opening to its closing
     problem: str | None  # why the source failed, None when it succeeded
@@ -46,7 +47,7 @@ def judge(key: str, stats: dict) -> SourceResult:
     """A source failed when a start URL could not be fetched, it yielded no event, or its crawl broke off."""
     reason = stats.get("finish_reason", "unknown")
     events = stats.get("item_scraped_count", 0)
-    extract_errors = sum(v for k, v in stats.items() if k.startswith("eventhound/extract_errors/"))
+    extract_errors = extract_count(stats, "errors")
     row = run_row(key, stats, "", "", reason)
     problem = None
     if stats.get("eventhound/start_errors"):
@@ -61,6 +62,7 @@ def judge(key: str, stats: dict) -> SourceResult:
         events=events,
         dropped=row["dropped"],
         errors=row["errors"],
+        warnings=row["warnings"],
         finish_reason=reason,
         seconds=stats.get("elapsed_time_seconds", 0.0),
         problem=problem,

@@ -7,7 +7,8 @@ All SQL lives in this module. Tables:
   external-content index keyed by the events rowid and has NO triggers (triggers make
   upserts ~8.5x slower): call ``refresh_fts(db)`` once after a load.
 - ``sources``  the sources.toml entries that were crawled
-- ``runs``     one row per crawl of a source
+- ``runs``     one row per crawl of a source: pages, items, dropped, errors (something
+  lost or unreadable) and warnings (repairs that lost nothing)
 - ``event_sources`` provenance: every (source, page) an event record was read from, with
   the event's URL there and when it was first and last seen; filled by ``upsert_events``.
   Duplicates (``events.duplicate_of``, set by ``mark_duplicates``) keep their own rows, so
@@ -103,6 +104,7 @@ RUN_COLUMNS: dict[str, type] = {
     "errors": int,
     "finish_reason": str,
     "error": str,  # the last error message, if any
+    "warnings": int,  # repairs that lost nothing (migration 3; NULL in runs recorded before it)
 }
 
 BUSY_TIMEOUT_MS = 10_000
@@ -164,8 +166,14 @@ def _migration_event_sources(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_events_duplicate_of ON events (duplicate_of)")
 
 
+def _migration_runs_warnings(db: sqlite_utils.Database) -> None:
+    """runs.warnings: repairs that lost nothing, counted apart from errors from now on.
+    Older runs keep NULL (their errors included such repairs)."""
+    db.execute("ALTER TABLE runs ADD COLUMN warnings INTEGER")
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
-MIGRATIONS = [_migration_1, _migration_event_sources]
+MIGRATIONS = [_migration_1, _migration_event_sources, _migration_runs_warnings]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

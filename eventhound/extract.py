@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
 
 from eventhound import settings as project
-from eventhound.extractors.base import Context
+from eventhound.extractors.base import Context, count_reasons
 from eventhound.formats import detect_format, extractor
 from eventhound.items import source_item
 from eventhound.sources import Source
@@ -51,8 +51,7 @@ def extract_events(text: str, url: str, source: Source, now: datetime, fmt: str 
     stats = stats if stats is not None else Tally()
     context = Context(now=now, timezone=source.timezone, options=source.options)
     extraction = extractor(fmt or detect_format(text)).extract(text, url, context)
-    for reason in extraction.errors:
-        stats.inc_value(f"eventhound/extract_errors/{reason}")
+    count_reasons(stats, extraction.errors)
     pipelines = build_pipelines(now, stats)
     records = []
     for raw in extraction.events:

@@ -16,10 +16,21 @@ from scrapy import signals
 from eventhound import db as database
 
 
+def extract_count(stats: dict, kind: str) -> int:
+    """The extractors' reason codes of one kind, "errors" or "warnings" (eventhound.extractors.base)."""
+    prefix = f"eventhound/extract_{kind}/"
+    return sum(v for k, v in stats.items() if k.startswith(prefix))
+
+
 def error_count(stats: dict) -> int:
     """Failed downloads, unreadable markup blocks and exceptions in spider code."""
-    extract_errors = sum(v for k, v in stats.items() if k.startswith("eventhound/extract_errors/"))
-    return stats.get("eventhound/fetch_errors", 0) + extract_errors + stats.get("spider_exceptions/count", 0)
+    return (stats.get("eventhound/fetch_errors", 0) + extract_count(stats, "errors")
+            + stats.get("spider_exceptions/count", 0))
+
+
+def warning_count(stats: dict) -> int:
+    """Repairs that lost nothing (reason codes ending in `_repaired`)."""
+    return extract_count(stats, "warnings")
 
 
 def run_row(source_key: str, stats: dict, started: str, finished: str, reason: str) -> dict:
@@ -32,6 +43,7 @@ def run_row(source_key: str, stats: dict, started: str, finished: str, reason: s
         "items": stats.get("item_scraped_count", 0),
         "dropped": stats.get("item_dropped_count", 0),
         "errors": error_count(stats),
+        "warnings": warning_count(stats),
         "finish_reason": reason,
         "error": stats.get("eventhound/last_error"),
     }

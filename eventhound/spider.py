@@ -10,7 +10,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from eventhound.clock import crawl_now
-from eventhound.extractors.base import Context
+from eventhound.extractors.base import Context, count_reasons
 from eventhound.formats import extractor
 from eventhound.items import source_item
 from eventhound.sources import Source, load_sources
@@ -76,8 +76,7 @@ class EventSpider(scrapy.Spider):
             yield source_item(self.source, raw, response.url)
 
     def count_errors(self, reasons):
-        for reason in reasons:
-            self.crawler.stats.inc_value(f"eventhound/extract_errors/{reason}")
+        count_reasons(self.crawler.stats, reasons)
 
     def follow(self, url: str, callback, **kwargs):
         """A request for url when it is on the source's site and within the follow budget."""

@@ -13,6 +13,14 @@ from eventhound.localsite import QuietHandler, serve_directory
 from tests.conftest import FIXTURES, run_eventhound
 
 NOW = "2027-02-01T12:00:00+00:00"
+# One repair that loses nothing: a continuation line that lost its leading space.
+REPAIRED_ICS = "\r\n".join([
+    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Riverside Library//Events//EN",
+    "BEGIN:VEVENT", "UID:resume-clinic-2027-03@riverside.example", "SUMMARY:Résumé Clinic",
+    "DTSTART;TZID=America/New_York:20270309T180000", "DTEND;TZID=America/New_York:20270309T193000",
+    "DESCRIPTION:Bring a printed copy of your résumé; a career librarian reviews it with y",
+    "ou one-on-one.",
+    "END:VEVENT", "END:VCALENDAR", ""])
 
 
 class GoogleApiHandler(QuietHandler):
@@ -54,6 +62,7 @@ def crawled(tmp_path_factory, google_api):
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
     shutil.copy(FIXTURES / "ical" / "workforce_board_google.ics", site / "events" / "calendar.ics")
     shutil.copy(FIXTURES / "ical" / "tec_ical_returned_html.html", site / "tec" / "events" / "list" / "index.html")
+    (site / "events" / "library.ics").write_text(REPAIRED_ICS, encoding="utf-8")
     db = work / "events.db"
     with serve_directory(site) as base:
         (work / "sources.toml").write_text(f"""
@@ -73,6 +82,11 @@ window_days_ahead = 365
 [sources.triangle-careers]
 spider = "ical"
 urls = ["{base}tec/events/list/?ical=1"]
+timezone = "America/New_York"
+
+[sources.riverside-library]
+spider = "ical"
+urls = ["{base}events/library.ics"]
 timezone = "America/New_York"
 
 [sources.springfield-gcal]
@@ -101,6 +115,16 @@ def test_each_source_is_reported(crawled):
     assert " ok " in lines["capregion-wb"] and "events=26" in lines["capregion-wb"]
     assert " ok " in lines["springfield-gcal"] and "events=7" in lines["springfield-gcal"]
     assert "FAILED" in lines["triangle-careers"] and "no events found" in lines["triangle-careers"]
+    assert " ok " in lines["riverside-library"] and "errors=0 warnings=1" in lines["riverside-library"]
+    assert "errors=1 warnings=0" in lines["triangle-careers"]
+
+
+def test_a_repaired_calendar_counts_a_warning_not_an_error(crawled):
+    db, _, _, _ = crawled
+    run = query(db, "select * from runs where source = 'riverside-library' order by id")[0]
+    assert (run["items"], run["errors"], run["warnings"]) == (1, 0, 1)
+    (clinic,) = query(db, "select * from events where source = 'riverside-library'")
+    assert clinic["description"].endswith("reviews it with you one-on-one.")  # nothing lost
 
 
 def test_occurrences_are_stored_with_local_and_utc_times_across_dst(crawled):
@@ -164,7 +188,7 @@ def test_google_api_list_is_read_through_its_pages(crawled):
 def test_a_feed_answering_html_counts_an_error_in_runs(crawled):
     db, _, _, _ = crawled
     run = query(db, "select * from runs where source = 'triangle-careers' order by id")[0]
-    assert run["items"] == 0 and run["errors"] >= 1 and run["pages"] >= 1
+    assert run["items"] == 0 and run["errors"] >= 1 and run["pages"] >= 1 and run["warnings"] == 0
 
 
 def test_second_crawl_keeps_every_id_and_first_seen(crawled):
@@ -173,4 +197,4 @@ def test_second_crawl_keeps_every_id_and_first_seen(crawled):
     after = query(db, "select * from events order by id")
     assert [r["id"] for r in after] == [r["id"] for r in before]
     assert [r["first_seen"] for r in after] == [r["first_seen"] for r in before]
-    assert len(after) == 26 + 7
+    assert len(after) == 26 + 7 + 1

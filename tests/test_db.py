@@ -36,7 +36,8 @@ def test_schema(tmp_path):
         "key", "name", "spider", "urls", "timezone", "event_type", "country", "region", "enabled"]
     assert db["sources"].pks == ["key"]
     assert list(db["runs"].columns_dict) == [
-        "id", "source", "started", "finished", "pages", "items", "dropped", "errors", "finish_reason", "error"]
+        "id", "source", "started", "finished", "pages", "items", "dropped", "errors", "finish_reason", "error",
+        "warnings"]
     assert "AUTOINCREMENT" in db["runs"].schema
     assert db["events"].detect_fts() == "events_fts"
     assert db["events"].triggers == []  # the index is refreshed after a load, not per row
@@ -130,6 +131,25 @@ def test_record_run(db):
     assert rows[1]["finish_reason"] == "shutdown" and rows[1]["error"] == "boom"
     with pytest.raises(ValueError):
         database.record_run(db, {"source": "tcc", "bogus": 1})
+
+
+def test_runs_warnings_column_is_added_to_an_older_database(tmp_path):
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    for migration in database.MIGRATIONS[:2]:  # a version-2 database: runs without warnings
+        migration(old)
+    old.execute("PRAGMA user_version = 2")
+    old.execute("INSERT INTO runs (source, errors, finish_reason) VALUES ('tcc', 3, 'finished')")
+    old.conn.commit()
+    old.close()
+    db = database.open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db["runs"].columns_dict["warnings"] is int
+    database.record_run(db, {"source": "tcc", "errors": 0, "warnings": 1, "finish_reason": "finished"})
+    assert [(r["errors"], r["warnings"]) for r in db["runs"].rows] == [(3, None), (0, 1)]
+    db.close()
 
 
 def test_upcoming_window_order_and_exclusions(db):

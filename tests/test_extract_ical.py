@@ -8,9 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from eventhound.extract import Tally, extract_events
 from eventhound.extractors import ical
 from eventhound.extractors.base import Context
 from eventhound.formats import detect_format
+from eventhound.runlog import run_row
+from eventhound.sources import Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ical"
 NOW = datetime(2027, 2, 1, 12, 0, tzinfo=timezone.utc)  # window: 2027-01-02 .. 2028-02-01
@@ -323,6 +326,22 @@ def test_continuation_lines_that_lost_their_space_are_joined_back():
     assert workshop["categories"] == ["Careers", "Adults"]
 
 
+def test_a_repaired_calendar_counts_a_warning_and_a_broken_one_an_error():
+    source = Source(key="library", spider="ical", urls=("https://library.example/events.ics",), timezone="America/Chicago")
+
+    def counts(text):
+        stats = Tally()
+        records = extract_events(text, source.urls[0], source, NOW, fmt="ical", stats=stats)
+        row = run_row(source.key, stats, "S", "F", "finished")
+        return [r["title"] for r in records], row["warnings"], row["errors"]
+
+    folded = calendar(*vevent("DESCRIPTION:Bring a printed copy of your résumé; a librarian reviews it with y",
+                              "ou one-on-one."))  # the continuation line lost its leading space
+    assert counts(folded) == (["County Job Fair"], 1, 0)
+    truncated = calendar(*vevent()).replace("END:VCALENDAR\r\n", "") + "BEGIN:VEVENT\r\nUID:cut\r\nSUMMARY:Cut off\r\n"
+    assert counts(truncated) == (["County Job Fair"], 0, 1)  # ical_truncated: the cut event is lost
+
+
 @pytest.mark.parametrize("name", ["meetup_group_not_found.json", "tec_ical_returned_html.html"])
 def test_html_or_json_body_is_not_a_calendar(name):
     x = run(name)
@@ -336,7 +355,7 @@ def test_anything_else_is_not_a_calendar(text):
 
 def test_text_before_the_calendar_and_a_truncated_end_lose_only_the_cut_event():
     x = run("truncated_with_php_warning.ics", tz="America/Denver")
-    assert x.errors == ["ical_leading_junk", "ical_truncated"]
+    assert x.errors == ["ical_leading_junk_repaired", "ical_truncated"]
     assert [e["title"] for e in x.events] == ["Networking After Hours at Copper Kettle"]
     assert x.events[0]["start_text"] == "2027-02-25T17:30:00-07:00"
 

@@ -35,6 +35,13 @@ def test_a_failed_detail_page_is_counted_but_the_source_succeeds():
     assert result.ok and result.errors == 1
 
 
+def test_a_repair_that_lost_nothing_is_a_warning_not_an_error():
+    result = judge("chamber", {**FINE, "eventhound/extract_warnings/ical_folding_repaired": 1})
+    assert result.ok and result.errors == 0 and result.warnings == 1
+    empty = judge("chamber", {**FINE, "item_scraped_count": 0, "eventhound/extract_warnings/ical_folding_repaired": 1})
+    assert empty.problem == "no events found"  # a repair is no unreadable block
+
+
 def test_tuned_gc_freezes_and_restores():
     import gc
 

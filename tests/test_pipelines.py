@@ -240,8 +240,8 @@ COUNTRIES = {
     "us": "US", "US": "US", " ca ": "CA", "gb": "GB", "XX": "XX", "UK": "GB", "uk": "GB",  # any two letters
     "United States": "US", "  united   states ": "US", "USA": "US", "U.S.A.": "US", "u.s.": "US",
     "America": "US", "Canada": "CA", "CAN": "CA", "U.K.": "GB", "England": "GB", "Deutschland": "DE",
-    "México": "MX", "Mexico": "MX", "The Netherlands": "NL", "Ind": "IN",
-    "usa.": None, "Canada.": None, "u.s.a": None, "Atlantis": None, "Türkiye": None, "": None, "  ": None,
+    "México": "MX", "Mexico": "MX", "The Netherlands": "NL", "Ind": "IN", "usa.": "US", "Canada.": "CA",
+    "u.s.a": None, "Atlantis": None, "Türkiye": None, "": None, "  ": None,
     None: None, 123: None,
 }
 

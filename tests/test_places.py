@@ -67,13 +67,15 @@ TRAILING_COUNTRIES = {
     # two-letter parts are states and provinces, not countries
     "Indianapolis, IN": ("US", None),
     "Los Angeles, CA": ("US", None),
-    # not read as a country today
-    "Springfield, IL, America": (None, "Springfield, IL, America"),
+    # any country named in places.COUNTRY_NAMES, and UK
+    "Springfield, IL, America": ("US", None),
+    "Convention Center, UK": ("GB", "Convention Center"),
+    "ExCeL London, 1 Western Gateway, London, United Kingdom": ("GB", "ExCeL London, 1 Western Gateway, London"),
+    "Dublin, Ireland": ("IE", "Dublin"),
+    "Messe Berlin, Messedamm 22, 14055 Berlin, Germany": ("DE", "Messe Berlin, Messedamm 22, 14055 Berlin"),
+    # but not other short codes: there they are abbreviations ("Ind." is Indiana)
     "Fort Wayne, Ind.": (None, "Fort Wayne, Ind."),
     "Ottawa, Can": (None, "Ottawa, Can"),
-    "Convention Center, UK": (None, "Convention Center, UK"),
-    "Dublin, Ireland": (None, "Dublin, Ireland"),
-    "Messe Berlin, Messedamm 22, 14055 Berlin, Germany": (None, "Messe Berlin, Messedamm 22, 14055 Berlin, Germany"),
     "Springfield, IL, USA, Earth": (None, "Springfield, IL, USA, Earth"),
 }
 

@@ -17,16 +17,20 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(directory: str | Path, port: int = 0) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(QuietHandler, directory=str(directory)))
+def make_server(directory: str | Path, port: int = 0, handler: type = QuietHandler) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
     server.daemon_threads = True
     return server
 
 
 @contextmanager
-def serve_directory(directory: str | Path, port: int = 0):
-    """Serve directory in a background thread; yields the base URL (`http://127.0.0.1:PORT/`)."""
-    server = make_server(directory, port)
+def serve_directory(directory: str | Path, port: int = 0, handler: type = QuietHandler):
+    """Serve directory in a background thread; yields the base URL (`http://127.0.0.1:PORT/`).
+
+    `handler` (a QuietHandler subclass) may answer otherwise, e.g. a test site that records
+    or delays requests.
+    """
+    server = make_server(directory, port, handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

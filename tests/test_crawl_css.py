@@ -1,12 +1,11 @@
 """End to end: the css spider crawls a local chamber site over HTTP: listing -> detail pages, `next` pagination."""
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from eventhound.localsite import serve_directory
-from tests.conftest import run_eventhound
+from tests.conftest import crawl, query
 
 SITE = Path(__file__).resolve().parent / "fixtures" / "css" / "chamber_site"
 
@@ -15,7 +14,7 @@ SITE = Path(__file__).resolve().parent / "fixtures" / "css" / "chamber_site"
 def crawled(tmp_path_factory):
     work = tmp_path_factory.mktemp("css-crawl")
     with serve_directory(SITE) as base_url:
-        (work / "sources.toml").write_text(f"""
+        result, db = crawl(work, f"""
 [sources.harbor-chamber]
 name = "Harbor County Chamber of Commerce"
 spider = "css"
@@ -36,15 +35,9 @@ time = ".event-meta .start::text"
 end = ".event-meta .end::text"
 location = "xpath:.//li[@class='venue']/node()[not(self::strong)]"
 description = ".entry-content p"
-""")
-        db = work / "events.db"
-        result = run_eventhound("crawl", "--sources", work / "sources.toml", "--db", db,
-                                "--now", "2027-02-01T12:00:00+00:00", "-s", "AUTOTHROTTLE_ENABLED=False")
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        events = {r["title"]: dict(r) for r in conn.execute("select * from events")}
-        runs = [dict(r) for r in conn.execute("select * from runs")]
-    return base_url, result, events, runs
+""", now="2027-02-01T12:00:00+00:00")
+    events = {r["title"]: r for r in query(db, "select * from events")}
+    return base_url, result, events, query(db, "select * from runs")
 
 
 def test_the_source_succeeds_with_every_event(crawled):

@@ -1,14 +1,13 @@
 """End to end: `eventhound crawl` over two local sites that list the same job fair marks one
 record as the other's duplicate, keeps both sources' URLs, and the digest lists the fair once."""
 
-import sqlite3
 from pathlib import Path
 
 import feedparser
 import pytest
 
 from eventhound.localsite import serve_directory
-from tests.conftest import run_eventhound
+from tests.conftest import crawl, query, run_eventhound
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "dedupe"
 NOW = "2027-02-20T12:00:00+00:00"
@@ -18,7 +17,7 @@ NOW = "2027-02-20T12:00:00+00:00"
 def crawled(tmp_path_factory):
     work = tmp_path_factory.mktemp("dedupe")
     with serve_directory(SITES / "chamber") as chamber, serve_directory(SITES / "library") as library:
-        (work / "sources.toml").write_text(f"""
+        sources = f"""
 [sources.chamber]
 spider = "schemaorg"
 urls = ["{chamber}events/"]
@@ -30,19 +29,10 @@ spider = "schemaorg"
 urls = ["{library}calendar/"]
 timezone = "America/Chicago"
 country = "US"
-""")
-        db = work / "events.db"
-        args = ("crawl", "--sources", work / "sources.toml", "--db", db, "--now", NOW,
-                "-s", "AUTOTHROTTLE_ENABLED=False")
-        first = run_eventhound(*args)
-        second = run_eventhound(*args)
+"""
+        first, db = crawl(work, sources, now=NOW)
+        second, _ = crawl(work, sources, now=NOW)
     return work, db, first, second
-
-
-def query(db, sql, *params):
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
 
 
 def test_crawl_marks_the_cross_listed_fair(crawled):
@@ -77,7 +67,7 @@ def test_event_sources_holds_both_sources_urls(crawled):
 def test_digest_lists_the_fair_once(crawled):
     work, db, _, _ = crawled
     out = work / "digest.xml"
-    result = run_eventhound("digest", "--db", db, "--now", NOW, "--days", "30", "--out", out)
+    result = run_eventhound("digest", "--db", work / "events.db", "--now", NOW, "--days", "30", "--out", out)
     assert result.returncode == 0, result.stderr
     titles = [e.title for e in feedparser.parse(out.read_bytes()).entries]
     assert sum("Job Fair" in t and "March 11" not in t for t in titles) == 1

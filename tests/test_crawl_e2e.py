@@ -2,14 +2,13 @@
 
 import asyncio
 import json
-import sqlite3
 from pathlib import Path
 
 import feedparser
 import pytest
 from datasette.app import Datasette
 
-from tests.conftest import run_eventhound
+from tests.conftest import crawl, query, run_eventhound, summary
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_TITLES = {
@@ -29,7 +28,7 @@ NOW = "2027-02-01T12:00:00+00:00"
 def crawled(tmp_path_factory, demo_site_url):
     """Crawl the demo site plus an unreachable source and a missing page, twice."""
     work = tmp_path_factory.mktemp("crawl")
-    (work / "sources.toml").write_text(f"""
+    sources = f"""
 [sources.springfield]
 spider = "schemaorg"
 urls = ["{demo_site_url}events/"]
@@ -46,31 +45,21 @@ timezone = "America/New_York"
 spider = "schemaorg"
 urls = ["{demo_site_url}no-such-calendar/"]
 timezone = "America/New_York"
-""")
-    db = work / "events.db"
-    args = ("crawl", "--sources", work / "sources.toml", "--db", db, "--now", NOW, "-s", "AUTOTHROTTLE_ENABLED=False")
-    first = run_eventhound(*args)
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        rows_after_first = [dict(r) for r in conn.execute("select * from events order by id")]
-    second = run_eventhound(*args)
+"""
+    first, db = crawl(work, sources, now=NOW)
+    rows_after_first = query(db, "select * from events order by id")
+    second, _ = crawl(work, sources, now=NOW)
     return work, db, first, second, rows_after_first
-
-
-def query(db, sql, *params):
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
 
 
 def test_crawl_reports_each_source_and_fails_when_one_failed(crawled):
     _, _, first, _, _ = crawled
     assert first.returncode == 1, first.stderr[-2000:]
-    lines = {line.split()[0]: line for line in first.stdout.splitlines() if line.strip()}
-    assert " ok " in lines["springfield"] and "events=8" in lines["springfield"]
-    assert "FAILED" in lines["unreachable"] and "could not fetch http://127.0.0.1:9/events/" in lines["unreachable"]
-    assert "ConnectionRefusedError" in lines["unreachable"]
-    assert "FAILED" in lines["missing-page"] and "no-such-calendar/: HTTP 404" in lines["missing-page"]
+    springfield, unreachable, missing = (summary(first, key) for key in ("springfield", "unreachable", "missing-page"))
+    assert " ok " in springfield and "events=8" in springfield
+    assert "FAILED" in unreachable and "could not fetch http://127.0.0.1:9/events/" in unreachable
+    assert "ConnectionRefusedError" in unreachable
+    assert "FAILED" in missing and "no-such-calendar/: HTTP 404" in missing
     assert "1 of 3 sources ok" in first.stdout
 
 
@@ -115,7 +104,7 @@ def test_second_crawl_adds_no_rows_and_keeps_first_seen(crawled):
 def test_digest_is_valid_rss_of_upcoming_events(crawled):
     work, db, _, _, _ = crawled
     out = work / "digest.xml"
-    result = run_eventhound("digest", "--db", db, "--now", NOW, "--days", "30", "--out", out)
+    result = run_eventhound("digest", "--db", work / "events.db", "--now", NOW, "--days", "30", "--out", out)
     assert result.returncode == 0, result.stderr
     feed = feedparser.parse(out.read_bytes())
     assert feed.bozo == 0
@@ -128,11 +117,11 @@ def test_digest_is_valid_rss_of_upcoming_events(crawled):
 
 
 def test_upcoming_canned_query_through_datasette(crawled):
-    _, db, _, _, _ = crawled
+    work, db, _, _, _ = crawled
     metadata = json.loads((REPO / "datasette-metadata.json").read_text())
 
     async def fetch():
-        ds = Datasette([str(db)], metadata=metadata)
+        ds = Datasette([str(work / "events.db")], metadata=metadata)
         response = await ds.client.get("/events/upcoming.json?_shape=array&days=3650")
         return response.status_code, response.json()
 

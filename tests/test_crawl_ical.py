@@ -1,16 +1,12 @@
 """End to end: `eventhound crawl` of iCalendar feeds and a Google Calendar API list over HTTP on 127.0.0.1."""
 
 import shutil
-import sqlite3
-import threading
-from http.server import ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from eventhound.localsite import QuietHandler, serve_directory
-from tests.conftest import FIXTURES, run_eventhound
+from tests.conftest import FIXTURES, crawl, query, summary
 
 NOW = "2027-02-01T12:00:00+00:00"
 # One repair that loses nothing: a continuation line that lost its leading space.
@@ -43,13 +39,8 @@ class GoogleApiHandler(QuietHandler):
 
 @pytest.fixture(scope="module")
 def google_api():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), GoogleApiHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(FIXTURES / "gcal", handler=GoogleApiHandler) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +54,8 @@ def crawled(tmp_path_factory, google_api):
     shutil.copy(FIXTURES / "ical" / "workforce_board_google.ics", site / "events" / "calendar.ics")
     shutil.copy(FIXTURES / "ical" / "tec_ical_returned_html.html", site / "tec" / "events" / "list" / "index.html")
     (site / "events" / "library.ics").write_text(REPAIRED_ICS, encoding="utf-8")
-    db = work / "events.db"
     with serve_directory(site) as base:
-        (work / "sources.toml").write_text(f"""
+        sources = f"""
 [sources.capregion-wb]
 name = "Capital Region Workforce Board"
 spider = "ical"
@@ -93,30 +83,22 @@ timezone = "America/New_York"
 spider = "gcal"
 urls = ["{google_api}calendar/v3/calendars/springfieldchamber%40group.calendar.google.com/events?key=TEST&singleEvents=true"]
 timezone = "America/Chicago"
-""")
-        args = ("crawl", "--sources", work / "sources.toml", "--db", db, "--now", NOW,
-                "-s", "AUTOTHROTTLE_ENABLED=False")
-        first = run_eventhound(*args)
+"""
+        first, db = crawl(work, sources, now=NOW)
         rows_after_first = query(db, "select * from events order by id")
-        second = run_eventhound(*args)
+        second, _ = crawl(work, sources, now=NOW)
     return db, first, second, rows_after_first
-
-
-def query(db, sql, *params):
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
 
 
 def test_each_source_is_reported(crawled):
     _, first, _, _ = crawled
     assert first.returncode == 1, first.stderr[-3000:]  # the HTML-answering feed failed
-    lines = {line.split()[0]: line for line in first.stdout.splitlines() if line.strip()}
-    assert " ok " in lines["capregion-wb"] and "events=26" in lines["capregion-wb"]
-    assert " ok " in lines["springfield-gcal"] and "events=7" in lines["springfield-gcal"]
-    assert "FAILED" in lines["triangle-careers"] and "no events found" in lines["triangle-careers"]
-    assert " ok " in lines["riverside-library"] and "errors=0 warnings=1" in lines["riverside-library"]
-    assert "errors=1 warnings=0" in lines["triangle-careers"]
+    board, gcal, triangle, library = (summary(first, key) for key in (
+        "capregion-wb", "springfield-gcal", "triangle-careers", "riverside-library"))
+    assert " ok " in board and "events=26" in board
+    assert " ok " in gcal and "events=7" in gcal
+    assert "FAILED" in triangle and "no events found" in triangle and "errors=1 warnings=0" in triangle
+    assert " ok " in library and "errors=0 warnings=1" in library
 
 
 def test_a_repaired_calendar_counts_a_warning_not_an_error(crawled):

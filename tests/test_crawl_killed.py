@@ -4,14 +4,13 @@ import json
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from http.server import ThreadingHTTPServer
 
 import pytest
 
-from eventhound.localsite import QuietHandler
+from eventhound.localsite import QuietHandler, serve_directory
+from tests.conftest import crawl, crawl_command
 
 LISTING = """<html><head><script type="application/ld+json">{itemlist}</script></head><body></body></html>"""
 DETAIL = """<html><head><script type="application/ld+json">{event}</script></head><body></body></html>"""
@@ -43,20 +42,12 @@ def site(tmp_path):
             super().do_GET()
 
     root = tmp_path / "site"
-    from functools import partial
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}/", requested, slow
-    server.shutdown()
-    server.server_close()
+    with serve_directory(root, handler=Handler) as base_url:
+        yield root, base_url, requested, slow
 
 
-def crawl_command(tmp_path, base_url, now):
-    sources = tmp_path / "sources.toml"
-    sources.write_text(f'[sources.fairs]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
-    return [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(tmp_path / "events.db"),
-            "--now", now, "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=60"]
+def fairs(base_url):
+    return f'[sources.fairs]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n'
 
 
 def rows(db):
@@ -68,7 +59,7 @@ def rows(db):
 def test_killed_crawl_leaves_the_last_complete_crawl(site, tmp_path):
     root, base_url, requested, slow = site
     write_site(root, "(first crawl)")
-    first = subprocess.run(crawl_command(tmp_path, base_url, "2027-04-01T00:00:00Z"), capture_output=True, text=True, timeout=120)
+    first, _ = crawl(tmp_path, fairs(base_url), "-s", "DOWNLOAD_TIMEOUT=60", now="2027-04-01T00:00:00Z")
     assert first.returncode == 0, first.stderr[-2000:]
     before = rows(tmp_path / "events.db")
     assert len(before) == 3 and all(title.endswith("(first crawl)") for title, _ in before)
@@ -76,14 +67,14 @@ def test_killed_crawl_leaves_the_last_complete_crawl(site, tmp_path):
     write_site(root, "(second crawl)")
     slow.set()
     requested.clear()
-    crawl = subprocess.Popen(crawl_command(tmp_path, base_url, "2027-04-02T00:00:00Z"),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = crawl_command(tmp_path, fairs(base_url), "-s", "DOWNLOAD_TIMEOUT=60", now="2027-04-02T00:00:00Z")
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not {"/events/a/", "/events/b/", "/slow/c/"} <= set(requested):
-        assert time.monotonic() < deadline and crawl.poll() is None, requested
+        assert time.monotonic() < deadline and killed.poll() is None, requested
         time.sleep(0.05)
     time.sleep(0.5)  # a and b are parsed and through the pipelines; c hangs
-    crawl.send_signal(signal.SIGKILL)
-    crawl.wait(timeout=10)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=10)
 
     assert rows(tmp_path / "events.db") == before

@@ -1,13 +1,12 @@
 """End to end: the rss spider over HTTP on 127.0.0.1 — feeds, pubdate_is_start, follow_links, a page that is no feed."""
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from eventhound.localsite import serve_directory
-from tests.conftest import run_eventhound
+from tests.conftest import crawl, query, summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rss"
 NOW = "2027-02-01T12:00:00+00:00"
@@ -67,7 +66,7 @@ def crawled(tmp_path_factory):
             (site / path).mkdir(parents=True)
             (site / path / "index.html").write_text(html)
         (site / "index.html").write_text(PLAIN_PAGE.format(title="Riverton Chamber"))
-        (work / "sources.toml").write_text(f"""
+        result, db = crawl(work, f"""
 [sources.chamber-follow]
 spider = "rss"
 urls = ["{base}follow.xml"]
@@ -96,25 +95,12 @@ timezone = "America/New_York"
 spider = "rss"
 urls = ["{base}"]
 timezone = "America/New_York"
-""")
-        db = work / "events.db"
-        result = run_eventhound("crawl", "--sources", work / "sources.toml", "--db", db, "--now", NOW,
-                                "-s", "AUTOTHROTTLE_ENABLED=False")
+""", now=NOW)
     return db, result
 
 
-def rows(db, sql, *params):
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
-
-
-def summary(result, key):
-    return next(line for line in result.stdout.splitlines() if line.split() and line.split()[0] == key)
-
-
 def events(db, source):
-    return {r["title"]: r for r in rows(db, "select * from events where source = ?", source)}
+    return {r["title"]: r for r in query(db, "select * from events where source = ?", source)}
 
 
 def test_follow_links_reads_the_linked_pages(crawled):
@@ -128,7 +114,7 @@ def test_follow_links_reads_the_linked_pages(crawled):
     assert found["Veterans Hiring Event"]["start"] == "2027-03-11T10:00:00-05:00"
     assert found["Ribbon Cutting: Hometown Staffing"]["start"] == "2027-03-12T09:00:00-05:00"
     assert set(found) == {"Spring Job Fair", "Veterans Hiring Event", "Ribbon Cutting: Hometown Staffing"}
-    run = rows(db, "select * from runs where source = 'chamber-follow'")[0]
+    run = query(db, "select * from runs where source = 'chamber-follow'")[0]
     assert run["items"] == 3 and run["errors"] == 2  # the gone page, the spotlight without a date
     assert run["pages"] == 6  # robots.txt, the feed and the four linked pages
 
@@ -138,7 +124,7 @@ def test_pubdate_is_start_only_when_the_source_says_so(crawled):
     meeting = events(db, "shrm-wildapricot")["March Chapter Meeting: Pay Transparency Laws"]
     assert meeting["start"] == "2027-03-10T07:30:00-05:00" and meeting["start_utc"].startswith("2027-03-10T12:30:00")
     assert "FAILED" in summary(result, "shrm-pubdate-unsaid")
-    run = rows(db, "select * from runs where source = 'shrm-pubdate-unsaid'")[0]
+    run = query(db, "select * from runs where source = 'shrm-pubdate-unsaid'")[0]
     assert run["items"] == 0 and run["errors"] == 2  # rss_item_without_date, twice
 
 
@@ -153,4 +139,4 @@ def test_a_page_that_is_no_feed_is_reported(crawled):
     db, result = crawled
     line = summary(result, "not-a-feed")
     assert "FAILED" in line and "no events found" in line
-    assert rows(db, "select errors from runs where source = 'not-a-feed'")[0]["errors"] == 1
+    assert query(db, "select errors from runs where source = 'not-a-feed'")[0]["errors"] == 1

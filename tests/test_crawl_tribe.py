@@ -2,22 +2,17 @@
 
 import json
 import shutil
-import sqlite3
-import threading
-from contextlib import contextmanager
 from datetime import datetime, timezone
-from functools import partial
-from http.server import ThreadingHTTPServer
 from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from eventhound.localsite import QuietHandler
+from eventhound.localsite import QuietHandler, serve_directory
 from eventhound.sources import Source
 from spiders.tribe import TribeSpider
-from tests.conftest import run_eventhound
+from tests.conftest import crawl, query, summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tribe"
 NOW = "2027-02-01T12:00:00+00:00"
@@ -25,10 +20,12 @@ API_DIR = "wp-json/tribe/events/v1/events"
 
 
 class RecordingHandler(QuietHandler):
-    """Serves files and notes each request's path (with its query); a root 404.json is the 404 body."""
+    """Serves files and notes each request's path (with its query) in `seen`; a root 404.json is the 404 body."""
+
+    seen: list[str]
 
     def do_GET(self):
-        self.server.seen.append(self.path)
+        self.seen.append(self.path)
         super().do_GET()
 
     def send_error(self, code, message=None, explain=None):
@@ -43,17 +40,9 @@ class RecordingHandler(QuietHandler):
         self.wfile.write(data)
 
 
-@contextmanager
-def serve(directory):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RecordingHandler, directory=str(directory)))
-    server.seen = []
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", server.seen
-    finally:
-        server.shutdown()
-        server.server_close()
+def recording(seen: list[str]) -> type:
+    """A RecordingHandler that notes the requests in `seen`."""
+    return type("Recording", (RecordingHandler,), {"seen": seen})
 
 
 def api_site(root: Path, base: str):
@@ -78,10 +67,12 @@ def crawled(tmp_path_factory):
     (closed_root / "events").mkdir(parents=True)
     # The static server ignores the query: /events/?ical=1 is answered with this iCal export.
     shutil.copy(FIXTURES / "ical_export.ics", closed_root / "events" / "index.html")
-    with serve(open_root) as (open_url, open_seen), serve(closed_root) as (closed_url, closed_seen), \
-            serve(empty_root) as (empty_url, empty_seen):
+    open_seen, closed_seen, empty_seen = [], [], []
+    with serve_directory(open_root, handler=recording(open_seen)) as open_url, \
+            serve_directory(closed_root, handler=recording(closed_seen)) as closed_url, \
+            serve_directory(empty_root, handler=recording(empty_seen)) as empty_url:
         api_site(open_root, open_url)
-        (work / "sources.toml").write_text(f"""
+        result, db = crawl(work, f"""
 [sources.riverton]
 spider = "tribe"
 urls = ["{open_url}events/"]
@@ -103,43 +94,30 @@ timezone = "America/New_York"
 spider = "tribe"
 urls = ["{empty_url}events/"]
 timezone = "America/New_York"
-""")
-        db = work / "events.db"
-        result = run_eventhound("crawl", "--sources", work / "sources.toml", "--db", db, "--now", NOW,
-                                "-s", "AUTOTHROTTLE_ENABLED=False")
+""", now=NOW)
     return db, result, list(open_seen), list(closed_seen), list(empty_seen)
-
-
-def rows(db, sql, *params):
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
-
-
-def summary(result, key):
-    return next(line for line in result.stdout.splitlines() if line.split() and line.split()[0] == key)
 
 
 def test_api_window_comes_from_the_crawls_now(crawled):
     _, _, open_seen, _, _ = crawled
     first = next(p for p in open_seen if p.startswith(f"/{API_DIR}?") and "per_page=6" not in p)
-    query = parse_qs(urlsplit(first).query)
+    asked = parse_qs(urlsplit(first).query)
     # now = Feb 1 2027 07:00 in New York: one day back, 365 ahead
-    assert query == {"start_date": ["2027-01-31"], "end_date": ["2028-02-01"], "per_page": ["50"]}
+    assert asked == {"start_date": ["2027-01-31"], "end_date": ["2028-02-01"], "per_page": ["50"]}
 
 
 def test_pages_are_followed_through_next_rest_url(crawled):
     db, result, open_seen, _, _ = crawled
     assert f"/{API_DIR}/page2.json" in open_seen
     assert " ok " in summary(result, "riverton"), result.stdout + result.stderr[-3000:]
-    events = {r["title"]: r for r in rows(db, "select * from events where source = 'riverton'")}
+    events = {r["title"]: r for r in query(db, "select * from events where source = 'riverton'")}
     assert len(events) == 7  # 5 readable on page 1, 2 on page 2
     mixer = events["Young Professionals Networking Mixer – Spring Edition"]
     assert mixer["start"] == "2027-03-04T17:30:00-05:00" and mixer["timezone"] == "America/New_York"
     assert mixer["url"].startswith("http://127.0.0.1:")
     assert events["Chamber Annual Meeting & Awards Luncheon"]["start"] == "2027-05-12T11:30:00-04:00"
     assert events["Résumé Review Clinic (Virtual)"]["start_utc"].startswith("2027-04-06T19:00:00")
-    run = rows(db, "select * from runs where source = 'riverton'")[0]
+    run = query(db, "select * from runs where source = 'riverton'")[0]
     assert run["items"] == 7 and run["errors"] == 1  # the event without a start
 
 
@@ -147,14 +125,14 @@ def test_api_url_source_keeps_its_query_and_max_pages_stops_paging(crawled):
     db, _, open_seen, _, _ = crawled
     asked = [parse_qs(urlsplit(p).query) for p in open_seen if p.startswith(f"/{API_DIR}?per_page=6")]
     assert asked and asked[0]["start_date"] == ["2027-01-31"] and "end_date" not in asked[0]
-    assert rows(db, "select count(*) n from events where source = 'riverton-first-page'")[0]["n"] == 5
+    assert query(db, "select count(*) n from events where source = 'riverton-first-page'")[0]["n"] == 5
 
 
 def test_closed_api_falls_back_to_the_ical_export(crawled):
     db, result, _, closed_seen, _ = crawled
     assert f"/{API_DIR}?start_date=2027-01-31&end_date=2028-02-01&per_page=50" in closed_seen
     assert "/events/?ical=1" in closed_seen
-    run = rows(db, "select * from runs where source = 'closed-api'")[0]
+    run = query(db, "select * from runs where source = 'closed-api'")[0]
     assert run["errors"] >= 1  # tribe_api_closed is counted
 
 
@@ -162,14 +140,14 @@ def test_tecs_own_404_for_an_empty_window_is_not_a_closed_api(crawled):
     db, result, _, _, empty_seen = crawled
     assert not any("ical=1" in p for p in empty_seen), empty_seen
     assert "no events found" in summary(result, "empty-window")
-    assert rows(db, "select errors from runs where source = 'empty-window'")[0]["errors"] == 0
+    assert query(db, "select errors from runs where source = 'empty-window'")[0]["errors"] == 0
 
 
 @pytest.mark.skipif(find_spec("eventhound.extractors.ical") is None, reason="the ical extractor is not written yet")
 def test_closed_api_events_come_from_the_ical_export(crawled):
     db, result, _, _, _ = crawled
     assert " ok " in summary(result, "closed-api"), result.stdout
-    events = {r["title"]: r for r in rows(db, "select * from events where source = 'closed-api'")}
+    events = {r["title"]: r for r in query(db, "select * from events where source = 'closed-api'")}
     assert events["Young Professionals Networking Mixer – Spring Edition"]["start"] == "2027-03-04T17:30:00-05:00"
     assert events["Spring Regional Job Fair"]["start"] == "2027-03-10"
 

@@ -20,7 +20,8 @@ Pure functions (no clock, no network):
   (geonames.org). City names are matched normalized
   (case, accents, punctuation, "Saint"/"St.", "Fort"/"Ft.", "Mount"/"Mt."). Among cities of
   that name: only those in the region when one is given (US state / Canadian province code
-  or name), only those in the country when one is given, then the most populous. A region
+  or name), only those in the country when one is given (a code or a name: "United States"; a
+  country it does not know filters nothing), then the most populous. A region
   that matches none gives no city (better none than Springfield, MO for Springfield, VT).
 - ``haversine_km``, ``bounding_box``: great-circle distance (mean Earth radius 6371.0088 km)
   and the lat/lon box that holds every point within a distance.
@@ -294,9 +295,9 @@ class Gazetteer:
             if found and not country:
                 country = found[0]
             candidates = [c for c in candidates if c.region == code]
-        if country:
-            country = country.strip().upper()
-            candidates = [c for c in candidates if c.country == country]
+        code = country_code(country)  # "United States" as The Events Calendar writes it -> "US"
+        if code:
+            candidates = [c for c in candidates if c.country == code]
         return candidates[0] if candidates else None  # sorted by population, largest first
 
 

@@ -212,6 +212,18 @@ def test_pipeline_structured_address_uses_region_then_country():
     assert item.get("latitude") is None and stats["eventhound/locate/not_found"] == 1
 
 
+@pytest.mark.parametrize("country", ["US", "United States", "USA", "United States of America", "Atlantis"])
+def test_pipeline_country_as_written_by_publishers(country):
+    # The Events Calendar writes addressCountry "United States"; a country not known filters nothing
+    item, stats = locate(city="St. Louis", region="MO", country=country, timezone="America/Chicago")
+    assert round(item["latitude"], 1) == 38.6 and stats["eventhound/locate/geocoded"] == 1
+
+
+def test_gazetteer_country_filters_by_name_too(small):
+    assert small.lookup("London", country="United Kingdom").country == "GB"
+    assert small.lookup("London", country="Canada").country == "CA"
+
+
 def test_pipeline_city_zone_when_no_source_zone():
     item = {"title": "Job Fair", "timezone": "UTC", "start_text": "2027-03-04T18:30", "end_text": "2027-03-04T20:00",
             "venue_name": "1910 Carnegie Avenue, Cleveland, OH 44115", "_languages": ("en",)}

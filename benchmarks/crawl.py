@@ -153,6 +153,24 @@ SKELETON_PIPELINES = {
 }
 
 
+JOB_SEEKER_STEPS = ("StatusPipeline", "AttendancePipeline", "CostPipeline", "ClassifyPipeline",
+                    "TopicsPipeline", "AudiencePipeline", "LocatePipeline")
+
+
+def run_timed(base_url: str, work: Path, db: Path) -> tuple[float, dict[str, float]]:
+    """`eventhound crawl` with EVENTHOUND_TIME_PIPELINES: the crawl's elapsed seconds and each
+    pipeline's process_item seconds, read from the stats Scrapy dumps at the end."""
+    sources = work / "sources.toml"
+    args = [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(db),
+            "--now", "2027-01-01T00:00:00+00:00"]
+    for name, value in {**SETTINGS, "LOG_LEVEL": "INFO", "EVENTHOUND_TIME_PIPELINES": "True"}.items():
+        args += ["-s", f"{name}={value}"]
+    done = subprocess.run(args, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", done.stderr)[1])
+    seconds = {m[1]: float(m[2]) for m in re.finditer(r"'eventhound/seconds/(\w+)': ([\d.e-]+)", done.stderr)}
+    return elapsed, seconds
+
+
 def run_eventhound(base_url: str, work: Path, db: Path, pipelines: dict | None = None) -> tuple[float, int, int, float]:
     """One `eventhound crawl` process; `pipelines` replaces ITEM_PIPELINES when given."""
     sources = work / "sources.toml"
@@ -222,6 +240,7 @@ def main():
         try:
             rates = {"bare": [], "item": [], "skeleton": [], "full": []}
             dedupe_ms = []
+            shares = []  # (job-seeker steps' share of the elapsed time, elapsed, seconds per step)
             for round_ in range(args.rounds):
                 for name, item_per_page in (("bare", False), ("item", True)):
                     seconds, pages, cpu = run_bare(base_url, work, item_per_page)
@@ -232,6 +251,8 @@ def main():
                     assert events == args.pages, f"eventhound ({name}) stored {events} of {args.pages} events"
                     rates[name].append((pages / seconds, cpu / pages * 1000))
                 dedupe_ms.append(time_dedupe(db))
+                elapsed, seconds = run_timed(base_url, work, work / f"bench-timed-{round_}.db")
+                shares.append((sum(seconds.get(k, 0.0) for k in JOB_SEEKER_STEPS) / elapsed, elapsed, seconds))
                 print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1][0]:6.1f} pages/s" for k, v in rates.items())
                       + f", full/skeleton {rates['full'][-1][0] / rates['skeleton'][-1][0]:.2f}"
                       + f", full/bare {rates['full'][-1][0] / rates['bare'][-1][0]:.2f}")
@@ -257,6 +278,14 @@ def main():
             added_median = (1 / paired[("full", "skeleton")] - 1) + median(dedupe_ms) / 1000 / (args.pages / rate["skeleton"])
             print(f"  job-seeker steps + dedupe add to crawl time: {added * 100:+.1f}% (best rounds), "
                   f"{added_median * 100:+.1f}% (median of rounds)")
+            share, elapsed, seconds = sorted(shares, key=lambda s: s[0])[len(shares) // 2]
+            print(f"  measured inside one crawl (EVENTHOUND_TIME_PIPELINES, the median round of {len(shares)}): "
+                  f"elapsed {elapsed:.2f} s")
+            for name in JOB_SEEKER_STEPS:
+                print(f"    {name:<20} {seconds.get(name, 0.0) / args.pages * 1e6:6.1f} µs/event")
+            dedupe_share = median(dedupe_ms) / 1000 / elapsed
+            print(f"    job-seeker steps {share * 100:.1f}% of the crawl's elapsed time; with the dedupe after it "
+                  f"{(share + dedupe_share) * 100:.1f}%")
         finally:
             server.terminate()
             server.wait(timeout=10)

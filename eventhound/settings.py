@@ -57,6 +57,8 @@ EVENTHOUND_DB = "events.db"
 EVENTHOUND_NOW = ""
 # How many dateless event links a listing may make a spider follow.
 EVENTHOUND_MAX_FOLLOW = 500
+# Add each pipeline's process_item seconds to the stats (eventhound/seconds/<class>).
+EVENTHOUND_TIME_PIPELINES = False
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

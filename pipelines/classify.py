@@ -273,13 +273,17 @@ class ClassifyPipeline(EventPipeline):
     def __init__(self, now, stats):
         super().__init__(now, stats)
         self.rules = type_rules()
+        # the occurrences of a series share their texts: decide once
+        self._classify = lru_cache(maxsize=4096)(self.rules.classify)
 
     def process_item(self, item):
         rules = self.rules
         title, description = normalized_texts(item, rules.description_chars)
         raw_title, raw_description = item.get("title"), item.get("description")
-        kind, reason = rules.classify(title, description, as_list(item.get("categories")),
-                                      as_list(item.get("schema_type")), item.get("event_type"),
+        default = item.get("event_type")
+        kind, reason = self._classify(title, description, tuple(as_list(item.get("categories"))),
+                                      tuple(as_list(item.get("schema_type"))),
+                                      default if isinstance(default, str) else None,
                                       raw_title if isinstance(raw_title, str) else "",
                                       raw_description[:rules.description_chars] if isinstance(raw_description, str) else "")
         item["event_type"] = kind

@@ -68,10 +68,11 @@ class _TagPipeline(EventPipeline):
     def __init__(self, now, stats):
         super().__init__(now, stats)
         self.tagger = tagger(self.data_file)
+        self._tags = lru_cache(maxsize=4096)(self.tagger.tags)  # a series' occurrences share their texts
 
     def process_item(self, item):
         title, description = normalized_texts(item, self.tagger.description_chars)
-        tags = self.tagger.tags(title, description, as_list(item.get("categories")))
+        tags = list(self._tags(title, description, tuple(as_list(item.get("categories")))))
         known = item.get(self.field)
         if isinstance(known, (list, tuple)):  # a list an extractor already set is kept first
             tags = list(dict.fromkeys([str(t) for t in known if t] + tags))

@@ -276,3 +276,14 @@ def test_audience_stored_as_json_array():
     assert json.loads(record["audience"]) == ["students", "veterans"]
     record = IdentifyPipeline(now=NOW, stats=Stats()).process_item({"title": "x", "start": "2027-03-04"})
     assert record["audience"] == "[]" and record["type_reason"] is None
+
+
+def test_occurrences_of_a_series_are_decided_once():
+    pipeline = ClassifyPipeline(now=NOW, stats=Stats())
+    tags = TopicsPipeline(now=NOW, stats=Stats())
+    weekly = {"title": "Tech Job Seekers Network", "description": "Weekly support for job seekers in software."}
+    results = [tags.process_item(pipeline.process_item(dict(weekly, start=f"2027-02-0{d}"))) for d in (1, 8)]
+    assert results[0]["event_type"] == results[1]["event_type"] == "job_club"
+    assert pipeline._classify.cache_info().hits == 1 and tags._tags.cache_info().hits == 1
+    results[0]["topics"].append("changed")  # each item gets its own list
+    assert "changed" not in results[1]["topics"]

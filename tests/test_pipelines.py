@@ -266,14 +266,10 @@ def test_identify_free_and_countries():
 
 
 def test_pipelines_chain_and_from_crawler():
-    class Settings(dict):
-        pass
+    from scrapy.utils.test import get_crawler
 
-    class Crawler:
-        settings = Settings(EVENTHOUND_NOW="2027-01-10T14:15:00+00:00")
-        stats = Stats()
-
-    pipes = [cls.from_crawler(Crawler) for cls in (NormalizeDatesPipeline, ValidatePipeline, IdentifyPipeline)]
+    crawler = get_crawler(settings_dict={"EVENTHOUND_NOW": "2027-01-10T14:15:00+00:00"})
+    pipes = [cls.from_crawler(crawler) for cls in (NormalizeDatesPipeline, ValidatePipeline, IdentifyPipeline)]
     assert all(p.now == NOW for p in pipes)
     item = raw(title="<h1>Fair</h1>", start_text="Jan 12 10am", url="https://example.org/e/9")
     for p in pipes:
@@ -283,3 +279,18 @@ def test_pipelines_chain_and_from_crawler():
     assert item["start_utc"] == "2027-01-12T16:00:00+00:00"
     assert item["time_text"] == "Jan 12 10am"
     assert "start_text" not in item and "_languages" not in item
+
+
+def test_pipelines_time_themselves_when_asked():
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.classify import ClassifyPipeline
+
+    crawler = get_crawler(settings_dict={"EVENTHOUND_TIME_PIPELINES": True, "EVENTHOUND_NOW": "2027-01-10T14:15:00+00:00"})
+    pipeline = ClassifyPipeline.from_crawler(crawler)
+    item = pipeline.process_item({"title": "Spring Job Fair"})
+    assert item["event_type"] == "job_fair"
+    assert crawler.stats.get_value("eventhound/seconds/ClassifyPipeline") > 0
+    quiet = get_crawler(settings_dict={"EVENTHOUND_NOW": "2027-01-10T14:15:00+00:00"})
+    ClassifyPipeline.from_crawler(quiet).process_item({"title": "Spring Job Fair"})
+    assert quiet.stats.get_value("eventhound/seconds/ClassifyPipeline") is None  # off by default

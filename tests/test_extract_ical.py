@@ -112,6 +112,11 @@ def test_moved_occurrence_carries_its_original_start_in_the_event_zone():
     assert moved["start_text"] == "2027-03-17T11:30:00-06:00"
     assert moved["previous_start_text"] == "2027-03-10T11:30:00-07:00"
     assert [e for e in chapter if "previous_start_text" in e] == [moved]
+    # the moved meeting keeps the id it had before the move (UID + RECURRENCE-ID)
+    blocks = read("hr_chapter_monthly_moved.ics").split("BEGIN:VEVENT")
+    unmoved = "BEGIN:VEVENT".join(b for b in blocks if "RECURRENCE-ID:20270310T183000Z" not in b)
+    before = next(e for e in run(unmoved, tz="America/New_York").events if e["start_text"].startswith("2027-03-10"))
+    assert moved["own_id"] == before["own_id"] == "5m0ch4pt3rlunch2027rmhra@google.com#2027-03-10T11:30:00-07:00"
     # an override that only changes the text, and a cancelled one, moved nothing
     program = next(e for e in chapter if e["start_text"].startswith("2027-05-12"))
     assert program["title"] == "RMHRA Monthly Chapter Meeting: Skills-Based Hiring"

@@ -38,7 +38,8 @@ What each raw event holds
   ``end_text`` the INCLUSIVE last day: DTEND is exclusive, so DTEND 2027-03-07 for a
   start on 2027-03-04 gives end_text "2027-03-06"; a one-day event has no end_text.
 - No DTEND: the end comes from DURATION; with neither, there is no end_text.
-- Occurrences: each occurrence is its own raw event, ``own_id`` = "UID#<start as ISO>".
+- Occurrences: each occurrence is its own raw event, ``own_id`` = "UID#<start as ISO>"; for
+  an occurrence the publisher moved, its original start (the RECURRENCE-ID), so its id stays.
   Occurrences of a recurring series (RRULE, RDATE or RECURRENCE-ID overrides) carry
   ``series_id`` = the UID and ``rrule`` = the master's RRULE as published (property order
   kept; the first RRULE when there are several); single events have neither. Only the
@@ -1015,7 +1016,9 @@ def _raw_event(component, components, uid: str, recurrence_id, url: str, cal_zon
     rrule = (master.get("X-EVENTHOUND-RRULE") if master is not None else None) or None
     in_series = bool(rrule is not None or len(components) > 1 or recurrence_id is not None
                      or (master is not None and master.get("RDATE") is not None))
-    raw["own_id"] = own_id(component, uid, start, recurrence_id, in_series) if own_id else f"{uid}#{start_text}"
+    # An occurrence is known by UID + RECURRENCE-ID (RFC 5545): one the publisher moves keeps its id.
+    original = raw.get("previous_start_text") or start_text
+    raw["own_id"] = own_id(component, uid, start, recurrence_id, in_series) if own_id else f"{uid}#{original}"
     if in_series:
         raw["series_id"] = uid
         if rrule:

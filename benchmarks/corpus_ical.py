@@ -30,6 +30,7 @@ from pathlib import Path
 from corpus import (  # the same matching rules as benchmarks/corpus.py
     norm_title,
     same_start,
+    same_title,
 )
 
 from eventhound.extract import Tally, extract_events
@@ -69,8 +70,7 @@ def main():
         found = 0
         matched_series = set()
         for want in expected:
-            hit = next((r for r in unmatched if norm_title(r["title"]) == norm_title(want["title"])
-                        and same_start(want["start"], r["start"])), None)
+            hit = next((r for r in unmatched if same_title(want["title"], r) and same_start(want["start"], r["start"])), None)
             if hit:
                 found += 1
                 unmatched.remove(hit)

@@ -9,7 +9,8 @@ breaks, each line is whitespace-collapsed, single line breaks are kept as "\\n" 
 lines become one paragraph break "\\n\\n". Strings with no "<" or "&" skip the HTML work.
 The href of every link the markup held (`<a href="https://us02web.zoom.us/j/...">Join
 here</a>`) would be lost with its tag: the hrefs go, in order and once each, to the
-private `_links` list, where AttendancePipeline looks for meeting links.
+private `_links` list, where AttendancePipeline looks for meeting links. A raw `links` list
+(the css extractor's hrefs of an event block) goes there first, and is not stored.
 
 URLs (`url`, `registration_url`, `online_url`, `organizer_url`, `source_url`): trimmed,
 ``&amp;``-style entities (with their ";") decoded, inner spaces encoded as %20; anything
@@ -117,6 +118,11 @@ class ValidatePipeline(EventPipeline):
 
     def process_item(self, item):
         links: list[str] = []
+        read_links = item.pop("links", None)  # hrefs an extractor read beside the text (css)
+        for href in read_links if isinstance(read_links, (list, tuple)) else ():
+            url = clean_url(href)
+            if url and url not in links:
+                links.append(url)
         for key, value in list(item.items()):
             if key.startswith("_"):
                 continue

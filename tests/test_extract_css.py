@@ -289,3 +289,25 @@ def test_blocks_sharing_one_link_are_not_followed_but_read_from_the_listing():
     x, partials = css.read_listing(page, "https://library.example.org/events/", Context(options=options))
     assert x.follow == ["https://library.example.org/events/career-fair/"]
     assert [(e["title"], e["start_text"]) for e in x.events] == [("Job Club", "March 2, 2027"), ("Job Club", "March 16, 2027")]
+
+
+IIBA_URL = "https://lakeshore.iiba.example/meetings/"
+IIBA = {"event": "li.meeting", "title": "h3::text", "date": ".when::text", "location": ".where::text",
+        "description": ".blurb"}
+
+
+def test_links_of_a_block_reach_the_attendance_step():
+    x = read("chapter_meetings_links.html", IIBA_URL, IIBA)
+    online, social = x.events
+    assert online["links"] == ["https://us06web.zoom.us/j/83512345678?pwd=QWxha2VzaG9yZQ",
+                               "https://lakeshore.iiba.example/meetings/2027-04/"]
+    assert "zoom.us" not in online["description"]  # the text alone never names the link
+    source = Source(key="iiba", spider="css", urls=(IIBA_URL,), timezone="America/Chicago", options=IIBA)
+    text = (FIXTURES / "chapter_meetings_links.html").read_text(encoding="utf-8")
+    records = {r["title"]: r for r in extract_events(text, IIBA_URL, source, NOW, fmt="css")}
+    meeting = records["Requirements Elicitation in Agile Teams"]
+    assert meeting["attendance"] == "online"
+    assert meeting["online_url"] == "https://us06web.zoom.us/j/83512345678?pwd=QWxha2VzaG9yZQ"
+    night = records["Spring Networking Night"]  # registration and parking links are no online sign
+    assert night["attendance"] == "in_person" and night["online_url"] is None
+    assert "links" not in meeting and "_links" not in meeting

@@ -26,7 +26,8 @@ string (`xpath:substring-before(h3, ' on ')`, EXSLT `re:replace(...)`) as that s
 
 Raw events: `title`, `start_text` = the date text, plus " " + the time text when a separate
 `time` is configured, `end_text`, `venue_name`, `description`, `cost_text` = the cost text
-(read by the cost pipeline), `url` = `own_id` = the link.
+(read by the cost pipeline), `links` = the hrefs of the other links inside the block (a Zoom link
+behind "Join here" makes the event online: AttendancePipeline), `url` = `own_id` = the link.
 
 Detail pages: when a `detail` table is configured and a block has a link, the link goes to
 `Extraction.follow` instead of an event, and `read_listing` also returns what the listing
@@ -221,7 +222,29 @@ def _read_fields(scope: parsel.Selector, table: Mapping, base: str, errors: list
     title_text = table.get("title_text")
     if "title" not in fields and isinstance(title_text, str) and title_text.strip():
         fields["title"] = " ".join(title_text.split())
+    links = [link for link in _block_links(scope, base) if link != fields.get("link")]
+    if links:
+        fields["links"] = links
     return fields
+
+
+def _block_links(scope: parsel.Selector, base: str, most: int = 20) -> list[str]:
+    """The absolute http(s) hrefs of the links inside an event block, once each (at most `most`)."""
+    links: list[str] = []
+    for href in scope.xpath(".//a/@href").getall():
+        href = href.strip()
+        if not href or href.startswith("#"):
+            continue
+        try:
+            absolute = urldefrag(urljoin(base, href))[0]
+        except ValueError:
+            continue
+        if absolute[:8].lower() == "https://" or absolute[:7].lower() == "http://":
+            if absolute not in links:
+                links.append(absolute)
+                if len(links) == most:
+                    break
+    return links
 
 
 def merge_fields(listing: Mapping | None, detail: Mapping) -> dict:
@@ -254,6 +277,7 @@ def raw_event(fields: Mapping, errors: list[str] | None = None) -> dict | None:
         "venue_name": fields.get("location"),
         "description": fields.get("description"),
         "cost_text": fields.get("cost"),
+        "links": fields.get("links"),
         "url": fields.get("link"),
         "own_id": fields.get("link"),
     }

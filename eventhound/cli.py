@@ -358,20 +358,30 @@ def when(text, now, tz, languages, day_first, jsonl):
               help="The country of a PLACE that names none (ISO 3166-1 alpha-2).")
 @click.option("--db", default="events.db", show_default=True, help="The database to read.")
 @click.option("--days", default=30, show_default=True, help="How many days ahead to include.")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="Only this event type (job_fair, association_meeting, workshop, ...); repeat for several.")
+@click.option("--topic", "topics", multiple=True, help="Only events with this topic tag (healthcare, ...); repeat for several.")
+@click.option("--free", is_flag=True, help="Only free events.")
+@click.option("--evening", is_flag=True, help="Only events starting at 17:00 or later, local time.")
 @now_option
-def near(place, km, lat, lon, country, db, days, now):
+def near(place, km, lat, lon, country, db, days, types, topics, free, evening, now):
     """List the upcoming events within a distance of a city or a point, nearest first.
 
     PLACE is a city, "City, ST" or "City, Country", looked up offline in the bundled
     GeoNames gazetteer (cities of 5,000+ people); or give --lat and --lon. Events placed
     only by their city are measured from the city's center; online-only events have no
-    place and are not listed.
+    place and are not listed. Cancelled events are listed, marked CANCELLED.
 
-    Example: eventhound near "Cleveland, OH" --km 40
+    Example: eventhound near "Cleveland, OH" --km 40 --type job_fair --type association_meeting --topic healthcare --evening --free
     """
     from eventhound import db as database
     from eventhound.places import country_code, gazetteer, parse_address, region_code
+    from pipelines.classify import EVENT_TYPES
 
+    unknown = [t for t in types if t not in EVENT_TYPES]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: not an event type (one of {', '.join(EVENT_TYPES)})",
+                                 param_hint="--type")
     if (lat is None) != (lon is None):
         raise click.UsageError("give both --lat and --lon")
     if lat is not None and place:
@@ -406,11 +416,14 @@ def near(place, km, lat, lon, country, db, days, now):
     moment = parse_now(now)
     conn = database.open_db(db)
     try:
-        rows = database.near(conn, lat, lon, km, database.iso_utc(moment), days)
+        rows = database.near(conn, lat, lon, km, database.iso_utc(moment), days,
+                             types=types, topics=topics, free=free, evening=evening)
     finally:
         conn.close()
     click.echo(f"{len(rows)} events within {km:g} km of {center} in the next {days} days, nearest first")
     for row in rows:
         where = ", ".join(p for p in (row["venue_name"], row["city"], row["region"]) if p)
-        click.echo(f"{row['distance_km']:7.1f} km  {row['start']}  {row['title']}"
+        status = f"{row['status'].upper()}: " if row.get("status") not in (None, "scheduled") else ""
+        click.echo(f"{row['distance_km']:7.1f} km  {row['start']}  {status}{row['title']}"
+                   + (f"  [{row['event_type']}]" if row.get("event_type") else "")
                    + (f"  @ {where}" if where else "") + (f"  {row['url']}" if row["url"] else ""))

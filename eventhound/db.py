@@ -351,13 +351,19 @@ def upcoming(db: sqlite_utils.Database, now_utc_iso: str, days: int) -> list[dic
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def near(db: sqlite_utils.Database, lat: float, lon: float, km: float, now_utc_iso: str, days: int) -> list[dict]:
+def near(db: sqlite_utils.Database, lat: float, lon: float, km: float, now_utc_iso: str, days: int, *,
+         types: Iterable[str] = (), topics: Iterable[str] = (), free: bool = False, evening: bool = False,
+         with_cancelled: bool = True) -> list[dict]:
     """Events within `km` of (lat, lon) starting in [now, now + days), nearest first.
 
     Not duplicates, not removed, with coordinates. A bounding box on the indexed latitude/
     longitude columns narrows the rows in SQL; the exact great-circle distance
     (eventhound.places.haversine_km) filters them in Python and is returned as
     `distance_km` (rounded to 0.1 km). Ties by start, then id.
+
+    The job seeker's filters (as the `find` canned query has them): `types` (event types,
+    any of them), `topics` (any of these tags), `free` (is_free = 1), `evening` (starting at
+    17:00 or later, local time), and `with_cancelled=False` to leave cancelled events out.
     """
     from eventhound.places import bounding_box, haversine_km
 
@@ -378,14 +384,38 @@ def near(db: sqlite_utils.Database, lat: float, lon: float, km: float, now_utc_i
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     found = []
+    types, topics = set(types), set(topics)
     for row in cursor.fetchall():
         record = dict(zip(names, row))
+        if not _wanted(record, types, topics, free, evening, with_cancelled):
+            continue
         distance = haversine_km(lat, lon, record["latitude"], record["longitude"])
         if distance <= km:
             record["distance_km"] = round(distance, 1)
             found.append((distance, record["start_utc"] or "", record["id"], record))
     found.sort(key=lambda t: t[:3])
     return [t[3] for t in found]
+
+
+def _wanted(record: dict, types: set, topics: set, free: bool, evening: bool, with_cancelled: bool) -> bool:
+    if types and record.get("event_type") not in types:
+        return False
+    if topics and not topics & set(_json_list(record.get("topics"))):
+        return False
+    if free and record.get("is_free") != 1:
+        return False
+    start = record.get("start") or ""
+    if evening and not ("T" in start and start[11:13].isdigit() and int(start[11:13]) >= 17):
+        return False
+    return with_cancelled or record.get("status") != "cancelled"
+
+
+def _json_list(value) -> list:
+    try:
+        found = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return []
+    return found if isinstance(found, list) else []
 
 
 # ---------------------------------------------------------------------------- sources, runs

@@ -147,3 +147,55 @@ def test_near_command_rejects_an_unknown_country(tmp_path):
 
     done = CliRunner().invoke(main, ["near", "Paris, Atlantis", "--db", str(build(tmp_path / "events.db", NOW))])
     assert done.exit_code == 2 and "neither a state, a province nor a country" in done.output
+
+
+JOB_SEEKER = {  # id: (event_type, topics, is_free, local start hour, status)
+    "hc-meeting": ("association_meeting", ["healthcare"], 1, 18, "scheduled"),
+    "hc-fair-day": ("job_fair", ["healthcare"], 1, 10, "scheduled"),
+    "hc-fair-night": ("job_fair", ["healthcare", "hospitality"], 1, 17, "scheduled"),
+    "tech-fair": ("job_fair", ["technology"], 1, 18, "scheduled"),
+    "paid-meeting": ("association_meeting", ["healthcare"], 0, 19, "scheduled"),
+    "hc-workshop": ("workshop", ["healthcare"], 1, 18, "scheduled"),
+    "cancelled": ("job_fair", ["healthcare"], 1, 18, "cancelled"),
+}
+
+
+def job_seeker_db(path: Path) -> Path:
+    db = database.open_db(path)
+    rows = []
+    for id, (kind, topics, free, hour, status) in JOB_SEEKER.items():
+        start = datetime(2027, 3, 4, hour, 0, tzinfo=timezone(timedelta(hours=-5)))
+        row = record(id, 41.5012, -81.6745, start, title=f"{kind} {id}", event_type=kind,
+                     topics=json.dumps(topics), is_free=free, status=status, timezone="America/New_York")
+        rows.append({**row, "start": start.isoformat()})  # local time, as the pipelines store it
+    database.upsert_events(db, rows, database.iso_utc(NOW))
+    db.close()
+    return path
+
+
+def test_db_near_job_seeker_filters(tmp_path):
+    db = database.open_db(job_seeker_db(tmp_path / "events.db"))
+    found = lambda **f: sorted(r["id"] for r in database.near(db, *CLEVELAND, 40, database.iso_utc(NOW), 30, **f))
+    assert found() == sorted(JOB_SEEKER)
+    assert found(types=["job_fair", "association_meeting"], topics=["healthcare"], free=True, evening=True,
+                 with_cancelled=False) == ["hc-fair-night", "hc-meeting"]
+    assert found(evening=True, with_cancelled=False) == ["hc-fair-night", "hc-meeting", "hc-workshop", "paid-meeting",
+                                                         "tech-fair"]  # 17:00 local counts, 10:00 does not
+    assert found(free=True) == sorted(set(JOB_SEEKER) - {"paid-meeting"})
+    assert found(topics=["hospitality", "technology"]) == ["hc-fair-night", "tech-fair"]
+    assert found(types=["workshop"]) == ["hc-workshop"]
+
+
+def test_near_command_job_seeker_search(tmp_path):
+    path = job_seeker_db(tmp_path / "events.db")
+    done = run_eventhound("near", "Cleveland, OH", "--km", "40", "--type", "job_fair", "--type", "association_meeting",
+                          "--topic", "healthcare", "--free", "--evening", "--db", path, "--now", NOW.isoformat())
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("3 events within 40 km")
+    titles = " ".join(lines[1:])
+    assert "association_meeting hc-meeting  [association_meeting]" in titles and "job_fair hc-fair-night" in titles
+    assert "CANCELLED: job_fair cancelled" in titles  # listed, but marked
+    assert "hc-fair-day" not in titles and "paid-meeting" not in titles and "hc-workshop" not in titles
+    done = run_eventhound("near", "Cleveland, OH", "--type", "party", "--db", path)
+    assert done.returncode == 2 and "party: not an event type" in done.stderr

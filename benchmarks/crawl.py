@@ -7,7 +7,7 @@ links (with and without yielding one item a page), `eventhound crawl` with the w
 skeleton's pipelines only, and `eventhound crawl` with all of them; then times the dedupe
 that follows a crawl. Prints pages/s and the ratios.
 
-Example: python benchmarks/crawl.py --pages 2000
+Example: python benchmarks/crawl.py --pages 2000 --rounds 9 [--page-kb 40]
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ DETAIL = """<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8"><title>{title} &#8211; Example Chamber</title>
 <link rel="canonical" href="/events/{n}/">
 <script type="application/ld+json">{jsonld}</script>
-</head><body class="single single-event">
-<header><a href="/">Example Chamber</a><nav><a href="/events/">Events</a> <a href="/join/">Join</a></nav></header>
+{head_chrome}</head><body class="single single-event">
+<header><a href="/">Example Chamber</a><nav><a href="/events/">Events</a> <a href="/join/">Join</a></nav>{menu_chrome}</header>
 <article><h1>{title}</h1><p class="when">{when}</p><p class="where">{venue}, {street}, Springfield, IL 62701</p>
 <div class="entry-content">{body}</div></article>
-<footer>&copy; Example Chamber of Commerce</footer></body></html>
+<footer>&copy; Example Chamber of Commerce</footer>{foot_chrome}</body></html>
 """
 LISTING = """<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8"><title>Events, page {page}</title>
@@ -55,8 +55,32 @@ LISTING = """<!DOCTYPE html>
 KINDS = ["Career & Job Fair", "Chapter Luncheon", "Business After Hours", "Resume Workshop", "Tech Summit"]
 
 
-def generate_site(root: Path, pages: int) -> None:
+def page_chrome(kb: int) -> dict:
+    """What a real CMS puts around an event (stylesheets and inline scripts in the head, a
+    site menu, footer scripts), about `kb` KiB of it; 0: none (the bare 2 KiB page)."""
+    if kb <= 0:
+        return {"head_chrome": "", "menu_chrome": "", "foot_chrome": ""}
+    third = kb * 1024 // 3
+    head = "".join(f'<link rel="stylesheet" id="plugin-{i}-css" href="/wp-content/plugins/plugin-{i}/style.css?ver=6.4.{i}" media="all">\n'
+                   for i in range(8))
+    settings = json.dumps({"baseUrl": "https://s.w.org/images/core/emoji/14.0.0/72x72/", "ext": ".png",
+                           "source": {"concatemoji": "/wp-includes/js/wp-emoji-release.min.js?ver=6.4.2"}})
+    while len(head) < third:
+        head += f"<script>window._wpemojiSettings = {settings};</script>\n<style>.wp-block-button__link{{color:#fff;background:#32373c;border-radius:9999px;padding:1em 2em}}</style>\n"
+    menu = '<ul class="menu">'
+    i = 0
+    while len(menu) < third:
+        menu += f'<li class="menu-item menu-item-{i}"><a href="/about/page-{i}/">Member services {i}</a></li>'
+        i += 1
+    foot = ""
+    while len(foot) < third:
+        foot += '<script src="/wp-includes/js/jquery/jquery.min.js?ver=3.7.1" id="jquery-core-js"></script>\n'
+    return {"head_chrome": head, "menu_chrome": menu + "</ul>", "foot_chrome": foot}
+
+
+def generate_site(root: Path, pages: int, page_kb: int = 0) -> None:
     start = datetime(2027, 1, 4, 9, 0)
+    chrome = page_chrome(page_kb)
     root.mkdir(parents=True, exist_ok=True)
     (root / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
     for n in range(pages):
@@ -77,7 +101,8 @@ def generate_site(root: Path, pages: int) -> None:
         page.mkdir(parents=True)
         (page / "index.html").write_text(DETAIL.format(
             n=n, title=title.replace("&", "&amp;"), jsonld=json.dumps(event), when=when.strftime("%A, %B %d, %Y %I:%M %p"),
-            venue=f"Hall {n % 7}", street=f"{100 + n} Main St", body="<p>Details and registration.</p>" * 20))
+            venue=f"Hall {n % 7}", street=f"{100 + n} Main St", body="<p>Details and registration.</p>" * 20,
+            **chrome))
     listings = (pages + PER_LISTING - 1) // PER_LISTING
     for i in range(listings):
         numbers = range(i * PER_LISTING, min(pages, (i + 1) * PER_LISTING))
@@ -231,11 +256,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="event detail pages to generate")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both crawls")
+    parser.add_argument("--page-kb", type=int, default=0,
+                        help="CMS chrome around each event page, in KiB (0: the bare 2 KiB page; real WordPress event pages carry 30-100)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         site = work / "site"
-        generate_site(site, args.pages)
+        generate_site(site, args.pages, args.page_kb)
         server, base_url = start_server(site)
         try:
             rates = {"bare": [], "item": [], "skeleton": [], "full": []}
@@ -263,7 +290,8 @@ def main():
             cpu = {k: median(c for _, c in v) for k, v in rates.items()}
             paired = {pair: median(f[0] / b[0] for f, b in zip(rates[pair[0]], rates[pair[1]]))
                       for pair in (("full", "bare"), ("full", "skeleton"), ("skeleton", "bare"))}
-            print(f"{args.pages} event pages (+ listings, robots.txt), concurrency {SETTINGS['CONCURRENT_REQUESTS']}, "
+            page_bytes = (site / "events" / "0" / "index.html").stat().st_size
+            print(f"{args.pages} event pages of {page_bytes / 1024:.0f} KiB (+ listings, robots.txt), concurrency {SETTINGS['CONCURRENT_REQUESTS']}, "
                   f"{args.rounds} rounds; pages/s best (median), CPU per page median")
             labels = {"bare": "bare fetch-only spider", "item": "bare + one item a page",
                       "skeleton": "eventhound, skeleton steps", "full": "eventhound, all steps"}

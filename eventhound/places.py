@@ -255,16 +255,11 @@ def normalize_name(name: str) -> str:
 class Gazetteer:
     """Cities by normalized name; build with ``Gazetteer(cities)`` or ``gazetteer()``."""
 
-    def __init__(self, cities, keys=None):
-        """`keys`: the cities' normalize_name()s, when known already (the cache has them)."""
+    def __init__(self, cities):
         self._memo: dict[tuple, City | None] = {}
         self.by_name: dict[str, list[City]] = {}
-        cities = list(cities)
-        keys = list(keys) if keys is not None else [normalize_name(c.name) for c in cities]
-        order = sorted(range(len(cities)), key=lambda i: -cities[i].population)  # largest first
-        by_name = self.by_name
-        for i in order:
-            by_name.setdefault(keys[i], []).append(cities[i])
+        for city in sorted(cities, key=lambda c: -c.population):  # largest first (stable for ties)
+            self.by_name.setdefault(normalize_name(city.name), []).append(city)
 
     def candidates(self, key: str) -> list[City]:
         """The cities whose normalized name is `key`, the most populous first."""

@@ -194,12 +194,18 @@ JOB_SEEKER_STEPS = ("StatusPipeline", "AttendancePipeline", "CostPipeline", "Cla
                     "TopicsPipeline", "AudiencePipeline", "LocatePipeline")
 
 
+def crawl_command(base_url: str, work: Path, db: Path) -> list[str]:
+    """`eventhound crawl` of the benchmark site into db (its sources.toml written in work)."""
+    sources = work / "sources.toml"
+    sources.write_text(f'[sources.bench]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
+    return [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(db),
+            "--now", "2027-01-01T00:00:00+00:00"]
+
+
 def run_timed(base_url: str, work: Path, db: Path) -> tuple[float, dict[str, float]]:
     """`eventhound crawl` with EVENTHOUND_TIME_PIPELINES: the crawl's elapsed seconds and each
     pipeline's process_item seconds, read from the stats Scrapy dumps at the end."""
-    sources = work / "sources.toml"
-    args = [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(db),
-            "--now", "2027-01-01T00:00:00+00:00"]
+    args = crawl_command(base_url, work, db)
     for name, value in {**SETTINGS, "LOG_LEVEL": "INFO", "EVENTHOUND_TIME_PIPELINES": "True"}.items():
         args += ["-s", f"{name}={value}"]
     done = subprocess.run(args, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -211,10 +217,7 @@ def run_timed(base_url: str, work: Path, db: Path) -> tuple[float, dict[str, flo
 
 def run_eventhound(base_url: str, work: Path, db: Path, pipelines: dict | None = None) -> tuple[float, int, int, float]:
     """One `eventhound crawl` process; `pipelines` replaces ITEM_PIPELINES when given."""
-    sources = work / "sources.toml"
-    sources.write_text(f'[sources.bench]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
-    args = [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(db),
-            "--now", "2027-01-01T00:00:00+00:00"]
+    args = crawl_command(base_url, work, db)
     for name, value in SETTINGS.items():
         args += ["-s", f"{name}={value}"]
     if pipelines is not None:

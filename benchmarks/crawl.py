@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import resource
 import socket
@@ -64,7 +65,34 @@ LISTING = """<!DOCTYPE html>
 {next_link}<script type="application/ld+json">{itemlist}</script></head>
 <body><h1>Events</h1><ul>{links}</ul>{next_anchor}</body></html>
 """
-KINDS = ["Career & Job Fair", "Chapter Luncheon", "Business After Hours", "Resume Workshop", "Tech Summit"]
+KINDS = ["Career & Job Fair", "Chapter Luncheon", "Business After Hours", "Resume Workshop", "Tech Summit",
+         "Healthcare Hiring Event", "Monthly Job Club", "Board of Directors Meeting", "Networking Breakfast",
+         "Manufacturing Expo", "Employer Information Session", "LinkedIn Basics Webinar"]
+# What publishers write under an event: each page gets a few of these, so every description
+# differs (as on real sites) and holds the words the job-seeker steps look for: prices,
+# registration, "online", audiences, policies.
+SENTENCES = [
+    "Meet recruiters from more than 40 regional employers in healthcare, manufacturing, logistics and retail.",
+    "Bring several copies of your resume and dress for an interview; some employers hire on the spot.",
+    "Join fellow members and guests for lunch, announcements and a presentation from a local business leader.",
+    "Registration is required and closes two days before the event; register online or call the chamber office.",
+    "Members $25, non-members $40; lunch is included with your ticket.",
+    "This event is free and open to the public.",
+    "Free parking is available in the garage on Main Street, with overflow parking behind the library.",
+    "Veterans, transitioning service members and their spouses are especially encouraged to attend.",
+    "Students and recent graduates are welcome; bring your student ID for free admission.",
+    "Cancellation policy: refunds are available until 48 hours before the event.",
+    "Our speaker will share practical tips on networking, personal branding and using LinkedIn in a job search.",
+    "Light refreshments will be served, and networking continues after the program until 7:30 p.m.",
+    "Workforce center staff will be on hand to help with applications, training programs and career coaching.",
+    "Employers are still registering; the list of participating companies is updated weekly on our website.",
+    "The session covers resume formats, applicant tracking systems and how to answer behavioral questions.",
+    "Questions? Contact the events team at events@example.org or call (555) 010-2030.",
+    "Business casual attire is recommended; the venue is wheelchair accessible.",
+    "Sponsorship opportunities are available for local businesses who want to reach our members.",
+    "Attendees who apply online before the fair will receive priority interview slots.",
+    "This month we welcome new members and recognize the volunteers of our mentoring program.",
+]
 
 
 def page_chrome(kb: int) -> dict:
@@ -100,7 +128,7 @@ def generate_site(root: Path, pages: int, page_kb: int = 0) -> None:
         title = f"{KINDS[n % len(KINDS)]} #{n}"
         event = {
             "@context": "https://schema.org", "@type": "BusinessEvent", "name": title,
-            "description": "Meet employers and members. " * 8,
+            "description": " ".join(random.Random(n).sample(SENTENCES, 5 + n % 4)),
             "startDate": when.isoformat(), "endDate": (when + timedelta(hours=2)).isoformat(),
             "url": f"/events/{n}/",
             "location": {"@type": "Place", "name": f"Hall {n % 7}", "address": {

@@ -34,6 +34,7 @@ import re
 
 from pipelines.base import EventPipeline
 from pipelines.status import description_status
+from pipelines.text import fold, folded, has_any, sentence_spans
 
 MODES = {
     "offlineeventattendancemode": "in_person",
@@ -52,10 +53,12 @@ _ONLINE_PLACE = re.compile(
     r"(?i)^\W*(?:online|virtual|virtually|zoom|webinar|web\s*ex|webex|microsoft\s+teams|ms\s+teams|teams|google\s+meet"
     r"|gotomeeting|go\s*to\s*meeting|live\s*stream|internet|web|remote|on\s*line)"
     r"(?:\s+(?:only|event|meeting|webinar|session|call|link|platform|location))?(?:\s*\(?(?:link|details)[^)]*\)?)?\W*$")
-_HYBRID = re.compile(
-    r"(?i)\bhybrid\s+(?:event|meeting|format|session|workshop|fair|conference|program|class|gathering)\b"
-    r"|\b(?:this\s+(?:is\s+a|event\s+is)\s+hybrid)\b|^\W*hybrid\W*$|[(\[]\s*hybrid\s*[)\]]|[-–—|:]\s*hybrid\s*$"
-    r"|\bin[-\s]person\s+(?:or|and|&|/|\+)\s+(?:online|virtual(?:ly)?|via\s+zoom|on\s+zoom|remote(?:ly)?)\b"
+_HYBRID = folded(
+    r"\bhybrid\s+(?:event|meeting|format|session|workshop|fair|conference|program|class|gathering)\b"
+    r"|\b(?:this\s+(?:is\s+a|event\s+is)\s+hybrid)\b|^\W*hybrid\W*$|[(\[]\s*hybrid\s*[)\]]|[-–—|:]\s*hybrid\s*$")
+# "in person or online": searched only in the sentences that say "person" (pipelines.text)
+_IN_PERSON_AND_ONLINE = folded(
+    r"\bin[-\s]person\s+(?:or|and|&|/|\+)\s+(?:online|virtual(?:ly)?|via\s+zoom|on\s+zoom|remote(?:ly)?)\b"
     r"|\b(?:online|virtual(?:ly)?|remote(?:ly)?|via\s+zoom)\s+(?:or|and|&|/|\+)\s+in[-\s]person\b"
     r"|\bboth\s+in[-\s]person\s+and\s+(?:online|virtual(?:ly)?)\b")
 _NOT_ONLINE = r"(?!\s+(?:reality|assistants?|machines?|tours?\s+of\s+the\s+|private\s+network|memory|banking|application|registration|applications|marketing|presence|safety|sales|store|business))"
@@ -66,15 +69,15 @@ _TITLE_ONLINE = re.compile(
     r"|\bwebinars?\b|\bvia\s+(?:zoom|teams|webex|google\s+meet)\b|\bon\s+zoom\b|\bzoom\s+(?:meeting|session|webinar)\b"
     r"|[(\[]\s*(?:virtual|online|zoom|webinar)(?:\s+(?:only|event))?\s*[)\]]"
     r"|[-–—|:]\s*(?:virtual|online|zoom)(?:\s+(?:only|event))?\s*$|^\s*(?:virtual|online)\s*[-–—|:]")
-_DESCRIPTION_ONLINE = re.compile(
-    r"(?i)\b(?:via|on|using|over|through)\s+(?:zoom|microsoft\s+teams|ms\s+teams|teams|webex|google\s+meet|gotomeeting)\b"
+_DESCRIPTION_ONLINE = folded(
+    r"\b(?:via|on|using|over|through)\s+(?:zoom|microsoft\s+teams|ms\s+teams|teams|webex|google\s+meet|gotomeeting)\b"
     r"|\bzoom\s+(?:link|meeting|webinar|session|call)\b|\b(?:held|hosted|offered|conducted|presented|delivered)\s+"
     r"(?:virtually|online|remotely|via\s+zoom)\b|\b(?:virtual|online)\s+(?:event|job\s+fair|career\s+fair|meeting|session"
     r"|workshop|webinar|networking|conference)\b|\bjoin\s+(?:us\s+)?(?:virtually|online|remotely)\b"
     r"|\battend\s+(?:virtually|online|remotely)\b|\bwebinar\b|\blive[-\s]?stream(?:ed)?\b"
     r"|\b(?:meeting|zoom|join(?:ing)?|webinar|access)\s+link\s+will\s+be\s+(?:sent|emailed|provided|shared)\b"
     r"|\bthis\s+(?:is\s+an?\s+|event\s+is\s+(?:an?\s+)?)(?:virtual|online)(?:\s+only)?\b")
-_APPLY_ONLINE = re.compile(r"(?i)\b(?:apply|register|registration|sign\s+up|rsvp|buy|purchase|book|tickets?)\s+"
+_APPLY_ONLINE = folded(r"\b(?:apply|register|registration|sign\s+up|rsvp|buy|purchase|book|tickets?)\s+"
                            r"(?:is\s+|are\s+)?(?:available\s+)?online\b")
 
 
@@ -86,27 +89,20 @@ def _mode(value) -> str | None:
     return MODES.get(re.split(r"[/:#]", value.strip().rstrip("/"))[-1].strip().lower())
 
 
-class _Hint:
-    """A cheap test before a costly regex: does the lower-cased text hold one of the words?"""
-
-    def __init__(self, *words: str):
-        self.words = words
-
-    def search(self, text: str) -> bool:
-        lower = text.lower()
-        return any(w in lower for w in self.words)
-
-
-_LINK_HINT = _Hint("zoom", "teams.", "meet.", "webex", "goto", "whereby", "jit.si")
-_HYBRID_HINT = _Hint("hybrid", "person")
-_ONLINE_HINT = _Hint("zoom", "teams", "webex", "google meet", "virtual", "online", "remote", "webinar", "stream", " link")
+# The lower-cased words every match of a pattern holds one of: the pattern is searched only
+# in texts (or, where it cannot span a sentence end, sentences) that hold one (pipelines.text).
+_HOSTS = ("zoom.us", "zoomgov.com", "teams.microsoft.com", "teams.live.com", "meet.google.com", "webex.com",
+          "gotomeeting.com", "meet.goto.com", "gotomeet.me", "whereby.com", "meet.jit.si")
+_ONLINE_WORDS = ("zoom", "teams", "webex", "google", "gotomeeting", "virtual", "online", "remote", "webinar",
+                 "stream", "link")
 
 
 def meeting_link(*texts) -> str | None:
     """The first Zoom/Teams/Meet/Webex/GoToMeeting link in the texts, as an https URL."""
+    texts = [text for text in texts if isinstance(text, str)]
+    if not has_any("\n".join(texts).lower(), _HOSTS):  # most events: one look at all the texts
+        return None
     for text in texts:
-        if not isinstance(text, str) or not _LINK_HINT.search(text):
-            continue
         match = _MEETING_LINK.search(text)
         if match:
             url = match.group().rstrip(".,;:!?")
@@ -114,6 +110,22 @@ def meeting_link(*texts) -> str | None:
                 url = "https://" + url
             return url
     return None
+
+
+def says_hybrid(text: str) -> bool:
+    """"Hybrid event", "(Hybrid)", "in person or online" and the like."""
+    lower = fold(text)
+    if "hybrid" in lower and _HYBRID.search(lower):
+        return True
+    return "person" in lower and has_any(lower, ("online", "virtual", "remote", "zoom")) \
+        and any(_IN_PERSON_AND_ONLINE.search(lower, start, end) for start, end in sentence_spans(lower, ("person",)))
+
+
+def says_online(lower: str) -> bool:
+    """Whether a (folded) description says the event is online ("via Zoom", "held virtually",
+    "webinar"), not counting words about applying or registering online."""
+    return any(_DESCRIPTION_ONLINE.search(_APPLY_ONLINE.sub(" ", lower[start:end]))
+               for start, end in sentence_spans(lower, _ONLINE_WORDS))
 
 
 def _has_coordinates(item) -> bool:
@@ -138,17 +150,17 @@ class AttendancePipeline(EventPipeline):
             item["online_url"] = online_url
             self.stats.inc_value("eventhound/attendance/link_found")
 
-        hybrid_words = any(_HYBRID_HINT.search(text) and _HYBRID.search(text) for text in (title, description, *places))
-        online_words = bool(description) and _ONLINE_HINT.search(description)
-        if hybrid_words or mode == "hybrid":
+        lower = fold(description)
+        online_words = has_any(lower, _ONLINE_WORDS)
+        if mode == "hybrid" or any(says_hybrid(text) for text in (title, description, *places)):
             attendance = "hybrid"
         elif mode == "online":
             attendance = "online"
-        elif (online_place or (_ONLINE_HINT.search(title) and _TITLE_ONLINE.search(title))
+        elif (online_place or (has_any(title.lower(), _ONLINE_WORDS) and _TITLE_ONLINE.search(title))
               or item.get("status") == "moved_online"
               or (online_words and description_status(description) == "moved_online")):
             attendance = "online"
-        elif online_url or (online_words and _DESCRIPTION_ONLINE.search(_APPLY_ONLINE.sub(" ", description))):
+        elif online_url or (online_words and says_online(lower)):
             attendance = "hybrid" if physical else "online"
         elif physical or mode == "in_person":
             attendance = "in_person"

@@ -40,6 +40,7 @@ import re
 from price_parser.parser import parse_number
 
 from pipelines.base import EventPipeline
+from pipelines.text import fold, folded
 
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
@@ -57,20 +58,20 @@ _BARE = re.compile(rf"(?<![\w.,/:-])(?:{_NUM})(?![\w%/:-]|\.\d)")
 # A price followed by these is pay, not a cost ("$18/hour", "$50K", "$20 an hour").
 _PAY_AFTER = re.compile(r"(?i)\s*(?:k\b|/\s*h|/\s*hr|/\s*hour|\s*(?:per|an|a)\s+(?:hour|hr|year|month)|/\s*yr"
                         r"|/\s*year|\+?\s*(?:salary|per\s+annum)|\s*(?:million|billion)|m\b)")
-_COST_WORDS = re.compile(
-    r"(?i)\b(?:cost|costs|price|prices|pricing|fee|fees|admission|tickets?|entry|registration|register|members?"
+_COST_WORDS = folded(
+    r"\b(?:cost|costs|price|prices|pricing|fee|fees|admission|tickets?|entry|registration|register|members?"
     r"|non-?members?|guests?|per\s+person|at\s+the\s+door|door|advance|early[-\s]?bird|students?|general|"
     r"includes?|included|rsvp|attendees?|charge|pay\s+at|payable|seat|table\s+of|sponsorships?)\b")
-_PAY_WORDS = re.compile(
-    r"(?i)\b(?:salary|salaries|wages?|hourly|per\s+hour|an\s+hour|/\s*h(?:ou)?r|pay\s+(?:rate|range)|paying|"
+_PAY_WORDS = folded(
+    r"\b(?:salary|salaries|wages?|hourly|per\s+hour|an\s+hour|/\s*h(?:ou)?r|pay\s+(?:rate|range)|paying|"
     r"starting\s+pay|sign[-\s]on|bonus|scholarships?|prizes?|awards?|grants?|raised?|raising|donat\w*|funding|"
     r"investment|revenue|budget|worth|earn\w*|income|compensation|stipend)\b")
 _FREE_COST = re.compile(
     r"(?i)^\W*(?:free|no\s+(?:cost|charge|fee)|complimentary|gratis|gratuit|gratuito)"
     r"(?:\s+(?:admission|entry|event|entrance|to\s+attend|of\s+charge|registration|and\s+open\s+to\s+(?:the\s+)?"
     r"(?:public|all|everyone)|for\s+(?:all|everyone|everybody)))?\W*$")
-_FREE_PHRASE = re.compile(
-    r"(?i)\bfree\s+(?:and\s+open\s+to|of\s+charge|admission|entry|entrance|to\s+(?:attend|register|join|participate)"
+_FREE_PHRASE = folded(
+    r"\bfree\s+(?:and\s+open\s+to|of\s+charge|admission|entry|entrance|to\s+(?:attend|register|join|participate)"
     r"|for\s+(?:all|everyone|everybody|the\s+public|(?:job\s*)?seekers|attendees|members|students|veterans|"
     r"participants|guests|chamber\s+members)|event|registration|workshop|webinar|seminar|job\s+fair|career\s+fair"
     r"|hiring\s+event|class|training|session|networking|program|community\s+event)\b"
@@ -79,7 +80,7 @@ _FREE_PHRASE = re.compile(
     r"|\bno\s+(?:cost|charge|fee|admission\s+fee|registration\s+fee)\s+(?:to|for)\s+(?:attend|attendees|job\s*seekers|"
     r"participants|register|join)\b|\bat\s+no\s+(?:cost|charge)\b|\bno[-\s]cost\s+(?:event|workshop|program|training)\b"
     r"|\b(?:cost|price|fee|admission|tickets?)\s*:\s*free\b|\bcomplimentary\s+(?:admission|registration|event)\b")
-_FREE_FOR_SOME = re.compile(r"(?i)\bfree\s+(?:for|to)\s+(?P<who>members|students|veterans|(?:job\s*)?seekers|"
+_FREE_FOR_SOME = folded(r"\bfree\s+(?:for|to)\s+(?P<who>members|students|veterans|(?:job\s*)?seekers|"
                             r"chamber\s+members|guests|attendees|participants|all|everyone|everybody|the\s+public)\b")
 # "Free" in a title before one of these is a perk, not the event's cost.
 _PERK = (r"parking|food|lunch|breakfast|dinner|pizza|refreshments?|snacks?|drinks?|beverages?|coffee|beer|wine|"
@@ -166,20 +167,21 @@ def _text_cost(text: str, country, kind: str) -> tuple[int | None, list[float], 
             amounts.append(0.0)
         return free, amounts, currency
     free, amounts, currency = None, [], None
-    lower = text.lower()
+    lower = fold(text)
     if "free" in lower or "no cost" in lower or "no charge" in lower or "complimentary" in lower:
-        if _FREE_PHRASE.search(text):
+        if _FREE_PHRASE.search(lower):
             free = 1
             amounts.append(0.0)
     if any(c in text for c in "$€£¥₹") or re.search(_CODE, text):
         for sentence in _SENTENCES.split(text):
-            if not _COST_WORDS.search(sentence) or _PAY_WORDS.search(sentence):
+            folded_sentence = fold(sentence)
+            if not _COST_WORDS.search(folded_sentence) or _PAY_WORDS.search(folded_sentence):
                 continue
             found, sign = money(sentence, country)
             if found:
                 amounts += found
                 currency = currency or sign
-                if _FREE_FOR_SOME.search(sentence):
+                if _FREE_FOR_SOME.search(folded_sentence):
                     amounts.append(0.0)
     return free, amounts, currency
 

@@ -35,6 +35,7 @@ from datetime import datetime
 
 from eventhound.dates import parse_moment, to_iso
 from pipelines.base import EventPipeline
+from pipelines.text import fold, folded, has_any, sentence_spans
 
 STRUCTURED = {
     "eventcancelled": "cancelled",
@@ -77,8 +78,8 @@ _CAPS = re.compile(r"\b(?:(?P<cancelled>CANCELL?ED|CANCELED)|(?P<postponed>POSTP
 _ANYWHERE = re.compile(rf"(?i)\b(?:{_WORDS})\b")
 
 # Description: explicit statements only.
-_STATEMENT = re.compile(
-    r"(?i)\b(?:has|have|had)\s+(?:now\s+)?been\s+(?:(?P<cancelled>cancell?ed|canceled)|(?P<postponed>postponed)"
+_STATEMENT = folded(
+    r"\b(?:has|have|had)\s+(?:now\s+)?been\s+(?:(?P<cancelled>cancell?ed|canceled)|(?P<postponed>postponed)"
     r"|(?P<rescheduled>rescheduled)|(?P<moved_online>moved\s+(?:online|to\s+(?:an?\s+)?(?:virtual|online|zoom))))\b"
     r"|\b(?:event|fair|meeting|workshop|program|programme|class|luncheon|lunch|breakfast|session|webinar|"
     r"seminar|conference|expo|mixer|forum|summit|panel|training|orientation|gathering|tour)\s+(?:is|was)\s+"
@@ -88,9 +89,12 @@ _STATEMENT = re.compile(
     r"|panel|training|orientation|gathering|it|this)\s+(?:is|will)\s+now\s+(?:be\s+)?(?:a\s+)?"
     r"(?P<moved_online3>virtual|online)\b"
 )
+# Every statement holds one of these (lower-cased): the status word, or "now" and the mode.
+_STATEMENT_WORDS = ("cancel", "postpon", "reschedul", "moved")
+_STATEMENT_ANCHORS = _STATEMENT_WORDS + ("virtual", "online")
 _OPENS = re.compile(rf"(?i)^\W*(?:update\s*:\s*)?(?:{_WORDS})\b(?!\s+(?:policy|polic|event|events|registrations?))")
-_CONDITION = re.compile(
-    r"(?i)\b(?:if|in\s+case|in\s+the\s+event|should|may|might|could|unless|whether|policy|policies|refunds?|"
+_CONDITION = folded(
+    r"\b(?:if|in\s+case|in\s+the\s+event|should|may|might|could|unless|whether|policy|policies|refunds?|"
     r"cancellations?|weather\s+permitting|inclement|subject\s+to|reserves?\s+the\s+right|possible|possibly)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _PREVIOUS = re.compile(r"(?i)\b(?:(?:re-?scheduled|moved|postponed|changed)\s+from|was|were|originally(?:\s+scheduled)?(?:\s+(?:for|on))?|previously"
@@ -149,19 +153,21 @@ def text_status(text: str) -> tuple[str | None, str | None]:
 def description_status(text: str) -> str | None:
     if not text:
         return None
+    lower = fold(text)
     head = text[:300]
-    match = _OPENS.search(head)
+    match = _OPENS.match(head)
     if match:
-        sentence = _SENTENCE.split(head, maxsplit=1)[0]
+        sentence = _SENTENCE.split(lower[:300], maxsplit=1)[0]
         if not _CONDITION.search(sentence):
             return _which(match)
-    for match in _STATEMENT.finditer(text):
-        start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()),
-                    text.rfind("!", 0, match.start()), text.rfind("?", 0, match.start())) + 1
-        end_candidates = [i for i in (text.find(".", match.end()), text.find("\n", match.end())) if i >= 0]
-        sentence = text[start:min(end_candidates) if end_candidates else len(text)]
-        if not _CONDITION.search(sentence):
-            return _which(match)
+    if not (has_any(lower, _STATEMENT_WORDS) or ("now" in lower and has_any(lower, ("virtual", "online")))):
+        return None
+    for start, end in sentence_spans(lower, _STATEMENT_ANCHORS):
+        for match in _STATEMENT.finditer(lower, start, end):
+            line_start = lower.rfind("\n", start, match.start()) + 1 or start
+            line_end = lower.find("\n", match.end(), end)
+            if not _CONDITION.search(lower, line_start, line_end if line_end >= 0 else end):
+                return _which(match)
     return None
 
 

@@ -163,7 +163,7 @@ class TypeRules:
 
         # Name shapes a phrase cannot say ("MidCamp", "Epsilon Nu Tau"): regular expressions
         # on the text as published, case kept.
-        self.patterns: list[tuple[str, re.Pattern, str, float, tuple[str, ...]]] = []
+        self.patterns: list[tuple[str, re.Pattern, str, float, tuple[str, ...], frozenset[str]]] = []
         for name, rule in data.get("patterns", {}).items():
             self._check(rule["type"], f"patterns.{name}")
             fields = tuple(rule.get("fields", ["title"]))
@@ -173,7 +173,11 @@ class TypeRules:
                 regex = re.compile(rule["regex"])
             except re.error as error:
                 raise ValueError(f"event_types.toml: patterns.{name}: bad regex: {error}") from None
-            self.patterns.append((name, regex, rule["type"], float(rule["weight"]), fields))
+            requires = rule.get("requires", [])
+            if not isinstance(requires, list) or not all(isinstance(w, str) and normalize(w) for w in requires):
+                raise ValueError(f"event_types.toml: patterns.{name}: requires is a list of words")
+            self.patterns.append((name, regex, rule["type"], float(rule["weight"]), fields,
+                                  frozenset(normalize(w) for w in requires)))
 
     @staticmethod
     def _check(kind: str, where: str) -> None:
@@ -203,9 +207,18 @@ class TypeRules:
                     weight *= factor
                     scores[kind] = scores.get(kind, 0.0) + weight
                     reasons.setdefault(kind, []).append((weight, field, phrase, ""))
-        for name, regex, kind, weight, fields in self.patterns:
+        words: dict[str, set[str]] = {}  # the normalized words of a field, for patterns' `requires`
+        normalized = {"title": title, "description": description}
+        for name, regex, kind, weight, fields, requires in self.patterns:
             for field, text, factor in (("title", raw_title, 1.0), ("description", raw_description, self.description_factor)):
-                found = regex.search(text) if field in fields and text else None
+                if field not in fields or not text:
+                    continue
+                if requires:
+                    if field not in words:
+                        words[field] = set(normalized[field].split())
+                    if requires.isdisjoint(words[field]):
+                        continue
+                found = regex.search(text)
                 if found:
                     scores[kind] = scores.get(kind, 0.0) + weight * factor
                     reasons.setdefault(kind, []).append((weight * factor, field, found.group().strip(), f", {name}"))

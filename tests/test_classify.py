@@ -217,10 +217,22 @@ def test_pipeline_passes_the_raw_texts_to_patterns():
     assert classify(title="Resume Workshop", description="Hosted by Theta Rho Omega.")["event_type"] == "workshop"
 
 
+def test_pattern_is_searched_only_in_texts_holding_a_required_word():
+    rules = TypeRules({"patterns": {"society": {"regex": r"\bBeta\b", "type": "other", "weight": 8,
+                                                "fields": ["title", "description"], "requires": ["Alpha"]}}})
+    assert rules.classify(normalize("Alpha Beta Mixer"), "", raw_title="Alpha Beta Mixer")[1] == \
+        'title: "Beta" (+8, society)'
+    # the regex would match, but no word of the text is a required one
+    assert rules.classify(normalize("Beta Mixer"), "", raw_title="Beta Mixer") == ("other", "no evidence")
+    assert rules.classify("", normalize("Beta testers and alphabet soup"),
+                          raw_description="Beta testers and alphabet soup") == ("other", "no evidence")
+
+
 @pytest.mark.parametrize("rule, message", [
     ({"regex": "(", "type": "conference", "weight": 1}, "patterns.broken: bad regex"),
     ({"regex": "x", "type": "party", "weight": 1}, "unknown event type 'party'"),
     ({"regex": "x", "type": "other", "weight": 1, "fields": ["venue"]}, "fields are title and/or description"),
+    ({"regex": "x", "type": "other", "weight": 1, "requires": "alpha"}, "requires is a list of words"),
 ])
 def test_bad_patterns_are_refused(rule, message):
     with pytest.raises(ValueError, match=message):

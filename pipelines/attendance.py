@@ -93,6 +93,8 @@ def _mode(value) -> str | None:
 # in texts (or, where it cannot span a sentence end, sentences) that hold one (pipelines.text).
 _HOSTS = ("zoom.us", "zoomgov.com", "teams.microsoft.com", "teams.live.com", "meet.google.com", "webex.com",
           "gotomeeting.com", "meet.goto.com", "gotomeet.me", "whereby.com", "meet.jit.si")
+# what every "moved online" statement holds (pipelines.status)
+_MOVED_WORDS = ("mov", "now", "going")
 _ONLINE_WORDS = ("zoom", "teams", "webex", "google", "gotomeeting", "virtual", "online", "remote", "webinar",
                  "stream", "link")
 
@@ -139,7 +141,8 @@ class AttendancePipeline(EventPipeline):
         title = item.get("title") if isinstance(item.get("title"), str) else ""
         description = item.get("description") if isinstance(item.get("description"), str) else ""
         places = [item.get(k) for k in PLACE_FIELDS if isinstance(item.get(k), str) and item.get(k).strip()]
-        online_places = [p for p in places if _ONLINE_PLACE.match(p) or meeting_link(p)]
+        place_links = has_any(fold("\n".join(places)), _HOSTS)
+        online_places = [p for p in places if _ONLINE_PLACE.match(p) or (place_links and meeting_link(p))]
         online_place = bool(online_places) and any(_ONLINE_PLACE.match(p) for p in online_places)
         physical = len(online_places) < len(places) \
             or (_has_coordinates(item) and not online_place)
@@ -158,7 +161,7 @@ class AttendancePipeline(EventPipeline):
             attendance = "online"
         elif (online_place or (has_any(title.lower(), _ONLINE_WORDS) and _TITLE_ONLINE.search(title))
               or item.get("status") == "moved_online"
-              or (online_words and description_status(description) == "moved_online")):
+              or (online_words and has_any(lower, _MOVED_WORDS) and description_status(description) == "moved_online")):
             attendance = "online"
         elif online_url or (online_words and says_online(lower)):
             attendance = "hybrid" if physical else "online"

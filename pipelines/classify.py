@@ -160,6 +160,10 @@ class TypeRules:
         for phrase in self.negative:
             self.phrases.pop(phrase, None)
         self.matcher = PhraseMatcher(list(self.phrases) + list(self.negative))
+        # what a phrase found adds: (type, weight, note of the reason); a 0 negative adds nothing
+        self.entries = {phrase: tuple((kind, weight, "") for kind, weight in kinds) for phrase, kinds in self.phrases.items()}
+        self.entries.update({phrase: (("other", weight, ", negative phrase"),) if weight else ()
+                             for phrase, weight in self.negative.items()})
 
         # Name shapes a phrase cannot say ("MidCamp", "Epsilon Nu Tau"): regular expressions
         # on the text as published, case kept.
@@ -193,31 +197,25 @@ class TypeRules:
         """
         scores: dict[str, float] = {}
         reasons: dict[str, list] = {}
+        entries = self.entries
         for field, text, factor in (("title", title, 1.0), ("description", description, self.description_factor)):
             if not text:
                 continue
             for phrase in self.matcher.find(text):
-                if phrase in self.negative:
-                    weight = self.negative[phrase] * factor
-                    if weight:
-                        scores["other"] = scores.get("other", 0.0) + weight
-                        reasons.setdefault("other", []).append((weight, field, phrase, ", negative phrase"))
-                    continue
-                for kind, weight in self.phrases[phrase]:
+                for kind, weight, note in entries[phrase]:
                     weight *= factor
                     scores[kind] = scores.get(kind, 0.0) + weight
-                    reasons.setdefault(kind, []).append((weight, field, phrase, ""))
-        words: dict[str, set[str]] = {}  # the normalized words of a field, for patterns' `requires`
+                    if kind in reasons:
+                        reasons[kind].append((weight, field, phrase, note))
+                    else:
+                        reasons[kind] = [(weight, field, phrase, note)]
         normalized = {"title": title, "description": description}
         for name, regex, kind, weight, fields, requires in self.patterns:
             for field, text, factor in (("title", raw_title, 1.0), ("description", raw_description, self.description_factor)):
                 if field not in fields or not text:
                     continue
-                if requires:
-                    if field not in words:
-                        words[field] = set(normalized[field].split())
-                    if requires.isdisjoint(words[field]):
-                        continue
+                if requires and requires.isdisjoint(normalized[field].split(" ")):
+                    continue
                 found = regex.search(text)
                 if found:
                     scores[kind] = scores.get(kind, 0.0) + weight * factor

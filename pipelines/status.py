@@ -223,7 +223,7 @@ class StatusPipeline(EventPipeline):
 
         if status == "scheduled":
             description = item.get("description")
-            if isinstance(description, str) and _hint(description):
+            if isinstance(description, str):  # description_status looks for its words first
                 status = description_status(description) or status
 
         previous = self._moment(item.get("previous_start_text"), tz)

@@ -194,6 +194,7 @@ def run_bare(base_url: str, work: Path, item_per_page: bool = False) -> tuple[fl
         "from eventhound.crawl import project_settings\n"
         f"settings = project_settings({SETTINGS!r})\n"
         "settings.set('ITEM_PIPELINES', {}); settings.set('EXTENSIONS', {})\n"
+        "settings.set('ITEM_PROCESSOR', 'scrapy.pipelines.ItemPipelineManager')  # Scrapy as it comes\n"
         f"sys.path.insert(0, {str(work)!r})\n"
         "from bare_spider import BareSpider\n"
         "process = CrawlerProcess(settings)\n"

@@ -44,6 +44,11 @@ ITEM_PIPELINES = {
     "pipelines.identify.IdentifyPipeline": 800,
     "pipelines.store.StorePipeline": 900,
 }
+# Items go through the pipelines in batches, one pipeline at a time (eventhound/batches.py):
+# up to EVENTHOUND_BATCH_SIZE items, or what arrives within EVENTHOUND_BATCH_SECONDS.
+ITEM_PROCESSOR = "eventhound.batches.BatchedPipelines"
+EVENTHOUND_BATCH_SIZE = 64
+EVENTHOUND_BATCH_SECONDS = 0.05
 # The pipelines `eventhound extract` runs: all of the above but the database.
 EXTRACT_PIPELINES = [p for p in sorted(ITEM_PIPELINES, key=ITEM_PIPELINES.get) if not p.endswith("StorePipeline")]
 

@@ -141,21 +141,25 @@ class AttendancePipeline(EventPipeline):
         title = item.get("title") if isinstance(item.get("title"), str) else ""
         description = item.get("description") if isinstance(item.get("description"), str) else ""
         places = [item.get(k) for k in PLACE_FIELDS if isinstance(item.get(k), str) and item.get(k).strip()]
-        place_links = has_any(fold("\n".join(places)), _HOSTS)
-        online_places = [p for p in places if _ONLINE_PLACE.match(p) or (place_links and meeting_link(p))]
+        links = item.get("_links")
+        links = [link for link in links if isinstance(link, str)] if isinstance(links, (list, tuple)) else []
+        # one look at all the texts for what few events have: meeting hosts, "hybrid", "person"
+        everything = fold("\n".join([title, description, *places, *links]))
+        any_link = has_any(everything, _HOSTS)
+        online_places = [p for p in places if _ONLINE_PLACE.match(p) or (any_link and meeting_link(p))]
         online_place = bool(online_places) and any(_ONLINE_PLACE.match(p) for p in online_places)
         physical = len(online_places) < len(places) \
             or (_has_coordinates(item) and not online_place)
 
-        links = item.get("_links") if isinstance(item.get("_links"), (list, tuple)) else ()
-        online_url = item.get("online_url") or meeting_link(*places, description, *links)
+        online_url = item.get("online_url") or (any_link and meeting_link(*places, description, *links)) or None
         if online_url and not item.get("online_url"):
             item["online_url"] = online_url
             self.stats.inc_value("eventhound/attendance/link_found")
 
         lower = fold(description)
         online_words = has_any(lower, _ONLINE_WORDS)
-        if mode == "hybrid" or any(says_hybrid(text) for text in (title, description, *places)):
+        if mode == "hybrid" or (("hybrid" in everything or "person" in everything)
+                                and any(says_hybrid(text) for text in (title, description, *places))):
             attendance = "hybrid"
         elif mode == "online":
             attendance = "online"

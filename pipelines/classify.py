@@ -33,17 +33,17 @@ EVENT_TYPES = ("job_fair", "job_club", "association_meeting", "networking", "con
                "trade_show", "workshop", "info_session", "other")
 
 _NON_WORD = re.compile(r"[\W_]+")
-_ASCII_NON_WORD = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
+# ASCII text: lower case, and every character but a letter or digit a space, in one pass
+_ASCII_WORDS = bytes(ord(chr(i).lower()) if chr(i).isalnum() else 32 for i in range(128)) + bytes(range(128, 256))
 
 
 def normalize(text) -> str:
     """'Parent/Teacher Conference!' -> 'parent teacher conference'."""
     if not isinstance(text, str) or not text:
         return ""
-    text = text.lower()
-    if text.isascii():  # the common case: a translate table, about 3x faster than the regex
-        return " ".join(text.translate(_ASCII_NON_WORD).split())
-    return _NON_WORD.sub(" ", text).strip()
+    if text.isascii():  # the common case: a byte table, several times faster than the regex
+        return " ".join(text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split())
+    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 @lru_cache(maxsize=None)

@@ -106,8 +106,7 @@ _HINTS = ("cancel", "postpon", "schedul", "new date", "online", "virtual", "chan
 
 def _hint(text: str) -> bool:
     """Whether the text may hold a status word at all (a cheap test before the regexes)."""
-    lower = text.lower()
-    return any(w in lower for w in _HINTS)
+    return has_any(text.lower(), _HINTS)
 
 
 def _name(value) -> str | None:

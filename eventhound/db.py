@@ -289,7 +289,7 @@ def mark_duplicates(db: sqlite_utils.Database, now_utc_iso: str, days_back: int 
 
     columns = ("id", "source", "title", "description", "url", "registration_url", "start", "end",
                "start_utc", "all_day", "status", "attendance", "online_url", "venue_name", "street",
-               "city", "postal_code", "latitude", "organizer", "first_seen", "duplicate_of")
+               "city", "postal_code", "latitude", "longitude", "organizer", "first_seen", "duplicate_of")
     db.conn.execute("BEGIN IMMEDIATE")  # read and write under one lock: no crawl writes between
     try:
         cursor = db.execute(

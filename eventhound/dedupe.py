@@ -175,8 +175,11 @@ def title_similarity(a: str, b: str) -> float:
 # ---------------------------------------------------------------------------- records
 
 
+_DETAILS = frozenset(("context", "online", "physical", "city", "postal", "place", "point", "rank"))
+
+
 class _Event:
-    """What matching needs of one record, computed once."""
+    """What matching needs of one record, computed once (the blocking keys at once, the rest when first asked)."""
 
     __slots__ = ("id", "source", "day", "instant", "timed", "words", "word_set", "keys", "context", "online",
                  "physical", "city", "postal", "place", "point", "rank", "record")
@@ -196,6 +199,17 @@ class _Event:
         # blocking keys: the words, and the letters of each longer word sorted (a
         # transposed typo, "fiar", meets "fair")
         self.keys = self.word_set | {"~" + "".join(sorted(w)) for w in self.word_set if len(w) >= 4}
+
+    def __getattr__(self, name: str):
+        # The place, context and rank only a compared pair or a group needs: blocking leaves
+        # most records uncompared, so these are worked out on first use.
+        if name not in _DETAILS:
+            raise AttributeError(name)
+        self._details()
+        return object.__getattribute__(self, name)
+
+    def _details(self) -> None:
+        record = self.record
         self.context = (_tokens(record.get("city")) | _tokens(record.get("organizer"))
                         | {_stem(w) for w in _words(record.get("city") or "")})
         attendance = (record.get("attendance") or "").lower()

@@ -291,6 +291,15 @@ def test_mark_duplicates_clears_when_the_match_goes(db):
     assert db["events"].get("workforce:fair")["duplicate_of"] is None
 
 
+def test_mark_duplicates_reads_coordinates(db):
+    """Two fairs of one name and hour, known only by their coordinates 300 km apart, stay two."""
+    here = chamber_fair(venue_name=None, street=None, city=None, postal_code=None, latitude=39.80, longitude=-89.64)
+    there = ics_fair(venue_name=None, latitude=41.88, longitude=-87.63)
+    assert same_event(here, there)[0] is False
+    database.upsert_events(db, [here, there], SEEN)
+    assert database.mark_duplicates(db, "2027-03-02T00:00:00+00:00")["duplicates"] == 0
+
+
 def test_mark_duplicates_leaves_old_and_removed_events_alone(db):
     old = [chamber_fair(), ics_fair()]
     database.upsert_events(db, old, SEEN)

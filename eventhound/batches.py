@@ -32,8 +32,8 @@ class BatchedPipelines(ItemPipelineManager):
 
     def __init__(self, *pipelines: Any, crawler=None) -> None:
         super().__init__(*pipelines, crawler=crawler)
-        self.batch_size = max(1, crawler.settings.getint("EVENTHOUND_BATCH_SIZE", 64))
-        self.batch_seconds = crawler.settings.getfloat("EVENTHOUND_BATCH_SECONDS", 0.05)
+        self.batch_size = max(1, crawler.settings.getint("EVENTHOUND_BATCH_SIZE"))  # eventhound/settings.py
+        self.batch_seconds = crawler.settings.getfloat("EVENTHOUND_BATCH_SECONDS")
         self.stats = crawler.stats
         self._pending: list[tuple[Any, asyncio.Future]] = []
         self._timer: asyncio.TimerHandle | None = None

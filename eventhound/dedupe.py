@@ -175,9 +175,6 @@ def title_similarity(a: str, b: str) -> float:
 # ---------------------------------------------------------------------------- records
 
 
-_DETAILS = frozenset(("context", "online", "physical", "city", "postal", "place", "point", "rank"))
-
-
 class _Event:
     """What matching needs of one record, computed once (the blocking keys at once, the rest when first asked)."""
 
@@ -203,7 +200,7 @@ class _Event:
     def __getattr__(self, name: str):
         # The place, context and rank only a compared pair or a group needs: blocking leaves
         # most records uncompared, so these are worked out on first use.
-        if name not in _DETAILS:
+        if name not in _Event.__slots__:  # __init__ sets the others: only _details' are ever unset
             raise AttributeError(name)
         self._details()
         return object.__getattribute__(self, name)

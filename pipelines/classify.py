@@ -205,10 +205,7 @@ class TypeRules:
                 for kind, weight, note in entries[phrase]:
                     weight *= factor
                     scores[kind] = scores.get(kind, 0.0) + weight
-                    if kind in reasons:
-                        reasons[kind].append((weight, field, phrase, note))
-                    else:
-                        reasons[kind] = [(weight, field, phrase, note)]
+                    reasons.setdefault(kind, []).append((weight, field, phrase, note))
         normalized = {"title": title, "description": description}
         for name, regex, kind, weight, fields, requires in self.patterns:
             for field, text, factor in (("title", raw_title, 1.0), ("description", raw_description, self.description_factor)):

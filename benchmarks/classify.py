@@ -1,29 +1,34 @@
-"""Event-type accuracy and cost of pipelines/classify.py on a labeled corpus.
+"""Career relevance and event type on events no model was trained on: the learned model
+against the old phrase rules, side by side.
 
-Reads a TSV with columns title, description_snippet (or description), label; classifies
-each row from its title and description alone (no schema.org type, category or source
-default: the hardest case) and prints accuracy per type, overall, the confusions, and the
-time per item of ClassifyPipeline (and the topic and audience pipelines).
+Scores the `test` split of the labelled events (eventhound/data/relevance/labels.tsv:
+publishers never trained or tuned on, whole city calendars in their natural mix):
+career-vs-not precision and recall, nine-type accuracy, the type of career events, the
+confusion matrix, and for each whole mixed calendar what `career_only` would keep. Then
+the same on ../shared/corpus/event_types.tsv when it is there, and the cost per event.
 
-Example: python benchmarks/classify.py ../shared/corpus/event_types.tsv [--misses]
+Example: python benchmarks/classify.py [--labels F] [--split test] [--misses]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import subprocess
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from pipelines.classify import EVENT_TYPES, ClassifyPipeline  # noqa: E402
-from pipelines.topics import AudiencePipeline, TopicsPipeline  # noqa: E402
+from eventhound.training import LABELS, read_labels  # noqa: E402
+from pipelines.classify import EVENT_TYPES, ClassifyPipeline, normalize, type_rules  # noqa: E402
 
 NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
+CORPUS = ROOT.parent / "shared" / "corpus" / "event_types.tsv"
 
 
 class Stats(Counter):
@@ -31,57 +36,122 @@ class Stats(Counter):
         self[key] += count
 
 
-def rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [{"title": r["title"], "description": r.get("description_snippet", r.get("description", "")),
-                 "label": r["label"]} for r in csv.DictReader(handle, delimiter="\t")]
+def by_model(pipeline: ClassifyPipeline, row: dict) -> str:
+    return pipeline.process_item({"title": row["title"], "description": row["description"]})["event_type"]
+
+
+def by_rules(row: dict) -> str:
+    rules = type_rules()
+    return rules.classify(normalize(row["title"]), normalize(row["description"][:rules.description_chars]),
+                          raw_title=row["title"], raw_description=row["description"])[0]
+
+
+def figures(rows: list[dict], got: list[str]) -> dict:
+    truth = [r["label"] != "other" for r in rows]
+    said = [g != "other" for g in got]
+    tp = sum(t and s for t, s in zip(truth, said))
+    career = [(r["label"], g) for r, g in zip(rows, got) if r["label"] != "other"]
+    return {
+        "precision": tp / max(1, sum(said)), "recall": tp / max(1, sum(truth)), "said": sum(said), "career": sum(truth),
+        "nine": sum(r["label"] == g for r, g in zip(rows, got)) / max(1, len(rows)),
+        "career_typed": sum(want == g for want, g in career) / max(1, len(career)),
+    }
+
+
+def print_side_by_side(title: str, rows: list[dict], results: dict[str, list[str]]) -> None:
+    print(f"\n## {title}: {len(rows)} events, {sum(r['label'] != 'other' for r in rows)} career events")
+    print(f"{'':<8} {'precision':>9} {'recall':>7} {'nine-type':>9} {'career typed right':>19}")
+    for name, got in results.items():
+        f = figures(rows, got)
+        print(f"{name:<8} {f['precision']:9.3f} {f['recall']:7.3f} {f['nine']:9.1%} {f['career_typed']:19.1%}"
+              f"   ({f['said']} said career)")
+
+
+def print_confusion(rows: list[dict], got: list[str]) -> None:
+    counts = Counter((r["label"], g) for r, g in zip(rows, got))
+    short = {t: t[:6] for t in EVENT_TYPES}
+    print("\nconfusion (rows: label, columns: model)")
+    print(f"{'':<20}" + "".join(f"{short[t]:>7}" for t in EVENT_TYPES))
+    for want in EVENT_TYPES:
+        print(f"{want:<20}" + "".join(f"{counts[(want, g)]:>7}" for g in EVENT_TYPES))
+
+
+def print_calendars(rows: list[dict], got: list[str], least: int = 40) -> None:
+    """What career_only keeps of each whole calendar of the split (natural mix)."""
+    by_publisher = defaultdict(list)
+    for row, g in zip(rows, got):
+        by_publisher[row["publisher"]].append((row["label"], g))
+    print(f"\ncareer_only on whole calendars of the split (≥ {least} events): kept, career among kept")
+    kept_all = right_all = 0
+    for publisher, pairs in sorted(by_publisher.items(), key=lambda p: -len(p[1])):
+        kept = [want for want, g in pairs if g != "other"]
+        kept_all += len(kept)
+        right_all += sum(want != "other" for want in kept)
+        if len(pairs) >= least:
+            career = sum(want != "other" for want, _ in pairs)
+            print(f"  {publisher[:44]:<44} {len(pairs):>4} events, {career:>3} career; kept {len(kept):>3}, "
+                  f"career {sum(w != 'other' for w in kept):>3}")
+    print(f"  all calendars of the split: kept {kept_all}, of them career {right_all} "
+          f"({right_all / max(1, kept_all):.1%})")
+
+
+def corpus_rows() -> list[dict]:
+    with CORPUS.open(encoding="utf-8", newline="") as handle:
+        return [{"title": r["title"], "description": r.get("description_snippet", ""), "label": r["label"]}
+                for r in csv.DictReader(handle, delimiter="\t")]
+
+
+def timing(rows: list[dict], repeat: int) -> None:
+    items = [{"title": r["title"], "description": r["description"]} for r in rows]
+    pipeline = ClassifyPipeline(NOW, Stats())
+    judge = pipeline.judge  # uncached: every event read anew
+    rules = pipeline.rules
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for item in items:
+            title, description = normalize(item["title"]), normalize(item["description"][:rules.description_chars])
+            judge(title, description, (), (), item["title"], item["description"][:rules.description_chars])
+    model_us = (time.perf_counter() - started) / (repeat * len(items)) * 1e6
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for row in rows:
+            by_rules(row)
+    rules_us = (time.perf_counter() - started) / (repeat * len(items)) * 1e6
+    print(f"\ncost per event, warm, uncached: model {model_us:.1f} µs, old rules {rules_us:.1f} µs "
+          f"(ratio {model_us / rules_us:.2f})")
+    code = "import time; t=time.perf_counter(); import pipelines.classify as c; c.type_rules(); {}; print(time.perf_counter()-t)"
+    load = "from eventhound.relevance import career_model; career_model()"
+    for name, extra in (("rules only", "pass"), ("rules + model", load)):
+        runs = sorted(float(subprocess.run([sys.executable, "-c", code.format(extra)], cwd=ROOT, text=True,
+                                           capture_output=True, check=True).stdout) for _ in range(5))
+        print(f"start-up ({name}): {runs[2] * 1000:.0f} ms (median of 5 processes)")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("tsv", type=Path, nargs="?", default=Path("../shared/corpus/event_types.tsv"))
-    parser.add_argument("--misses", action="store_true", help="list every wrong answer with its reason")
-    parser.add_argument("--repeat", type=int, default=200, help="passes over the corpus for the timing")
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    parser.add_argument("--misses", action="store_true", help="list the model's wrong answers")
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the split for the timing")
     args = parser.parse_args(argv)
 
-    data = rows(args.tsv)
-    classify = ClassifyPipeline(NOW, Stats())
-    results = []
-    for row in data:
-        item = classify.process_item({"title": row["title"], "description": row["description"]})
-        results.append((row, item["event_type"], item["type_reason"]))
-
-    total = Counter(r["label"] for r, _, _ in results)
-    right = Counter(r["label"] for r, got, _ in results if got == r["label"])
-    print(f"{'type':<20} {'right':>5} / {'all':<4} accuracy")
-    for kind in EVENT_TYPES:
-        if total[kind]:
-            print(f"{kind:<20} {right[kind]:>5} / {total[kind]:<4} {right[kind] / total[kind]:6.1%}")
-    overall = sum(right.values()) / max(1, len(results))
-    print(f"{'overall':<20} {sum(right.values()):>5} / {len(results):<4} {overall:6.1%}")
-
-    confusions = Counter((r["label"], got) for r, got, _ in results if got != r["label"])
-    if confusions:
-        print("\nconfusions (expected -> got: count)")
-        for (want, got), count in confusions.most_common():
-            print(f"  {want} -> {got}: {count}")
+    rows = [r for r in read_labels(args.labels) if r["split"] == args.split]
+    pipeline = ClassifyPipeline(NOW, Stats())
+    model = [by_model(pipeline, r) for r in rows]
+    rules = [by_rules(r) for r in rows]
+    print_side_by_side(f"{args.split} split (publishers never trained on)", rows, {"model": model, "rules": rules})
+    print_confusion(rows, model)
+    print_calendars(rows, model)
     if args.misses:
-        print("\nmisses")
-        for row, got, reason in results:
+        print("\nmisses of the model (label -> model)")
+        for row, got in zip(rows, model):
             if got != row["label"]:
-                print(f"  [{row['label']} -> {got}] {row['title']!r}  ({reason})")
-
-    pipelines = [ClassifyPipeline(NOW, Stats()), TopicsPipeline(NOW, Stats()), AudiencePipeline(NOW, Stats())]
-    items = [{"title": r["title"], "description": r["description"]} for r in data] * args.repeat
-    for label, chain in (("classify", pipelines[:1]), ("classify+topics+audience", pipelines)):
-        batch = [dict(i) for i in items]
-        started = time.perf_counter()
-        for item in batch:
-            for pipeline in chain:
-                item = pipeline.process_item(item)
-        elapsed = time.perf_counter() - started
-        print(f"\n{label}: {elapsed / len(batch) * 1e6:.1f} µs per item ({len(batch)} items)", end="")
-    print()
+                print(f"  [{row['label']} -> {got}] {row['title'][:80]!r} ({row['publisher']})")
+    if CORPUS.exists():
+        corpus = corpus_rows()
+        print_side_by_side("../shared/corpus/event_types.tsv (never trained on)", corpus,
+                           {"model": [by_model(pipeline, r) for r in corpus], "rules": [by_rules(r) for r in corpus]})
+    timing(rows, args.repeat)
     return 0
 
 

@@ -53,7 +53,12 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     """Crawl, print one summary line per source, and say whether every source succeeded."""
     from eventhound import db as database
     from eventhound.crawl import run_crawl
+    from eventhound.relevance import ModelError, career_model
 
+    try:  # a bad model file stops the command before any crawl
+        career_model(overrides.get("EVENTHOUND_CAREER_MODEL") or None)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
     database.open_db(db).close()
     results = run_crawl(sources, db, now, {"LOG_LEVEL": "WARNING", **overrides})
     width = max(len(r.key) for r in results)
@@ -123,8 +128,10 @@ def crawl(sources_file, db, only, now, overrides):
 @click.option("--tz", default=None, help="The source's IANA time zone (default UTC, or the source's).")
 @click.option("--sources", "sources_file", help="A sources file to take --source from.")
 @click.option("--source", "source_key", help="Take spider, time zone and defaults from this source entry.")
+@click.option("--explain", is_flag=True,
+              help="Instead of the records: each event's career score, type and reason, kept or dropped.")
 @now_option
-def extract(file_or_url, url, fmt, tz, sources_file, source_key, now):
+def extract(file_or_url, url, fmt, tz, sources_file, source_key, explain, now):
     """Print the events one page would yield, as JSON lines.
 
     Runs the extractor and every pipeline but the database.
@@ -150,8 +157,10 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, now):
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read {file_or_url}: {exc}") from None
     stats = Tally()
-    records = extract_events(text, url or read_from, source, parse_now(now), fmt=fmt, stats=stats)
-    for record in records:
+    explained: list[dict] | None = [] if explain else None
+    records = extract_events(text, url or read_from, source, parse_now(now), fmt=fmt, stats=stats,
+                             explained=explained)
+    for record in (explained if explain else records):
         click.echo(json.dumps(record, ensure_ascii=False))
     problems = {k: v for k, v in stats.items() if "dropped" in k or "errors" in k or "warnings" in k}
     if problems or not records:
@@ -191,6 +200,26 @@ def nightly(sources_file, db, digest_out, days, now, overrides):
     click.echo(f"{digest_out}: {count} upcoming events in the next {days} days")
     if not ok:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--labels", default=None, help="The labelled events (default: eventhound/data/relevance/labels.tsv).")
+@click.option("--out", default=None, help="The model file to write (default: eventhound/data/career_model.json).")
+def train(labels, out):
+    """Rebuild the career model from labelled events (needs scikit-learn: pip install -e '.[train]').
+
+    Same labels, same model file, byte for byte. The test split is never read.
+
+    Example: eventhound train --labels eventhound/data/relevance/labels.tsv --out career_model.json
+    """
+    from eventhound import training
+
+    try:
+        training.train(labels or training.LABELS, out or training.MODEL, log=click.echo)
+    except training.TrainingError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ImportError as exc:
+        raise click.ClickException(f"{exc}; install the training extra: pip install -e '.[train]'") from None
 
 
 @main.command()

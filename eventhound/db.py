@@ -37,7 +37,8 @@ EVENT_COLUMNS: dict[str, type] = {
     "url": str,
     "registration_url": str,
     "event_type": str,
-    "type_reason": str,  # why event_type: the rule that decided (pipelines/classify.py)
+    "type_reason": str,  # why event_type: the strongest evidence (pipelines/classify.py)
+    "career_score": float,  # 0-1: how likely a career event (eventhound/relevance.py)
     "topics": str,  # JSON array
     "audience": str,  # JSON array
     "start": str,
@@ -105,6 +106,7 @@ RUN_COLUMNS: dict[str, type] = {
     "finish_reason": str,
     "error": str,  # the last error message, if any
     "warnings": int,  # repairs that lost nothing (migration 3; NULL in runs recorded before it)
+    "dropped_reasons": str,  # JSON object: why events were dropped -> how many (migration 4)
 }
 
 BUSY_TIMEOUT_MS = 10_000
@@ -172,8 +174,13 @@ def _migration_runs_warnings(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN warnings INTEGER")
 
 
+def _migration_runs_dropped_reasons(db: sqlite_utils.Database) -> None:
+    """runs.dropped_reasons: each reason events were dropped for (not_career, no_start, …), counted."""
+    db.execute("ALTER TABLE runs ADD COLUMN dropped_reasons TEXT")
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
-MIGRATIONS = [_migration_1, _migration_event_sources, _migration_runs_warnings]
+MIGRATIONS = [_migration_1, _migration_event_sources, _migration_runs_warnings, _migration_runs_dropped_reasons]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

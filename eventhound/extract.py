@@ -45,9 +45,15 @@ def build_pipelines(now: datetime, stats) -> list:
     return [load_object(path)(now=now, stats=stats) for path in project.EXTRACT_PIPELINES]
 
 
+EXPLAINED = ("title", "start", "event_type", "career_score", "type_reason")
+
+
 def extract_events(text: str, url: str, source: Source, now: datetime, fmt: str | None = None,
-                   stats: Tally | None = None) -> list[dict]:
-    """The event records one page yields, through the same pipelines a crawl runs."""
+                   stats: Tally | None = None, explained: list | None = None) -> list[dict]:
+    """The event records one page yields, through the same pipelines a crawl runs.
+
+    `explained`, when given, gets every event's title, start, type, career score and reason,
+    with `kept` and, for a dropped one, why (`dropped`)."""
     stats = stats if stats is not None else Tally()
     context = Context(now=now, timezone=source.timezone, options=source.options)
     extraction = extractor(fmt or detect_format(text)).extract(text, url, context)
@@ -59,8 +65,12 @@ def extract_events(text: str, url: str, source: Source, now: datetime, fmt: str 
         try:
             for pipeline in pipelines:
                 item = pipeline.process_item(item)
-        except DropItem:
+        except DropItem as drop:
             stats.inc_value("item_dropped_count")
+            if explained is not None:
+                explained.append({**{k: item.get(k) for k in EXPLAINED}, "kept": False, "dropped": str(drop)})
             continue
         records.append(item)
+        if explained is not None:
+            explained.append({**{k: item.get(k) for k in EXPLAINED}, "kept": True})
     return records

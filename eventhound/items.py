@@ -12,6 +12,8 @@ def source_item(source: Source, raw: dict, page_url: str) -> dict:
     item["source"] = source.key
     item["source_url"] = page_url
     item["_languages"] = source.languages
+    if source.career_only:
+        item["_career_only"] = True
     if source.day_first is not None:
         item["_day_first"] = source.day_first
     return item

@@ -9,6 +9,7 @@ the crawl's events are.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 from scrapy import signals
@@ -33,6 +34,12 @@ def warning_count(stats: dict) -> int:
     return extract_count(stats, "warnings")
 
 
+def dropped_reasons(stats: dict) -> dict[str, int]:
+    """Why events were dropped (the pipelines' `eventhound/dropped/<reason>` counts)."""
+    prefix = "eventhound/dropped/"
+    return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+
+
 def run_row(source_key: str, stats: dict, started: str, finished: str, reason: str) -> dict:
     """The `runs` row for one crawl, from its Scrapy stats."""
     return {
@@ -46,6 +53,7 @@ def run_row(source_key: str, stats: dict, started: str, finished: str, reason: s
         "warnings": warning_count(stats),
         "finish_reason": reason,
         "error": stats.get("eventhound/last_error"),
+        "dropped_reasons": json.dumps(dropped_reasons(stats), sort_keys=True),
     }
 
 

@@ -62,6 +62,8 @@ EVENTHOUND_DB = "events.db"
 EVENTHOUND_NOW = ""
 # How many dateless event links a listing may make a spider follow.
 EVENTHOUND_MAX_FOLLOW = 500
+# The career model file (eventhound train writes one); empty: the one the package ships.
+EVENTHOUND_CAREER_MODEL = ""
 # Add each pipeline's process_item seconds to the stats (eventhound/seconds/<class>).
 EVENTHOUND_TIME_PIPELINES = False
 

@@ -17,7 +17,7 @@ EVENT_TYPES = (
 SPIDERS = FORMATS
 KNOWN_KEYS = {
     "name", "spider", "urls", "timezone", "event_type", "country", "region",
-    "enabled", "follow_offsite", "languages", "day_first", "settings", *FORMATS,
+    "enabled", "follow_offsite", "languages", "day_first", "settings", "career_only", *FORMATS,
 }
 
 
@@ -39,6 +39,7 @@ class Source:
     follow_offsite: bool = False
     languages: tuple[str, ...] = ("en",)
     day_first: bool | None = None  # numeric dates day-first (31/08/2027); None: by the languages
+    career_only: bool = False  # a mixed calendar: drop the events judged not career
     settings: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # the [sources.KEY.<spider>] table: format options
 
@@ -92,7 +93,7 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
     country = entry.get("country")
     if country is not None and not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
         _fail(path, key, f"country must be an ISO 3166-1 alpha-2 code such as 'US', not {country!r}")
-    for flag in ("enabled", "follow_offsite", "day_first"):
+    for flag in ("enabled", "follow_offsite", "day_first", "career_only"):
         if flag in entry and not isinstance(entry[flag], bool):
             _fail(path, key, f"{flag} must be true or false")
     languages = entry.get("languages", ["en"])
@@ -125,6 +126,7 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
         follow_offsite=entry.get("follow_offsite", False),
         languages=tuple(languages),
         day_first=entry.get("day_first"),
+        career_only=entry.get("career_only", False),
         settings=settings,
         options=options,
     )

@@ -25,10 +25,15 @@ class EventPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawl_now(crawler.settings), crawler.stats)
+        pipeline = cls(crawl_now(crawler.settings), crawler.stats, **cls.options(crawler.settings))
         if crawler.settings.getbool("EVENTHOUND_TIME_PIPELINES"):
             pipeline.process_item = _timed(pipeline.process_item, crawler.stats, f"eventhound/seconds/{cls.__name__}")
         return pipeline
+
+    @classmethod
+    def options(cls, settings) -> dict:
+        """Keyword arguments of the constructor taken from Scrapy settings (none by default)."""
+        return {}
 
     def drop(self, reason: str):
         """Count the reason as `eventhound/dropped/<reason>` and drop the item."""

@@ -232,31 +232,53 @@ class TypeRules:
                          else f"schema.org: {phrase} (+{_weight(weight)})"
                          for weight, field, phrase, note in parts)
 
-    def classify(self, title: str, description: str, categories: list[str] = (),
-                 schema_types: list[str] = (), default: str | None = None,
-                 raw_title: str = "", raw_description: str = "") -> tuple[str, str]:
-        """(event_type, type_reason) from normalized title and description (and the raw ones, for patterns)."""
+    def decisive_schema(self, schema_types: Iterable[str]) -> tuple[str, str] | None:
+        """(type, schema name) of the first decisive schema.org type ("a concert is a concert")."""
+        for value in schema_types:
+            name = _schema_name(value)
+            rule = self.schema.get(name.lower())
+            if rule is not None and rule[1]:
+                return rule[0], name
+        return None
+
+    def schema_hints(self, schema_types: Iterable[str]) -> list[tuple[str, float, str]]:
+        """(type, weight, schema name) of the weak schema.org hints."""
         hints = []
         for value in schema_types:
             name = _schema_name(value)
             rule = self.schema.get(name.lower())
-            if rule is None:
-                continue
-            kind, decisive, weight = rule
-            if decisive:
-                return kind, f"schema.org: {name}"
-            if weight:
-                hints.append((kind, weight, name))
+            if rule is not None and not rule[1] and rule[2]:
+                hints.append((rule[0], rule[2], name))
+        return hints
+
+    def named_by_categories(self, categories: Iterable[str]) -> dict[str, str]:
+        """type -> the first of the source's categories that names it."""
+        named: dict[str, str] = {}
+        for category in categories:
+            for key in self.category_matcher.find(normalize(category)):
+                named.setdefault(self.categories[key], category.strip())
+        return named
+
+    def hints(self, categories: Iterable[str], schema_types: Iterable[str]) -> list[tuple[str, float]]:
+        """What the source's categories (a threshold's worth each) and weak schema.org types add."""
+        return ([(kind, self.threshold) for kind in self.named_by_categories(categories)]
+                + [(kind, weight) for kind, weight, _ in self.schema_hints(schema_types)])
+
+    def classify(self, title: str, description: str, categories: list[str] = (),
+                 schema_types: list[str] = (), default: str | None = None,
+                 raw_title: str = "", raw_description: str = "") -> tuple[str, str]:
+        """(event_type, type_reason) from normalized title and description (and the raw ones, for patterns)."""
+        decisive = self.decisive_schema(schema_types)
+        if decisive:
+            return decisive[0], f"schema.org: {decisive[1]}"
+        hints = self.schema_hints(schema_types)
 
         scores, reasons = self.text_scores(title, description, raw_title, raw_description)
         for kind, weight, name in hints:
             scores[kind] = scores.get(kind, 0.0) + weight
             reasons.setdefault(kind, []).append((weight, "schema.org", name, ""))
 
-        named: dict[str, str] = {}
-        for category in categories:
-            for key in self.category_matcher.find(normalize(category)):
-                named.setdefault(self.categories[key], category.strip())
+        named = self.named_by_categories(categories)
         if named:
             kind = self._best(scores, named)
             reason = f'category: "{named[kind]}"'
@@ -280,25 +302,59 @@ def type_rules() -> TypeRules:
 
 
 class ClassifyPipeline(EventPipeline):
-    """Sets `event_type` and `type_reason`."""
+    """Sets `career_score`, `event_type` and `type_reason` (eventhound/relevance.py decides);
+    drops the events judged not career from a `career_only` source."""
 
-    def __init__(self, now, stats):
+    def __init__(self, now, stats, model_path: str | None = None):
         super().__init__(now, stats)
+        from eventhound import relevance  # it builds on this module's rules
+
+        self.relevance = relevance
         self.rules = type_rules()
+        self.model = relevance.career_model(model_path)
         # the occurrences of a series share their texts: decide once
-        self._classify = lru_cache(maxsize=4096)(self.rules.classify)
+        self._judge = lru_cache(maxsize=4096)(self.judge)
+
+    @classmethod
+    def options(cls, settings) -> dict:
+        return {"model_path": settings.get("EVENTHOUND_CAREER_MODEL") or None}
+
+    def judge(self, title: str, description: str, categories: tuple, schema_types: tuple,
+              raw_title: str, raw_description: str) -> tuple[float, str, str]:
+        """(career_score, event_type, type_reason) from the texts; `other` when not career."""
+        relevance = self.relevance
+        decisive = self.rules.decisive_schema(schema_types)
+        if decisive:
+            return 0.0, decisive[0], f"schema.org: {decisive[1]}"
+        judged = self.model.judge(relevance.text_features(title, description),
+                                  relevance.rule_features(self.rules, title, description, raw_title, raw_description,
+                                                categories, schema_types))
+        evidence = ", ".join(relevance.describe_feature(name) for name in judged.evidence) or "no evidence"
+        if judged.event_type == "other":
+            return judged.career_score, "other", f"not career ({judged.career_score:.2f}): {evidence}"
+        named = self.rules.named_by_categories(categories)
+        kind = judged.event_type
+        if named and judged.best_career_type not in named and any(k != "other" for k in named):
+            kind = min((k for k in named if k != "other"), key=EVENT_TYPES.index)
+            return judged.career_score, kind, f'career ({judged.career_score:.2f}), category: "{named[kind]}"'
+        return judged.career_score, kind, f"career ({judged.career_score:.2f}): {evidence}"
 
     def process_item(self, item):
         rules = self.rules
         title, description = normalized_texts(item, rules.description_chars)
         raw_title, raw_description = item.get("title"), item.get("description")
+        score, kind, reason = self._judge(
+            title, description, tuple(as_list(item.get("categories"))), tuple(as_list(item.get("schema_type"))),
+            raw_title if isinstance(raw_title, str) else "",
+            raw_description[:rules.description_chars] if isinstance(raw_description, str) else "")
         default = item.get("event_type")
-        kind, reason = self._classify(title, description, tuple(as_list(item.get("categories"))),
-                                      tuple(as_list(item.get("schema_type"))),
-                                      default if isinstance(default, str) else None,
-                                      raw_title if isinstance(raw_title, str) else "",
-                                      raw_description[:rules.description_chars] if isinstance(raw_description, str) else "")
-        item["event_type"] = kind
+        item["career_score"] = score
         item["type_reason"] = reason
+        if kind == "other" and item.get("_career_only"):
+            item["event_type"] = "other"
+            self.drop("not_career")
+        if kind == "other" and default in rules.rank and default != "other" and not reason.startswith("schema.org"):
+            kind, item["type_reason"] = default, f"source default; {reason}"
+        item["event_type"] = kind
         self.stats.inc_value(f"eventhound/event_type/{kind}")
         return item

@@ -1,0 +1,155 @@
+"""`eventhound train`: the career model, rebuilt reproducibly from labelled events.
+
+Reads a labels TSV (docs/labeling.md: id, split, label, title, description, category, …),
+fits a multinomial logistic regression (scikit-learn, the `train` extra) on the `train`
+split for each regularization strength in C_GRID, picks the strength and the career
+threshold that score best on the `dev` split (F0.5 of career-vs-not: precision counts
+twice), then refits on train + dev with them. The `test` split is never read here.
+
+The same labels give the same model file, byte for byte: rows are sorted by id, features
+by name, the solver is deterministic and weights are rounded.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+from eventhound.relevance import FORMAT, CareerModel, features_of
+from pipelines.classify import EVENT_TYPES
+
+LABELS = Path(__file__).parent / "data" / "relevance" / "labels.tsv"
+MODEL = Path(__file__).parent / "data" / "career_model.json"
+C_GRID = (0.5, 1.0, 2.0, 4.0)
+MIN_COUNT = 2          # a feature seen in fewer training events is left out
+DIGITS = 4             # weights are rounded to this many decimals
+
+
+class TrainingError(Exception):
+    pass
+
+
+def read_labels(path: str | Path) -> list[dict]:
+    """The labelled rows, checked (a bad label or split names its line)."""
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    except FileNotFoundError:
+        raise TrainingError(f"{path}: no such labels file") from None
+    for number, row in enumerate(rows, start=2):
+        if row.get("label") not in EVENT_TYPES:
+            raise TrainingError(f"{path}:{number}: label {row.get('label')!r} is not an event type")
+        if row.get("split") not in ("train", "dev", "test"):
+            raise TrainingError(f"{path}:{number}: split {row.get('split')!r} is not train, dev or test")
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def row_features(row: dict) -> tuple[set[str], dict[str, float]]:
+    categories = tuple(c for c in (row.get("category") or "").split(";") if c.strip())
+    return features_of(row["title"], row.get("description") or "", categories=categories)
+
+
+def _matrix(featured: list, vocabulary: dict[str, int]):
+    from scipy.sparse import csr_matrix
+
+    data, rows, cols = [], [], []
+    for number, (binary, valued) in enumerate(featured):
+        for name in binary:
+            if name in vocabulary:
+                data.append(1.0), rows.append(number), cols.append(vocabulary[name])
+        for name, value in valued.items():
+            if name in vocabulary:
+                data.append(value), rows.append(number), cols.append(vocabulary[name])
+    return csr_matrix((data, (rows, cols)), shape=(len(featured), len(vocabulary)))
+
+
+def _vocabulary(featured: list) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for binary, valued in featured:
+        for name in (*binary, *valued):
+            counts[name] = counts.get(name, 0) + 1
+    names = sorted(name for name, count in counts.items() if count >= MIN_COUNT)
+    return {name: i for i, name in enumerate(names)}
+
+
+def fit(featured: list, labels: list[str], c: float) -> dict:
+    """A model file's data fitted on these events (threshold 0.5 until chosen)."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        raise TrainingError("the training events need at least two different labels")
+    vocabulary = _vocabulary(featured)
+    classes = list(EVENT_TYPES)
+    model = LogisticRegression(C=c, max_iter=3000, tol=1e-6)
+    model.fit(_matrix(featured, vocabulary), [classes.index(label) for label in labels])
+    coef = {int(k): row for k, row in zip(model.classes_, model.coef_)}
+    intercept = {int(k): b for k, b in zip(model.classes_, model.intercept_)}
+    absent = -20.0  # a class with no training event is never predicted
+    return {
+        "format": FORMAT, "classes": classes, "threshold": 0.5,
+        "bias": [round(float(intercept.get(i, absent)), DIGITS) for i in range(len(classes))],
+        "features": list(vocabulary),
+        "weights": [[round(float(w), DIGITS) for w in coef[i]] if i in coef else [0.0] * len(vocabulary)
+                    for i in range(len(classes))],
+    }
+
+
+def career_scores(model: CareerModel, featured: list) -> list:
+    return [model.judge(binary, valued) for binary, valued in featured]
+
+
+def choose_threshold(scores: list[float], truth: list[bool], beta: float = 0.5) -> tuple[float, dict]:
+    """The score threshold with the best F-beta on these events (ties: the higher threshold)."""
+    best = (-1.0, 0.5, {})
+    for threshold in sorted({round(s, 3) for s in scores} | {0.5}):
+        figures = binary_figures([s >= threshold for s in scores], truth)
+        p, r = figures["precision"], figures["recall"]
+        f = (1 + beta ** 2) * p * r / (beta ** 2 * p + r) if p + r else 0.0
+        if f >= best[0]:
+            best = (f, threshold, figures)
+    return best[1], best[2]
+
+
+def binary_figures(predicted: list[bool], truth: list[bool]) -> dict:
+    tp = sum(p and t for p, t in zip(predicted, truth))
+    fp = sum(p and not t for p, t in zip(predicted, truth))
+    fn = sum(t and not p for p, t in zip(predicted, truth))
+    return {"precision": tp / (tp + fp) if tp + fp else 0.0, "recall": tp / (tp + fn) if tp + fn else 0.0,
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def train(labels_path: str | Path = LABELS, out: str | Path = MODEL, log=print) -> dict:
+    """Train, choose on dev, refit on train + dev, write the model file; returns its meta."""
+    rows = [r for r in read_labels(labels_path) if r["split"] != "test"]
+    featured = {r["id"]: row_features(r) for r in rows}
+    train_rows = [r for r in rows if r["split"] == "train"]
+    dev_rows = [r for r in rows if r["split"] == "dev"]
+    if not train_rows or not dev_rows:
+        raise TrainingError(f"{labels_path}: needs events in both the train and the dev split")
+    dev_truth = [r["label"] != "other" for r in dev_rows]
+    best = None
+    for c in C_GRID:
+        model = CareerModel(fit([featured[r["id"]] for r in train_rows], [r["label"] for r in train_rows], c))
+        judged = career_scores(model, [featured[r["id"]] for r in dev_rows])
+        threshold, figures = choose_threshold([j.career_score for j in judged], dev_truth)
+        typed = sum(j.best_career_type == r["label"] for j, r in zip(judged, dev_rows) if r["label"] != "other")
+        figures["type_accuracy"] = typed / max(1, sum(dev_truth))
+        log(f"C={c:g}: dev threshold {threshold:.3f} precision {figures['precision']:.3f} "
+            f"recall {figures['recall']:.3f} career type right {figures['type_accuracy']:.3f}")
+        key = (figures["precision"] * figures["recall"], figures["type_accuracy"])
+        if best is None or key > best[0]:
+            best = (key, c, threshold, figures)
+    _, c, threshold, figures = best
+    both = train_rows + dev_rows
+    data = fit([featured[r["id"]] for r in both], [r["label"] for r in both], c)
+    data["threshold"] = threshold
+    data["meta"] = {
+        "labels_sha256": hashlib.sha256(Path(labels_path).read_bytes()).hexdigest(),
+        "trained_on": {"train": len(train_rows), "dev": len(dev_rows)}, "C": c,
+        "dev": {k: round(v, 4) for k, v in figures.items()},
+    }
+    Path(out).write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    log(f"chose C={c:g}, threshold {threshold:.3f}; {len(data['features'])} features; wrote {out}")
+    return data["meta"]

@@ -1,8 +1,8 @@
 """Career relevance: a compact learned model that reads an event and says how likely it is
 a career event (`career_score`, 0–1) and which of the eight career types it is.
 
-The model is a multinomial logistic regression over the words and word pairs of the title
-and description, the title's character 4-grams, and the hand-written phrase rules of
+The model is a multinomial logistic regression over the words and word pairs of the title,
+the words of the description, the title's character 4-grams, and the hand-written phrase rules of
 event_types.toml as features (their per-type scores, not their verdicts). It is trained by
 `eventhound train` (eventhound/training.py) on the labelled events of
 eventhound/data/relevance/labels.tsv and stored as JSON in eventhound/data/career_model.json:
@@ -16,7 +16,6 @@ career type.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -30,24 +29,27 @@ FORMAT = "eventhound-career-model/1"
 CAREER_TYPES = EVENT_TYPES[:-1]
 DESCRIPTION_CHARS = 300  # the labelled descriptions are cut at about 300 characters, like many feeds
 RULE_CAP = 6.0
+# Words too common to say why: a feature of only these is weighed but never named as evidence.
+QUIET_WORDS = frozenset("a an and are as at be by for from has have in is it of on or our s the this to "
+                        "we will with you your january february march april may june july august september "
+                        "october november december monday tuesday wednesday thursday friday saturday sunday "
+                        "2025 2026 2027 2028".split())
 
 
 class ModelError(Exception):
     """The model file is missing, unreadable or not a career model."""
 
 
-def _words_features(prefix: str, words: list[str], out: set[str]) -> None:
-    out.update(prefix + w for w in words)
-    out.update(f"{prefix}{a}_{b}" for a, b in zip(words, words[1:]))
-
-
 def text_features(title: str, description: str) -> set[str]:
-    """The binary features of normalized title and description (pure, cached by callers)."""
-    feats: set[str] = set()
+    """The binary features of normalized title and description: title words, word pairs and
+    character 4-grams, description words (pairs there scored worse on the dev split)."""
     title_words = title.split()
-    _words_features("t:", title_words, feats)
-    _words_features("d:", description[:DESCRIPTION_CHARS].split()[:-1] if len(description) > DESCRIPTION_CHARS
-                    else description.split(), feats)
+    feats = {"t:" + w for w in title_words}
+    feats.update(f"t:{a}_{b}" for a, b in zip(title_words, title_words[1:]))
+    words = description[:DESCRIPTION_CHARS].split()
+    if len(description) > DESCRIPTION_CHARS:
+        words = words[:-1]  # the last word may be cut
+    feats.update("d:" + w for w in words)
     for word in title_words:
         padded = f" {word} "
         feats.update("c:" + padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
@@ -57,12 +59,19 @@ def text_features(title: str, description: str) -> set[str]:
 
 
 def rule_features(rules: TypeRules, title: str, description: str, raw_title: str, raw_description: str,
-                  categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = ()) -> dict[str, float]:
+                  categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = (),
+                  said: dict | None = None) -> dict[str, float]:
     """The phrase rules' per-type scores as features ("r:job_fair" -> 0..2), categories and
-    schema.org hints included."""
-    scores, _ = rules.text_scores(title, description, raw_title, raw_description)
+    schema.org hints included. `said`, when given, gets each type's strongest phrase in words."""
+    scores, reasons = rules.text_scores(title, description, raw_title, raw_description)
     for kind, weight in rules.hints(categories, schema_types):
         scores[kind] = scores.get(kind, 0.0) + weight
+    if said is not None:
+        for kind, found in reasons.items():
+            weight, field, phrase, _ = max(found)
+            said[f"r:{kind}"] = f'{field} "{phrase}" ({kind} phrase)'
+        for kind, category in rules.named_by_categories(categories).items():
+            said.setdefault(f"r:{kind}", f'category "{category}"')
     return {f"r:{kind}": min(score, RULE_CAP) / rules.threshold for kind, score in scores.items() if score > 0}
 
 
@@ -116,45 +125,75 @@ class CareerModel:
         except ModelError as error:
             raise ModelError(f"{path}: {error}") from None
 
-    def logits(self, binary: set[str], valued: dict[str, float]) -> list[float]:
+    def _found(self, binary: set[str], valued: dict[str, float]) -> tuple[list[str], numpy.ndarray]:
+        """The model's features among these, and their weight rows times their values."""
         index = self.index
-        total = self.bias + self.rows[[index[f] for f in binary if f in index]].sum(axis=0)
+        names = [f for f in binary if f in index]
+        rows = [index[f] for f in names]
+        scaled = []
         for name, value in valued.items():
             row = index.get(name)
             if row is not None:
-                total += self.rows[row] * value
-        return total.tolist()
+                names.append(name), rows.append(row), scaled.append(value)
+        weights = self.rows[rows]
+        if scaled:
+            weights[len(rows) - len(scaled):] *= numpy.array(scaled)[:, None]
+        return names, weights
+
+    def logits(self, binary: set[str], valued: dict[str, float]) -> list[float]:
+        return (self.bias + self._found(binary, valued)[1].sum(axis=0)).tolist()
 
     def judge(self, binary: set[str], valued: dict[str, float]) -> Judgement:
-        logits = self.logits(binary, valued)
-        top = max(logits)
-        exp = [math.exp(x - top) for x in logits]
-        total = sum(exp)
-        score = 1.0 - exp[self.other] / total
-        career = [i for i in range(len(self.classes)) if i != self.other]
-        best = max(career, key=lambda i: (logits[i], -i))
+        names, weights = self._found(binary, valued)
+        logits = self.bias + weights.sum(axis=0)
+        exp = numpy.exp(logits - logits.max())
+        score = float(1.0 - exp[self.other] / exp.sum())
+        logits[self.other] = -numpy.inf
+        best = int(numpy.argmax(logits))  # the likeliest career type (first of equals)
         kind = self.classes[best] if score >= self.threshold else "other"
-        return Judgement(round(score, 4), kind, self.classes[best], self.evidence(binary, valued, best, score))
+        return Judgement(round(score, 4), kind, self.classes[best], self._evidence(names, weights, best, score))
 
-    def evidence(self, binary, valued, best: int, score: float, count: int = 3) -> tuple[str, ...]:
+    def _evidence(self, names: list[str], weights: numpy.ndarray, best: int, score: float,
+                  count: int = 3) -> tuple[str, ...]:
         """The features that moved the decision most: toward `best` (career) or toward other."""
-        sign = 1.0 if score >= self.threshold else -1.0
-        names = [name for name in (*binary, *valued) if name in self.index]
         if not names:
             return ()
-        rows = self.rows[[self.index[name] for name in names]]
-        values = numpy.array([valued.get(name, 1.0) for name in names])
-        pushes = sign * (rows[:, best] - rows[:, self.other]) * values
-        order = numpy.argsort(-pushes, kind="stable")[:count]
-        return tuple(names[i] for i in order if pushes[i] > 0)
+        sign = 1.0 if score >= self.threshold else -1.0
+        pushes = sign * (weights[:, best] - weights[:, self.other])
+        order = numpy.argsort(-pushes, kind="stable")
+        found = []
+        for i in order:
+            if pushes[i] <= 0 or len(found) == count:
+                break
+            if _telling(names[i]):
+                found.append(names[i])
+        return tuple(found)
 
 
-def describe_feature(name: str) -> str:
-    """'t:career_fair' -> 'title "career fair"' (for type_reason)."""
+def _telling(name: str) -> bool:
+    kind, _, value = name.partition(":")
+    return kind in ("r", "c") or not QUIET_WORDS.issuperset(value.split("_"))
+
+
+def describe_feature(name: str, title: str = "", said: dict | None = None) -> str:
+    """'t:career_fair' -> 'title "career fair"'; a title 4-gram names its word in `title`
+    (normalized); 'r:job_fair' -> 'job_fair phrases' (for type_reason)."""
+    if said and name in said:
+        return said[name]
     kind, _, value = name.partition(":")
     words = value.replace("_", " ").strip()
-    return {"t": f'title "{words}"', "d": f'description "{words}"', "c": f'title "…{words}…"',
-            "r": f"phrase rules for {value}"}.get(kind, name.replace("_", " "))
+    if kind == "c":
+        words = next((w for w in title.split() if value in f" {w} " and w not in QUIET_WORDS), "")
+        if not words:
+            return ""
+    return {"t": f'title "{words}"', "d": f'description "{words}"', "c": f'title "{words}"',
+            "r": f"{value} phrases"}.get(kind, name.replace("_", " "))
+
+
+def describe_evidence(names, title: str = "", said: dict | None = None) -> str:
+    """The evidence features in words, each said once, strongest first."""
+    described = dict.fromkeys(describe_feature(name, title, said) for name in names)
+    return ", ".join(d for d in described if d) or "no evidence"
 
 
 @lru_cache(maxsize=4)

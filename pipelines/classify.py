@@ -326,10 +326,11 @@ class ClassifyPipeline(EventPipeline):
         decisive = self.rules.decisive_schema(schema_types)
         if decisive:
             return 0.0, decisive[0], f"schema.org: {decisive[1]}"
+        said: dict[str, str] = {}
         judged = self.model.judge(relevance.text_features(title, description),
                                   relevance.rule_features(self.rules, title, description, raw_title, raw_description,
-                                                categories, schema_types))
-        evidence = ", ".join(relevance.describe_feature(name) for name in judged.evidence) or "no evidence"
+                                                          categories, schema_types, said))
+        evidence = relevance.describe_evidence(judged.evidence, title, said)
         if judged.event_type == "other":
             return judged.career_score, "other", f"not career ({judged.career_score:.2f}): {evidence}"
         named = self.rules.named_by_categories(categories)

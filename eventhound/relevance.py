@@ -1,12 +1,12 @@
 """Career relevance: a compact learned model that reads an event and says how likely it is
 a career event (`career_score`, 0–1) and which of the eight career types it is.
 
-The model is a multinomial logistic regression over the words and word pairs of the title,
-the words of the description, the title's character 4-grams, and the hand-written phrase rules of
+The model is a multinomial logistic regression over the words of the title and the
+description, the title's character 4-grams, and the hand-written phrase rules of
 event_types.toml as features (their per-type scores, not their verdicts). It is trained by
 `eventhound train` (eventhound/training.py) on the labelled events of
 eventhound/data/relevance/labels.tsv and stored as JSON in eventhound/data/career_model.json:
-inference is a dict look-up per feature and one numpy sum of the found weight rows.
+inference is pure Python: a dict look-up per feature and one sum per class.
 
 `career_score` = 1 − P(other). An event is judged a career event when its score reaches the
 model's threshold (chosen on the dev split when training); its type is then the likeliest
@@ -15,20 +15,22 @@ career type.
 
 from __future__ import annotations
 
+import heapq
 import json
-from dataclasses import dataclass
+import math
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
-import numpy
 
 from pipelines.classify import EVENT_TYPES, TypeRules, normalize, type_rules
 
 FORMAT = "eventhound-career-model/1"
 CAREER_TYPES = EVENT_TYPES[:-1]
-DESCRIPTION_CHARS = 300  # the labelled descriptions are cut at about 300 characters, like many feeds
+DESCRIPTION_CHARS = 200  # the gist comes first (200 scored better on the dev split than 300, and costs less)
 RULE_CAP = 6.0
+EVIDENCE_WEIGHT = 0.1  # a feature whose class weights span less is never named as evidence
 # Words too common to say why: a feature of only these is weighed but never named as evidence.
 QUIET_WORDS = frozenset("a an and are as at be by for from has have in is it of on or our s the this to "
                         "we will with you your january february march april may june july august september "
@@ -40,19 +42,24 @@ class ModelError(Exception):
     """The model file is missing, unreadable or not a career model."""
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_grams(word: str) -> tuple[str, ...]:
+    """'fair' -> ('c: fai', 'c:fair', 'c:air '): a word's character 4-grams, padded with spaces."""
+    padded = f" {word} "
+    return tuple("c:" + padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
+
+
 def text_features(title: str, description: str) -> set[str]:
-    """The binary features of normalized title and description: title words, word pairs and
-    character 4-grams, description words (pairs there scored worse on the dev split)."""
+    """The binary features of normalized title and description: the title's words and
+    character 4-grams, the description's words (word pairs added nothing on the dev split)."""
     title_words = title.split()
     feats = {"t:" + w for w in title_words}
-    feats.update(f"t:{a}_{b}" for a, b in zip(title_words, title_words[1:]))
     words = description[:DESCRIPTION_CHARS].split()
     if len(description) > DESCRIPTION_CHARS:
         words = words[:-1]  # the last word may be cut
     feats.update("d:" + w for w in words)
     for word in title_words:
-        padded = f" {word} "
-        feats.update("c:" + padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
+        feats.update(_word_grams(word))
     if not description:
         feats.add("no_description")
     return feats
@@ -63,7 +70,8 @@ def rule_features(rules: TypeRules, title: str, description: str, raw_title: str
                   said: dict | None = None) -> dict[str, float]:
     """The phrase rules' per-type scores as features ("r:job_fair" -> 0..2), categories and
     schema.org hints included. `said`, when given, gets each type's strongest phrase in words."""
-    scores, reasons = rules.text_scores(title, description, raw_title, raw_description)
+    scores, reasons = rules.text_scores(title, description[:DESCRIPTION_CHARS], raw_title,
+                                        raw_description[:DESCRIPTION_CHARS])
     for kind, weight in rules.hints(categories, schema_types):
         scores[kind] = scores.get(kind, 0.0) + weight
     if said is not None:
@@ -75,11 +83,11 @@ def rule_features(rules: TypeRules, title: str, description: str, raw_title: str
     return {f"r:{kind}": min(score, RULE_CAP) / rules.threshold for kind, score in scores.items() if score > 0}
 
 
-@dataclass(frozen=True)
-class Judgement:
+class Judgement(NamedTuple):
     career_score: float
     event_type: str          # a career type, or "other" when the score is under the threshold
     best_career_type: str    # the likeliest career type, whatever the score
+    type_share: float        # its share of the career probability: how sure the model is of the type
     evidence: tuple[str, ...]  # the features that pushed most toward the decision, strongest first
 
 
@@ -93,16 +101,17 @@ class CareerModel:
         if sorted(self.classes) != sorted(EVENT_TYPES):
             raise ModelError(f"career model classes {self.classes} are not the nine event types")
         self.threshold = float(data["threshold"])
-        self.bias = numpy.array(data["bias"], dtype=numpy.float64)
+        self.bias: tuple[float, ...] = tuple(map(float, data["bias"]))
         features: list[str] = data["features"]
         columns = data["weights"]
         if len(columns) != len(self.classes) or any(len(c) != len(features) for c in columns):
             raise ModelError("career model weights do not match its features and classes")
-        # a row of per-class weights per feature: an event's logits are the sum of its rows
-        self.rows = numpy.array(columns, dtype=numpy.float64).T.copy() if features else numpy.zeros((0, len(self.classes)))
-        self.index = {name: i for i, name in enumerate(features)}
-        self.features = features
+        # feature -> its per-class weights: an event's logits are the bias plus the sum of its rows
+        self.rows: dict[str, tuple[float, ...]] = dict(zip(features, zip(*columns)))
         self.other = self.classes.index("other")
+        # the features worth naming in type_reason: a clear weight, and more than a common word
+        self.telling = frozenset(name for name, row in self.rows.items()
+                                 if _telling(name) and max(row) - min(row) >= EVIDENCE_WEIGHT)
         self.meta = data.get("meta", {})
 
     @classmethod
@@ -125,49 +134,44 @@ class CareerModel:
         except ModelError as error:
             raise ModelError(f"{path}: {error}") from None
 
-    def _found(self, binary: set[str], valued: dict[str, float]) -> tuple[list[str], numpy.ndarray]:
-        """The model's features among these, and their weight rows times their values."""
-        index = self.index
-        names = [f for f in binary if f in index]
-        rows = [index[f] for f in names]
-        scaled = []
+    def _found(self, binary: set[str], valued: dict[str, float]) -> tuple[list[str], list[tuple[float, ...]]]:
+        """The model's features among these, and their weight rows (times their values)."""
+        rows = self.rows
+        names = [f for f in binary if f in rows]
+        weights = list(map(rows.__getitem__, names))
         for name, value in valued.items():
-            row = index.get(name)
+            row = rows.get(name)
             if row is not None:
-                names.append(name), rows.append(row), scaled.append(value)
-        weights = self.rows[rows]
-        if scaled:
-            weights[len(rows) - len(scaled):] *= numpy.array(scaled)[:, None]
+                names.append(name)
+                weights.append(tuple(w * value for w in row))
         return names, weights
 
     def logits(self, binary: set[str], valued: dict[str, float]) -> list[float]:
-        return (self.bias + self._found(binary, valued)[1].sum(axis=0)).tolist()
+        weights = self._found(binary, valued)[1]
+        return [b + sum(column) for b, column in zip(self.bias, zip(*weights))] if weights else list(self.bias)
 
     def judge(self, binary: set[str], valued: dict[str, float]) -> Judgement:
         names, weights = self._found(binary, valued)
-        logits = self.bias + weights.sum(axis=0)
-        exp = numpy.exp(logits - logits.max())
-        score = float(1.0 - exp[self.other] / exp.sum())
-        logits[self.other] = -numpy.inf
-        best = int(numpy.argmax(logits))  # the likeliest career type (first of equals)
+        logits = [b + sum(column) for b, column in zip(self.bias, zip(*weights))] if weights else list(self.bias)
+        top = max(logits)
+        exp = [math.exp(x - top) for x in logits]
+        total, other = sum(exp), exp[self.other]
+        score = 1.0 - other / total
+        logits[self.other] = -math.inf
+        best = logits.index(max(logits))  # the likeliest career type (first of equals)
         kind = self.classes[best] if score >= self.threshold else "other"
-        return Judgement(round(score, 4), kind, self.classes[best], self._evidence(names, weights, best, score))
+        share = exp[best] / (total - other) if total > other else 0.0
+        return Judgement(round(score, 4), kind, self.classes[best], round(share, 4),
+                         self._evidence(names, weights, best, score))
 
-    def _evidence(self, names: list[str], weights: numpy.ndarray, best: int, score: float,
+    def _evidence(self, names: list[str], weights: list, best: int, score: float,
                   count: int = 3) -> tuple[str, ...]:
-        """The features that moved the decision most: toward `best` (career) or toward other."""
-        if not names:
-            return ()
+        """The features that moved the decision most, toward `best` (career) or toward other;
+        only telling ones (no bare "the", no weak weights) are named."""
         sign = 1.0 if score >= self.threshold else -1.0
-        pushes = sign * (weights[:, best] - weights[:, self.other])
-        order = numpy.argsort(-pushes, kind="stable")
-        found = []
-        for i in order:
-            if pushes[i] <= 0 or len(found) == count:
-                break
-            if _telling(names[i]):
-                found.append(names[i])
-        return tuple(found)
+        other, telling = self.other, self.telling
+        pushes = [(sign * (w[best] - w[other]), name) for name, w in zip(names, weights) if name in telling]
+        return tuple(name for push, name in heapq.nlargest(count, pushes) if push > 0)
 
 
 def _telling(name: str) -> bool:

@@ -320,31 +320,35 @@ class ClassifyPipeline(EventPipeline):
         return {"model_path": settings.get("EVENTHOUND_CAREER_MODEL") or None}
 
     def judge(self, title: str, description: str, categories: tuple, schema_types: tuple,
-              raw_title: str, raw_description: str) -> tuple[float, str, str]:
-        """(career_score, event_type, type_reason) from the texts; `other` when not career."""
+              raw_title: str, raw_description: str) -> tuple[float, str, str, str | None]:
+        """(career_score, event_type, type_reason, sure_type) from the texts; `other` when not
+        career. `sure_type` is the likeliest career type when the model is sure of the type
+        (at least half the career probability), whatever the score."""
         relevance = self.relevance
         decisive = self.rules.decisive_schema(schema_types)
         if decisive:
-            return 0.0, decisive[0], f"schema.org: {decisive[1]}"
+            return 0.0, decisive[0], f"schema.org: {decisive[1]}", None
         said: dict[str, str] = {}
         judged = self.model.judge(relevance.text_features(title, description),
                                   relevance.rule_features(self.rules, title, description, raw_title, raw_description,
                                                           categories, schema_types, said))
         evidence = relevance.describe_evidence(judged.evidence, title, said)
+        sure = judged.best_career_type if judged.type_share >= 0.5 else None
+        score = judged.career_score
         if judged.event_type == "other":
-            return judged.career_score, "other", f"not career ({judged.career_score:.2f}): {evidence}"
+            return score, "other", f"not career ({score:.2f} < {self.model.threshold:.2f}): {evidence}", sure
         named = self.rules.named_by_categories(categories)
         kind = judged.event_type
         if named and judged.best_career_type not in named and any(k != "other" for k in named):
             kind = min((k for k in named if k != "other"), key=EVENT_TYPES.index)
-            return judged.career_score, kind, f'career ({judged.career_score:.2f}), category: "{named[kind]}"'
-        return judged.career_score, kind, f"career ({judged.career_score:.2f}): {evidence}"
+            return score, kind, f'career ({score:.2f}), category: "{named[kind]}"', sure
+        return score, kind, f"career ({score:.2f}): {evidence}", sure
 
     def process_item(self, item):
         rules = self.rules
         title, description = normalized_texts(item, rules.description_chars)
         raw_title, raw_description = item.get("title"), item.get("description")
-        score, kind, reason = self._judge(
+        score, kind, reason, sure = self._judge(
             title, description, tuple(as_list(item.get("categories"))), tuple(as_list(item.get("schema_type"))),
             raw_title if isinstance(raw_title, str) else "",
             raw_description[:rules.description_chars] if isinstance(raw_description, str) else "")
@@ -355,7 +359,11 @@ class ClassifyPipeline(EventPipeline):
             item["event_type"] = "other"
             self.drop("not_career")
         if kind == "other" and default in rules.rank and default != "other" and not reason.startswith("schema.org"):
-            kind, item["type_reason"] = default, f"source default; {reason}"
+            # the source vouches for its events: the type the text is sure of, else the source's
+            if sure:
+                kind, item["type_reason"] = sure, f"career source; {sure} by the text ({score:.2f})"
+            else:
+                kind, item["type_reason"] = default, f"source default; {reason}"
         item["event_type"] = kind
         self.stats.inc_value(f"eventhound/event_type/{kind}")
         return item

@@ -23,11 +23,9 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-
 from pipelines.classify import EVENT_TYPES, TypeRules, normalize, type_rules
 
 FORMAT = "eventhound-career-model/1"
-CAREER_TYPES = EVENT_TYPES[:-1]
 DESCRIPTION_CHARS = 200  # the gist comes first (200 scored better on the dev split than 300, and costs less)
 RULE_CAP = 6.0
 EVIDENCE_WEIGHT = 0.1  # a feature whose class weights span less is never named as evidence
@@ -146,10 +144,6 @@ class CareerModel:
                 weights.append(tuple(w * value for w in row))
         return names, weights
 
-    def logits(self, binary: set[str], valued: dict[str, float]) -> list[float]:
-        weights = self._found(binary, valued)[1]
-        return [b + sum(column) for b, column in zip(self.bias, zip(*weights))] if weights else list(self.bias)
-
     def judge(self, binary: set[str], valued: dict[str, float]) -> Judgement:
         names, weights = self._found(binary, valued)
         logits = [b + sum(column) for b, column in zip(self.bias, zip(*weights))] if weights else list(self.bias)
@@ -176,22 +170,24 @@ class CareerModel:
 
 def _telling(name: str) -> bool:
     kind, _, value = name.partition(":")
-    return kind in ("r", "c") or not QUIET_WORDS.issuperset(value.split("_"))
+    return kind in ("r", "c") or value not in QUIET_WORDS
 
 
 def describe_feature(name: str, title: str = "", said: dict | None = None) -> str:
-    """'t:career_fair' -> 'title "career fair"'; a title 4-gram names its word in `title`
-    (normalized); 'r:job_fair' -> 'job_fair phrases' (for type_reason)."""
+    """'t:career' -> 'title "career"'; a title 4-gram names its word in `title` (normalized);
+    'r:job_fair' -> the phrase the rules found, from `said` (for type_reason)."""
     if said and name in said:
         return said[name]
+    if name == "no_description":
+        return "no description"
     kind, _, value = name.partition(":")
-    words = value.replace("_", " ").strip()
+    words = value.strip()
     if kind == "c":
         words = next((w for w in title.split() if value in f" {w} " and w not in QUIET_WORDS), "")
         if not words:
             return ""
     return {"t": f'title "{words}"', "d": f'description "{words}"', "c": f'title "{words}"',
-            "r": f"{value} phrases"}.get(kind, name.replace("_", " "))
+            "r": f"{value} phrases"}.get(kind, name)
 
 
 def describe_evidence(names, title: str = "", said: dict | None = None) -> str:

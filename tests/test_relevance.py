@@ -120,6 +120,17 @@ def test_a_source_default_type_still_applies_but_career_only_drops(tmp_path):
     assert pipeline.stats["eventhound/dropped/not_career"] == 1
 
 
+def test_a_career_source_types_an_unsure_event_by_its_text_when_the_text_is_clear():
+    pipeline = ClassifyPipeline(NOW, Stats())
+    alone = pipeline.process_item({"title": "Resume Writing Workshop", "description": ""})
+    assert alone["event_type"] == "other" and "no description" in alone["type_reason"]
+    # the same event from a source that declares its events career events (default networking)
+    vouched = pipeline.process_item({"title": "Resume Writing Workshop", "description": "", "event_type": "networking"})
+    assert vouched["event_type"] == "workshop"
+    assert vouched["type_reason"] == f"career source; workshop by the text ({vouched['career_score']:.2f})"
+    assert vouched["career_score"] == alone["career_score"]
+
+
 @pytest.fixture(scope="module")
 def mixed_site():
     with serve_directory(FIXTURES / "relevance") as base_url:

@@ -77,8 +77,9 @@ def print_confusion(rows: list[dict], got: list[str]) -> None:
         print(f"{want:<20}" + "".join(f"{counts[(want, g)]:>7}" for g in EVENT_TYPES))
 
 
-def print_calendars(rows: list[dict], got: list[str], least: int = 40) -> None:
-    """What career_only keeps of each whole calendar of the split (natural mix)."""
+def print_calendars(rows: list[dict], got: list[str], whole_cities: set[str], least: int = 40) -> None:
+    """What career_only keeps of each calendar of the split, and of each city's aggregated calendar
+    (`whole_cities`: those labelled whole, in their natural mix)."""
     by_publisher = defaultdict(list)
     for row, g in zip(rows, got):
         by_publisher[row["publisher"]].append((row["label"], g))
@@ -94,6 +95,18 @@ def print_calendars(rows: list[dict], got: list[str], least: int = 40) -> None:
                   f"career {sum(w != 'other' for w in kept):>3}")
     print(f"  all calendars of the split: kept {kept_all}, of them career {right_all} "
           f"({right_all / max(1, kept_all):.1%})")
+    by_city = defaultdict(lambda: [0, 0, 0])  # whole city aggregates ("davis:..."): events, kept, career kept
+    for row, g in zip(rows, got):
+        city, sep, _ = row["publisher"].partition(":")
+        if sep and row["origin"].startswith("judell/community-calendar"):
+            by_city[city][0] += 1
+            by_city[city][1] += g != "other"
+            by_city[city][2] += g != "other" and row["label"] != "other"
+    for city, (events, kept, right) in sorted(by_city.items()):
+        career = sum(r["label"] != "other" for r in rows if r["publisher"].startswith(city + ":"))
+        whole = "the whole city calendar" if city in whole_cities else "this split's calendars of the city"
+        print(f"  {city} ({whole}: {events} events, {career} career): kept {kept}, of them career {right} "
+              f"({right / max(1, kept):.1%})")
 
 
 def corpus_rows() -> list[dict]:
@@ -142,7 +155,10 @@ def main(argv=None) -> int:
     rules = [by_rules(r) for r in rows]
     print_side_by_side(f"{args.split} split (publishers never trained on)", rows, {"model": model, "rules": rules})
     print_confusion(rows, model)
-    print_calendars(rows, model)
+    every = read_labels(args.labels)
+    cities = {r["publisher"].partition(":")[0] for r in every if r["origin"].startswith("judell/community-calendar")}
+    whole = {c for c in cities if all(r["split"] == args.split for r in every if r["publisher"].startswith(c + ":"))}
+    print_calendars(rows, model, whole)
     if args.misses:
         print("\nmisses of the model (label -> model)")
         for row, got in zip(rows, model):

@@ -1,6 +1,7 @@
 """Career relevance: the learned model (eventhound/relevance.py), `eventhound train`, and
 `career_only` sources that drop what is not a career event."""
 
+import hashlib
 import json
 from collections import Counter
 from datetime import datetime, timezone
@@ -167,3 +168,12 @@ def test_extract_explain_shows_kept_and_dropped_events(tmp_path):
     story = lines["Toddler Story Time"]
     assert story["kept"] is False and story["dropped"] == "not_career"
     assert story["career_score"] < career_model().threshold and story["type_reason"].startswith("not career")
+
+
+def test_the_packaged_model_is_what_train_makes_of_the_packaged_labels(tmp_path):
+    from eventhound.training import LABELS, MODEL
+
+    meta = career_model().meta
+    assert meta["labels_sha256"] == hashlib.sha256(LABELS.read_bytes()).hexdigest()
+    train(LABELS, tmp_path / "model.json", log=lambda *_: None)
+    assert (tmp_path / "model.json").read_bytes() == MODEL.read_bytes()

@@ -15,7 +15,6 @@ career type.
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from functools import lru_cache
@@ -164,8 +163,9 @@ class CareerModel:
         only telling ones (no bare "the", no weak weights) are named."""
         sign = 1.0 if score >= self.threshold else -1.0
         other, telling = self.other, self.telling
-        pushes = [(sign * (w[best] - w[other]), name) for name, w in zip(names, weights) if name in telling]
-        return tuple(name for push, name in heapq.nlargest(count, pushes) if push > 0)
+        pushes = sorted([(sign * (w[best] - w[other]), name) for name, w in zip(names, weights) if name in telling],
+                        reverse=True)
+        return tuple(name for push, name in pushes[:count] if push > 0)
 
 
 def _telling(name: str) -> bool:

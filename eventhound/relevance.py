@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from pipelines.classify import EVENT_TYPES, TypeRules, normalize, type_rules
+from pipelines.classify import EVENT_TYPES, TypeRules, load_rules, normalize, type_rules
 
 FORMAT = "eventhound-career-model/1"
 DESCRIPTION_CHARS = 200  # the gist comes first (200 scored better on the dev split than 300, and costs less)
 RULE_CAP = 6.0
+WORD_LIST_SCALE = 3.0  # a full list count weighs like three words (chosen on the dev split: 1, 2, 3)
 EVIDENCE_WEIGHT = 0.1  # a feature whose class weights span less is never named as evidence
 # Words too common to say why: a feature of only these is weighed but never named as evidence.
 QUIET_WORDS = frozenset("a an and are as at be by for from has have in is it of on or our s the this to "
@@ -46,9 +48,18 @@ def _word_grams(word: str) -> tuple[str, ...]:
     return tuple("c:" + padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
 
 
+def fold_accents(text: str) -> str:
+    """'résumé' -> 'resume' (ASCII text is returned as it is)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def text_features(title: str, description: str) -> set[str]:
     """The binary features of normalized title and description: the title's words and
-    character 4-grams, the description's words (word pairs added nothing on the dev split)."""
+    character 4-grams, the description's words (word pairs added nothing on the dev split);
+    accents folded ("résumé" is "resume")."""
+    title, description = fold_accents(title), fold_accents(description)
     title_words = title.split()
     feats = {"t:" + w for w in title_words}
     words = description[:DESCRIPTION_CHARS].split()
@@ -65,8 +76,9 @@ def text_features(title: str, description: str) -> set[str]:
 def rule_features(rules: TypeRules, title: str, description: str, raw_title: str, raw_description: str,
                   categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = (),
                   said: dict | None = None) -> dict[str, float]:
-    """The phrase rules' per-type scores as features ("r:job_fair" -> 0..2), categories and
-    schema.org hints included. `said`, when given, gets each type's strongest phrase in words."""
+    """The hand-written knowledge as features: the phrase rules' per-type scores ("r:job_fair"
+    -> 0..2, categories and schema.org hints included) and the word-list counts. `said`, when
+    given, gets each type's strongest phrase in words."""
     scores, reasons = rules.text_scores(title, description[:DESCRIPTION_CHARS], raw_title,
                                         raw_description[:DESCRIPTION_CHARS])
     for kind, weight in rules.hints(categories, schema_types):
@@ -77,7 +89,29 @@ def rule_features(rules: TypeRules, title: str, description: str, raw_title: str
             said[f"r:{kind}"] = f'{field} "{phrase}" ({kind} phrase)'
         for kind, category in rules.named_by_categories(categories).items():
             said.setdefault(f"r:{kind}", f'category "{category}"')
-    return {f"r:{kind}": min(score, RULE_CAP) / rules.threshold for kind, score in scores.items() if score > 0}
+    features = {f"r:{kind}": min(score, RULE_CAP) / rules.threshold for kind, score in scores.items() if score > 0}
+    features.update(word_list_features(title, description))
+    return features
+
+
+@lru_cache(maxsize=1)
+def word_lists() -> dict[str, frozenset[str]]:
+    """The career and leisure word lists of eventhound/data/career_words.toml."""
+    return {name: frozenset(words.split()) for name, words in load_rules("career_words.toml").items()}
+
+
+def word_list_features(title: str, description: str) -> dict[str, float]:
+    """How many distinct words of each list the title and the description hold, capped
+    ("lex:career_t" -> 0..3, scaled by WORD_LIST_SCALE)."""
+    title_words = set(fold_accents(title).split())
+    description_words = set(fold_accents(description[:DESCRIPTION_CHARS]).split())
+    features = {}
+    for name, words in word_lists().items():
+        for field, found, cap in (("t", title_words, 3), ("d", description_words, 4)):
+            count = len(found & words)
+            if count:
+                features[f"lex:{name}_{field}"] = min(count, cap) / cap * WORD_LIST_SCALE
+    return features
 
 
 class Judgement(NamedTuple):
@@ -170,7 +204,7 @@ class CareerModel:
 
 def _telling(name: str) -> bool:
     kind, _, value = name.partition(":")
-    return kind in ("r", "c") or value not in QUIET_WORDS
+    return kind in ("r", "c", "lex") or value not in QUIET_WORDS
 
 
 def describe_feature(name: str, title: str = "", said: dict | None = None) -> str:
@@ -186,6 +220,9 @@ def describe_feature(name: str, title: str = "", said: dict | None = None) -> st
         words = next((w for w in title.split() if value in f" {w} " and w not in QUIET_WORDS), "")
         if not words:
             return ""
+    if kind == "lex":
+        words_of, field = value.rsplit("_", 1)
+        return f"{words_of} words in the {'title' if field == 't' else 'description'}"
     return {"t": f'title "{words}"', "d": f'description "{words}"', "c": f'title "{words}"',
             "r": f"{value} phrases"}.get(kind, name)
 

@@ -55,30 +55,44 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def text_features(title: str, description: str) -> set[str]:
-    """The binary features of normalized title and description: the title's words and
-    character 4-grams, the description's words (word pairs added nothing on the dev split);
-    accents folded ("résumé" is "resume")."""
+def text_features(title: str, description: str) -> tuple[set[str], dict[str, float]]:
+    """The features of normalized title and description, accents folded ("résumé" is
+    "resume"): binary ones — the title's words and character 4-grams, the description's words
+    (word pairs added nothing on the dev split) — and how many distinct words of each word list
+    the title and the description hold ("lex:career_t" -> 0..1, times WORD_LIST_SCALE)."""
     title, description = fold_accents(title), fold_accents(description)
     title_words = title.split()
-    feats = {"t:" + w for w in title_words}
     words = description[:DESCRIPTION_CHARS].split()
     if len(description) > DESCRIPTION_CHARS:
         words = words[:-1]  # the last word may be cut
-    feats.update("d:" + w for w in words)
+    binary = {"t:" + w for w in title_words}
+    binary.update("d:" + w for w in words)
     for word in title_words:
-        feats.update(_word_grams(word))
+        binary.update(_word_grams(word))
     if not description:
-        feats.add("no_description")
-    return feats
+        binary.add("no_description")
+    counts = {}
+    title_set, description_set = set(title_words), set(words)
+    for name, listed in word_lists().items():
+        for field, found, cap in (("t", title_set, 3), ("d", description_set, 4)):
+            count = len(found & listed)
+            if count:
+                counts[f"lex:{name}_{field}"] = min(count, cap) / cap * WORD_LIST_SCALE
+    return binary, counts
+
+
+@lru_cache(maxsize=1)
+def word_lists() -> dict[str, frozenset[str]]:
+    """The career and leisure word lists of eventhound/data/career_words.toml."""
+    return {name: frozenset(words.split()) for name, words in load_rules("career_words.toml").items()}
 
 
 def rule_features(rules: TypeRules, title: str, description: str, raw_title: str, raw_description: str,
                   categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = (),
                   said: dict | None = None) -> dict[str, float]:
-    """The hand-written knowledge as features: the phrase rules' per-type scores ("r:job_fair"
-    -> 0..2, categories and schema.org hints included) and the word-list counts. `said`, when
-    given, gets each type's strongest phrase in words."""
+    """The phrase rules' per-type scores as features ("r:job_fair" -> 0..2), the source's
+    categories and weak schema.org types included. `said`, when given, gets each type's
+    strongest phrase in words."""
     scores, reasons = rules.text_scores(title, description[:DESCRIPTION_CHARS], raw_title,
                                         raw_description[:DESCRIPTION_CHARS])
     for kind, weight in rules.hints(categories, schema_types):
@@ -89,29 +103,17 @@ def rule_features(rules: TypeRules, title: str, description: str, raw_title: str
             said[f"r:{kind}"] = f'{field} "{phrase}" ({kind} phrase)'
         for kind, category in rules.named_by_categories(categories).items():
             said.setdefault(f"r:{kind}", f'category "{category}"')
-    features = {f"r:{kind}": min(score, RULE_CAP) / rules.threshold for kind, score in scores.items() if score > 0}
-    features.update(word_list_features(title, description))
-    return features
+    return {f"r:{kind}": min(score, RULE_CAP) / rules.threshold for kind, score in scores.items() if score > 0}
 
 
-@lru_cache(maxsize=1)
-def word_lists() -> dict[str, frozenset[str]]:
-    """The career and leisure word lists of eventhound/data/career_words.toml."""
-    return {name: frozenset(words.split()) for name, words in load_rules("career_words.toml").items()}
-
-
-def word_list_features(title: str, description: str) -> dict[str, float]:
-    """How many distinct words of each list the title and the description hold, capped
-    ("lex:career_t" -> 0..3, scaled by WORD_LIST_SCALE)."""
-    title_words = set(fold_accents(title).split())
-    description_words = set(fold_accents(description[:DESCRIPTION_CHARS]).split())
-    features = {}
-    for name, words in word_lists().items():
-        for field, found, cap in (("t", title_words, 3), ("d", description_words, 4)):
-            count = len(found & words)
-            if count:
-                features[f"lex:{name}_{field}"] = min(count, cap) / cap * WORD_LIST_SCALE
-    return features
+def event_features(title: str, description: str, raw_title: str, raw_description: str,
+                   categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = (),
+                   rules: TypeRules | None = None, said: dict | None = None) -> tuple[set[str], dict[str, float]]:
+    """All the model's features of an event from its normalized and raw texts: (binary, valued)."""
+    binary, valued = text_features(title, description)
+    valued.update(rule_features(rules or type_rules(), title, description, raw_title, raw_description,
+                                categories, schema_types, said))
+    return binary, valued
 
 
 class Judgement(NamedTuple):
@@ -174,7 +176,7 @@ class CareerModel:
             row = rows.get(name)
             if row is not None:
                 names.append(name)
-                weights.append(tuple(w * value for w in row))
+                weights.append([w * value for w in row])
         return names, weights
 
     def judge(self, binary: set[str], valued: dict[str, float]) -> Judgement:
@@ -242,9 +244,8 @@ def career_model(path: str | None = None) -> CareerModel:
 def features_of(title: str, description: str, raw_title: str = "", raw_description: str = "",
                 categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = (),
                 rules: TypeRules | None = None) -> tuple[set[str], dict[str, float]]:
-    """Both kinds of features of an event from its raw texts."""
+    """All the model's features of an event from its raw texts (as the pipeline reads them)."""
     rules = rules or type_rules()
-    norm_title, norm_description = normalize(title), normalize(description)
-    return (text_features(norm_title, norm_description),
-            rule_features(rules, norm_title, norm_description[:rules.description_chars], raw_title or title,
-                          (raw_description or description)[:rules.description_chars], categories, schema_types))
+    chars = rules.description_chars
+    return event_features(normalize(title), normalize(description[:chars]), raw_title or title,
+                          (raw_description or description)[:chars], categories, schema_types, rules)

@@ -329,9 +329,8 @@ class ClassifyPipeline(EventPipeline):
         if decisive:
             return 0.0, decisive[0], f"schema.org: {decisive[1]}", None
         said: dict[str, str] = {}
-        judged = self.model.judge(relevance.text_features(title, description),
-                                  relevance.rule_features(self.rules, title, description, raw_title, raw_description,
-                                                          categories, schema_types, said))
+        judged = self.model.judge(*relevance.event_features(title, description, raw_title, raw_description,
+                                                            categories, schema_types, self.rules, said))
         evidence = relevance.describe_evidence(judged.evidence, title, said)
         sure = judged.best_career_type if judged.type_share >= 0.5 else None
         score = judged.career_score

@@ -321,13 +321,10 @@ class ClassifyPipeline(EventPipeline):
 
     def judge(self, title: str, description: str, categories: tuple, schema_types: tuple,
               raw_title: str, raw_description: str) -> tuple[float, str, str, str | None]:
-        """(career_score, event_type, type_reason, sure_type) from the texts; `other` when not
-        career. `sure_type` is the likeliest career type when the model is sure of the type
+        """(career_score, event_type, type_reason, sure_type) by the career model; `other` when
+        not career. `sure_type` is the likeliest career type when the model is sure of the type
         (at least half the career probability), whatever the score."""
         relevance = self.relevance
-        decisive = self.rules.decisive_schema(schema_types)
-        if decisive:
-            return 0.0, decisive[0], f"schema.org: {decisive[1]}", None
         said: dict[str, str] = {}
         judged = self.model.judge(*relevance.event_features(title, description, raw_title, raw_description,
                                                             categories, schema_types, self.rules, said))
@@ -347,17 +344,22 @@ class ClassifyPipeline(EventPipeline):
         rules = self.rules
         title, description = normalized_texts(item, rules.description_chars)
         raw_title, raw_description = item.get("title"), item.get("description")
-        score, kind, reason, sure = self._judge(
-            title, description, tuple(as_list(item.get("categories"))), tuple(as_list(item.get("schema_type"))),
-            raw_title if isinstance(raw_title, str) else "",
-            raw_description[:rules.description_chars] if isinstance(raw_description, str) else "")
+        schema_types = tuple(as_list(item.get("schema_type")))
+        decisive = rules.decisive_schema(schema_types)
+        if decisive:  # a concert is a concert, whoever lists it
+            score, kind, reason, sure = 0.0, decisive[0], f"schema.org: {decisive[1]}", None
+        else:
+            score, kind, reason, sure = self._judge(
+                title, description, tuple(as_list(item.get("categories"))), schema_types,
+                raw_title if isinstance(raw_title, str) else "",
+                raw_description[:rules.description_chars] if isinstance(raw_description, str) else "")
         default = item.get("event_type")
         item["career_score"] = score
         item["type_reason"] = reason
         if kind == "other" and item.get("_career_only"):
             item["event_type"] = "other"
             self.drop("not_career")
-        if kind == "other" and default in rules.rank and default != "other" and not reason.startswith("schema.org"):
+        if kind == "other" and not decisive and default in rules.rank and default != "other":
             # the source vouches for its events: the type the text is sure of, else the source's
             if sure:
                 kind, item["type_reason"] = sure, f"career source; {sure} by the text ({score:.2f})"

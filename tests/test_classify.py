@@ -155,6 +155,9 @@ def test_a_chamber_is_still_a_chamber():
 def test_decisive_schema_type_beats_the_title():
     item = classify(title="Career Fair After-Party", schema_type="https://schema.org/MusicEvent")
     assert (item["event_type"], item["type_reason"]) == ("other", "schema.org: MusicEvent")
+    # even from a source that vouches for its events (a default type)
+    item = classify(title="Career Fair After-Party", schema_type="MusicEvent", event_type="networking")
+    assert (item["event_type"], item["career_score"]) == ("other", 0.0)
 
 
 def test_weak_schema_type_is_only_a_hint():

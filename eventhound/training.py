@@ -6,7 +6,9 @@ regularization strength in C_GRID it judges every train and dev event by a model
 the other publishers (5 folds by publisher), and picks the strength and the career
 threshold with the best F0.5 of career-vs-not (precision counts twice) over those
 out-of-fold judgements — thousands of events from a hundred publishers rather than the dev
-split's few hundred; then it fits on train + dev. The `test` split is never read here.
+split's few hundred — each event counted as often as its `weight` says, so that the choice
+is made on the natural mix of the calendars, where career events are few; then it fits on
+train + dev (unweighted). The `test` split is never read here.
 
 The same labels give the same model file, byte for byte: rows are sorted by id, features
 by name, the solver is deterministic and weights are rounded.
@@ -110,20 +112,23 @@ def f_beta(figures: dict, beta: float = 0.5) -> float:
     return (1 + beta ** 2) * p * r / (beta ** 2 * p + r) if p + r else 0.0
 
 
-def choose_threshold(scores: list[float], truth: list[bool]) -> tuple[float, dict]:
-    """The score threshold with the best F0.5 on these events (ties: the higher threshold)."""
+def choose_threshold(scores: list[float], truth: list[bool], weights: list[float] | None = None) -> tuple[float, dict]:
+    """The score threshold with the best F0.5 on these events, each counted `weights` times
+    (ties: the higher threshold)."""
+    weights = weights or [1.0] * len(scores)
     best = (-1.0, 0.5, {})
     for threshold in sorted({round(s, 3) for s in scores} | {0.5}):
-        figures = binary_figures([s >= threshold for s in scores], truth)
+        figures = binary_figures([s >= threshold for s in scores], truth, weights)
         if f_beta(figures) >= best[0]:
             best = (f_beta(figures), threshold, figures)
     return best[1], best[2]
 
 
-def binary_figures(predicted: list[bool], truth: list[bool]) -> dict:
-    tp = sum(p and t for p, t in zip(predicted, truth))
-    fp = sum(p and not t for p, t in zip(predicted, truth))
-    fn = sum(t and not p for p, t in zip(predicted, truth))
+def binary_figures(predicted: list[bool], truth: list[bool], weights: list[float] | None = None) -> dict:
+    weights = weights or [1.0] * len(predicted)
+    tp = sum(w for p, t, w in zip(predicted, truth, weights) if p and t)
+    fp = sum(w for p, t, w in zip(predicted, truth, weights) if p and not t)
+    fn = sum(w for p, t, w in zip(predicted, truth, weights) if t and not p)
     return {"precision": tp / (tp + fp) if tp + fp else 0.0, "recall": tp / (tp + fn) if tp + fn else 0.0,
             "tp": tp, "fp": fp, "fn": fn}
 
@@ -135,6 +140,15 @@ WRITTEN = "eventhound:written"  # the publisher of our own exemplars: trained on
 def fold_of(row: dict) -> int:
     """The cross-validation fold of a row: by publisher, so no publisher is in two folds."""
     return int(hashlib.sha1(row["publisher"].encode("utf-8")).hexdigest(), 16) % FOLDS
+
+
+def sample_weight(row: dict) -> float:
+    """How many events of its calendars' natural mix a labelled row stands for (the `weight`
+    column: events sampled at random from a large pool stand for many; 1 when absent)."""
+    try:
+        return float(row.get("weight") or 1.0)
+    except ValueError:
+        raise TrainingError(f"row {row.get('id')}: weight {row.get('weight')!r} is not a number") from None
 
 
 def out_of_fold(rows: list[dict], featured: dict, c: float) -> dict[str, object]:
@@ -162,7 +176,8 @@ def train(labels_path: str | Path = LABELS, out: str | Path = MODEL, log=print) 
         judged = out_of_fold(rows, featured, c)
         scored = [r for r in rows if r["id"] in judged and r["publisher"] != WRITTEN]
         truth = [r["label"] != "other" for r in scored]
-        threshold, figures = choose_threshold([judged[r["id"]].career_score for r in scored], truth)
+        threshold, figures = choose_threshold([judged[r["id"]].career_score for r in scored], truth,
+                                              [sample_weight(r) for r in scored])
         typed = sum(judged[r["id"]].best_career_type == r["label"] for r in scored if r["label"] != "other")
         figures["type_accuracy"] = typed / max(1, sum(truth))
         log(f"C={c:g}: threshold {threshold:.3f}, out of fold precision {figures['precision']:.3f} "

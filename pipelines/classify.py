@@ -1,13 +1,17 @@
-"""ClassifyPipeline: the event type (one of EVENT_TYPES) and why (`type_reason`).
+"""ClassifyPipeline: `career_score`, the event type (one of EVENT_TYPES) and why (`type_reason`).
 
-The rules live in eventhound/data/event_types.toml (its header explains them). In order of
-trust: a decisive schema.org type (`schema_type`: a concert is `other`), the source's own
-categories (`categories`), weighted phrases of the title and description (negative phrases
+A decisive schema.org type (`schema_type`: a concert is `other`) decides; otherwise the
+career model (eventhound/relevance.py) does, reading the words of the event and the scores of
+the phrase rules below. Under the model's threshold an event is `other` — dropped from a
+`career_only` source, or given the type its text is sure of (else the source's default
+`event_type`) when its source declares one. docs/architecture.md ("Career relevance") has
+the details and the forms of `type_reason`.
+
+The rules (TypeRules) live in eventhound/data/event_types.toml (its header explains them):
+the source's own categories, weighted phrases of the title and description (negative phrases
 hide the career words inside them) and name patterns (regexes on the text as published:
-"DrupalCamp", a Greek-letter society), the source's default `event_type`, else "other".
-
-`type_reason` says what decided, e.g. ``title: "career fair" (+6)``, ``schema.org:
-MusicEvent``, ``category: "Workshops"``, ``source default`` ``too little evidence (…)`` or ``no evidence``.
+"DrupalCamp", a Greek-letter society). `TypeRules.classify` still decides by them alone, as
+the old classifier benchmarks/classify.py compares the model with.
 
 Speed: the phrases of every type are compiled into one regex (a character trie, so a
 position is tried against few branches) when the class is built, never per item. Text is

@@ -20,6 +20,7 @@ import math
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter, sub
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,6 +49,12 @@ def _word_grams(word: str) -> tuple[str, ...]:
     return tuple("c:" + padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
 
 
+@lru_cache(maxsize=1 << 16)
+def _title_word_features(word: str) -> tuple[str, ...]:
+    """'fair' -> ('t:fair', 'c: fai', 'c:fair', 'c:air '): a title word and its 4-grams."""
+    return ("t:" + word, *_word_grams(word))
+
+
 def fold_accents(text: str) -> str:
     """'résumé' -> 'resume' (ASCII text is returned as it is)."""
     if text.isascii():
@@ -65,10 +72,9 @@ def text_features(title: str, description: str) -> tuple[set[str], dict[str, flo
     words = description[:DESCRIPTION_CHARS].split()
     if len(description) > DESCRIPTION_CHARS:
         words = words[:-1]  # the last word may be cut
-    binary = {"t:" + w for w in title_words}
-    binary.update("d:" + w for w in words)
+    binary = set(map("d:".__add__, words))
     for word in title_words:
-        binary.update(_word_grams(word))
+        binary.update(_title_word_features(word))
     if not description:
         binary.add("no_description")
     counts = {}
@@ -141,6 +147,7 @@ class CareerModel:
             raise ModelError("career model weights do not match its features and classes")
         # feature -> its per-class weights: an event's logits are the bias plus the sum of its rows
         self.rows: dict[str, tuple[float, ...]] = dict(zip(features, zip(*columns)))
+        self.known = frozenset(self.rows)
         self.other = self.classes.index("other")
         # the features worth naming in type_reason: a clear weight, and more than a common word
         self.telling = frozenset(name for name, row in self.rows.items()
@@ -170,7 +177,7 @@ class CareerModel:
     def _found(self, binary: set[str], valued: dict[str, float]) -> tuple[list[str], list[tuple[float, ...]]]:
         """The model's features among these, and their weight rows (times their values)."""
         rows = self.rows
-        names = [f for f in binary if f in rows]
+        names = list(self.known.intersection(binary))
         weights = list(map(rows.__getitem__, names))
         for name, value in valued.items():
             row = rows.get(name)
@@ -181,7 +188,7 @@ class CareerModel:
 
     def judge(self, binary: set[str], valued: dict[str, float]) -> Judgement:
         names, weights = self._found(binary, valued)
-        logits = [b + sum(column) for b, column in zip(self.bias, zip(*weights))] if weights else list(self.bias)
+        logits = list(map(float.__add__, self.bias, map(sum, zip(*weights)))) if weights else list(self.bias)
         top = max(logits)
         exp = [math.exp(x - top) for x in logits]
         total, other = sum(exp), exp[self.other]
@@ -197,11 +204,16 @@ class CareerModel:
                   count: int = 3) -> tuple[str, ...]:
         """The features that moved the decision most, toward `best` (career) or toward other;
         only telling ones (no bare "the", no weak weights) are named."""
-        sign = 1.0 if score >= self.threshold else -1.0
-        other, telling = self.other, self.telling
-        pushes = sorted([(sign * (w[best] - w[other]), name) for name, w in zip(names, weights) if name in telling],
-                        reverse=True)
-        return tuple(name for push, name in pushes[:count] if push > 0)
+        toward, away = itemgetter(best), itemgetter(self.other)
+        if score < self.threshold:
+            toward, away = away, toward
+        named: list[str] = []
+        for push, name in sorted(zip(map(sub, map(toward, weights), map(away, weights)), names), reverse=True):
+            if push <= 0 or len(named) == count:  # strongest push first
+                break
+            if name in self.telling:
+                named.append(name)
+        return tuple(named)
 
 
 def _telling(name: str) -> bool:

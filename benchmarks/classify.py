@@ -4,7 +4,9 @@ against the old phrase rules, side by side.
 Scores the `test` split of the labelled events (eventhound/data/relevance/labels.tsv:
 publishers never trained or tuned on, whole city calendars in their natural mix):
 career-vs-not precision and recall, nine-type accuracy, the type of career events, the
-confusion matrix, and for each whole mixed calendar what `career_only` would keep. Then
+confusion matrix, and for each whole mixed calendar what `career_only` would keep; beside
+them a second, blind human-style reading of the split (second_reading.tsv), scored the same
+way: the ceiling that the labels themselves allow. Then
 the same on ../shared/corpus/event_types.tsv when it is there, and the cost per event.
 
 Example: python benchmarks/classify.py [--labels F] [--split test] [--misses]
@@ -29,6 +31,8 @@ from pipelines.classify import EVENT_TYPES, ClassifyPipeline, normalize, type_ru
 
 NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
 CORPUS = ROOT.parent / "shared" / "corpus" / "event_types.tsv"
+# A second, blind reading of the test split by the same guide: how far two readers agree
+SECOND_READING = LABELS.parent / "second_reading.tsv"
 
 
 class Stats(Counter):
@@ -44,6 +48,15 @@ def by_rules(row: dict) -> str:
     rules = type_rules()
     return rules.classify(normalize(row["title"]), normalize(row["description"][:rules.description_chars]),
                           raw_title=row["title"], raw_description=row["description"])[0]
+
+
+def second_reading(rows: list[dict], path: Path = SECOND_READING) -> list[str] | None:
+    """The second reader's labels of these rows, when it read them all."""
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        read = {r["id"]: r["label"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    return [read[r["id"]] for r in rows] if all(r["id"] in read for r in rows) else None
 
 
 def figures(rows: list[dict], got: list[str]) -> dict:
@@ -153,7 +166,11 @@ def main(argv=None) -> int:
     pipeline = ClassifyPipeline(NOW, Stats())
     model = [by_model(pipeline, r) for r in rows]
     rules = [by_rules(r) for r in rows]
-    print_side_by_side(f"{args.split} split (publishers never trained on)", rows, {"model": model, "rules": rules})
+    results = {"model": model, "rules": rules}
+    reader = second_reading(rows)
+    if reader:
+        results["reader 2"] = reader  # a blind second reading, scored against the labels like the others
+    print_side_by_side(f"{args.split} split (publishers never trained on)", rows, results)
     print_confusion(rows, model)
     every = read_labels(args.labels)
     cities = {r["publisher"].partition(":")[0] for r in every if r["origin"].startswith("judell/community-calendar")}

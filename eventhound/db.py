@@ -41,6 +41,7 @@ EVENT_COLUMNS: dict[str, type] = {
     "career_score": float,  # 0-1: how likely a career event (eventhound/relevance.py)
     "topics": str,  # JSON array
     "audience": str,  # JSON array
+    "categories": str,  # JSON array: the publisher's own categories, tags and event types
     "start": str,
     "end": str,
     "start_utc": str,

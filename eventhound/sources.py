@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from eventhound.formats import FORMATS
+from eventhound.formats import FORMATS, extractor
 
 EVENT_TYPES = (
     "job_fair", "job_club", "association_meeting", "networking", "conference",
@@ -17,8 +18,9 @@ EVENT_TYPES = (
 SPIDERS = FORMATS
 KNOWN_KEYS = {
     "name", "spider", "urls", "timezone", "event_type", "country", "region",
-    "enabled", "follow_offsite", "languages", "day_first", "settings", "career_only", *FORMATS,
+    "enabled", "follow_offsite", "languages", "day_first", "settings", "career_only", "token_env", *FORMATS,
 }
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class SourceError(ValueError):
@@ -40,6 +42,7 @@ class Source:
     languages: tuple[str, ...] = ("en",)
     day_first: bool | None = None  # numeric dates day-first (31/08/2027); None: by the languages
     career_only: bool = False  # a mixed calendar: drop the events judged not career
+    token_env: str | None = None  # the environment variable holding the platform API's token (never the token)
     settings: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # the [sources.KEY.<spider>] table: format options
 
@@ -113,6 +116,11 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
 
         if problems := config_problems(options):
             _fail(path, key, "; ".join(problems))
+    elif problems := option_problems(spider, options):
+        _fail(path, key, "; ".join(problems))
+    token_env = entry.get("token_env")
+    if token_env is not None and not (isinstance(token_env, str) and _ENV_NAME.fullmatch(token_env)):
+        _fail(path, key, "token_env must name an environment variable (such as 'MEETUP_TOKEN'), never hold the token")
     return Source(
         key=key,
         name=entry.get("name") or key,
@@ -127,9 +135,37 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
         languages=tuple(languages),
         day_first=entry.get("day_first"),
         career_only=entry.get("career_only", False),
+        token_env=token_env,
         settings=settings,
         options=options,
     )
+
+
+OPTION_KINDS = {int: "a whole number", str: "a text", bool: "true or false", list: "a list of texts"}
+
+
+def option_problems(spider: str, options: dict) -> list[str]:
+    """What is wrong with a format's options table, by the `OPTIONS` (name -> type) its
+    extractor module declares; a format that declares none is not checked here."""
+    declared = getattr(extractor(spider), "OPTIONS", None)
+    if declared is None:
+        return []
+    problems = []
+    for name, value in options.items():
+        kind = declared.get(name)
+        if kind is None:
+            problems.append(f"{spider}.{name} is not a {spider} option (known: {', '.join(sorted(declared)) or 'none'})")
+        elif not _is_kind(value, kind):
+            problems.append(f"{spider}.{name} must be {OPTION_KINDS[kind]}, not {value!r}")
+    return problems
+
+
+def _is_kind(value, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if kind is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, kind)
 
 
 def load_sources(path: str | Path) -> dict[str, Source]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import TextResponse
@@ -104,3 +106,44 @@ class EventSpider(scrapy.Spider):
             message = f"{url}: {failure.type.__name__}: {failure.getErrorMessage()}"
         stats.set_value("eventhound/last_error", message)
         self.logger.error("fetch failed: %s", message)
+
+
+class PlatformSpider(EventSpider):
+    """A calendar platform's spider: each source URL (the site, its events page, or the
+    platform's API itself) is turned into the platform's richest public request by
+    `api_url`; the base `parse` then reads it and follows the pages the extractor names."""
+
+    def api_url(self, url: str) -> str:
+        return url
+
+    def option(self, key: str, default: int) -> int:
+        """A whole-number option of the source's [sources.KEY.<spider>] table (checked on load)."""
+        value = self.source.options.get(key, default)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
+
+    def today(self):
+        """The crawl's day in the source's zone (what an API's start date is)."""
+        return self.context.now.astimezone(ZoneInfo(self.source.timezone)).date()
+
+    def headers(self) -> dict[str, str]:
+        """The API token from the environment variable the source's `token_env` names, as a
+        bearer token (a token never comes from sources.toml itself)."""
+        name = self.source.token_env
+        return {"Authorization": f"Bearer {os.environ[name]}"} if name and os.environ.get(name) else {}
+
+    async def start(self):
+        name = self.source.token_env
+        if name and not os.environ.get(name):
+            stats = self.crawler.stats
+            stats.inc_value("eventhound/start_errors")
+            stats.set_value("eventhound/last_error", f"token_env {name}: the environment variable is not set")
+            self.logger.error("source %s: token_env %s is not set", self.source.key, name)
+            return
+        for url in self.start_urls:
+            api = self.api_url(url)
+            self.sites.add(urlsplit(api).netloc)
+            yield scrapy.Request(api, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True},
+                                 headers=self.headers())
+
+    def follow(self, url: str, callback, **kwargs):
+        return super().follow(url, callback, headers={**self.headers(), **kwargs.pop("headers", {})}, **kwargs)

@@ -16,8 +16,8 @@ they are only typed. A missing status is written "scheduled".
 Types: all_day 0/1; latitude/longitude floats in range (both 0 -> both None: "null
 island" is a missing place); other float columns a number (from a number or the first
 number in a text), negative prices -> None; int columns (is_free) 1/0 from a bool, a
-number or true/false/yes/no text, else None; topics and audience JSON arrays ("[]" when unknown; a
-list is encoded); event_type "other" when missing; country an upper-case ISO 3166
+number or true/false/yes/no text, else None; topics, audience and categories JSON arrays ("[]"
+when unknown; a list is encoded); event_type "other" when missing; country an upper-case ISO 3166
 alpha-2 code (eventhound.places.country_code: any two letters, UK -> GB; the names,
 abbreviations and alpha-3 codes of places.COUNTRY_NAMES), else None;
 currency an upper-case 3-letter code, else None.
@@ -143,6 +143,7 @@ class IdentifyPipeline(EventPipeline):
         record["all_day"] = 1 if item.get("all_day") else 0
         record["topics"] = _topics(item.get("topics"))
         record["audience"] = _topics(item.get("audience"))
+        record["categories"] = _topics(item.get("categories"))
         record["event_type"] = item.get("event_type") or "other"
         record["country"] = country_code(item.get("country"))
         currency = item.get("currency")

@@ -96,7 +96,7 @@ def test_full_text_search(client):
 def test_default_sort_and_facets(client):
     data = client("/events/events.json")
     assert data["query"]["sql"].endswith("order by start_utc limit 101")
-    assert set(data["facet_results"]) == {"source", "city", "country", "event_type", "topics", "audience",
+    assert set(data["facet_results"]) == {"source", "city", "country", "event_type", "topics", "audience", "categories",
                                           "attendance", "is_free"}
     ids = [row[0] for row in data["rows"]]
     assert ids == ["past", "in1", "dup", "gone", "in3", "in20", "in45"]

@@ -1,0 +1,100 @@
+"""What the platform adapters share: lenient JSON, paths, options checked on load, API tokens from the environment."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from eventhound.extractors import platform
+from eventhound.sources import SourceError, parse_source
+from tests.conftest import crawl_command, query
+from tests.platform_site import serve_api
+
+import sqlite_utils
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_dig_follows_keys_lists_and_indexes():
+    record = {"geo": {"city": "Riverton"}, "filters": {"types": [{"name": "A"}, {"name": "B"}]}, "times": [{"at": 1}]}
+    assert platform.dig(record, "geo.city") == "Riverton"
+    assert platform.dig(record, "filters.types[].name") == ["A", "B"]
+    assert platform.dig(record, "times[0].at") == 1
+    assert platform.dig(record, "geo.street") is None and platform.dig(record, "times[3].at") is None
+    assert platform.dig(record, "missing[]") == []
+
+
+def test_raw_event_by_a_table_of_paths():
+    fields = {"title": "name", "url": ("link", "page"), "categories": ["tags[]", "types[].name"],
+              "cost_text": lambda r: "Free" if r.get("free") else None, "latitude": "geo.lat"}
+    record = {"name": "  Job Club ", "page": "/e/1", "tags": ["careers"], "types": [{"name": "Club"}, {"name": "careers"}],
+              "free": True, "geo": {"lat": 40.5}}
+    assert platform.raw_event(record, fields, "https://lib.example/api") == {
+        "title": "Job Club", "url": "https://lib.example/e/1", "categories": ["careers", "Club"], "cost_text": "Free",
+        "latitude": "40.5"}
+
+
+@pytest.mark.parametrize("body, parsed", [
+    (")]}',\n{\"a\": 1}", {"a": 1}),  # an anti-XSSI prefix
+    ("\ufeff[1, 2]", [1, 2]),
+    ("<br /><b>Notice</b>: Undefined index in x.php<br />{\"a\": 2}", {"a": 2}),  # PHP's notice before the JSON
+])
+def test_json_read_leniently(body, parsed):
+    assert platform.load_json(body, "p") == (parsed, None)
+
+
+@pytest.mark.parametrize("body", ["<!DOCTYPE html><html><body>Please accept cookies</body></html>", "{broken", ""])
+def test_what_is_not_json_is_named_by_platform(body):
+    assert platform.load_json(body, "localist") == (None, "localist_not_json")
+
+
+def test_with_query_sets_or_keeps_parameters():
+    assert platform.with_query("https://x.example/api?page=1&pp=10", page=2) == "https://x.example/api?pp=10&page=2"
+    assert platform.with_query("https://x.example/api?pp=10", replace=False, pp=100, days=5) == \
+        "https://x.example/api?pp=10&days=5"
+
+
+ENTRY = {"spider": "localist", "urls": ["https://calendar.example.edu/"], "timezone": "America/Chicago"}
+
+
+@pytest.mark.parametrize("options, problem", [
+    ({"windw_days_ahead": 30}, "localist.windw_days_ahead is not a localist option (known: window_days_ahead)"),
+    ({"window_days_ahead": "lots"}, "localist.window_days_ahead must be a whole number, not 'lots'"),
+    ({"window_days_ahead": -1}, "localist.window_days_ahead must be a whole number"),
+])
+def test_a_platforms_options_are_checked_on_load(options, problem):
+    with pytest.raises(SourceError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        parse_source("campus", {**ENTRY, "localist": options}, "sources.toml")
+    assert parse_source("campus", {**ENTRY, "localist": {"window_days_ahead": 90}}).options == {"window_days_ahead": 90}
+
+
+def test_token_env_names_a_variable_never_a_token():
+    assert parse_source("campus", {**ENTRY, "token_env": "CAMPUS_TOKEN"}).token_env == "CAMPUS_TOKEN"
+    with pytest.raises(SourceError, match="token_env must name an environment variable"):
+        parse_source("campus", {**ENTRY, "token_env": "Bearer abc.def-123"})
+
+
+def test_the_token_goes_in_a_header_and_a_missing_one_fails_the_source_alone(tmp_path):
+    api = tmp_path / "site" / "api" / "2" / "events"
+    api.mkdir(parents=True)
+    shutil.copy(FIXTURES / "localist" / "events_page2.json", api / "index.json")
+    seen, authorizations = [], []
+    with serve_api(tmp_path / "site", seen, authorizations=authorizations) as base:
+        sources = "".join(f"""
+[sources.{key}]
+spider = "localist"
+urls = ["{base}"]
+timezone = "America/Chicago"
+token_env = "{env}"
+""" for key, env in (("with-token", "EVENTHOUND_TEST_TOKEN"), ("without-token", "EVENTHOUND_TEST_UNSET")))
+        env = {k: v for k, v in os.environ.items() if k != "EVENTHOUND_TEST_UNSET"}
+        env["EVENTHOUND_TEST_TOKEN"] = "t0ken-123"
+        result = subprocess.run(crawl_command(tmp_path, sources, now="2027-09-01T12:00:00+00:00"), env=env,
+                                capture_output=True, text=True, timeout=120)
+    assert authorizations == ["Bearer t0ken-123"]
+    assert "EVENTHOUND_TEST_UNSET" in result.stdout + result.stderr
+    db = sqlite_utils.Database(tmp_path / "events.db")
+    assert {r["source"] for r in query(db, "select distinct source from events")} == {"with-token"}
+    assert "t0ken" not in (tmp_path / "events.db").read_bytes().decode("latin-1")

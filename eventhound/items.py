@@ -14,6 +14,10 @@ def source_item(source: Source, raw: dict, page_url: str) -> dict:
     item["_languages"] = source.languages
     if source.career_only:
         item["_career_only"] = True
+    if source.include_categories:
+        item["_include_categories"] = source.include_categories
+    if source.exclude_categories:
+        item["_exclude_categories"] = source.exclude_categories
     if source.day_first is not None:
         item["_day_first"] = source.day_first
     return item

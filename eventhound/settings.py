@@ -34,6 +34,7 @@ TELNETCONSOLE_ENABLED = False
 ITEM_PIPELINES = {
     "pipelines.dates.NormalizeDatesPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.categories.CategoriesPipeline": 250,
     "pipelines.status.StatusPipeline": 300,
     "pipelines.attendance.AttendancePipeline": 310,
     "pipelines.cost.CostPipeline": 320,

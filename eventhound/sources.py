@@ -18,7 +18,8 @@ EVENT_TYPES = (
 SPIDERS = FORMATS
 KNOWN_KEYS = {
     "name", "spider", "urls", "timezone", "event_type", "country", "region",
-    "enabled", "follow_offsite", "languages", "day_first", "settings", "career_only", "token_env", *FORMATS,
+    "enabled", "follow_offsite", "languages", "day_first", "settings", "career_only", "token_env",
+    "include_categories", "exclude_categories", *FORMATS,
 }
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -43,6 +44,8 @@ class Source:
     day_first: bool | None = None  # numeric dates day-first (31/08/2027); None: by the languages
     career_only: bool = False  # a mixed calendar: drop the events judged not career
     token_env: str | None = None  # the environment variable holding the platform API's token (never the token)
+    include_categories: frozenset[str] = frozenset()  # keep only events in one of these categories (casefolded)
+    exclude_categories: frozenset[str] = frozenset()  # drop events in any of these categories (casefolded)
     settings: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # the [sources.KEY.<spider>] table: format options
 
@@ -118,6 +121,12 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
             _fail(path, key, "; ".join(problems))
     elif problems := option_problems(spider, options):
         _fail(path, key, "; ".join(problems))
+    filters = {}
+    for name in ("include_categories", "exclude_categories"):
+        listed = entry.get(name, [])
+        if not isinstance(listed, list) or not all(isinstance(c, str) and c.strip() for c in listed):
+            _fail(path, key, f"{name} must be a list of category names such as ['Career Development']")
+        filters[name] = frozenset(" ".join(c.split()).casefold() for c in listed)
     token_env = entry.get("token_env")
     if token_env is not None and not (isinstance(token_env, str) and _ENV_NAME.fullmatch(token_env)):
         _fail(path, key, "token_env must name an environment variable (such as 'MEETUP_TOKEN'), never hold the token")
@@ -136,6 +145,7 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
         day_first=entry.get("day_first"),
         career_only=entry.get("career_only", False),
         token_env=token_env,
+        **filters,
         settings=settings,
         options=options,
     )

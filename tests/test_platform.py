@@ -1,5 +1,6 @@
 """What the platform adapters share: lenient JSON, paths, options checked on load, API tokens from the environment."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -98,3 +99,36 @@ token_env = "{env}"
     db = sqlite_utils.Database(tmp_path / "events.db")
     assert {r["source"] for r in query(db, "select distinct source from events")} == {"with-token"}
     assert "t0ken" not in (tmp_path / "events.db").read_bytes().decode("latin-1")
+
+
+def test_category_filters_are_checked_on_load():
+    source = parse_source("campus", {**ENTRY, "include_categories": ["Career  Development"], "exclude_categories": []})
+    assert source.include_categories == frozenset({"career development"})
+    with pytest.raises(SourceError, match="exclude_categories must be a list of category names"):
+        parse_source("campus", {**ENTRY, "exclude_categories": "Athletics"})
+
+
+def test_category_filters_drop_and_count(tmp_path):
+    api = tmp_path / "site" / "api" / "2" / "events"
+    api.mkdir(parents=True)
+    shutil.copy(FIXTURES / "localist" / "events_page1.json", api / "index.json")
+    shutil.copy(FIXTURES / "localist" / "events_page2.json", api / "page=2.json")
+    with serve_api(tmp_path / "site", []) as base:
+        sources = f"""
+[sources.careers-only]
+spider = "localist"
+urls = ["{base}"]
+timezone = "America/Chicago"
+include_categories = ["career DEVELOPMENT", "Workshop"]
+exclude_categories = ["alumni"]
+"""
+        result = subprocess.run(crawl_command(tmp_path, sources, now="2027-09-01T12:00:00+00:00"),
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = sqlite_utils.Database(tmp_path / "events.db")
+    # the fair is career development but also for alumni (excluded); the graduate week (Academic)
+    # and the spotlight (Information Session) are not in the included categories
+    assert [r["title"] for r in query(db, "select title from events order by start_utc")] == [
+        "Résumé Lab (drop-in)", "Résumé Lab (drop-in)"]
+    reasons = query(db, "select dropped_reasons from runs")[0]["dropped_reasons"]
+    assert json.loads(reasons) == {"category_excluded": 1, "category_not_included": 2}

@@ -23,9 +23,16 @@ What is looked for:
   -> the calendar's public iCalendar address `https://calendar.google.com/calendar/ical/ID/public/basic.ics`
   (read by the ical spider), by `eventhound.extractors.gcal.google_calendar_ics_urls`.
 
+- A calendar platform with an adapter (Localist, Engage, Trumba, LibCal, ...): each
+  platform's extractor module may have `recognise(html, url)`, which names the platform
+  from its markers on the page (asset hosts, widget scripts, generator tags, API links) and
+  gives the source URL its spider starts from.
+
 Ranking, best first (lower `rank`): structured per-event formats before text meant for
 people, explicit before guessed:
 
+0. `platform` (5): the platform's own API or richest form, read by its adapter, with the
+   platform's categories, places and costs;
 1. `tribe-rest` (10): TEC's JSON has every event's own zone, venue, organizer and cost, and
    pages through the whole calendar;
 2. `ical` (20): a calendar the site publishes (rel=alternate, webcal, .ics link): exact
@@ -54,7 +61,7 @@ from zoneinfo import ZoneInfo
 import parsel
 
 RANKS = {
-    "tribe-rest": 10, "ical": 20, "tec-ical": 25, "schemaorg": 30, "rss": 40,
+    "platform": 5, "tribe-rest": 10, "ical": 20, "tec-ical": 25, "schemaorg": 30, "rss": 40,
     "gcal": 50, "ical-per-event": 60, "site-feed": 70,
 }
 TRIBE_REST_PATH = "wp-json/tribe/events/v1/events"
@@ -170,6 +177,19 @@ def _tec_ical_url(url: str) -> str:
     return _site_root(url) + "events/?ical=1"
 
 
+def platform_offers(html: str, url: str) -> list[tuple[str, str, str]]:
+    """(spider, source URL, evidence) of each calendar platform whose adapter recognises the
+    page (an extractor module's `recognise(html, url)`)."""
+    from eventhound.formats import FORMATS, extractor
+
+    found = []
+    for name in FORMATS:
+        recognise = getattr(extractor(name), "recognise", None)
+        if recognise is not None and (seen := recognise(html, url)):
+            found.append((name, *seen))
+    return found
+
+
 def discover(html: str, url: str) -> list[Offer]:
     """What the page offers, best first (see the module docstring); [] when nothing is found."""
     try:
@@ -194,6 +214,8 @@ def _discover(html: str, url: str) -> list[Offer]:
             offers.append(Offer(kind, spider, target, evidence, options))
 
     tec = [what for pattern, what in _TEC_MARKERS if pattern.search(html)]
+    for spider, target, evidence in platform_offers(html, url):
+        offer("platform", spider, target, evidence)
 
     # Calendars: <link rel=alternate type=text/calendar>, webcal and .ics links
     for link in page.xpath("//link[@href]"):

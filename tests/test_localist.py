@@ -110,3 +110,12 @@ def test_crawl_reads_every_page_from_the_site_root(crawled):
     assert json.loads(rows[2]["categories"])[:2] == ["Career Development", "Fairs & Expos"]
     line = summary(result, "riverton-calendar")
     assert "events=5" in line and "errors=1" in line  # the untitled event, counted
+
+
+def test_discover_names_localist_and_its_site():
+    from eventhound.discover import discover
+
+    offers = discover(page("calendar_page.html"), "https://calendar.riverton.edu/department/career_center/calendar")
+    assert (offers[0].kind, offers[0].spider, offers[0].url) == ("platform", "localist", "https://calendar.riverton.edu/")
+    assert "Powered by Localist" in offers[0].evidence
+    assert not localist.recognise("<html><body>Events at the library</body></html>", "https://lib.example/")

@@ -22,6 +22,9 @@ shared ones of `eventhound.extractors.platform` (`localist_not_json`, `localist_
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urljoin, urlsplit
+
 from eventhound.extractors import platform
 from eventhound.extractors.base import Context, Extraction
 
@@ -46,9 +49,30 @@ FIELDS = {
     "cost_text": lambda e: "Free" if e.get("free") is True else platform.text(e.get("ticket_cost")),
     "attendance_mode": lambda e: MODES.get(str(e.get("experience") or "").lower()),
     "event_status": lambda e: "CANCELLED" if str(e.get("status") or "").lower() in ("canceled", "cancelled") else None,
-    "categories": ["filters.event_types[]", "filters.event_target_audience[]", "departments[]", "groups[]",
+    "categories": ["filters.event_types[]", "filters.event_target_audience[]", "filters.departments[]", "departments[]", "groups[]",
                    "tags[]", "keywords[]"],
 }
+
+
+# What a Localist calendar or a page embedding its widget shows of it
+MARKERS = (
+    (re.compile(r"localist-images|images-cf\.localist\.com|localist\.com/assets"), "Localist's image/asset hosts"),
+    (re.compile(r"""["'][^"']*/widget/view\?[^"']*\bschools?="""), "a Localist widget"),
+    (re.compile(r"/api/2/events\b"), "links to /api/2/events"),
+    (re.compile(r"[Pp]owered by\s*(?:<[^>]+>\s*)*Localist"), '"Powered by Localist"'),
+)
+
+
+def recognise(html: str, url: str) -> tuple[str, str] | None:
+    """(the source URL to give the localist spider, the evidence) when the page is a Localist
+    calendar or embeds one; None otherwise."""
+    found = [(m, what) for pattern, what in MARKERS if (m := pattern.search(html))]
+    if not found:
+        return None
+    widget = next((m.group(0).strip("'\"") for m, what in found if what == "a Localist widget"), None)
+    site = urljoin(url, widget) if widget else url
+    parts = urlsplit(site)
+    return f"{parts.scheme}://{parts.netloc}/", "Localist (" + ", ".join(what for _, what in found) + ")"
 
 
 def looks_like(text: str) -> bool:

@@ -24,6 +24,10 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 1
+# 429/503 with Retry-After: wait as asked, within a per-source budget (eventhound/middlewares.py)
+DOWNLOADER_MIDDLEWARES = {"eventhound.middlewares.RetryAfterMiddleware": 560}
+EVENTHOUND_RETRY_AFTER_BUDGET = 120
+EVENTHOUND_RETRY_AFTER_TIMES = 3
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 20
 

@@ -11,7 +11,7 @@ import pytest
 from eventhound.extractors import platform
 from eventhound.sources import SourceError, parse_source
 from tests.conftest import crawl_command, query
-from tests.platform_site import serve_api
+from tests.platform_site import ApiHandler, serve_api
 
 import sqlite_utils
 
@@ -132,3 +132,59 @@ exclude_categories = ["alumni"]
         "Résumé Lab (drop-in)", "Résumé Lab (drop-in)"]
     reasons = query(db, "select dropped_reasons from runs")[0]["dropped_reasons"]
     assert json.loads(reasons) == {"category_excluded": 1, "category_not_included": 2}
+
+
+def test_retry_after_read_as_seconds_or_a_date():
+    from datetime import datetime, timezone
+
+    from eventhound.middlewares import retry_after_seconds
+
+    now = datetime(2027, 9, 1, 12, tzinfo=timezone.utc)
+    assert retry_after_seconds(b"2", now) == 2.0
+    assert retry_after_seconds("Wed, 01 Sep 2027 12:00:30 GMT", now) == 30.0
+    assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None
+
+
+class Busy(ApiHandler):
+    """Answers a path with 429 and its Retry-After (`retry_after`: path -> (value, how many times))."""
+    retry_after: dict[str, tuple[str, int]] = {}
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        if path in self.retry_after and self.seen.count(path) < self.retry_after[path][1]:
+            self.seen.append(path)
+            self.send_response(429)
+            self.send_header("Retry-After", self.retry_after[path][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+def test_429_waits_as_asked_within_the_budget_and_fails_alone_beyond_it(tmp_path):
+    from eventhound.localsite import serve_directory
+
+    for folder in ("patient", "hopeless"):
+        api = tmp_path / "site" / folder / "api" / "2" / "events"
+        api.mkdir(parents=True)
+        shutil.copy(FIXTURES / "localist" / "events_page2.json", api / "index.json")
+    seen: list[str] = []
+    handler = type("B", (Busy,), {"seen": seen, "paging": ("page",), "authorizations": [],
+                                  "retry_after": {"/patient/api/2/events": ("1", 1),
+                                                  "/hopeless/api/2/events": ("3600", 9)}})
+    with serve_directory(tmp_path / "site", handler=handler) as base:
+        sources = "".join(f"""
+[sources.{folder}]
+spider = "localist"
+urls = ["{base}{folder}/api/2/events"]
+timezone = "America/Chicago"
+""" for folder in ("patient", "hopeless"))
+        # Scrapy's own retry (immediate) off: only the Retry-After wait can read the patient source
+        result = subprocess.run(crawl_command(tmp_path, sources, "-s", "RETRY_ENABLED=False",
+                                              now="2027-09-01T12:00:00+00:00"),
+                                capture_output=True, text=True, timeout=120)
+    db = sqlite_utils.Database(tmp_path / "events.db")
+    stored = query(db, "select source, count(*) as n from events group by source")
+    assert stored == [{"source": "patient", "n": 2}]  # asked again after 1 s, and read
+    assert seen.count("/patient/api/2/events") == 1 and sum(p.startswith("/patient/api") for p in seen) == 2
+    assert "429" in next(line for line in result.stdout.splitlines() if line.startswith("hopeless"))

@@ -6,8 +6,10 @@ Reads benchmarks/platform_corpus/<platform>.toml: `[[file]]` entries that are ei
 project's own fixtures (`fixture = "tests/fixtures/..."`) or real public saved responses
 (`repo`, `commit`, `path`), each with `url`, `timezone`, `now`, `expected_count` and
 `[[file.event]]` (`title`, `start`) read by eye. A real file is read from the git mirror the
-search tool's `fetch` made (`--mirrors`, default /work/.mirror: `<owner>+<name>*`); a file
-whose mirror is not there is skipped and said. Nothing real is copied into the project.
+search tool's `fetch` made (`--mirrors`, default /work/.mirror: `<owner>+<name>[/repo]`); a file
+whose mirror is not there is skipped and said. Nothing real is copied into the project. A
+response kept inside another file (a recorded HTTP cassette, a JSON literal in source code)
+is cut out of it as its entry says (`embedded`).
 
 An expected event is read right when an event with its title (entities and spaces folded,
 case-insensitive) starts at its instant (a date: that date). Also printed: the events read
@@ -19,6 +21,7 @@ Example: python benchmarks/platforms.py [--mirrors /work/.mirror] [-v]
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
@@ -54,12 +57,30 @@ def read_text(entry: dict, mirrors: Path) -> str | None:
     if "fixture" in entry:
         return (ROOT / entry["fixture"]).read_text(encoding="utf-8")
     owner, name = entry["repo"].split("/")
-    for git_dir in sorted(mirrors.glob(f"{owner}+{name}*")):
+    for found in sorted(mirrors.glob(f"{owner}+{name}*")):
+        git_dir = found / "repo" if (found / "repo").is_dir() else found
         shown = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{entry['commit']}:{entry['path']}"],
                                capture_output=True)
         if shown.returncode == 0:
-            return shown.stdout.decode("utf-8", errors="replace")
+            return unwrap(entry, shown.stdout.decode("utf-8", errors="replace"))
     return None
+
+
+def unwrap(entry: dict, text: str) -> str:
+    """The served body inside a file that holds it: `embedded = "vcr"` (a recorded HTTP
+    cassette: the `interaction`-th response body), or `embedded = "json"` (the JSON value
+    right after the text `after` in source code, put in `wrap`'s %s when given)."""
+    if entry.get("embedded") == "vcr":
+        import yaml
+
+        interaction = yaml.safe_load(text)["http_interactions"][entry.get("interaction", 0)]
+        return interaction["response"]["body"]["string"]
+    if entry.get("embedded") == "json":
+        start = text.index(entry["after"]) + len(entry["after"])
+        value, _ = json.JSONDecoder().raw_decode(text, start)
+        body = json.dumps(value)
+        return entry["wrap"] % body if "wrap" in entry else body
+    return text
 
 
 def score(entry: dict, text: str, fmt: str | None) -> tuple[int, int]:
@@ -93,7 +114,7 @@ def main(argv=None) -> int:
             kind = "fixtures" if "fixture" in entry else "real"
             text = read_text(entry, args.mirrors)
             if text is None:
-                print(f"  skipped {entry['repo']}@{entry['commit'][:8]}:{entry['path']} (no mirror: fetch it)")
+                print(f"  skipped {entry['repo']}@{entry['commit'][:8]}:{entry['path']} (not in a fetched mirror: fetch the repository)")
                 continue
             detected = formats.detect_format(text)
             right, read = score(entry, text, None)

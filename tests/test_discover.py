@@ -41,11 +41,12 @@ def test_tec_markup_without_an_export_link_offers_the_guessed_ical_export():
 
 def test_a_calendar_link_and_subscription_links():
     offers = offers_of("library_calendar_link.html", "https://www.maplevalleylibrary.org/career-help/")
-    assert [(o.kind, o.url) for o in offers] == [
-        ("ical", "https://www.maplevalleylibrary.org/calendar/career-programs.ics"),  # rel=alternate; webcal is the same
-        ("ical", "https://mvpl.libcal.com/ical_subscribe.php?src=p&cid=4410"),
+    assert [(o.kind, o.spider, o.url) for o in offers] == [
+        # the LibCal calendar it links, read by the libcal adapter (its list JSON carries more than its .ics)
+        ("platform", "libcal", "https://mvpl.libcal.com/ical_subscribe.php?src=p&cid=4410"),
+        ("ical", "ical", "https://www.maplevalleylibrary.org/calendar/career-programs.ics"),  # rel=alternate; webcal is the same
     ]
-    assert '"Career programs (iCalendar)"' in offers[0].evidence
+    assert '"Career programs (iCalendar)"' in offers[1].evidence
 
 
 def test_schema_org_events_rank_above_a_blog_feed():
@@ -59,6 +60,7 @@ def test_schema_org_events_rank_above_a_blog_feed():
 def test_an_events_feed_ranks_above_a_news_feed():
     offers = offers_of("workforce_rss.html", "https://tricountyworkforce.org/events")
     assert [(o.kind, o.url) for o in offers] == [
+        ("platform", "https://tricountyworkforce.org/"),  # a Wild Apricot site, read by the wildapricot adapter
         ("rss", "https://tricountyworkforce.org/page-1861660/EventModule/RSS"),
         ("rss", "https://tricountyworkforce.org/events/RSS"),
         ("site-feed", "https://tricountyworkforce.org/news/atom.xml"),
@@ -79,9 +81,11 @@ def test_google_calendar_embed_gives_its_public_ics_and_the_zone():
 
 def test_many_add_to_calendar_links_are_one_low_ranked_per_event_offer():
     offers = offers_of("chambermaster_listing.html", "https://business.portclarechamber.com/events/calendar")
-    assert len(offers) == 1
-    assert offers[0].kind == "ical-per-event" and offers[0].evidence.startswith("4 per-event")
-    assert offers[0].rank > Offer("gcal", "ical", "x", "").rank
+    # a ChamberMaster listing: its adapter first (every event in /api/events), then the per-event exports
+    assert [(o.kind, o.spider, o.url) for o in offers][0] == ("platform", "growthzone", "https://business.portclarechamber.com/")
+    assert len(offers) == 2
+    assert offers[1].kind == "ical-per-event" and offers[1].evidence.startswith("4 per-event")
+    assert offers[1].rank > Offer("gcal", "ical", "x", "").rank
 
 
 def test_a_page_without_offers_and_bad_input():

@@ -106,6 +106,22 @@ FIELDS = {
 }
 
 
+# What a Communico calendar, or a page linking to one, shows of it
+MARKERS = (
+    (re.compile(r"https?://[\w-]+\.libnet\.info\b"), "links to a libnet.info calendar"),
+    (re.compile(r"/eeventcaldata\b"), "its calendar data endpoint"),
+    (re.compile(r"communico\.(?:co|us)\b|[Pp]owered by Communico"), "Communico's assets"),
+)
+
+
+def recognise(html: str, url: str) -> tuple[str, str] | None:
+    """(the Communico site to give the communico spider, the evidence), or None."""
+    seen = platform.recognised(html, MARKERS, "Communico")
+    if seen is None:
+        return None
+    link = next((m.group(0) for m in seen[0] if "libnet.info" in m.group(0)), None)
+    return platform.site_root(link or url), seen[1]
+
 def looks_like(text: str) -> bool:
     """Communico's list: a JSON array of objects with `raw_start_time` and its own keys."""
     head = text[:65536]

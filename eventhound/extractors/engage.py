@@ -56,6 +56,21 @@ FIELDS = {
 }
 
 
+# What an Engage site, or a page linking to one, shows of it
+MARKERS = (
+    (re.compile(r"https?://[\w-]+\.campuslabs\.com/engage\b"), "links to a campuslabs.com Engage site"),
+    (re.compile(r"/engage/api/discovery/"), "its discovery API"),
+)
+
+
+def recognise(html: str, url: str) -> tuple[str, str] | None:
+    """(the Engage site to give the engage spider, the evidence), or None."""
+    seen = platform.recognised(html, MARKERS, "CampusLabs Engage")
+    if seen is None:
+        return None
+    link = next((m.group(0) for m in seen[0] if m.group(0).startswith("http")), None)
+    return (link + "/" if link else platform.site_root(url) + "engage/"), seen[1]
+
 def looks_like(text: str) -> bool:
     """Engage's discovery JSON: `startsOn` and `organizationName` with `@odata.count` or `benefitNames`."""
     head = text[:65536]

@@ -37,6 +37,7 @@ such as `{"error": "invalid_client"}`, `libcal_not_events`, `event_without_name`
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -95,6 +96,26 @@ FIELDS = {
     "categories": ["categories_arr[]", "category[]", "audiences[]", "audience[]"],
 }
 
+
+# What a LibCal calendar, or a page linking or embedding one, shows of it
+MARKERS = (
+    (re.compile(r"https?://[\w-]+\.libcal\.com\b[^\s\"'<>]*"), "links to a libcal.com calendar"),
+    (re.compile(r"libcal_|springshare", re.I), "Springshare's LibCal assets"),
+)
+
+
+def recognise(html: str, url: str) -> tuple[str, str] | None:
+    """(the LibCal site to give the libcal spider, the evidence), or None."""
+    seen = platform.recognised(html, MARKERS, "LibCal")
+    if seen is None:
+        return None
+    link = next((m.group(0) for m in seen[0] if ".libcal.com" in m.group(0)), None)
+    if link is None and "libcal.com" not in url:
+        return None  # Springshare's other products (LibGuides) without a calendar
+    # a link naming its calendar (cid=) is the source URL itself: the spider reads that calendar
+    if link and "cid=" in link:
+        return html_unescape(link), seen[1]
+    return platform.site_root(link or url), seen[1]
 
 def looks_like(text: str) -> bool:
     """LibCal's list JSON (`total_results` and `startdt` or `categories_arr`), or API 1.1's

@@ -23,7 +23,7 @@ shared ones of `eventhound.extractors.platform` (`localist_not_json`, `localist_
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from eventhound.extractors import platform
 from eventhound.extractors.base import Context, Extraction
@@ -66,13 +66,11 @@ MARKERS = (
 def recognise(html: str, url: str) -> tuple[str, str] | None:
     """(the source URL to give the localist spider, the evidence) when the page is a Localist
     calendar or embeds one; None otherwise."""
-    found = [(m, what) for pattern, what in MARKERS if (m := pattern.search(html))]
-    if not found:
+    seen = platform.recognised(html, MARKERS, "Localist")
+    if seen is None:
         return None
-    widget = next((m.group(0).strip("'\"") for m, what in found if what == "a Localist widget"), None)
-    site = urljoin(url, widget) if widget else url
-    parts = urlsplit(site)
-    return f"{parts.scheme}://{parts.netloc}/", "Localist (" + ", ".join(what for _, what in found) + ")"
+    widget = next((m.group(0).strip("'\"") for m in seen[0] if "/widget/view" in m.group(0)), None)
+    return platform.site_root(urljoin(url, widget) if widget else url), seen[1]
 
 
 def looks_like(text: str) -> bool:

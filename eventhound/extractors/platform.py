@@ -163,5 +163,19 @@ def with_query(url: str, replace: bool = True, **params) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def recognised(html: str, markers, platform_name: str) -> tuple[list[re.Match], str] | None:
+    """The matches of a platform's (pattern, what it shows) markers on a page, and the
+    evidence in words ("Localist (its asset hosts, a widget)"); None when none is there."""
+    found = [(m, what) for pattern, what in markers if (m := pattern.search(html))]
+    if not found:
+        return None
+    return [m for m, _ in found], f"{platform_name} (" + ", ".join(what for _, what in found) + ")"
+
+
+def site_root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 def query_value(url: str, name: str) -> str | None:
     return dict(parse_qsl(urlsplit(url).query)).get(name)

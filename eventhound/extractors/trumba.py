@@ -79,6 +79,24 @@ LABELS = {  # what a custom field's label says it holds
 }
 
 
+# What a page embedding a Trumba calendar shows of it
+MARKERS = (
+    (_WEBNAME, "a Trumba spud (webName)"),
+    (re.compile(r"trumba\.com/(?:scripts/spuds\.js|calendars/[\w.-]+)"), "Trumba's scripts or feed links"),
+)
+
+
+def recognise(html: str, url: str) -> tuple[str, str] | None:
+    """(the calendar's feed address to give the trumba spider, the evidence), or None."""
+    seen = platform.recognised(html, MARKERS, "Trumba")
+    if seen is None:
+        return None
+    name = next((m.group(1) for m in seen[0] if m.re is _WEBNAME), None)
+    if name is None:
+        linked = next((m.group(0) for m in seen[0] if "/calendars/" in m.group(0)), None)
+        name = linked.split("/calendars/", 1)[1].split(".")[0] if linked else None
+    return (f"https://{FEED_HOST}/calendars/{name}", seen[1]) if name else None
+
 def looks_like(text: str) -> bool:
     """Trumba's JSON: a list of objects with `eventID`, `startDateTime` and Trumba's own keys."""
     head = text[:65536]

@@ -59,6 +59,19 @@ FIELDS = {
 }
 
 
+# What a Wild Apricot site shows of its platform
+RECOGNISED = (
+    (re.compile(r"""<meta[^>]+content=["']Wild ?Apricot""", re.I), "its generator tag"),
+    (re.compile(r"wildapricot\.(?:org|com)\b"), "Wild Apricot's hosts"),
+    (re.compile(r"\bboxesListItem\b|\bEventListWrapper\b"), "its event-list markup"),
+)
+
+
+def recognise(html: str, url: str) -> tuple[str, str] | None:
+    """(the site to give the wildapricot spider, the evidence), or None."""
+    seen = platform.recognised(html, RECOGNISED, "Wild Apricot")
+    return (platform.site_root(url), seen[1]) if seen else None
+
 def looks_like(text: str) -> bool:
     """The API's JSON (`Events` of objects with `StartTimeSpecified`, or one such event) or
     the public events page (`WaGadgetEvents`, `boxesListItem` with `eventInfoStartDate`)."""

@@ -12,8 +12,9 @@ from importlib.util import find_spec
 from types import ModuleType
 
 # The order `detect_format` tries them in: the most particular first; any HTML page last.
-DETECTION_ORDER = ("ical", "gcal", "tribe", "localist", "engage", "trumba", "libcal", "communico", "growthzone",
-                   "wildapricot", "eventbrite", "meetup", "confdata", "rss", "schemaorg", "css")
+DETECTION_ORDER = ("ical", "gcal", "tribe", "localist", "engage", "trumba", "libcal", "communico", "bibliocommons",
+                   "livewhale", "vtools", "luma", "growthzone", "wildapricot", "eventbrite", "meetup", "civicplus",
+                   "eventon", "mec", "confdata", "rss", "schemaorg", "css")
 FORMATS: tuple[str, ...] = tuple(
     name for name in DETECTION_ORDER if find_spec(f"eventhound.extractors.{name}") is not None
 )

@@ -13,6 +13,7 @@ from twisted.python.failure import Failure
 
 from eventhound.clock import crawl_now
 from eventhound.extractors.base import Context, count_reasons
+from eventhound.extractors.platform import api_message
 from eventhound.formats import extractor
 from eventhound.items import source_item
 from eventhound.sources import Source, load_sources
@@ -101,7 +102,11 @@ class EventSpider(scrapy.Spider):
         if request is not None and request.meta.get("start_url"):
             stats.inc_value("eventhound/start_errors")
         if failure.check(HttpError):
-            message = f"{url}: HTTP {failure.value.response.status}"
+            response = failure.value.response
+            message = f"{url}: HTTP {response.status}"
+            if said := api_message(response.body):  # an API's error answer, in its own words
+                message += f" ({self.name} says: {said})"
+                self.count_errors([f"{self.name}_api_error"])
         else:
             message = f"{url}: {failure.type.__name__}: {failure.getErrorMessage()}"
         stats.set_value("eventhound/last_error", message)

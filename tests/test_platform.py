@@ -188,3 +188,46 @@ timezone = "America/Chicago"
     assert stored == [{"source": "patient", "n": 2}]  # asked again after 1 s, and read
     assert seen.count("/patient/api/2/events") == 1 and sum(p.startswith("/patient/api") for p in seen) == 2
     assert "429" in next(line for line in result.stdout.splitlines() if line.startswith("hopeless"))
+
+
+@pytest.mark.parametrize("body, said", [
+    ('{"error": "INVALID_AUTH", "error_description": "The OAuth token you provided was invalid.", "status_code": 401}',
+     "The OAuth token you provided was invalid."),
+    ('{"errors": [{"message": "Group not found", "code": "NOT_FOUND"}]}', "Group not found"),
+    ('{"Message": "Authorization has been denied for this request."}', "Authorization has been denied for this request."),
+    ("<html><body>Forbidden</body></html>", None),
+])
+def test_an_apis_error_answer_in_its_own_words(body, said):
+    assert platform.api_message(body) == said
+
+
+class Refusing(ApiHandler):
+    """Answers every API request with 401 and a platform's error JSON."""
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        if self.path == "/robots.txt":
+            self.send_error(404)
+            return
+        body = b'{"error": "INVALID_AUTH", "error_description": "The OAuth token you provided was invalid."}'
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_a_refused_api_call_fails_its_source_with_the_apis_words(tmp_path):
+    from eventhound.localsite import serve_directory
+
+    handler = type("R", (Refusing,), {"seen": [], "paging": ("page",), "authorizations": []})
+    with serve_directory(tmp_path, handler=handler) as base:
+        result = subprocess.run(crawl_command(tmp_path, f"""
+[sources.refused]
+spider = "localist"
+urls = ["{base}"]
+timezone = "America/Chicago"
+""", now="2027-09-01T12:00:00+00:00"), capture_output=True, text=True, timeout=120)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("refused"))
+    assert "HTTP 401" in line and "localist says: The OAuth token you provided was invalid." in line
+    assert result.returncode == 1

@@ -50,6 +50,22 @@ def load_json(text: str | bytes, platform: str) -> tuple[Any, str | None]:
         return None, f"{platform}_not_json"
 
 
+MESSAGE_KEYS = ("error_description", "message", "Message", "detail", "error", "title")
+
+
+def api_message(text: str | bytes) -> str | None:
+    """What an API's error answer says (`{"error_description": ...}`, `{"message": ...}`,
+    `{"errors": [{"message": ...}]}`, ...), at most 200 characters; None when it is not one."""
+    data, error = load_json(text[:65536] if text else "", "api")
+    if error or not isinstance(data, dict):
+        return None
+    errors = data.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        data = {**errors[0], **data}
+    said = next((v.strip() for v in (data.get(k) for k in MESSAGE_KEYS) if isinstance(v, str) and v.strip()), None)
+    return said[:200] if said else None
+
+
 def dig(record: Any, path: str) -> Any:
     """The value at a dotted path; a list of values when the path holds `[]`; None when absent."""
     values, many = [record], "[]" in path

@@ -68,12 +68,15 @@ def _status(record: dict) -> str | None:
 
 def _mode(record: dict) -> str | None:
     online = record.get("online_event", record.get("is_online_event"))
-    return {True: "OnlineEventAttendanceMode", False: "OfflineEventAttendanceMode"}.get(online)
+    if not isinstance(online, bool):  # a dict or list would not even hash
+        return None
+    return "OnlineEventAttendanceMode" if online else "OfflineEventAttendanceMode"
 
 
 def _free(record: dict) -> str | None:
-    free = record.get("is_free", (record.get("ticket_availability") or {}).get("is_free"))
-    return {True: "true", False: "false"}.get(free)
+    availability = record.get("ticket_availability")
+    free = record.get("is_free", availability.get("is_free") if isinstance(availability, dict) else None)
+    return ("true" if free else "false") if isinstance(free, bool) else None
 
 
 def _cost(record: dict) -> str | None:

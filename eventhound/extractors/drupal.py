@@ -444,12 +444,8 @@ def _from_html(body: str, url: str, context: Context) -> Extraction:
                 continue
             if isinstance(raw, str):
                 result.follow.append(raw)
-            elif not raw.get("title"):
-                result.errors.append("event_without_name")
-            elif not raw.get("start_text"):
-                result.errors.append("event_without_start")
             else:
-                result.events.append(raw)
+                platform.add_event(result, raw)
         return result
     settings = page.css('script[data-drupal-selector="drupal-settings-json"]::text').get()
     if settings:

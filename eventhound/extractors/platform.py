@@ -159,13 +159,18 @@ def extraction(records: Iterable[dict], make: Callable[[dict], Iterable[dict]], 
         if not isinstance(record, dict):
             continue
         for raw in make(record):
-            if not raw.get("title"):
-                result.errors.append("event_without_name")
-            elif not raw.get("start_text"):
-                result.errors.append("event_without_start")
-            else:
-                result.events.append(raw)
+            add_event(result, raw)
     return result
+
+
+def add_event(result: Extraction, raw: dict) -> None:
+    """Keep a raw event, or count why not: no title, no start."""
+    if not raw.get("title"):
+        result.errors.append("event_without_name")
+    elif not raw.get("start_text"):
+        result.errors.append("event_without_start")
+    else:
+        result.events.append(raw)
 
 
 def with_query(url: str, replace: bool = True, **params) -> str:

@@ -35,6 +35,7 @@ from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.platform import absolute, names, text
 
 MAX_EVENTS = 5000
 EMPTY_CODES = frozenset({"event-archive-page-not-found"})
@@ -146,17 +147,6 @@ def _extract(text: str, url: str, context: Context) -> Extraction:
 # --------------------------------------------------------------------------- one event
 
 
-def _s(value) -> str | None:
-    """A published scalar as a trimmed string (numbers too); None for empty and non-scalars."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return None
-
-
 def _wall(text: str | None) -> datetime | None:
     if not text:
         return None
@@ -201,10 +191,10 @@ def _is_utc_name(name: str | None) -> bool:
 
 def _dates(item: dict, context: Context, raw: dict) -> bool:
     """start_text/end_text (and timezone, all_day) from the event; False when no start."""
-    start = _wall(_s(item.get("start_date")))
+    start = _wall(text(item.get("start_date")))
     if start is None:
         return False
-    end = _wall(_s(item.get("end_date")))
+    end = _wall(text(item.get("end_date")))
     if item.get("all_day") in (True, "true", "1", 1, "yes"):
         raw["all_day"] = "true"
         raw["start_text"] = start.date().isoformat()
@@ -212,7 +202,7 @@ def _dates(item: dict, context: Context, raw: dict) -> bool:
             raw["end_text"] = end.date().isoformat()
         return True
 
-    tz_name = _s(item.get("timezone"))
+    tz_name = text(item.get("timezone"))
     zone = _zone(tz_name)
     source_is_utc = _is_utc_name(context.timezone) or _zone(context.timezone) is None
     if (_is_utc_name(tz_name) or (tz_name is None and _utc_diff(item, start) == timedelta(0))) and not source_is_utc:
@@ -239,7 +229,7 @@ def _dates(item: dict, context: Context, raw: dict) -> bool:
 
 def _utc_diff(item: dict, wall: datetime, key: str = "utc_start_date") -> timedelta | None:
     """wall - utc, rounded to the quarter hour, when the event gives its UTC time."""
-    utc = _wall(_s(item.get(key)))
+    utc = _wall(text(item.get(key)))
     if utc is None:
         return None
     diff = wall - utc
@@ -249,37 +239,11 @@ def _utc_diff(item: dict, wall: datetime, key: str = "utc_start_date") -> timede
     return timedelta(seconds=quarter)
 
 
-def _names(value) -> list[str]:
-    out = []
-    for entry in value if isinstance(value, list) else [value]:
-        if isinstance(entry, dict):
-            name = _s(entry.get("name"))
-        else:
-            name = _s(entry)
-        name = html.unescape(name) if name and "&" in name else name
-        if name and name not in out:
-            out.append(name)
-    return out
-
-
-def _abs(url: str, value) -> str | None:
-    s = _s(value)
-    if not s:
-        return None
-    if s.startswith("www."):
-        s = "https://" + s
-    try:
-        s = urljoin(url, s) if url else s
-    except ValueError:
-        return None
-    return s if s.startswith(("http://", "https://")) else None
-
-
 def _event(item: dict, url: str, context: Context) -> tuple[dict | None, str | None]:
     raw: dict = {}
-    title = _s(item.get("title"))
+    title = text(item.get("title"))
     if isinstance(item.get("title"), dict):  # wp/v2-style {"rendered": ...}
-        title = _s(item["title"].get("rendered"))
+        title = text(item["title"].get("rendered"))
     if not title:
         return None, "event_without_name"
     if not _dates(item, context, raw):
@@ -288,12 +252,12 @@ def _event(item: dict, url: str, context: Context) -> tuple[dict | None, str | N
     description = item.get("description")
     if isinstance(description, dict):
         description = description.get("rendered")
-    if _s(description):
+    if text(description):
         raw["description"] = description.strip()
-    raw["url"] = _abs(url, item.get("url"))
-    own = _s(item.get("id")) or _s(item.get("global_id"))
+    raw["url"] = absolute(url, item.get("url"))
+    own = text(item.get("id")) or text(item.get("global_id"))
     raw["own_id"] = own or raw.get("url")
-    website = _abs(url, item.get("website"))
+    website = absolute(url, item.get("website"))
     if website and website != raw.get("url"):
         raw["registration_url"] = website
 
@@ -301,33 +265,33 @@ def _event(item: dict, url: str, context: Context) -> tuple[dict | None, str | N
     if isinstance(venue, list):  # [] when none; some versions list one venue
         venue = next((v for v in venue if isinstance(v, dict)), None)
     if isinstance(venue, dict):
-        for key, names in (("venue_name", ("venue",)), ("street", ("address",)), ("city", ("city",)),
+        for key, keys in (("venue_name", ("venue",)), ("street", ("address",)), ("city", ("city",)),
                            ("region", ("stateprovince", "state", "province")), ("postal_code", ("zip",)),
                            ("country", ("country",)), ("latitude", ("geo_lat",)), ("longitude", ("geo_lng",))):
-            value = next((v for v in (_s(venue.get(n)) for n in names) if v), None)
+            value = next((v for v in (text(venue.get(n)) for n in keys) if v), None)
             if value:
                 raw[key] = value.rstrip(",").strip() if key == "street" else value
 
     organizers = item.get("organizer")
     organizers = [o for o in (organizers if isinstance(organizers, list) else [organizers]) if isinstance(o, dict)]
-    names = [n for n in (_s(o.get("organizer")) for o in organizers) if n]
-    if names:
-        raw["organizer"] = ", ".join(dict.fromkeys(names))
-    org_url = next((u for u in (_abs(url, o.get("website")) for o in organizers) if u), None)
+    organizer_names = [n for n in (text(o.get("organizer")) for o in organizers) if n]
+    if organizer_names:
+        raw["organizer"] = ", ".join(dict.fromkeys(organizer_names))
+    org_url = next((u for u in (absolute(url, o.get("website")) for o in organizers) if u), None)
     if org_url:
         raw["organizer_url"] = org_url
 
     _cost(item, raw)
-    categories = _names(item.get("categories")) + _names(item.get("tags"))
+    categories = names(item.get("categories")) + names(item.get("tags"))
     if categories:
         raw["categories"] = list(dict.fromkeys(categories))
     return {k: v for k, v in raw.items() if v not in (None, "", [])}, None
 
 
 def _cost(item: dict, raw: dict) -> None:
-    cost = _s(item.get("cost"))
+    cost = text(item.get("cost"))
     details = item.get("cost_details") if isinstance(item.get("cost_details"), dict) else {}
-    values = [v for v in (_s(x) for x in (details.get("values") or []) if not isinstance(x, (dict, list))) if v]
+    values = [v for v in (text(x) for x in (details.get("values") or []) if not isinstance(x, (dict, list))) if v]
     numbers = []
     for v in values:
         try:
@@ -339,7 +303,7 @@ def _cost(item: dict, raw: dict) -> None:
         raw["price_max"] = max(numbers)[1]
     elif cost and re.search(r"\d", cost):
         raw["price_min"] = cost
-    currency = _s(details.get("currency_code")) or _s(details.get("currency_symbol"))
+    currency = text(details.get("currency_code")) or text(details.get("currency_symbol"))
     if currency and (numbers or raw.get("price_min")):
         raw["currency"] = currency
     if cost and re.fullmatch(r"(?i)free(\s+admission|\s+event|\s+entry)?!?", cost):

@@ -8,6 +8,7 @@ Authorization header of each in `authorizations`.
 
 from __future__ import annotations
 
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -50,3 +51,19 @@ def serve_api(root: Path, seen: list[str], paging: tuple[str, ...] = ("page",), 
                                           "authorizations": authorizations if authorizations is not None else []})
     with serve_directory(root, handler=handler) as base_url:
         yield base_url
+
+
+def crawl_site(work: Path, pages: dict[str, Path], sources: str, now: str, paging: tuple[str, ...] = ("page",)):
+    """Serve fixture files as a platform's API (`pages`: path on the site -> fixture) and crawl
+    `sources` (sources.toml text in which `{base}` is the site's address, no final slash);
+    returns (the crawl's result, its database, the requests the site saw)."""
+    from tests.conftest import crawl
+
+    site = work / "site"
+    for path, fixture in pages.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(fixture, site / path)
+    seen: list[str] = []
+    with serve_api(site, seen, paging) as base:
+        result, db = crawl(work, sources.replace("{base}", base.rstrip("/")), now=now)
+    return result, db, seen

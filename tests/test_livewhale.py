@@ -14,7 +14,7 @@ from eventhound.formats import detect_format
 from eventhound.sources import Source
 from spiders.livewhale import FIELDS, LiveWhaleSpider, filter_segments
 from tests.conftest import crawl, query, summary
-from tests.platform_site import serve_api
+from tests.platform_site import crawl_site, serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "livewhale"
 CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/New_York")
@@ -178,20 +178,14 @@ def test_discover_names_livewhale_first():
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    work = tmp_path_factory.mktemp("livewhale")
-    api = work / "site" / "live" / "json" / "events" / "group_id" / "57" / WINDOW.strip("/")
-    api.mkdir(parents=True)
-    shutil.copy(FIXTURES / "events_page1.json", api / "index.json")
-    shutil.copy(FIXTURES / "events_page2.json", api / "page=2.json")
-    seen: list[str] = []
-    with serve_api(work / "site", seen) as base:
-        result, db = crawl(work, f"""
+    api = "live/json/events/group_id/57/" + WINDOW.strip("/")
+    pages = {f"{api}/index.json": FIXTURES / "events_page1.json", f"{api}/page=2.json": FIXTURES / "events_page2.json"}
+    return crawl_site(tmp_path_factory.mktemp("livewhale"), pages, """
 [sources.lakemont-careers]
 spider = "livewhale"
 urls = ["{base}/live/ical/events/group_id/57/"]
 timezone = "America/New_York"
 """, now="2027-09-01T12:00:00+00:00")
-    return result, db, seen
 
 
 def test_crawl_reads_both_pages_of_the_window(crawled):

@@ -11,7 +11,7 @@ from eventhound.extractors import localist
 from eventhound.extractors.base import Context
 from eventhound.formats import detect_format
 from tests.conftest import crawl, query, summary
-from tests.platform_site import serve_api
+from tests.platform_site import crawl_site, serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "localist"
 CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago")
@@ -77,20 +77,14 @@ def test_detected_from_its_content():
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    work = tmp_path_factory.mktemp("localist")
-    api = work / "site" / "api" / "2" / "events"
-    api.mkdir(parents=True)
-    shutil.copy(FIXTURES / "events_page1.json", api / "index.json")
-    shutil.copy(FIXTURES / "events_page2.json", api / "page=2.json")
-    seen: list[str] = []
-    with serve_api(work / "site", seen) as base:
-        result, db = crawl(work, f"""
+    pages = {"api/2/events/index.json": FIXTURES / "events_page1.json",
+             "api/2/events/page=2.json": FIXTURES / "events_page2.json"}
+    return crawl_site(tmp_path_factory.mktemp("localist"), pages, """
 [sources.riverton-calendar]
 spider = "localist"
-urls = ["{base}"]
+urls = ["{base}/"]
 timezone = "America/Chicago"
 """, now="2027-09-01T12:00:00+00:00")
-    return result, db, seen
 
 
 def test_crawl_reads_every_page_from_the_site_root(crawled):

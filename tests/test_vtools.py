@@ -12,7 +12,7 @@ from eventhound.extractors.base import Context
 from eventhound.formats import FORMATS, detect_format
 from eventhound.sources import parse_source
 from tests.conftest import crawl, query, summary
-from tests.platform_site import serve_api
+from tests.platform_site import crawl_site, serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vtools"
 CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago")
@@ -158,21 +158,15 @@ def test_the_spider_waits_60_seconds_between_requests():
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    work = tmp_path_factory.mktemp("vtools")
-    api = work / "site" / "RST" / "events" / "api" / "public" / "v7" / "events" / "list"
-    api.mkdir(parents=True)
-    shutil.copy(FIXTURES / "events_page1.json", api / "index.json")
-    shutil.copy(FIXTURES / "events_page2.json", api / "page=2.json")
-    seen: list[str] = []
-    with serve_api(work / "site", seen) as base:
-        result, db = crawl(work, f"""
+    api = "RST/events/api/public/v7/events/list"
+    pages = {f"{api}/index.json": FIXTURES / "events_page1.json", f"{api}/page=2.json": FIXTURES / "events_page2.json"}
+    return crawl_site(tmp_path_factory.mktemp("vtools"), pages, """
 [sources.riverton-ieee]
 spider = "vtools"
-urls = ["{base.rstrip('/')}/RST/events/api/public/v7/events/list"]
+urls = ["{base}/RST/events/api/public/v7/events/list"]
 timezone = "America/Chicago"
-settings = {{ DOWNLOAD_DELAY = 0 }}
+settings = { DOWNLOAD_DELAY = 0 }
 """, now="2027-09-01T12:00:00+00:00")
-    return result, db, seen
 
 
 @REGISTERED

@@ -16,6 +16,9 @@ PAGES = Path(__file__).parent / "fixtures" / "discover" / "platforms"
     ("engage.html", "https://www.riverton.edu/get-involved", "engage", "https://riverton.campuslabs.com/engage/"),
     ("wildapricot.html", "https://ispe-chicago.org/events", "wildapricot", "https://ispe-chicago.org/"),
     ("growthzone.html", "https://www.rivertonchamber.org/", "growthzone", "https://business.rivertonchamber.org/"),
+    ("eventbrite.html", "https://www.lakeshorechamber.example/events", "eventbrite",
+     "https://www.eventbrite.com/o/lakeshore-chamber-of-commerce-30118850321"),
+    ("meetup.html", "https://triangle-pm.example/", "meetup", "https://www.meetup.com/triangle-product-managers/events/"),
     ("trumba.html", "https://careers.westlake.edu/events", "trumba",
      "https://www.trumba.com/calendars/westlake-career-center"),
 ])

@@ -119,6 +119,22 @@ _SERVER_DATA = re.compile(r"window\.__SERVER_DATA__\s*=\s*(?={)")
 _ORGANIZER_ID = re.compile(r"/o/(?:[^/?#]*-)?(\d{5,})/?(?:[?#]|$)")
 
 
+
+# What a publisher's page linking to its Eventbrite organizer page shows
+MARKERS = (
+    (re.compile(r"https?://(?:www\.)?eventbrite\.[a-z.]+/o/[\w-]+-\d+"), "a link to its Eventbrite organizer page"),
+    (re.compile(r"eventbrite\.[a-z.]+/(?:e|static/widgets)/"), "Eventbrite event links or widgets"),
+)
+
+
+def recognise(html: str, url: str) -> tuple[str, str] | None:
+    """(the organizer page to give the eventbrite spider, the evidence), or None: only a
+    page that names its organizer page is claimed (single event links are not a calendar)."""
+    seen = platform.recognised(html, MARKERS, "Eventbrite")
+    organizer = next((m.group(0) for m in seen[0] if "/o/" in m.group(0)), None) if seen else None
+    return (organizer, seen[1]) if organizer else None
+
+
 def looks_like(text: str) -> bool:
     """Eventbrite's API or showmore JSON (an event `name` object with `text`, and Eventbrite's API host or
     its `start.utc`/`start.local`), a destination answer, or an organizer page's Next.js listing."""

@@ -125,6 +125,22 @@ REST_FIELDS = {
 }
 
 
+
+# What a page linking to a Meetup group shows
+MARKERS = (
+    (re.compile(r"https?://(?:www\.)?meetup\.com/(?!(?:find|topics|cities|apps|about|lp|help|pro)\b)"
+                r"([\w-]{3,})/?(?:events/?)?(?=[\"'#?\s<]|$)"), "a link to its Meetup group"),
+)
+
+
+def recognise(html: str, url: str) -> tuple[str, str] | None:
+    """(the group's events page to give the meetup spider, the evidence), or None."""
+    seen = platform.recognised(html, MARKERS, "Meetup")
+    if seen is None:
+        return None
+    return f"https://www.meetup.com/{seen[0][0].group(1)}/events/", seen[1]
+
+
 def looks_like(text: str) -> bool:
     """Meetup's events page (Next.js data with Apollo `Event:` objects) or its API JSON."""
     head = text[:65536].lstrip("\ufeff \r\n\t")

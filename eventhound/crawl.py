@@ -43,6 +43,13 @@ def project_settings(overrides: dict | None = None) -> Settings:
     return settings
 
 
+def unreadable(stats: dict, most: int = 3) -> str:
+    """What could not be read, by reason code, most first: "localist_not_events 1, event_without_start 24"."""
+    prefix = "eventhound/extract_errors/"
+    codes = sorted(((n, k[len(prefix):]) for k, n in stats.items() if k.startswith(prefix)), reverse=True)
+    return ", ".join(f"{code} {n}" for n, code in codes[:most])
+
+
 def judge(key: str, stats: dict) -> SourceResult:
     """A source failed when a start URL could not be fetched, it yielded no event, or its crawl broke off."""
     reason = stats.get("finish_reason", "unknown")
@@ -55,7 +62,7 @@ def judge(key: str, stats: dict) -> SourceResult:
     elif reason != "finished":
         problem = f"crawl ended early: {reason}"
     elif events == 0:
-        problem = "no events found" + (f" ({extract_errors} unreadable markup blocks)" if extract_errors else "")
+        problem = "no events found" + (f" ({extract_errors} unreadable: {unreadable(stats)})" if extract_errors else "")
     return SourceResult(
         key=key,
         pages=row["pages"],

@@ -14,7 +14,7 @@ from types import ModuleType
 # The order `detect_format` tries them in: the most particular first; any HTML page last.
 DETECTION_ORDER = ("ical", "gcal", "tribe", "localist", "engage", "trumba", "libcal", "communico", "bibliocommons",
                    "livewhale", "vtools", "luma", "growthzone", "wildapricot", "eventbrite", "meetup", "civicplus",
-                   "eventon", "mec", "drupal", "confdata", "rss", "schemaorg", "css")
+                   "eventon", "mec", "eventsmanager", "drupal", "confdata", "rss", "schemaorg", "css")
 FORMATS: tuple[str, ...] = tuple(
     name for name in DETECTION_ORDER if find_spec(f"eventhound.extractors.{name}") is not None
 )

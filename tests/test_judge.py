@@ -21,8 +21,15 @@ def test_an_unreachable_start_url_fails_and_says_why():
 def test_no_events_at_all_fails_and_counts_unreadable_markup():
     stats = {**FINE, "item_scraped_count": 0, "eventhound/extract_errors/jsonld_unparseable": 2}
     result = judge("chamber", stats)
-    assert not result.ok and result.problem == "no events found (2 unreadable markup blocks)"
+    assert not result.ok and result.problem == "no events found (2 unreadable: jsonld_unparseable 2)"
     assert result.errors == 2
+
+
+def test_a_platform_whose_answer_changed_says_what_it_lacked():
+    stats = {**FINE, "item_scraped_count": 0, "eventhound/extract_errors/event_without_start": 24,
+             "eventhound/extract_errors/localist_not_events": 1}
+    assert judge("campus", stats).problem == \
+        "no events found (25 unreadable: event_without_start 24, localist_not_events 1)"
 
 
 def test_a_broken_off_crawl_fails():

@@ -89,6 +89,27 @@ def write_digest(db: str, out: str, now: datetime, days: int) -> int:
         conn.close()
 
 
+def write_saved_searches(db: str, out_dir: str, digests_file: str | None, base_url: str | None, now: datetime,
+                         days: int | None) -> dict[str, int]:
+    from dataclasses import replace
+
+    from eventhound import db as database
+    from eventhound.digest import write_digests
+    from eventhound.searches import SearchError, load_searches
+
+    try:
+        searches = load_searches(digests_file)
+    except SearchError as error:
+        raise click.ClickException(str(error)) from None
+    if days is not None:
+        searches = {name: replace(s, days=days) for name, s in searches.items()}
+    conn = database.open_db(db)
+    try:
+        return write_digests(conn, out_dir, searches, now, base_url)
+    finally:
+        conn.close()
+
+
 now_option = click.option("--now", help="The time to act as if it were (ISO 8601); default: the clock.")
 overrides_option = click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
                                 help="Override a Scrapy setting, as `scrapy crawl -s` does.")
@@ -170,16 +191,25 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, explain, now):
 
 @main.command()
 @click.option("--db", default="events.db", show_default=True, help="The database to read.")
-@click.option("--out", default="digest.xml", show_default=True, help="The RSS file to write.")
-@click.option("--days", default=30, show_default=True, help="How many days ahead to include.")
+@click.option("--out", default=None, help="One RSS file of every upcoming event (default digest.xml without --out-dir).")
+@click.option("--out-dir", default=None, help="Write each saved search's .rss, .atom, .ics and .html, and index.html, here.")
+@click.option("--digests", "digests_file", default=None, help="The saved searches (digests.toml); default: 'upcoming'.")
+@click.option("--base-url", default=None, help="Where --out-dir is published (for webcal:// subscribe links).")
+@click.option("--days", default=None, type=int, help="How many days ahead (default 30; overrides every search's days).")
 @now_option
-def digest(db, out, days, now):
-    """Write an RSS 2.0 digest of the upcoming events.
+def digest(db, out, out_dir, digests_file, base_url, days, now):
+    """Write digests: RSS, Atom, iCalendar and a web page per saved search.
 
-    Example: eventhound digest --db events.db --days 30 --out digest.xml
+    Example: eventhound digest --db events.db --out-dir site/ --digests digests.toml
     """
-    count = write_digest(db, out, parse_now(now), days)
-    click.echo(f"{out}: {count} upcoming events in the next {days} days")
+    moment = parse_now(now)
+    if out_dir is None or out is not None:
+        out = out or "digest.xml"
+        count = write_digest(db, out, moment, days or 30)
+        click.echo(f"{out}: {count} upcoming events in the next {days or 30} days")
+    if out_dir is not None:
+        for name, count in write_saved_searches(db, out_dir, digests_file, base_url, moment, days).items():
+            click.echo(f"{out_dir}/{name}.{{rss,atom,ics,html}}: {count} events")
 
 
 @main.command()

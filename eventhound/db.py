@@ -21,6 +21,7 @@ current one.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -362,60 +363,91 @@ def upcoming(db: sqlite_utils.Database, now_utc_iso: str, days: int) -> list[dic
 def near(db: sqlite_utils.Database, lat: float, lon: float, km: float, now_utc_iso: str, days: int, *,
          types: Iterable[str] = (), topics: Iterable[str] = (), free: bool = False, evening: bool = False,
          with_cancelled: bool = True) -> list[dict]:
-    """Events within `km` of (lat, lon) starting in [now, now + days), nearest first.
+    """Events within `km` of (lat, lon) starting in [now, now + days), nearest first (ties by
+    start, then id), each with its `distance_km`: `find_events` near a place."""
+    found = find_events(db, now_utc_iso, days, near=(lat, lon, km), types=types, topics=topics, free=free,
+                        evening=evening, with_cancelled=with_cancelled)
+    return sorted(found, key=lambda r: (r["distance_km"], r["start_utc"] or "", r["id"]))
 
-    Not duplicates, not removed, with coordinates. A bounding box on the indexed latitude/
-    longitude columns narrows the rows in SQL; the exact great-circle distance
-    (eventhound.places.haversine_km) filters them in Python and is returned as
-    `distance_km` (rounded to 0.1 km). Ties by start, then id.
 
-    The job seeker's filters (as the `find` canned query has them): `types` (event types,
-    any of them), `topics` (any of these tags), `free` (is_free = 1), `evening` (starting at
-    17:00 or later, local time), and `with_cancelled=False` to leave cancelled events out.
+def find_events(db: sqlite_utils.Database, now_utc_iso: str, days: int, *, near: tuple | None = None,
+                types: Iterable[str] = (), topics: Iterable[str] = (), audience: Iterable[str] = (),
+                free: bool = False, evening: bool = False, attendance: str | None = None,
+                text: str | None = None, with_cancelled: bool = True) -> list[dict]:
+    """The job seeker's search: events starting in [now, now + days), not duplicates, not
+    removed, by start (then id).
+
+    `near` = (lat, lon, km): within km (great-circle, eventhound.places.haversine_km; a
+    bounding box on the indexed coordinates narrows the rows in SQL), with `distance_km`
+    (rounded to 0.1). `types` (any of these event types), `topics` and `audience` (any of
+    these tags), `free` (is_free = 1), `evening` (starting at 17:00 or later, local time),
+    `attendance` (in_person, online or hybrid; hybrid events count as both), `text` (an FTS5
+    query on the full-text index), `with_cancelled=False` to leave cancelled events out.
     """
     from eventhound.places import bounding_box, haversine_km
 
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, km)
     sql = """
         SELECT * FROM events
-        WHERE latitude BETWEEN :min_lat AND :max_lat
-          AND longitude BETWEEN :min_lon AND :max_lon
-          AND start_utc >= date(:now)
+        WHERE start_utc >= date(:now)
           AND start_utc < date(:now, :days_plus_one)
           AND datetime(start_utc) >= datetime(:now)
           AND datetime(start_utc) < datetime(:now, :days)
-          AND +duplicate_of IS NULL  -- unary +: not by the duplicate_of index, by the box
           AND removed_at IS NULL
     """
-    params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon,
-              "now": now_utc_iso, "days": f"+{int(days)} days", "days_plus_one": f"+{int(days) + 1} days"}
-    cursor = db.execute(sql, params)
+    params = {"now": now_utc_iso, "days": f"+{int(days)} days", "days_plus_one": f"+{int(days) + 1} days"}
+    if near is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(*near)
+        sql += " AND latitude BETWEEN :min_lat AND :max_lat AND longitude BETWEEN :min_lon AND :max_lon"
+        sql += " AND +duplicate_of IS NULL"  # unary +: not by the duplicate_of index, by the box
+        params.update(min_lat=min_lat, max_lat=max_lat, min_lon=min_lon, max_lon=max_lon)
+    else:
+        sql += " AND duplicate_of IS NULL"
+    if text:
+        sql += " AND rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH :text)"
+        params["text"] = text
+    cursor = db.execute(sql + " ORDER BY datetime(start_utc), start_utc, id", params)
     names = [d[0] for d in cursor.description]
+    wanted = Wanted(set(types), set(topics), set(audience), free, evening, attendance, with_cancelled)
     found = []
-    types, topics = set(types), set(topics)
     for row in cursor.fetchall():
         record = dict(zip(names, row))
-        if not _wanted(record, types, topics, free, evening, with_cancelled):
+        if not wanted(record):
             continue
-        distance = haversine_km(lat, lon, record["latitude"], record["longitude"])
-        if distance <= km:
+        if near is not None:
+            distance = haversine_km(near[0], near[1], record["latitude"], record["longitude"])
+            if distance > near[2]:
+                continue
             record["distance_km"] = round(distance, 1)
-            found.append((distance, record["start_utc"] or "", record["id"], record))
-    found.sort(key=lambda t: t[:3])
-    return [t[3] for t in found]
+        found.append(record)
+    return found
 
 
-def _wanted(record: dict, types: set, topics: set, free: bool, evening: bool, with_cancelled: bool) -> bool:
-    if types and record.get("event_type") not in types:
-        return False
-    if topics and not topics & set(_json_list(record.get("topics"))):
-        return False
-    if free and record.get("is_free") != 1:
-        return False
-    start = record.get("start") or ""
-    if evening and not ("T" in start and start[11:13].isdigit() and int(start[11:13]) >= 17):
-        return False
-    return with_cancelled or record.get("status") != "cancelled"
+@dataclass(frozen=True)
+class Wanted:
+    """The job seeker's filters on one event record (see find_events)."""
+    types: set
+    topics: set
+    audience: set
+    free: bool
+    evening: bool
+    attendance: str | None
+    with_cancelled: bool
+
+    def __call__(self, record: dict) -> bool:
+        if self.types and record.get("event_type") not in self.types:
+            return False
+        if self.topics and not self.topics & set(_json_list(record.get("topics"))):
+            return False
+        if self.audience and not self.audience & set(_json_list(record.get("audience"))):
+            return False
+        if self.free and record.get("is_free") != 1:
+            return False
+        if self.attendance and record.get("attendance") not in (self.attendance, "hybrid"):
+            return False
+        start = record.get("start") or ""
+        if self.evening and not ("T" in start and start[11:13].isdigit() and int(start[11:13]) >= 17):
+            return False
+        return self.with_cancelled or record.get("status") != "cancelled"
 
 
 def _json_list(value) -> list:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import os
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -175,3 +175,165 @@ def write_rss(db, out_path, now: datetime, days: int = 30, title: str = DEFAULT_
         Path(tmp).unlink(missing_ok=True)
         raise
     return len(events)
+
+
+# ---------------------------------------------------------------------------- saved searches
+
+STATUS_ICAL = {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+
+
+def write_atomically(path: Path, write) -> None:
+    """`write(tmp_path)` then replace `path` with it: a reader never fetches half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def find(db, search, now: datetime) -> list[dict]:
+    """The events of a saved search (eventhound.searches.SavedSearch) from `now` on."""
+    near = (search.lat, search.lon, search.km) if search.lat is not None else None
+    return database.find_events(db, database.iso_utc(now), search.days, near=near, types=search.types,
+                                topics=search.topics, audience=search.audience, free=search.free,
+                                evening=search.evening, attendance=search.attendance, text=search.text)
+
+
+def ical_event(event: dict, now: datetime):
+    """One VEVENT: the publisher's instant in its own zone (or UTC), all-day as dates."""
+    from icalendar import Event
+
+    vevent = Event()
+    vevent.add("uid", f"{event['id']}@eventhound")
+    vevent.add("dtstamp", now.astimezone(timezone.utc))
+    zone = _zone(event.get("timezone"))
+    start, end = _local(event.get("start"), zone), _local(event.get("end"), zone)
+    if isinstance(start, datetime) and start.tzinfo is None:  # floating: as published, no zone known
+        start = start.replace(tzinfo=timezone.utc) if zone is None else start
+    vevent.add("dtstart", start)
+    if end is not None and type(end) is type(start) and end > start:
+        vevent.add("dtend", end + timedelta(days=1) if not isinstance(end, datetime) else end)
+    elif not isinstance(start, datetime):
+        vevent.add("dtend", start + timedelta(days=1))  # an all-day event's exclusive end
+    vevent.add("summary", event.get("title") or "(untitled event)")
+    for key, field in (("location", _where(event)), ("url", event.get("url") or event.get("source_url")),
+                       ("description", (event.get("description") or "").strip()[:2000])):
+        if field:
+            vevent.add(key, field)
+    if event.get("event_type") and event["event_type"] != "other":
+        vevent.add("categories", [event["event_type"].replace("_", " ")])
+    vevent.add("status", STATUS_ICAL.get(event.get("status") or "", "CONFIRMED"))
+    vevent.add("sequence", int(event.get("sequence") or 0))
+    if event.get("last_seen"):
+        vevent.add("last-modified", datetime.fromisoformat(event["last_seen"].replace("Z", "+00:00")))
+    return vevent
+
+
+def build_calendar(events: list[dict], now: datetime, title: str):
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//eventhound//digest//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", title)
+    for event in events:
+        calendar.add_component(ical_event(event, now))
+    calendar.add_missing_timezones()
+    return calendar
+
+
+def write_search(db, out_dir: Path, search, now: datetime, base_url: str | None = None,
+                 link: str = DEFAULT_LINK) -> int:
+    """NAME.rss, NAME.atom, NAME.ics and NAME.html of one saved search; returns the event count."""
+    events = find(db, search, now)
+    fg = build_feed(events, now, search.title, link, f"{search.title}: {len(events)} events from {now:%Y-%m-%d}")
+    fg.id(f"{link}#{search.name}")
+    fg.author(name="eventhound")
+    for entry in fg.entry():
+        entry.updated(now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+        entry.content(entry.description(), type="html")
+    name = search.name
+    write_atomically(out_dir / f"{name}.rss", lambda tmp: fg.rss_file(tmp, pretty=True))
+    write_atomically(out_dir / f"{name}.atom", lambda tmp: fg.atom_file(tmp, pretty=True))
+    calendar = build_calendar(events, now, search.title)
+    write_atomically(out_dir / f"{name}.ics", lambda tmp: Path(tmp).write_bytes(calendar.to_ical()))
+    page = render_page(search, events, now, base_url)
+    write_atomically(out_dir / f"{name}.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
+    return len(events)
+
+
+def write_digests(db, out_dir, searches: dict, now: datetime, base_url: str | None = None) -> dict[str, int]:
+    """Every saved search's files and `index.html` in out_dir; {name: event count}."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {name: write_search(db, out_dir, search, now, base_url) for name, search in searches.items()}
+    index = render_index(searches, counts, now, base_url)
+    write_atomically(out_dir / "index.html", lambda tmp: Path(tmp).write_text(index, encoding="utf-8"))
+    return counts
+
+
+# ---------------------------------------------------------------------------- pages
+
+def _templates():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(loader=PackageLoader("eventhound", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def _week_of(event: dict) -> str:
+    start = _local(event.get("start"), _zone(event.get("timezone")))
+    if start is None:
+        return "Date not stated"
+    day = start.date() if isinstance(start, datetime) else start
+    monday = day - timedelta(days=day.weekday())
+    return f"Week of {_day(monday)}"
+
+
+def _cost(event: dict) -> str:
+    if event.get("is_free") == 1:
+        return "Free"
+    low, high, currency = event.get("price_min"), event.get("price_max"), event.get("currency") or ""
+    if low is None:
+        return ""
+    amount = f"{low:g}" if high in (None, low) else f"{low:g}–{high:g}"
+    return f"{amount} {currency}".strip()
+
+
+def page_event(event: dict) -> dict:
+    """What the page shows of an event, in words."""
+    start = event.get("start") or ""
+    status = event.get("status") or "scheduled"
+    return {
+        "title": event.get("title") or "(untitled event)", "link": event.get("url") or event.get("source_url"),
+        "when": when_text(event), "where": _where(event), "kind": (event.get("event_type") or "other").replace("_", " "),
+        "event_type": event.get("event_type") or "other", "cost": _cost(event), "is_free": event.get("is_free"),
+        "organizer": event.get("organizer"), "online_url": event.get("online_url"),
+        "evening": "T" in start and start[11:13].isdigit() and int(start[11:13]) >= 17,
+        "status_label": "" if status == "scheduled" else status.replace("_", " ").upper(),
+    }
+
+
+def _webcal(base_url: str | None, name: str) -> str | None:
+    if not base_url or not base_url.startswith(("http://", "https://")):
+        return None
+    return "webcal://" + base_url.split("://", 1)[1].rstrip("/") + f"/{name}.ics"
+
+
+def render_page(search, events: list[dict], now: datetime, base_url: str | None = None) -> str:
+    weeks: dict[str, list] = {}
+    for event in events:
+        weeks.setdefault(_week_of(event), []).append(page_event(event))
+    kinds = sorted({e.get("event_type") or "other" for e in events})
+    return _templates().get_template("digest.html").render(
+        search=search, events=events, weeks=list(weeks.items()), kinds=kinds, today=_day(now.date()),
+        webcal=_webcal(base_url, search.name))
+
+
+def render_index(searches: dict, counts: dict, now: datetime, base_url: str | None = None) -> str:
+    digests = [{"name": name, "title": s.title, "count": counts.get(name, 0), "webcal": _webcal(base_url, name),
+                "filters": ", ".join(f"{k} {v}" for k, v in s.filters.items())} for name, s in searches.items()]
+    return _templates().get_template("index.html").render(digests=digests, written=f"{now:%Y-%m-%d %H:%M} UTC")

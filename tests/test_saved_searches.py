@@ -1,0 +1,161 @@
+"""Saved searches (digests.toml) and the digests they write: RSS, Atom, iCalendar and a page,
+read back with feedparser, icalendar and recurring-ical-events."""
+
+import re
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import feedparser
+import icalendar
+import pytest
+import recurring_ical_events
+
+from eventhound import db as database
+from eventhound.db import EVENT_COLUMNS
+from eventhound.digest import write_digests
+from eventhound.searches import SearchError, load_searches, parse_search
+
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+DIGESTS = """
+[digests.fairs-springfield]
+title = "Job fairs near Springfield"
+types = ["job_fair"]
+near = "Springfield, IL"
+km = 40
+
+[digests.evening-online]
+title = "Online evenings"
+attendance = "online"
+evening = true
+
+[digests.nursing]
+title = "Nursing"
+text = "nursing"
+days = 60
+"""
+
+
+def event(id, start, start_utc, **fields):
+    record = {column: None for column in EVENT_COLUMNS}
+    record.update(id=id, source="demo", source_url="https://example.org/calendar", title=f"Event {id}",
+                  start=start, start_utc=start_utc, timezone="America/Chicago", all_day=0, event_type="job_fair",
+                  latitude=39.80, longitude=-89.64, status="scheduled")
+    record.update(fields)
+    return record
+
+
+EVENTS = [
+    event("fair", "2027-03-04T18:30:00-06:00", "2027-03-05T00:30:00+00:00", end="2027-03-04T20:30:00-06:00",
+          title='Nursing <script>alert("x")</script> & "Jobs" Fair', venue_name="Union Hall", city="Springfield",
+          url="https://example.org/fair?a=1&b=2", description="Hospitals hiring nurses."),
+    event("la", "2027-03-09T10:00:00-08:00", "2027-03-09T18:00:00+00:00", timezone="America/Los_Angeles",
+          latitude=34.05, longitude=-118.24, city="Los Angeles"),
+    event("paris", "2027-03-10T19:00:00+01:00", "2027-03-10T18:00:00+00:00", timezone="Europe/Paris",
+          attendance="online", event_type="networking", latitude=None, longitude=None),
+    event("expo", "2027-03-12", "2027-03-12T06:00:00+00:00", all_day=1, event_type="trade_show", title="Career Expo"),
+    event("gone", "2027-03-05T09:00:00-06:00", "2027-03-05T15:00:00+00:00", status="cancelled", title="Spring Fair"),
+    event("later", "2027-03-15T09:00:00-05:00", "2027-03-15T14:00:00+00:00", status="postponed", title="Hiring Day"),
+]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("digests")
+    (tmp / "digests.toml").write_text(DIGESTS)
+    db = database.open_db(tmp / "events.db")
+    database.upsert_events(db, EVENTS, "2027-03-01T00:00:00Z")
+    database.refresh_fts(db)
+    searches = {**load_searches(tmp / "digests.toml"), **load_searches(None)}
+    counts = write_digests(db, tmp / "site", searches, NOW, base_url="https://digests.example.org/jobs/")
+    db.close()
+    return tmp / "site", counts
+
+
+def test_each_search_finds_its_events(written):
+    _, counts = written
+    # near Springfield: the fair, the cancelled and the postponed one (shown, marked); not LA, not the expo
+    assert counts == {"fairs-springfield": 3, "evening-online": 1, "nursing": 1, "upcoming": 6}
+
+
+def test_feeds_are_valid_and_escape_markup(written):
+    site, _ = written
+    for suffix, version in (("rss", "rss20"), ("atom", "atom10")):
+        parsed = feedparser.parse((site / f"upcoming.{suffix}").read_bytes())
+        assert parsed.bozo == 0 and parsed.version == version
+        titles = [e.title for e in parsed.entries]
+        assert any('<script>alert("x")</script>' in t for t in titles)  # text, not markup
+        assert any(t.startswith("Mar 5 · CANCELLED: Spring Fair") for t in titles)
+    assert b"<script>" not in (site / "upcoming.rss").read_bytes()
+
+
+def test_calendar_keeps_each_publishers_instant_and_zone(written):
+    site, _ = written
+    calendar = icalendar.Calendar.from_ical((site / "upcoming.ics").read_bytes())
+    events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    assert events["fair"].decoded("DTSTART") == datetime(2027, 3, 4, 18, 30, tzinfo=ZoneInfo("America/Chicago"))
+    assert events["la"].decoded("DTSTART").utcoffset().total_seconds() == -8 * 3600
+    assert events["paris"].decoded("DTSTART") == datetime(2027, 3, 10, 18, tzinfo=timezone.utc)
+    assert events["paris"]["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert events["expo"].decoded("DTSTART") == date(2027, 3, 12) and events["expo"].decoded("DTEND") == date(2027, 3, 13)
+    assert str(events["gone"]["STATUS"]) == "CANCELLED" and str(events["later"]["STATUS"]) == "TENTATIVE"
+    assert events["fair"]["LOCATION"] == "Union Hall, Springfield"
+    occurrences = recurring_ical_events.of(calendar).between(datetime(2027, 3, 1), datetime(2027, 4, 1))
+    assert len(occurrences) == 6
+
+
+def test_page_and_index_are_escaped_and_link_every_file(written):
+    site, _ = written
+    page = (site / "upcoming.html").read_text()
+    assert '<html lang="en">' in page and "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert "Thu, Mar 4, 2027, 6:30 PM – 8:30 PM CST" in page and "Week of Mon, Mar 1, 2027" in page
+    assert "CANCELLED:" in page
+    index = (site / "index.html").read_text()
+    for name in ("upcoming", "fairs-springfield", "evening-online", "nursing"):
+        assert f'href="{name}.html"' in index and f'href="{name}.ics"' in index
+    assert 'href="webcal://digests.example.org/jobs/nursing.ics"' in index
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({"types": ["job_fair"]}, "title is required"),
+    ({"title": "x", "types": ["jobfair"]}, "types: jobfair not event types"),
+    ({"title": "x", "near": "Nowhereville, ZZ"}, "near: no city 'Nowhereville, ZZ'"),
+    ({"title": "x", "attendance": "remote"}, "attendance must be one of in_person, online, hybrid"),
+    ({"title": "x", "days": 0}, "days must be a whole number from 1 to 730"),
+    ({"title": "x", "colour": "red"}, "unknown key(s) colour"),
+])
+def test_a_bad_saved_search_names_the_file_the_digest_and_the_problem(entry, problem):
+    with pytest.raises(SearchError, match=re.escape("digests.toml: [digests.mine]: " + problem)):
+        parse_search("mine", entry)
+
+
+def test_without_a_file_one_digest_of_the_next_30_days():
+    searches = load_searches(None)
+    assert list(searches) == ["upcoming"] and searches["upcoming"].days == 30
+
+
+def test_the_command_writes_the_files_and_keeps_out(tmp_path):
+    db = database.open_db(tmp_path / "events.db")
+    database.upsert_events(db, EVENTS, "2027-03-01T00:00:00Z")
+    db.close()
+    (tmp_path / "digests.toml").write_text(DIGESTS)
+    result = subprocess.run([sys.executable, "-m", "eventhound", "digest", "--db", tmp_path / "events.db",
+                             "--out-dir", tmp_path / "site", "--digests", tmp_path / "digests.toml",
+                             "--now", NOW.isoformat()], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "site").iterdir())[:5] == [
+        "evening-online.atom", "evening-online.html", "evening-online.ics", "evening-online.rss", "fairs-springfield.atom"]
+    (tmp_path / "bad.toml").write_text("[digests.x]\ntypes = ['job_fair']\n")
+    bad = subprocess.run([sys.executable, "-m", "eventhound", "digest", "--db", tmp_path / "events.db",
+                          "--out-dir", tmp_path / "site", "--digests", tmp_path / "bad.toml"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "[digests.x]: title is required" in bad.stderr
+
+
+def test_the_example_digests_file_is_valid():
+    from pathlib import Path
+
+    searches = load_searches(Path(__file__).resolve().parent.parent / "digests.example.toml")
+    assert "healthcare-springfield" in searches and searches["healthcare-springfield"].lat is not None

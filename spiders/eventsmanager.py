@@ -1,0 +1,65 @@
+"""eventsmanager: an Events Manager site through its iCal feed (`<site>/events.ics`, read by the
+ical extractor); when the site answers the feed with an HTML page or an error (a security plugin,
+a cache, an old or unusual install), through the source's listing page, its `?pno=N` pages and
+the event pages the listing names (`follow`) when it shows no time.
+
+The feed is preferred: one request, DTSTART in each event's own zone (TZID) with categories,
+location and geo, the same whatever formats the site gave its pages; the listing shows dates
+and times as localized text in formats the site may have rewritten. The listing is what marks
+cancelled events and online links; `prefer_ical = false` reads it (or a category page) instead.
+Events Manager has no public REST route for events (`/wp-json/events-manager/v1/` only takes
+uploads). Its RSS feed (`/events/feed/`, pubDate = the start in UTC) is the `rss` spider's.
+
+Options (`[sources.KEY.eventsmanager]`): `window_days_ahead` (365; the listing's pages),
+`prefer_ical` (true), `ical_url` (the feed's address when WordPress lives in a sub-folder, e.g.
+`https://x.org/chamber/events.ics`), `day_first` (numeric dates are d/m/Y).
+"""
+
+from urllib.parse import urlsplit
+
+import scrapy
+
+from eventhound.extractors.platform import site_root
+from eventhound.spider import PlatformSpider
+
+FEED = "events.ics"
+
+
+class EventsmanagerSpider(PlatformSpider):
+    name = "eventsmanager"
+
+    def api_url(self, url: str) -> str:
+        options = self.source.options
+        if urlsplit(url).path.endswith(FEED) or options.get("prefer_ical") is False:
+            return url
+        ical_url = options.get("ical_url")
+        return ical_url if isinstance(ical_url, str) and ical_url else site_root(url) + FEED
+
+    def listing_url(self, url: str) -> str:
+        """The events page for a source URL (the site's root: its default `/events/` page)."""
+        return site_root(url) + "events/" if urlsplit(url).path in ("", "/") else url
+
+    async def start(self):
+        async for request in super().start():
+            source = next((u for u in self.start_urls if self.api_url(u) == request.url), request.url)
+            if request.url != source:  # the feed asked for a listing source
+                request = request.replace(callback=self.parse_feed, errback=self.feed_failed,
+                                          meta={**request.meta, "listing": self.listing_url(source)})
+            yield request
+
+    def parse_feed(self, response):
+        """The iCal feed; a page instead: the source's listing page."""
+        if response.text.lstrip("\ufeff \r\n\t").startswith("BEGIN:VCALENDAR"):
+            yield from self.parse(response)
+            return
+        self.crawler.stats.inc_value("eventhound/eventsmanager/ical_feed_off")
+        yield self.listing(response.meta["listing"])
+
+    def feed_failed(self, failure):
+        self.crawler.stats.inc_value("eventhound/eventsmanager/ical_feed_off")
+        yield self.listing(failure.request.meta["listing"])
+
+    def listing(self, url: str) -> scrapy.Request:
+        self.sites.add(urlsplit(url).netloc)
+        return scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True},
+                              dont_filter=True)

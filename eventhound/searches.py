@@ -21,11 +21,10 @@ of the next 30 days.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventhound.sources import EVENT_TYPES
+from eventhound.sources import EVENT_TYPES, read_tables
 
 ATTENDANCE = ("in_person", "online", "hybrid")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -63,16 +62,7 @@ def load_searches(path: str | Path | None) -> dict[str, SavedSearch]:
     """The saved searches of a digests.toml, by name in file order; `upcoming` alone without a file."""
     if path is None:
         return {UPCOMING.name: UPCOMING}
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SearchError(f"{path}: no such digests file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise SearchError(f"{path}: not valid TOML: {error}") from None
-    table = data.get("digests")
-    if not isinstance(table, dict) or not table:
-        raise SearchError(f"{path}: needs at least one [digests.NAME] table")
+    table = read_tables(path, "digests", SearchError)
     return {name: parse_search(name, entry, str(path)) for name, entry in table.items()}
 
 

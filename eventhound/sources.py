@@ -178,16 +178,22 @@ def _is_kind(value, kind: type) -> bool:
     return isinstance(value, kind)
 
 
-def load_sources(path: str | Path) -> dict[str, Source]:
-    """All sources in a sources.toml file, by key, in file order."""
+def read_tables(path: str | Path, kind: str, error: type[ValueError] = SourceError) -> dict:
+    """The [KIND.NAME] tables of a TOML file ("sources", "digests"); `error` names the file and
+    the problem when it is missing, not TOML, or has none."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SourceError(f"{path}: no such sources file") from None
+        raise error(f"{path}: no such {kind} file") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SourceError(f"{path}: not valid TOML: {exc}") from None
-    table = data.get("sources")
+        raise error(f"{path}: not valid TOML: {exc}") from None
+    table = data.get(kind)
     if not isinstance(table, dict) or not table:
-        raise SourceError(f"{path}: needs at least one [sources.KEY] table")
-    return {key: parse_source(key, entry, str(path)) for key, entry in table.items()}
+        raise error(f"{path}: needs at least one [{kind}.{'KEY' if kind == 'sources' else 'NAME'}] table")
+    return table
+
+
+def load_sources(path: str | Path) -> dict[str, Source]:
+    """All sources in a sources.toml file, by key, in file order."""
+    return {key: parse_source(key, entry, str(path)) for key, entry in read_tables(path, "sources").items()}

@@ -152,3 +152,36 @@ class PlatformSpider(EventSpider):
 
     def follow(self, url: str, callback, **kwargs):
         return super().follow(url, callback, headers={**self.headers(), **kwargs.pop("headers", {})}, **kwargs)
+
+
+class FeedFirstSpider(PlatformSpider):
+    """A platform whose iCal feed is read first (`api_url` names it); when the site answers
+    the feed with a page or an error, the source's listing (`listing_url`) is read instead,
+    counted as `eventhound/<spider>/ical_feed_off`. The extractor reads both."""
+
+    def listing_url(self, url: str) -> str:
+        return url
+
+    async def start(self):
+        async for request in super().start():
+            source = next((u for u in self.start_urls if self.api_url(u) == request.url), request.url)
+            if request.url != source:  # the feed, asked for a listing source
+                request = request.replace(callback=self.parse_feed, errback=self.feed_failed,
+                                          meta={**request.meta, "listing": self.listing_url(source)})
+            yield request
+
+    def parse_feed(self, response):
+        if response.body.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"BEGIN:VCALENDAR"):
+            yield from self.parse(response)
+            return
+        self.crawler.stats.inc_value(f"eventhound/{self.name}/ical_feed_off")
+        yield self.listing(response.meta["listing"])
+
+    def feed_failed(self, failure):
+        self.crawler.stats.inc_value(f"eventhound/{self.name}/ical_feed_off")
+        yield self.listing(failure.request.meta["listing"])
+
+    def listing(self, url: str) -> scrapy.Request:
+        self.sites.add(urlsplit(url).netloc)
+        return scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True},
+                              dont_filter=True)

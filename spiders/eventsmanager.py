@@ -17,15 +17,13 @@ Options (`[sources.KEY.eventsmanager]`): `window_days_ahead` (365; the listing's
 
 from urllib.parse import urlsplit
 
-import scrapy
-
 from eventhound.extractors.platform import site_root
-from eventhound.spider import PlatformSpider
+from eventhound.spider import FeedFirstSpider
 
 FEED = "events.ics"
 
 
-class EventsmanagerSpider(PlatformSpider):
+class EventsmanagerSpider(FeedFirstSpider):
     name = "eventsmanager"
 
     def api_url(self, url: str) -> str:
@@ -38,28 +36,3 @@ class EventsmanagerSpider(PlatformSpider):
     def listing_url(self, url: str) -> str:
         """The events page for a source URL (the site's root: its default `/events/` page)."""
         return site_root(url) + "events/" if urlsplit(url).path in ("", "/") else url
-
-    async def start(self):
-        async for request in super().start():
-            source = next((u for u in self.start_urls if self.api_url(u) == request.url), request.url)
-            if request.url != source:  # the feed asked for a listing source
-                request = request.replace(callback=self.parse_feed, errback=self.feed_failed,
-                                          meta={**request.meta, "listing": self.listing_url(source)})
-            yield request
-
-    def parse_feed(self, response):
-        """The iCal feed; a page instead: the source's listing page."""
-        if response.text.lstrip("\ufeff \r\n\t").startswith("BEGIN:VCALENDAR"):
-            yield from self.parse(response)
-            return
-        self.crawler.stats.inc_value("eventhound/eventsmanager/ical_feed_off")
-        yield self.listing(response.meta["listing"])
-
-    def feed_failed(self, failure):
-        self.crawler.stats.inc_value("eventhound/eventsmanager/ical_feed_off")
-        yield self.listing(failure.request.meta["listing"])
-
-    def listing(self, url: str) -> scrapy.Request:
-        self.sites.add(urlsplit(url).netloc)
-        return scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True},
-                              dont_filter=True)

@@ -252,20 +252,32 @@ def train(labels, out):
         raise click.ClickException(f"{exc}; install the training extra: pip install -e '.[train]'") from None
 
 
+# What `serve --public` turns off: arbitrary SQL (and `_where`), downloading the database, CSV streams.
+PUBLIC_SETTINGS = {"default_allow_sql": "off", "allow_download": "off", "allow_csv_stream": "off"}
+
+
 @main.command()
 @click.option("--db", default="events.db", show_default=True, help="The database to browse.")
 @click.option("--metadata", default=None, help="Datasette metadata (default: datasette-metadata.json).")
 @click.option("--port", default=8001, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
-def serve(db, metadata, port, host):
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to bind (keep 127.0.0.1 behind a proxy).")
+@click.option("--public", is_flag=True, help="Read-only for the public: canned queries, facets and search only.")
+def serve(db, metadata, port, host, public):
     """Browse the events with Datasette.
 
-    Example: eventhound serve --db events.db --port 8001
+    Example: eventhound serve --db events.db --port 8001 --public
     """
-    metadata = metadata or _default_metadata()
     # Become Datasette (exec), so that a signal to this process reaches the server itself.
-    os.execv(sys.executable, [sys.executable, "-m", "datasette", "serve", db, "-m", metadata,
-                              "--host", host, "--port", str(port)])
+    argv = datasette_argv(db, metadata or _default_metadata(), host, port, public)
+    os.execv(sys.executable, [sys.executable, *argv])
+
+
+def datasette_argv(db: str, metadata: str, host: str, port: int, public: bool = False) -> list[str]:
+    """The `python -m datasette serve` arguments; with `public`, PUBLIC_SETTINGS."""
+    argv = ["-m", "datasette", "serve", db, "-m", metadata, "--host", host, "--port", str(port)]
+    for name, value in (PUBLIC_SETTINGS.items() if public else ()):
+        argv += ["--setting", name, value]
+    return argv
 
 
 def _default_metadata() -> str:

@@ -242,3 +242,45 @@ def test_topic_and_audience_array_facets(seeker):
     assert topics["healthcare"] == 11 and topics["finance"] == 4
     assert {r["value"]: r["count"] for r in facets["audience"]["results"]} == {"youth": 1}
     assert {r["value"] for r in facets["attendance"]["results"]} == {"in_person", "online", "hybrid"}
+
+
+# ---------------------------------------------------------------------------- for a job seeker's eyes
+
+def test_cells_in_words_not_iso_or_json(tmp_path):
+    path = tmp_path / "events.db"
+    db = database.open_db(path)
+    soon = datetime.now(timezone.utc) + timedelta(days=3)
+    local = soon.astimezone(CHICAGO).replace(hour=18, minute=30, second=0, microsecond=0)
+    database.upsert_events(db, [event(
+        "fair", database.iso_utc(local), start=local.isoformat(), timezone="America/Chicago",
+        title='Job <Fair> "North"', url="https://example.org/fair?a=1&b=2", topics='["healthcare", "manufacturing"]',
+        audience='["veterans"]', categories='["Career Development"]')], utc(timedelta(0)))
+    db.close()
+    get = serve(path)
+    page = get("/events/find?types=&topic=&lat=&lon=&km=&days=30&free=&evening=&attendance=")
+    assert f"{local:%a}, {local:%b} {local.day}, {local.year}, 6:30 PM C" in page  # CST or CDT
+    assert 'href="https://example.org/fair?a=1&amp;b=2">Job &lt;Fair&gt; &#34;North&#34;</a>' in page
+    assert "healthcare, manufacturing" in page and '["healthcare"' not in page and "&#34;healthcare&#34;" not in page
+    assert local.isoformat() not in page.split("<table", 1)[1].replace(f'title="{local.isoformat()}"', "")
+    assert '<textarea id="sql-editor"' not in page  # hide_sql: the job seeker sees the form, not the SQL
+    table = get("/events/events")
+    assert "datasette-cluster-map" in table  # the map of results
+
+
+def test_sources_page_shows_each_sources_health(tmp_path):
+    from eventhound.sources import Source
+
+    path = tmp_path / "events.db"
+    db = database.open_db(path)
+    database.save_sources(db, [Source(key=k, spider="ical", urls=(f"https://{k}.example/cal.ics",), timezone="UTC")
+                               for k in ("chamber", "library", "campus")])
+    for items, error in ((12, None), (10, None), (0, "https://library.example/cal.ics: HTTP 503")):
+        database.record_run(db, {"source": "library" if error else "chamber", "started": utc(timedelta(0)),
+                                 "items": items, "errors": int(bool(error)), "dropped": 0, "error": error})
+    db.close()
+    rows = serve(path)("/events/sources.json?_shape=array")
+    health = {r["source"]: (r["health"], r["events"], r["usual_events"], r["last_error"]) for r in rows}
+    assert health == {"chamber": ("ok", 10, 11, None),
+                      "library": ("needs attention", 0, None, "https://library.example/cal.ics: HTTP 503"),
+                      "campus": ("never crawled", None, None, None)}
+    assert rows[0]["health"] != "ok"  # the ones needing attention first

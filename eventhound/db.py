@@ -181,8 +181,22 @@ def _migration_runs_dropped_reasons(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN dropped_reasons TEXT")
 
 
+def _migration_changes_and_digest_runs(db: sqlite_utils.Database) -> None:
+    """event_changes: what changed in an event between crawls (field, old, new, when seen);
+    digest_runs: each digest written (its name, when, how many events, new, changed)."""
+    db.execute("CREATE TABLE event_changes (event_id TEXT NOT NULL, seen_at TEXT NOT NULL, field TEXT NOT NULL,"
+               " old TEXT, new TEXT)")
+    db.execute("CREATE INDEX idx_event_changes_event ON event_changes (event_id, seen_at)")
+    db.execute("CREATE TABLE digest_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, digest TEXT NOT NULL,"
+               " run_at TEXT NOT NULL, events INTEGER, new INTEGER, changed INTEGER)")
+    db.execute("CREATE INDEX idx_digest_runs_digest ON digest_runs (digest, run_at)")
+
+
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
-MIGRATIONS = [_migration_1, _migration_event_sources, _migration_runs_warnings, _migration_runs_dropped_reasons]
+MIGRATIONS = [_migration_1, _migration_event_sources, _migration_runs_warnings, _migration_runs_dropped_reasons,
+              _migration_changes_and_digest_runs]
+# The fields whose change a job seeker is told of (event_changes); an event's start is in its id.
+TRACKED_FIELDS = ("title", "end", "venue_name", "street", "city", "status", "online_url")
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -270,9 +284,58 @@ def upsert_events(db: sqlite_utils.Database, records: Iterable[dict], seen_at: s
     provenance = [(r.get("id"), r.get("source") or "", r.get("source_url") or "", r.get("url"), seen_at, seen_at)
                   for r in records]
     with db.atomic():
+        changes = _changes(db, records, seen_at)
         db.conn.executemany(_upsert_sql(), rows)
         db.conn.executemany(_PROVENANCE_SQL, provenance)
+        db.conn.executemany("INSERT INTO event_changes (event_id, seen_at, field, old, new) VALUES (?, ?, ?, ?, ?)",
+                            changes)
     return len(rows)
+
+
+def _changes(db: sqlite_utils.Database, records: list[dict], seen_at: str) -> list[tuple]:
+    """(event id, seen_at, field, old, new) for each tracked field a known event changed."""
+    known: dict[str, tuple] = {}
+    ids = [r.get("id") for r in records]
+    fields = ", ".join(_q(f) for f in TRACKED_FIELDS)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        cursor = db.execute(f"SELECT id, {fields} FROM events WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
+        known.update((row[0], row[1:]) for row in cursor.fetchall())
+    changes = []
+    for record in records:
+        old = known.get(record.get("id"))
+        if old is None:
+            continue
+        for field, before in zip(TRACKED_FIELDS, old):
+            after = record.get(field)
+            if (before or None) != (after or None):
+                changes.append((record["id"], seen_at, field, before, after))
+    return changes
+
+
+def changes_since(db: sqlite_utils.Database, ids: Iterable[str], since: str | None) -> dict[str, list[dict]]:
+    """Each event's changes seen after `since` (all of them when None), oldest first."""
+    ids = list(ids)
+    found: dict[str, list[dict]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        sql = (f"SELECT event_id, seen_at, field, old, new FROM event_changes WHERE event_id IN "
+               f"({', '.join('?' for _ in chunk)})" + (" AND seen_at > ?" if since else "") + " ORDER BY seen_at, rowid")
+        for event_id, seen, field, old, new in db.execute(sql, chunk + ([since] if since else [])).fetchall():
+            found.setdefault(event_id, []).append({"seen_at": seen, "field": field, "old": old, "new": new})
+    return found
+
+
+def last_digest_run(db: sqlite_utils.Database, digest: str) -> str | None:
+    """When the digest was last written (UTC ISO), or None."""
+    row = db.execute("SELECT max(run_at) FROM digest_runs WHERE digest = ?", [digest]).fetchone()
+    return row[0] if row else None
+
+
+def record_digest_run(db: sqlite_utils.Database, digest: str, run_at: str, events: int, new: int, changed: int) -> None:
+    with db.atomic():
+        db.execute("INSERT INTO digest_runs (digest, run_at, events, new, changed) VALUES (?, ?, ?, ?, ?)",
+                   [digest, run_at, events, new, changed])
 
 
 # One row per (event id, source, page read from); source_url '' when unknown (a NULL

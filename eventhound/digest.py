@@ -106,11 +106,19 @@ def _where(event: dict) -> str:
     return place
 
 
+# How a change since the last digest is announced in a feed item's title (a status says itself).
+CHANGE_WORDS = {"end": "Time changed", "venue_name": "Place changed", "street": "Place changed",
+                "city": "Place changed", "title": "Title changed", "online_url": "Link changed"}
+
+
 def item_title(event: dict) -> str:
     day = _short_date(event)
     title = event.get("title") or "(untitled event)"
     if event.get("status") and event["status"] != "scheduled":
         title = f"{event['status'].replace('_', ' ').upper()}: {title}"
+    said = list(dict.fromkeys(CHANGE_WORDS[f] for f in event.get("changed", ()) if f in CHANGE_WORDS))
+    if said:
+        title = f"{', '.join(said)}: {title}"
     return f"{day} · {title}" if day else title
 
 
@@ -144,7 +152,8 @@ def build_feed(events: list[dict], now: datetime, title: str, link: str, descrip
     for event in events:
         # feedgen prepends entries by default, which would reverse the start order.
         entry = fg.add_entry(order="append")
-        entry.guid(event["id"], permalink=False)
+        # a changed event is a new item, so that a reader sees it again; unchanged, the same guid
+        entry.guid(f"{event['id']}#{event['sequence']}" if event.get("sequence") else event["id"], permalink=False)
         entry.title(item_title(event))
         href = event.get("url") or event.get("source_url")
         if href:
@@ -228,8 +237,9 @@ def ical_event(event: dict, now: datetime):
         vevent.add("categories", [event["event_type"].replace("_", " ")])
     vevent.add("status", STATUS_ICAL.get(event.get("status") or "", "CONFIRMED"))
     vevent.add("sequence", int(event.get("sequence") or 0))
-    if event.get("last_seen"):
-        vevent.add("last-modified", datetime.fromisoformat(event["last_seen"].replace("Z", "+00:00")))
+    modified = event.get("modified") or event.get("first_seen")
+    if modified:
+        vevent.add("last-modified", datetime.fromisoformat(modified.replace("Z", "+00:00")))
     return vevent
 
 
@@ -246,10 +256,30 @@ def build_calendar(events: list[dict], now: datetime, title: str):
     return calendar
 
 
+def with_changes(db, events: list[dict], since: str | None) -> tuple[list[dict], list[dict]]:
+    """Mark each event with its `sequence` (how often it changed), `modified` (when last), and
+    `changed` (the fields changed since the last digest); returns (new, changed) since then.
+    Before any digest every event is new."""
+    every = database.changes_since(db, [e["id"] for e in events], None)
+    new, changed = [], []
+    for event in events:
+        history = every.get(event["id"], [])
+        event["sequence"] = len(history)
+        event["modified"] = history[-1]["seen_at"] if history else event.get("first_seen")
+        event["changed"] = [c["field"] for c in history if since and c["seen_at"] > since]
+        if since is None or (event.get("first_seen") or "") > since:
+            new.append(event)
+        elif event["changed"]:
+            changed.append(event)
+    return new, changed
+
+
 def write_search(db, out_dir: Path, search, now: datetime, base_url: str | None = None,
                  link: str = DEFAULT_LINK) -> int:
-    """NAME.rss, NAME.atom, NAME.ics and NAME.html of one saved search; returns the event count."""
+    """NAME.rss, NAME.atom, NAME.ics and NAME.html of one saved search, and its digest_runs
+    row; returns the event count."""
     events = find(db, search, now)
+    new, changed = with_changes(db, events, database.last_digest_run(db, search.name))
     fg = build_feed(events, now, search.title, link, f"{search.title}: {len(events)} events from {now:%Y-%m-%d}")
     fg.id(f"{link}#{search.name}")
     fg.author(name="eventhound")
@@ -261,8 +291,9 @@ def write_search(db, out_dir: Path, search, now: datetime, base_url: str | None 
     write_atomically(out_dir / f"{name}.atom", lambda tmp: fg.atom_file(tmp, pretty=True))
     calendar = build_calendar(events, now, search.title)
     write_atomically(out_dir / f"{name}.ics", lambda tmp: Path(tmp).write_bytes(calendar.to_ical()))
-    page = render_page(search, events, now, base_url)
+    page = render_page(search, events, now, base_url, new, changed)
     write_atomically(out_dir / f"{name}.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
+    database.record_digest_run(db, name, database.iso_utc(now), len(events), len(new), len(changed))
     return len(events)
 
 
@@ -314,6 +345,8 @@ def page_event(event: dict) -> dict:
         "organizer": event.get("organizer"), "online_url": event.get("online_url"),
         "evening": "T" in start and start[11:13].isdigit() and int(start[11:13]) >= 17,
         "status_label": "" if status == "scheduled" else status.replace("_", " ").upper(),
+        "what_changed": ", ".join(dict.fromkeys(CHANGE_WORDS.get(f, f"{f.replace('_', ' ')} changed").capitalize()
+                                                for f in event.get("changed", ()))),
     }
 
 
@@ -323,14 +356,16 @@ def _webcal(base_url: str | None, name: str) -> str | None:
     return "webcal://" + base_url.split("://", 1)[1].rstrip("/") + f"/{name}.ics"
 
 
-def render_page(search, events: list[dict], now: datetime, base_url: str | None = None) -> str:
+def render_page(search, events: list[dict], now: datetime, base_url: str | None = None,
+                new: list[dict] = (), changed: list[dict] = ()) -> str:
     weeks: dict[str, list] = {}
     for event in events:
         weeks.setdefault(_week_of(event), []).append(page_event(event))
     kinds = sorted({e.get("event_type") or "other" for e in events})
     return _templates().get_template("digest.html").render(
         search=search, events=events, weeks=list(weeks.items()), kinds=kinds, today=_day(now.date()),
-        webcal=_webcal(base_url, search.name))
+        webcal=_webcal(base_url, search.name), new=[page_event(e) for e in new] if len(new) < len(events) else [],
+        changed=[page_event(e) for e in changed])
 
 
 def render_index(searches: dict, counts: dict, now: datetime, base_url: str | None = None) -> str:

@@ -164,7 +164,7 @@ def test_runs_dropped_reasons_column_is_added_to_a_version_3_database(tmp_path):
     old.conn.commit()
     old.close()
     db = database.open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(database.MIGRATIONS)
     database.record_run(db, {"source": "lib", "dropped": 5, "dropped_reasons": '{"not_career": 5}',
                              "finish_reason": "finished"})
     assert [(r["dropped"], r["dropped_reasons"]) for r in db["runs"].rows] == [(2, None), (5, '{"not_career": 5}')]

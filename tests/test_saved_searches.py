@@ -159,3 +159,33 @@ def test_the_example_digests_file_is_valid():
 
     searches = load_searches(Path(__file__).resolve().parent.parent / "digests.example.toml")
     assert "healthcare-springfield" in searches and searches["healthcare-springfield"].lat is not None
+
+
+def test_the_next_digest_shows_what_is_new_and_what_changed(tmp_path):
+    db = database.open_db(tmp_path / "events.db")
+    database.upsert_events(db, EVENTS, "2027-03-01T00:00:00+00:00")
+    searches = load_searches(None)
+    write_digests(db, tmp_path / "site", searches, NOW)
+    moved = [dict(EVENTS[0], venue_name="Armory", street="200 Main St"),       # the fair's place changed
+             dict(EVENTS[1], status="cancelled"),                              # LA cancelled
+             dict(EVENTS[2], end="2027-03-10T21:00:00+01:00"),                # Paris: an end, a time change
+             event("added", "2027-03-20T09:00:00-05:00", "2027-03-20T14:00:00+00:00", title="New Hiring Event")]
+    database.upsert_events(db, moved, "2027-03-02T00:00:00+00:00")
+    write_digests(db, tmp_path / "site", searches, datetime(2027, 3, 2, 12, tzinfo=timezone.utc))
+    runs = list(db.query("select digest, events, new, changed from digest_runs order by id"))
+    db.close()
+    assert runs == [{"digest": "upcoming", "events": 6, "new": 6, "changed": 0},
+                    {"digest": "upcoming", "events": 7, "new": 1, "changed": 3}]
+    calendar = icalendar.Calendar.from_ical((tmp_path / "site" / "upcoming.ics").read_bytes())
+    events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    assert len(events) == 7  # the same UIDs: a calendar app updates, not adds
+    assert (events["fair"]["SEQUENCE"], events["la"]["SEQUENCE"], events["expo"]["SEQUENCE"]) == (2, 1, 0)
+    assert str(events["la"]["STATUS"]) == "CANCELLED" and events["fair"]["LOCATION"].startswith("Armory")
+    entries = {e.id: e.title for e in feedparser.parse((tmp_path / "site" / "upcoming.rss").read_bytes()).entries}
+    assert entries["fair#2"].endswith("Place changed: " + EVENTS[0]["title"])
+    assert "CANCELLED: Event la" in entries["la#1"] and "Time changed: Event paris" in entries["paris#1"]
+    assert "expo" in entries  # unchanged: the same guid, not shown again
+    page = (tmp_path / "site" / "upcoming.html").read_text()
+    new, changed = page.split('id="new"')[1].split("</section>")[0], page.split('id="changed"')[1].split("</section>")[0]
+    assert "New Hiring Event" in new and "Event la" not in new
+    assert "(Place changed)" in changed and "CANCELLED:" in changed and "(Time changed)" in changed

@@ -1,10 +1,10 @@
 # make run: set up .venv and run the nightly job (crawl sources.toml into events.db, write digest.xml)
-# make test: set up .venv and run the tests
+# make test: set up .venv (and Debian's chromium) and run the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test demo setup
+.PHONY: run test demo setup browser
 
 $(BIN)/eventhound: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,5 +20,11 @@ run: setup
 demo: setup
 	$(BIN)/eventhound demo
 
-test: setup
+# The browser tests drive Debian's chromium, headless (never a browser download).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  { echo "the tests need Debian's chromium: sudo apt-get install chromium"; exit 1; }
+
+test: setup browser
 	$(BIN)/python -m pytest

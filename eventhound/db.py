@@ -70,6 +70,7 @@ EVENT_COLUMNS: dict[str, type] = {
     "currency": str,
     "series_id": str,
     "rrule": str,
+    "own_key": str,  # the publisher's own id (or the event's page) the id is made from; NULL when only the title
     "first_seen": str,
     "last_seen": str,
     "removed_at": str,
@@ -80,6 +81,7 @@ FTS_COLUMNS = ("title", "description", "organizer", "venue_name")
 # Indexes on events beyond migration 1's, ensured on every open (CREATE INDEX IF NOT EXISTS).
 # latitude, longitude: the bounding-box prefilter of `near` and the `near` canned query.
 EVENT_INDEXES = {
+    "idx_events_source_own_key": ("source", "own_key"),  # a rescheduled event's earlier record
     "idx_events_latitude_longitude": ("latitude", "longitude"),
     "idx_events_longitude": ("longitude",),
 }
@@ -293,7 +295,37 @@ def upsert_events(db: sqlite_utils.Database, records: Iterable[dict], seen_at: s
 
 
 def _changes(db: sqlite_utils.Database, records: list[dict], seen_at: str) -> list[tuple]:
-    """(event id, seen_at, field, old, new) for each tracked field a known event changed."""
+    """(event id, seen_at, field, old, new) for each tracked field a known event changed, and
+    a `start` change for each rescheduled one (see _rescheduled)."""
+    return _field_changes(db, records, seen_at) + _rescheduled(db, records, seen_at)
+
+
+def _rescheduled(db: sqlite_utils.Database, records: list[dict], seen_at: str) -> list[tuple]:
+    """A one-off event (no series) the publisher moved to another start comes back with the same
+    own key under another id: its earlier record, when it is the only one of that source and key
+    and this crawl no longer lists it, is marked removed, and the move is a `start` change of the
+    new record (which also takes over its earlier changes)."""
+    incoming = {r.get("id") for r in records}
+    changes = []
+    for record in records:
+        key = record.get("own_key")
+        if not key or record.get("series_id"):
+            continue
+        earlier = db.execute("SELECT id, start FROM events WHERE source = ? AND own_key = ? AND id != ?"
+                             " AND series_id IS NULL AND removed_at IS NULL",
+                             [record.get("source"), key, record["id"]]).fetchall()
+        if len(earlier) != 1 or earlier[0][0] in incoming or earlier[0][1] == record.get("start"):
+            continue
+        old_id, old_start = earlier[0]
+        if db.execute("SELECT 1 FROM events WHERE id = ?", [record["id"]]).fetchone():
+            continue  # already known under its new start: moved before
+        db.execute("UPDATE events SET removed_at = ? WHERE id = ?", [seen_at, old_id])
+        db.execute("UPDATE event_changes SET event_id = ? WHERE event_id = ?", [record["id"], old_id])
+        changes.append((record["id"], seen_at, "start", old_start, record.get("start")))
+    return changes
+
+
+def _field_changes(db: sqlite_utils.Database, records: list[dict], seen_at: str) -> list[tuple]:
     known: dict[str, tuple] = {}
     ids = [r.get("id") for r in records]
     fields = ", ".join(_q(f) for f in TRACKED_FIELDS)

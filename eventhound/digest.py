@@ -8,6 +8,7 @@ every value itself first, so markup in event text is shown as text.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import tempfile
@@ -107,7 +108,7 @@ def _where(event: dict) -> str:
 
 
 # How a change since the last digest is announced in a feed item's title (a status says itself).
-CHANGE_WORDS = {"end": "Time changed", "venue_name": "Place changed", "street": "Place changed",
+CHANGE_WORDS = {"start": "Time changed", "end": "Time changed", "venue_name": "Place changed", "street": "Place changed",
                 "city": "Place changed", "title": "Title changed", "online_url": "Link changed"}
 
 
@@ -212,12 +213,22 @@ def find(db, search, now: datetime) -> list[dict]:
                                 evening=search.evening, attendance=search.attendance, text=search.text)
 
 
-def ical_event(event: dict, now: datetime):
+def event_uid(event: dict) -> str:
+    """The VEVENT's UID: for a one-off event with the publisher's own id (or page), made from
+    that, so that it stays when the event moves to another start (a calendar app then moves
+    it); else from the event's id."""
+    key = event.get("own_key")
+    if key and not event.get("series_id"):
+        return f"{event.get('source')}:{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}@eventhound"
+    return f"{event['id']}@eventhound"
+
+
+def ical_event(event: dict, now: datetime, uid: str | None = None):
     """One VEVENT: the publisher's instant in its own zone (or UTC), all-day as dates."""
     from icalendar import Event
 
     vevent = Event()
-    vevent.add("uid", f"{event['id']}@eventhound")
+    vevent.add("uid", uid or event_uid(event))
     vevent.add("dtstamp", now.astimezone(timezone.utc))
     zone = _zone(event.get("timezone"))
     start, end = _local(event.get("start"), zone), _local(event.get("end"), zone)
@@ -250,8 +261,10 @@ def build_calendar(events: list[dict], now: datetime, title: str):
     calendar.add("prodid", "-//eventhound//digest//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", title)
-    for event in events:
-        calendar.add_component(ical_event(event, now))
+    uids = [event_uid(event) for event in events]
+    shared = {uid for uid in uids if uids.count(uid) > 1}  # one page's link for many events: by id
+    for event, uid in zip(events, uids):
+        calendar.add_component(ical_event(event, now, uid if uid not in shared else f"{event['id']}@eventhound"))
     calendar.add_missing_timezones()
     return calendar
 
@@ -267,10 +280,10 @@ def with_changes(db, events: list[dict], since: str | None) -> tuple[list[dict],
         event["sequence"] = len(history)
         event["modified"] = history[-1]["seen_at"] if history else event.get("first_seen")
         event["changed"] = [c["field"] for c in history if since and c["seen_at"] > since]
-        if since is None or (event.get("first_seen") or "") > since:
-            new.append(event)
-        elif event["changed"]:
+        if event["changed"]:  # a moved event is a new record, but not news: a change
             changed.append(event)
+        elif since is None or (event.get("first_seen") or "") > since:
+            new.append(event)
     return new, changed
 
 

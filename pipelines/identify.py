@@ -129,6 +129,7 @@ class IdentifyPipeline(EventPipeline):
         record["id"] = event_id(item.get("source"), item.get("own_id"), item.get("url"),
                                 item.get("title"), item.get("start"))
         record["status"] = item.get("status") or "scheduled"
+        record["own_key"] = item.get("own_id") or item.get("url") or None  # not the title: titles repeat
 
         lat, lon = to_float(item.get("latitude")), to_float(item.get("longitude"))
         if lat is None or lon is None or not -90 <= lat <= 90 or not -180 <= lon <= 180 or lat == lon == 0:

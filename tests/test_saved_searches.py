@@ -189,3 +189,26 @@ def test_the_next_digest_shows_what_is_new_and_what_changed(tmp_path):
     new, changed = page.split('id="new"')[1].split("</section>")[0], page.split('id="changed"')[1].split("</section>")[0]
     assert "New Hiring Event" in new and "Event la" not in new
     assert "(Place changed)" in changed and "CANCELLED:" in changed and "(Time changed)" in changed
+
+
+def test_a_rescheduled_event_keeps_its_uid_and_shows_as_changed(tmp_path):
+    db = database.open_db(tmp_path / "events.db")
+    first = event("demo:aaaa", "2027-03-08T18:00:00-06:00", "2027-03-09T00:00:00+00:00", title="Spring Career Fair",
+                  own_key="https://example.org/events/spring-career-fair")
+    database.upsert_events(db, [first], "2027-03-01T00:00:00+00:00")
+    searches = load_searches(None)
+    write_digests(db, tmp_path / "one", searches, NOW)
+    moved = dict(first, id="demo:bbbb", start="2027-03-11T18:00:00-06:00", start_utc="2027-03-12T00:00:00+00:00")
+    database.upsert_events(db, [moved], "2027-03-02T00:00:00+00:00")
+    write_digests(db, tmp_path / "two", searches, datetime(2027, 3, 2, 12, tzinfo=timezone.utc))
+    assert [r["removed_at"] for r in db.query("select removed_at from events where id = 'demo:aaaa'")] == [
+        "2027-03-02T00:00:00+00:00"]
+    db.close()
+    before, after = (icalendar.Calendar.from_ical((tmp_path / d / "upcoming.ics").read_bytes()).walk("VEVENT")
+                     for d in ("one", "two"))
+    assert len(before) == len(after) == 1 and before[0]["UID"] == after[0]["UID"]  # moved, not added
+    assert (before[0]["SEQUENCE"], after[0]["SEQUENCE"]) == (0, 1)
+    assert after[0].decoded("DTSTART") == datetime(2027, 3, 11, 18, tzinfo=ZoneInfo("America/Chicago"))
+    titles = [e.title for e in feedparser.parse((tmp_path / "two" / "upcoming.rss").read_bytes()).entries]
+    assert titles == ["Mar 11 · Time changed: Spring Career Fair"]
+    assert "(Time changed)" in (tmp_path / "two" / "upcoming.html").read_text().split('id="changed"')[1]

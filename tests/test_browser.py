@@ -101,6 +101,13 @@ def test_the_find_page_in_a_browser(site, datasette):
     assert (site / "find.png").stat().st_size > 1000
     assert page.find("a", string="Spring Job Fair")  # the title, linked to the event's page
     assert page.find(class_=re.compile("leaflet-container"))  # the map of the results
+    form = page.find("form", class_="sql")  # choices, not free text
+    assert len(form.select(".find-types input[type=checkbox]")) == 8
+    assert form.find("input", attrs={"name": "types", "type": "hidden"})["value"] == "job_fair"
+    assert [o["value"] for o in form.find("select", attrs={"name": "attendance"}).find_all("option")] == [
+        "", "in_person", "online", "hybrid"]
+    assert form.find("select", attrs={"name": "days"}).find("option", selected=True)["value"] == "30"
+    assert form.find("input", id="find-free")["type"] == "checkbox"
     table = page.find("table")
     text = shown_text(BeautifulSoup(str(table), "html.parser"))
     assert "healthcare" in text and not ISO.search(text) and not JSON_LIST.search(text)

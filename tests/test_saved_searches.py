@@ -101,7 +101,17 @@ def test_calendar_keeps_each_publishers_instant_and_zone(written):
     assert events["expo"].decoded("DTSTART") == date(2027, 3, 12) and events["expo"].decoded("DTEND") == date(2027, 3, 13)
     assert str(events["gone"]["STATUS"]) == "CANCELLED" and str(events["later"]["STATUS"]) == "TENTATIVE"
     assert events["fair"]["LOCATION"] == "Union Hall, Springfield"
+    assert events["later"].decoded("DTSTART").utcoffset().total_seconds() == -5 * 3600  # CDT
     occurrences = recurring_ical_events.of(calendar).between(datetime(2027, 3, 1), datetime(2027, 4, 1))
+    published = {e["id"]: e for e in EVENTS}
+    for occurrence in occurrences:  # every start is the instant the publisher gave, in its zone
+        record = published[str(occurrence["UID"]).split("@")[0]]
+        start = occurrence.decoded("DTSTART")
+        if record["all_day"]:
+            assert start == date.fromisoformat(record["start"])
+        else:
+            assert start == datetime.fromisoformat(record["start"])
+            assert start.utcoffset() == datetime.fromisoformat(record["start"]).utcoffset()
     assert len(occurrences) == 6
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -38,14 +39,19 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict:
     return overrides
 
 
+class ConfigError(click.ClickException):
+    """A bad sources, digests or model file: the command stops before it writes, exit code 2."""
+    exit_code = 2
+
+
 def select_sources(path: str, only: tuple[str, ...]) -> list[Source]:
     try:
         registry = load_sources(path)
     except SourceError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise ConfigError(str(exc)) from None
     unknown = [key for key in only if key not in registry]
     if unknown:
-        raise click.ClickException(f"{path}: no source {', '.join(unknown)}; known: {', '.join(registry)}")
+        raise ConfigError(f"{path}: no source {', '.join(unknown)}; known: {', '.join(registry)}")
     return [registry[key] for key in only] if only else [s for s in registry.values() if s.enabled]
 
 
@@ -58,7 +64,7 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     try:  # a bad model file stops the command before any crawl
         career_model(overrides.get("EVENTHOUND_CAREER_MODEL") or None)
     except ModelError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise ConfigError(str(exc)) from None
     database.open_db(db).close()
     results = run_crawl(sources, db, now, {"LOG_LEVEL": "WARNING", **overrides})
     width = max(len(r.key) for r in results)
@@ -100,7 +106,7 @@ def write_saved_searches(db: str, out_dir: str, digests_file: str | None, base_u
     try:
         searches = load_searches(digests_file)
     except SearchError as error:
-        raise click.ClickException(str(error)) from None
+        raise ConfigError(str(error)) from None
     if days is not None:
         searches = {name: replace(s, days=days) for name, s in searches.items()}
     conn = database.open_db(db)
@@ -138,7 +144,10 @@ def crawl(sources_file, db, only, now, overrides):
     Example: eventhound crawl --sources sources.toml --db events.db -s LOG_LEVEL=INFO
     """
     sources = select_sources(sources_file, only)
-    if not crawl_and_report(sources, db, parse_now(now), parse_overrides(overrides)):
+    moment = parse_now(now)
+    with one_run(db, moment):
+        ok = crawl_and_report(sources, db, moment, parse_overrides(overrides))
+    if not ok:
         sys.exit(1)
 
 
@@ -216,20 +225,50 @@ def digest(db, out, out_dir, digests_file, base_url, days, now):
 @click.option("--sources", "sources_file", default="sources.toml", show_default=True, help="The sources file.")
 @click.option("--db", default="events.db", show_default=True, help="The SQLite database to write.")
 @click.option("--digest", "digest_out", default="digest.xml", show_default=True, help="The RSS digest to write.")
+@click.option("--out-dir", default=None, help="Also write every saved search's digests and index.html here.")
+@click.option("--digests", "digests_file", default=None, help="The saved searches (digests.toml) for --out-dir.")
+@click.option("--base-url", default=None, help="Where --out-dir is published (for webcal:// links).")
 @click.option("--days", default=30, show_default=True, help="How many days ahead the digest covers.")
 @now_option
 @overrides_option
-def nightly(sources_file, db, digest_out, days, now, overrides):
-    """Crawl every enabled source, then write the digest (for cron).
+def nightly(sources_file, db, digest_out, out_dir, digests_file, base_url, days, now, overrides):
+    """Crawl every enabled source, then write the digests (what cron runs).
 
-    Example: eventhound nightly --sources sources.toml --db events.db --digest digest.xml
+    Exit codes: 0 every source ok; 1 some failed (the rest is stored); 2 a bad sources,
+    digests or model file (nothing written); 3 another run holds the database's lock.
+
+    Example: eventhound nightly --sources sources.toml --db events.db --out-dir site --digests digests.toml
     """
+    from eventhound.searches import SearchError, load_searches
+
     moment = parse_now(now)
-    ok = crawl_and_report(select_sources(sources_file, ()), db, moment, parse_overrides(overrides))
-    count = write_digest(db, digest_out, moment, days)
-    click.echo(f"{digest_out}: {count} upcoming events in the next {days} days")
+    sources = select_sources(sources_file, ())
+    try:  # a bad digests file stops the run before it writes anything
+        load_searches(digests_file)
+    except SearchError as error:
+        raise ConfigError(str(error)) from None
+    with one_run(db, moment):
+        ok = crawl_and_report(sources, db, moment, parse_overrides(overrides))
+        count = write_digest(db, digest_out, moment, days)
+        click.echo(f"{digest_out}: {count} upcoming events in the next {days} days")
+        if out_dir is not None:
+            for name, found in write_saved_searches(db, out_dir, digests_file, base_url, moment, None).items():
+                click.echo(f"{out_dir}/{name}.{{rss,atom,ics,html}}: {found} events")
     if not ok:
         sys.exit(1)
+
+
+@contextmanager
+def one_run(db: str, now: datetime):
+    """Hold the database's run lock for the block; exit 3 at once when another run holds it."""
+    from eventhound.runlock import LockHeld, run_lock
+
+    try:
+        with run_lock(db, now):
+            yield
+    except LockHeld as held:
+        click.echo(str(held), err=True)
+        sys.exit(3)
 
 
 @main.command()

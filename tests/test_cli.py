@@ -65,7 +65,7 @@ def test_bad_sources_entry_names_file_key_and_problem(tmp_path):
     with pytest.raises(SourceError, match=r"bad.toml: \[sources.chamber\]: unknown time zone 'Mars/Olympus'"):
         load_sources(bad)
     result = run_eventhound("crawl", "--sources", bad, "--db", tmp_path / "x.db")
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad configuration
     assert "[sources.chamber]: unknown time zone" in result.stderr
     assert not (tmp_path / "x.db").exists()
 

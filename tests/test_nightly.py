@@ -1,0 +1,76 @@
+"""eventhound nightly: one run at a time (flock beside the database), its exit codes, and the
+saved searches' digests it writes."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import eventhound_command, run_eventhound
+
+HOLD = """
+import sys, time
+from eventhound.runlock import run_lock
+with run_lock(sys.argv[1]):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def demo_sources(tmp_path, base_url):
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[sources.demo]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
+    return path
+
+
+def nightly(tmp_path, sources, *extra):
+    return subprocess.run(eventhound_command("nightly", "--sources", sources, "--db", tmp_path / "events.db",
+                                             "--digest", tmp_path / "digest.xml", "--now", "2027-02-01T12:00:00Z",
+                                             "-s", "AUTOTHROTTLE_ENABLED=False", *extra),
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_good_night_writes_the_saved_searches_and_exits_0(tmp_path, demo_site_url):
+    sources = demo_sources(tmp_path, demo_site_url)
+    (tmp_path / "digests.toml").write_text('[digests.fairs]\ntitle = "Job fairs"\ntypes = ["job_fair"]\ndays = 60\n')
+    result = nightly(tmp_path, sources, "--out-dir", tmp_path / "site", "--digests", tmp_path / "digests.toml")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert {p.name for p in (tmp_path / "site").iterdir()} == {
+        "index.html", "fairs.rss", "fairs.atom", "fairs.ics", "fairs.html"}
+    assert "fairs.{rss,atom,ics,html}" in result.stdout
+
+
+def test_bad_configuration_exits_2_and_writes_nothing(tmp_path, demo_site_url):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sources.x]\nspider = "nope"\nurls = ["https://x.example/"]\ntimezone = "UTC"\n')
+    result = nightly(tmp_path, bad)
+    assert result.returncode == 2 and "[sources.x]: spider must be one of" in result.stderr
+    (tmp_path / "digests.toml").write_text("[digests.x]\ntypes = ['job_fair']\n")
+    result = nightly(tmp_path, demo_sources(tmp_path, demo_site_url), "--out-dir", tmp_path / "site",
+                     "--digests", tmp_path / "digests.toml")
+    assert result.returncode == 2 and "[digests.x]: title is required" in result.stderr
+    assert not (tmp_path / "events.db").exists() and not (tmp_path / "site").exists()
+
+
+def test_a_second_run_exits_3_at_once_and_a_killed_holder_blocks_nothing(tmp_path, demo_site_url):
+    sources = demo_sources(tmp_path, demo_site_url)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "events.db")], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        second = nightly(tmp_path, sources)
+        waited = time.monotonic() - started
+        assert second.returncode == 3, second.stderr[-2000:]
+        assert f"pid {holder.pid}, started " in second.stderr and "another run holds" in second.stderr
+        assert waited < 20  # at once: it did not wait for the lock (the process start is most of it)
+        crawl = run_eventhound("crawl", "--sources", sources, "--db", tmp_path / "events.db")
+        assert crawl.returncode == 3  # a crawl takes the same lock
+    finally:
+        holder.send_signal(signal.SIGKILL)  # kill -9: the kernel drops the lock
+        holder.wait(timeout=20)
+    after = nightly(tmp_path, sources)
+    assert after.returncode == 0, after.stderr[-2000:]

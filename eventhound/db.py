@@ -195,8 +195,14 @@ def _migration_changes_and_digest_runs(db: sqlite_utils.Database) -> None:
 
 
 # Append-only: migration N brings user_version N-1 to N. Never edit a released one.
+def _migration_event_misses(db: sqlite_utils.Database) -> None:
+    """event_misses: how many complete crawls of its source in a row have not listed an event."""
+    db.execute("CREATE TABLE event_misses (event_id TEXT PRIMARY KEY, missed INTEGER NOT NULL, last_missed TEXT)")
+
+
 MIGRATIONS = [_migration_1, _migration_event_sources, _migration_runs_warnings, _migration_runs_dropped_reasons,
-              _migration_changes_and_digest_runs]
+              _migration_changes_and_digest_runs, _migration_event_misses]
+MISSES_TO_REMOVE = 2  # complete crawls in a row that must miss an event before it is marked removed
 # The fields whose change a job seeker is told of (event_changes); an event's start is in its id.
 TRACKED_FIELDS = ("title", "end", "venue_name", "street", "city", "status", "online_url")
 
@@ -343,6 +349,27 @@ def _field_changes(db: sqlite_utils.Database, records: list[dict], seen_at: str)
             if (before or None) != (after or None):
                 changes.append((record["id"], seen_at, field, before, after))
     return changes
+
+
+def mark_missing(db: sqlite_utils.Database, source: str, seen_at: str) -> int:
+    """After a complete and successful crawl of `source` at `seen_at`: each of its upcoming
+    events that crawl did not list counts one more miss, and at MISSES_TO_REMOVE misses in a
+    row it gets `removed_at`; the events it listed start again from none (an event that comes
+    back is no longer removed: upsert_events clears removed_at). Past events are left alone.
+    Call it only for complete crawls: a failed or partial one says nothing about what is gone.
+    Returns how many events were marked removed."""
+    with db.atomic():
+        db.execute("DELETE FROM event_misses WHERE event_id IN (SELECT id FROM events WHERE source = ? AND last_seen = ?)",
+                   [source, seen_at])
+        db.execute("INSERT INTO event_misses (event_id, missed, last_missed) "
+                   "SELECT id, 1, ? FROM events WHERE source = ? AND last_seen < ? AND removed_at IS NULL "
+                   "AND datetime(start_utc) >= datetime(?) "
+                   "ON CONFLICT(event_id) DO UPDATE SET missed = missed + 1, last_missed = excluded.last_missed",
+                   [seen_at, source, seen_at, seen_at])
+        cursor = db.execute("UPDATE events SET removed_at = ? WHERE removed_at IS NULL AND id IN "
+                            "(SELECT event_id FROM event_misses WHERE missed >= ? AND last_missed = ?)",
+                            [seen_at, MISSES_TO_REMOVE, seen_at])
+        return cursor.rowcount
 
 
 def changes_since(db: sqlite_utils.Database, ids: Iterable[str], since: str | None) -> dict[str, list[dict]]:

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from scrapy import signals
 
 from eventhound import db as database
+from eventhound.clock import crawl_now
 
 
 def extract_count(stats: dict, kind: str) -> int:
@@ -57,15 +58,22 @@ def run_row(source_key: str, stats: dict, started: str, finished: str, reason: s
     }
 
 
+def complete(stats: dict, reason: str) -> bool:
+    """A crawl that read its whole source: finished, nothing failed to fetch or to read, events."""
+    return (reason == "finished" and stats.get("item_scraped_count", 0) > 0 and error_count(stats) == 0
+            and not stats.get("eventhound/fetch_errors") and not stats.get("eventhound/start_errors"))
+
+
 class RunLog:
-    def __init__(self, db_path: str, stats):
+    def __init__(self, db_path: str, stats, seen_at: str | None = None):
         self.db_path = db_path
         self.stats = stats
+        self.seen_at = seen_at  # the crawl's `now`, as StorePipeline stamps last_seen
         self.started: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        ext = cls(crawler.settings.get("EVENTHOUND_DB"), crawler.stats)
+        ext = cls(crawler.settings.get("EVENTHOUND_DB"), crawler.stats, database.iso_utc(crawl_now(crawler.settings)))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -83,5 +91,9 @@ class RunLog:
             if source is not None:
                 database.save_sources(db, [source])
             database.record_run(db, row)
+            if source is not None and self.seen_at and complete(self.stats.get_stats(), reason):
+                removed = database.mark_missing(db, key, self.seen_at)
+                if removed:
+                    spider.logger.info("%s: %d events no longer listed, marked removed", key, removed)
         finally:
             db.close()

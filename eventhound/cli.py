@@ -95,6 +95,17 @@ def write_digest(db: str, out: str, now: datetime, days: int) -> int:
         conn.close()
 
 
+def write_health_page(db: str, out_dir: str, now: datetime) -> int:
+    from eventhound import db as database
+    from eventhound.digest import write_health
+
+    conn = database.open_db(db)
+    try:
+        return write_health(conn, out_dir, now)
+    finally:
+        conn.close()
+
+
 def write_saved_searches(db: str, out_dir: str, digests_file: str | None, base_url: str | None, now: datetime,
                          days: int | None) -> dict[str, int]:
     from dataclasses import replace
@@ -254,7 +265,37 @@ def nightly(sources_file, db, digest_out, out_dir, digests_file, base_url, days,
         if out_dir is not None:
             for name, found in write_saved_searches(db, out_dir, digests_file, base_url, moment, None).items():
                 click.echo(f"{out_dir}/{name}.{{rss,atom,ics,html}}: {found} events")
+            click.echo(f"{out_dir}/health.html: {write_health_page(db, out_dir, moment)} sources need attention")
     if not ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--db", default="events.db", show_default=True, help="The database to read.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+def health(db, as_json):
+    """Each source's health from its crawls; exit 1 when one needs attention.
+
+    Example: eventhound health --db events.db
+    """
+    from eventhound import db as database
+
+    if not Path(db).exists():
+        raise ConfigError(f"{db}: no such database")
+    conn = database.open_db(db)
+    try:
+        report = database.source_health(conn)
+    finally:
+        conn.close()
+    for row in report:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            state = "ATTENTION" if row["alarms"] else "ok"
+            click.echo(f"{row['source']:<28} {state:<9} events={row['events']} usual={row['usual_events']} "
+                       f"failures_in_a_row={row['failures_in_a_row']} last_success={row['last_success']}"
+                       + (f"  {'; '.join(row['alarms'])}" if row["alarms"] else ""))
+    if any(row["alarms"] for row in report):
         sys.exit(1)
 
 

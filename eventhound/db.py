@@ -617,3 +617,48 @@ def record_run(db: sqlite_utils.Database, row: dict) -> int:
             [row[c] for c in columns],
         )
     return cursor.lastrowid
+
+
+# ---------------------------------------------------------------------------- health
+
+HEALTH_GOOD_RUNS = 7  # the usual number of events is the median of this many good crawls
+
+
+def source_health(db: sqlite_utils.Database) -> list[dict]:
+    """Each known source's health from its runs, those needing attention first: its last crawl
+    and last success, failures in a row, events now against the median of the 7 good crawls
+    before it, and the alarms: `failed` (the last crawl failed: its error), `no events`, `fell by
+    more than half`, `errors` (things it could not read)."""
+    keys = [row[0] for row in db.execute("SELECT key FROM sources UNION SELECT DISTINCT source FROM runs ORDER BY 1")]
+    found = []
+    for key in keys:
+        runs = [dict(zip(("started", "items", "errors", "error"), row)) for row in db.execute(
+            "SELECT started, items, errors, error FROM runs WHERE source = ? ORDER BY id DESC LIMIT 100", [key])]
+        found.append(_health(key, runs))
+    return sorted(found, key=lambda h: (not h["alarms"], h["source"]))
+
+
+def _health(key: str, runs: list[dict]) -> dict:
+    def good(run):
+        return not run["error"] and (run["items"] or 0) > 0
+
+    last = runs[0] if runs else None
+    failures = next((n for n, run in enumerate(runs) if good(run)), len(runs))
+    usual = sorted(run["items"] for run in [r for r in runs[1:] if good(r)][:HEALTH_GOOD_RUNS])  # before this one
+    median = (usual[(len(usual) - 1) // 2] + usual[len(usual) // 2]) / 2 if usual else None
+    alarms = []
+    if last is None:
+        alarms.append("never crawled")
+    else:
+        if last["error"]:
+            alarms.append(f"failed: {last['error']}")
+        if not last["items"]:
+            alarms.append("no events")
+        elif median and last["items"] < median / 2:
+            alarms.append(f"fell by more than half ({last['items']} events, usually {median:g})")
+        if last["errors"]:
+            alarms.append(f"errors: {last['errors']} things it could not read")
+    return {"source": key, "last_crawl": last["started"] if last else None,
+            "last_success": next((run["started"] for run in runs if good(run)), None),
+            "failures_in_a_row": failures, "events": last["items"] if last else None,
+            "usual_events": median, "alarms": alarms}

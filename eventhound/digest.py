@@ -385,3 +385,15 @@ def render_index(searches: dict, counts: dict, now: datetime, base_url: str | No
     digests = [{"name": name, "title": s.title, "count": counts.get(name, 0), "webcal": _webcal(base_url, name),
                 "filters": ", ".join(f"{k} {v}" for k, v in s.filters.items())} for name, s in searches.items()]
     return _templates().get_template("index.html").render(digests=digests, written=f"{now:%Y-%m-%d %H:%M} UTC")
+
+
+def write_health(db, out_dir, now: datetime) -> int:
+    """DIR/health.html: each source's health (eventhound.db.source_health); returns how many need attention."""
+    rows = database.source_health(db)
+    attention = sum(bool(row["alarms"]) for row in rows)
+    page = _templates().get_template("health.html").render(rows=rows, attention=attention,
+                                                           written=f"{now:%Y-%m-%d %H:%M} UTC")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(out_dir / "health.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
+    return attention

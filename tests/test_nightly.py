@@ -39,8 +39,11 @@ def test_a_good_night_writes_the_saved_searches_and_exits_0(tmp_path, demo_site_
     result = nightly(tmp_path, sources, "--out-dir", tmp_path / "site", "--digests", tmp_path / "digests.toml")
     assert result.returncode == 0, result.stderr[-2000:]
     assert {p.name for p in (tmp_path / "site").iterdir()} == {
-        "index.html", "fairs.rss", "fairs.atom", "fairs.ics", "fairs.html"}
-    assert "fairs.{rss,atom,ics,html}" in result.stdout
+        "index.html", "fairs.rss", "fairs.atom", "fairs.ics", "fairs.html", "health.html"}
+    # the demo site carries one broken markup block on purpose: read, and said
+    assert "fairs.{rss,atom,ics,html}" in result.stdout and "health.html: 1 sources need attention" in result.stdout
+    health = (tmp_path / "site" / "health.html").read_text()
+    assert "<td>demo</td>" in health and "errors: 1 things it could not read" in health
 
 
 def test_bad_configuration_exits_2_and_writes_nothing(tmp_path, demo_site_url):

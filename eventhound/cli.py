@@ -299,6 +299,31 @@ def health(db, as_json):
         sys.exit(1)
 
 
+@main.command()
+@click.option("--db", default="events.db", show_default=True, help="The database to prune.")
+@click.option("--older-than", "days", default=365, show_default=True, type=click.IntRange(1),
+              help="Delete events that ended more than this many days ago.")
+@now_option
+def prune(db, days, now):
+    """Delete long-past events and their history; then ANALYZE and checkpoint the database.
+
+    Example: eventhound prune --db events.db --older-than 365
+    """
+    from eventhound import db as database
+
+    if not Path(db).exists():
+        raise ConfigError(f"{db}: no such database")
+    moment = parse_now(now)
+    with one_run(db, moment):
+        conn = database.open_db(db)
+        try:
+            counts = database.prune(conn, database.iso_utc(moment), days)
+        finally:
+            conn.close()
+    click.echo(f"{db}: deleted {counts['events']} events that ended more than {days} days ago "
+               f"({counts['event_changes']} changes, {counts['event_sources']} provenance rows)")
+
+
 @contextmanager
 def one_run(db: str, now: datetime):
     """Hold the database's run lock for the block; exit 3 at once when another run holds it."""

@@ -662,3 +662,23 @@ def _health(key: str, runs: list[dict]) -> dict:
             "last_success": next((run["started"] for run in runs if good(run)), None),
             "failures_in_a_row": failures, "events": last["items"] if last else None,
             "usual_events": median, "alarms": alarms}
+
+
+def prune(db: sqlite_utils.Database, now_utc_iso: str, older_than_days: int) -> dict:
+    """Delete events that ended (or, without an end, started) more than `older_than_days`
+    before now, with their provenance, change log and misses, in ONE transaction; then
+    refresh the search index, ANALYZE and checkpoint the WAL. Returns the counts deleted."""
+    cutoff = f"-{int(older_than_days)} days"
+    old = "SELECT id FROM events WHERE datetime(coalesce(end_utc, start_utc)) < datetime(?, ?)"
+    counts = {}
+    with db.atomic():
+        for table, column in (("event_changes", "event_id"), ("event_misses", "event_id"),
+                              ("event_sources", "event_id")):
+            counts[table] = db.execute(f"DELETE FROM {table} WHERE {column} IN ({old})", [now_utc_iso, cutoff]).rowcount
+        db.execute("UPDATE events SET duplicate_of = NULL WHERE duplicate_of IN (" + old + ")", [now_utc_iso, cutoff])
+        counts["events"] = db.execute(f"DELETE FROM events WHERE id IN ({old})", [now_utc_iso, cutoff]).rowcount
+    refresh_fts(db)
+    db.execute("ANALYZE")
+    if not db.memory:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return counts

@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 from eventhound.clock import crawl_now
 from eventhound.extractors.base import Context, count_reasons
 from eventhound.extractors.platform import api_message
+from eventhound.faults import cause
 from eventhound.formats import extractor
 from eventhound.items import source_item
 from eventhound.sources import Source, load_sources
@@ -55,6 +56,7 @@ class EventSpider(scrapy.Spider):
             crawler.settings.set(name, value, priority="spider")
         spider.context = Context(now=crawl_now(crawler.settings), timezone=spider.source.timezone,
                                  options=spider.source.options)
+        crawler.signals.connect(spider.request_dropped, signal=scrapy.signals.request_dropped)
         return spider
 
     async def start(self):
@@ -108,9 +110,21 @@ class EventSpider(scrapy.Spider):
                 message += f" ({self.name} says: {said})"
                 self.count_errors([f"{self.name}_api_error"])
         else:
-            message = f"{url}: {failure.type.__name__}: {failure.getErrorMessage()}"
+            message = f"{url}: {cause(failure)}"
         stats.set_value("eventhound/last_error", message)
         self.logger.error("fetch failed: %s", message)
+
+    def request_dropped(self, request, spider=None):
+        """A redirect the scheduler dropped as already seen is a redirect loop: a fault, said so."""
+        if not request.meta.get("redirect_urls"):
+            return
+        stats = self.crawler.stats
+        stats.inc_value("eventhound/fetch_errors")
+        if request.meta.get("start_url"):
+            stats.inc_value("eventhound/start_errors")
+        chain = " -> ".join([*request.meta["redirect_urls"], request.url])
+        stats.set_value("eventhound/last_error", f"{request.meta['redirect_urls'][0]}: redirect loop ({chain})")
+        self.logger.error("fetch failed: redirect loop: %s", chain)
 
 
 class PlatformSpider(EventSpider):

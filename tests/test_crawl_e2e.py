@@ -58,7 +58,7 @@ def test_crawl_reports_each_source_and_fails_when_one_failed(crawled):
     springfield, unreachable, missing = (summary(first, key) for key in ("springfield", "unreachable", "missing-page"))
     assert " ok " in springfield and "events=8" in springfield
     assert "FAILED" in unreachable and "could not fetch http://127.0.0.1:9/events/" in unreachable
-    assert "ConnectionRefusedError" in unreachable
+    assert "could not fetch http://127.0.0.1:9/events/: connection refused" in unreachable
     assert "FAILED" in missing and "no-such-calendar/: HTTP 404" in missing
     assert "1 of 3 sources ok" in first.stdout
 

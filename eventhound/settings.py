@@ -28,6 +28,10 @@ RETRY_TIMES = 1
 DOWNLOADER_MIDDLEWARES = {"eventhound.middlewares.RetryAfterMiddleware": 560}
 EVENTHOUND_RETRY_AFTER_BUDGET = 120
 EVENTHOUND_RETRY_AFTER_TIMES = 3
+# A source's time budget: its crawl is closed after this many seconds (a partial crawl: it
+# stores what it read, reports "crawl ended early" and marks nothing removed). Per source:
+# settings = { CLOSESPIDER_TIMEOUT = 300 }.
+CLOSESPIDER_TIMEOUT = 1800
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 20
 

@@ -85,3 +85,44 @@ def test_the_good_source_keeps_its_good_event_and_counts_the_broken_block(crawle
     assert good["items"] == 1 and good["errors"] == 1 and good["error"] is None
     assert result.returncode == 1
     assert query(db, "select count(*) as n from runs")[0]["n"] == 7  # every source has its run
+
+
+class Slow(BaseHTTPRequestHandler):
+    """An events listing whose next pages take 3 s each: a source that outruns its time budget."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        import time
+
+        if self.path == "/robots.txt":
+            body = b""
+        else:
+            number = int(self.path.strip("/") or 0)
+            if number:
+                time.sleep(3)
+            body = (GOOD.replace("Spring Job Fair", f"Job Fair {number}")
+                    .replace("</body>", f'<a rel="next" href="/{number + 1}">next</a></body>')).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_a_source_over_its_time_budget_stores_what_it_read_and_says_so(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        result, db = crawl(tmp_path, f'[sources.slow]\nspider = "schemaorg"\nurls = ["{base}/"]\ntimezone = "UTC"\n'
+                           'settings = { CLOSESPIDER_TIMEOUT = 2 }\n', now="2027-02-01T12:00:00+00:00")
+    finally:
+        server.shutdown()
+        server.server_close()
+    line = next(line for line in result.stdout.splitlines() if line.startswith("slow "))
+    assert "crawl ended early: closespider_timeout" in line
+    titles = {r["title"] for r in query(db, "select title from events")}
+    assert "Job Fair 0" in titles and "Job Fair 2" not in titles  # what it read is kept; it stopped

@@ -6,7 +6,8 @@ Reads benchmarks/platform_corpus/<platform>.toml: `[[file]]` entries that are ei
 project's own fixtures (`fixture = "tests/fixtures/..."`) or real public saved responses
 (`repo`, `commit`, `path`), each with `url`, `timezone`, `now`, `expected_count` and
 `[[file.event]]` (`title`, `start`) read by eye. A real file is read from the git mirror the
-search tool's `fetch` made (`--mirrors`, default /work/.mirror: `<owner>+<name>[/repo]`); a file
+search tool's `fetch` made (`--mirrors`, default `.mirror` beside the project's folder:
+`<owner>+<name>[/repo]`); a file
 whose mirror is not there is skipped and said. Nothing real is copied into the project. A
 response kept inside another file (a recorded HTTP cassette, a JSON literal in source code)
 is cut out of it as its entry says (`embedded`).
@@ -15,7 +16,7 @@ An expected event is read right when an event with its title (entities and space
 case-insensitive) starts at its instant (a date: that date). Also printed: the events read
 beyond the expected count, and the extractor's own time per event (best of 5 runs).
 
-Example: python benchmarks/platforms.py [--mirrors /work/.mirror] [-v]
+Example: python benchmarks/platforms.py [--mirrors DIR] [-v]
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def extractor_seconds(entry: dict, text: str, fmt: str, repeat: int = 5) -> floa
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--mirrors", type=Path, default=ROOT.parent / ".mirror")
     parser.add_argument("-v", "--verbose", action="store_true", help="a line per file")
     args = parser.parse_args(argv)
     totals: dict[str, dict] = defaultdict(lambda: defaultdict(float))

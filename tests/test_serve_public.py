@@ -62,7 +62,13 @@ def test_arbitrary_sql_is_refused(public_site):
     assert status(public_site + "/events/events.json?_where=1%3D1") == 403
 
 
-def test_the_database_cannot_be_downloaded(public_site):
+def test_downloads_and_csv_streams_are_off(public_site):
+    import json
+
+    with urllib.request.urlopen(public_site + "/-/settings.json", timeout=10) as response:
+        settings = json.loads(response.read())
+    assert (settings["allow_download"], settings["allow_csv_stream"], settings["default_allow_sql"]) == (
+        False, False, False)
     assert status(public_site + "/events.db") in (403, 404)
 
 

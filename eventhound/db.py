@@ -303,19 +303,31 @@ def upsert_events(db: sqlite_utils.Database, records: Iterable[dict], seen_at: s
 def _changes(db: sqlite_utils.Database, records: list[dict], seen_at: str) -> list[tuple]:
     """(event id, seen_at, field, old, new) for each tracked field a known event changed, and
     a `start` change for each rescheduled one (see _rescheduled)."""
-    return _field_changes(db, records, seen_at) + _rescheduled(db, records, seen_at)
+    known = _tracked_values(db, [r.get("id") for r in records])
+    return _field_changes(known, records, seen_at) + _rescheduled(db, known, records, seen_at)
 
 
-def _rescheduled(db: sqlite_utils.Database, records: list[dict], seen_at: str) -> list[tuple]:
+def _tracked_values(db: sqlite_utils.Database, ids: list[str]) -> dict[str, tuple]:
+    """id -> its TRACKED_FIELDS values, for the ids already stored."""
+    known: dict[str, tuple] = {}
+    fields = ", ".join(_q(f) for f in TRACKED_FIELDS)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        cursor = db.execute(f"SELECT id, {fields} FROM events WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
+        known.update((row[0], row[1:]) for row in cursor.fetchall())
+    return known
+
+
+def _rescheduled(db: sqlite_utils.Database, known: dict, records: list[dict], seen_at: str) -> list[tuple]:
     """A one-off event (no series) the publisher moved to another start comes back with the same
     own key under another id: its earlier record, when it is the only one of that source and key
     and this crawl no longer lists it, is marked removed, and the move is a `start` change of the
-    new record (which also takes over its earlier changes)."""
+    new record (which also takes over its earlier changes). Only new ids are looked at."""
     incoming = {r.get("id") for r in records}
     changes = []
     for record in records:
         key = record.get("own_key")
-        if not key or record.get("series_id"):
+        if not key or record.get("series_id") or record["id"] in known:
             continue
         earlier = db.execute("SELECT id, start FROM events WHERE source = ? AND own_key = ? AND id != ?"
                              " AND series_id IS NULL AND removed_at IS NULL",
@@ -323,22 +335,13 @@ def _rescheduled(db: sqlite_utils.Database, records: list[dict], seen_at: str) -
         if len(earlier) != 1 or earlier[0][0] in incoming or earlier[0][1] == record.get("start"):
             continue
         old_id, old_start = earlier[0]
-        if db.execute("SELECT 1 FROM events WHERE id = ?", [record["id"]]).fetchone():
-            continue  # already known under its new start: moved before
         db.execute("UPDATE events SET removed_at = ? WHERE id = ?", [seen_at, old_id])
         db.execute("UPDATE event_changes SET event_id = ? WHERE event_id = ?", [record["id"], old_id])
         changes.append((record["id"], seen_at, "start", old_start, record.get("start")))
     return changes
 
 
-def _field_changes(db: sqlite_utils.Database, records: list[dict], seen_at: str) -> list[tuple]:
-    known: dict[str, tuple] = {}
-    ids = [r.get("id") for r in records]
-    fields = ", ".join(_q(f) for f in TRACKED_FIELDS)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        cursor = db.execute(f"SELECT id, {fields} FROM events WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
-        known.update((row[0], row[1:]) for row in cursor.fetchall())
+def _field_changes(known: dict[str, tuple], records: list[dict], seen_at: str) -> list[tuple]:
     changes = []
     for record in records:
         old = known.get(record.get("id"))

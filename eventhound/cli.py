@@ -76,6 +76,7 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     conn = database.open_db(db)
     try:  # one record per real event: the same event listed by several sources
         marked = database.mark_duplicates(conn, database.iso_utc(now))
+        database.maintain(conn)
     finally:
         conn.close()
     click.echo(f"duplicates: {marked['duplicates']} events marked as duplicates of others")

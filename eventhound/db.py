@@ -682,6 +682,13 @@ def prune(db: sqlite_utils.Database, now_utc_iso: str, older_than_days: int) -> 
         counts["events"] = db.execute(f"DELETE FROM events WHERE id IN ({old})", [now_utc_iso, cutoff]).rowcount
     refresh_fts(db)
     db.execute("ANALYZE")
+    maintain(db)
+    return counts
+
+
+def maintain(db: sqlite_utils.Database) -> None:
+    """The routine care after a night's writes: refresh the planner's statistics where they
+    went stale (PRAGMA optimize) and fold the write-ahead log back into the file."""
+    db.execute("PRAGMA optimize")
     if not db.memory:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return counts

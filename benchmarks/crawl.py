@@ -4,8 +4,10 @@ Generates a local site of N event pages (listing pages of 100 linking detail pag
 schema.org JSON-LD), serves it on 127.0.0.1 from a separate process, and crawls it with the
 same concurrency settings, in alternating rounds: a spider that only fetches and follows
 links (with and without yielding one item a page), `eventhound crawl` with the walking
-skeleton's pipelines only, and `eventhound crawl` with all of them; then times the dedupe
-that follows a crawl. Prints pages/s and the ratios.
+skeleton's pipelines only, and `eventhound crawl` with all of them (the first visit, which
+keeps a copy of every page) and again on the same database (the repeat visit: every page
+answers 304 Not Modified); then times the dedupe that follows a crawl. Prints pages/s and
+the ratios.
 
 Example: python benchmarks/crawl.py --pages 2000 --rounds 9 [--page-kb 40]
 """
@@ -193,7 +195,7 @@ def run_bare(base_url: str, work: Path, item_per_page: bool = False) -> tuple[fl
         "from scrapy.utils.misc import load_object\n"
         "from eventhound.crawl import project_settings\n"
         f"settings = project_settings({SETTINGS!r})\n"
-        "settings.set('ITEM_PIPELINES', {}); settings.set('EXTENSIONS', {})\n"
+        "settings.set('ITEM_PIPELINES', {}); settings.set('EXTENSIONS', {}); settings.set('HTTPCACHE_ENABLED', False)\n"
         "settings.set('ITEM_PROCESSOR', 'scrapy.pipelines.ItemPipelineManager')  # Scrapy as it comes\n"
         f"sys.path.insert(0, {str(work)!r})\n"
         "from bare_spider import BareSpider\n"
@@ -310,7 +312,7 @@ def main():
         generate_site(site, args.pages, args.page_kb)
         server, base_url = start_server(site)
         try:
-            rates = {"bare": [], "item": [], "skeleton": [], "full": []}
+            rates = {"bare": [], "item": [], "skeleton": [], "full": [], "repeat": []}
             dedupe_ms = []
             shares = []  # (job-seeker steps' share of the elapsed time, elapsed, seconds per step)
             for round_ in range(args.rounds):
@@ -322,6 +324,9 @@ def main():
                     seconds, pages, events, cpu = run_eventhound(base_url, work, db, pipelines)
                     assert events == args.pages, f"eventhound ({name}) stored {events} of {args.pages} events"
                     rates[name].append((pages / seconds, cpu / pages * 1000))
+                seconds, pages, events, cpu = run_eventhound(base_url, work, db)  # again: the pages answer 304
+                assert events == args.pages, f"eventhound (repeat) stored {events} of {args.pages} events"
+                rates["repeat"].append((pages / seconds, cpu / pages * 1000))
                 dedupe_ms.append(time_dedupe(db))
                 elapsed, seconds = run_timed(base_url, work, work / f"bench-timed-{round_}.db")
                 shares.append((sum(seconds.get(k, 0.0) for k in JOB_SEEKER_STEPS) / elapsed, elapsed, seconds))
@@ -334,12 +339,13 @@ def main():
             rate = {k: median(r for r, _ in v) for k, v in rates.items()}
             cpu = {k: median(c for _, c in v) for k, v in rates.items()}
             paired = {pair: median(f[0] / b[0] for f, b in zip(rates[pair[0]], rates[pair[1]]))
-                      for pair in (("full", "bare"), ("full", "skeleton"), ("skeleton", "bare"))}
+                      for pair in (("full", "bare"), ("full", "skeleton"), ("skeleton", "bare"), ("repeat", "full"))}
             page_bytes = (site / "events" / "0" / "index.html").stat().st_size
             print(f"{args.pages} event pages of {page_bytes / 1024:.0f} KiB (+ listings, robots.txt), concurrency {SETTINGS['CONCURRENT_REQUESTS']}, "
                   f"{args.rounds} rounds; pages/s best (median), CPU per page median")
             labels = {"bare": "bare fetch-only spider", "item": "bare + one item a page",
-                      "skeleton": "eventhound, skeleton steps", "full": "eventhound, all steps"}
+                      "skeleton": "eventhound, skeleton steps", "full": "eventhound, all steps",
+                      "repeat": "the same, repeat visit (304s)"}
             for key, label in labels.items():
                 print(f"  {label:<28}: {best[key]:6.1f} ({rate[key]:6.1f}) pages/s  {cpu[key]:5.2f} ms CPU/page")
             print("  (skeleton: dates, validate, identify, store; all steps add status, attendance, cost,"

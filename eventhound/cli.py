@@ -71,7 +71,8 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     for r in results:
         status = "ok" if r.ok else "FAILED"
         line = (f"{r.key:<{width}}  {status:<6}  pages={r.pages} events={r.events} "
-                f"dropped={r.dropped} errors={r.errors} warnings={r.warnings} time={r.seconds:.2f}s")
+                f"dropped={r.dropped} errors={r.errors} warnings={r.warnings} unchanged={r.unchanged} "
+                f"time={r.seconds:.2f}s")
         click.echo(line + (f"  {r.problem}" if r.problem else ""))
     conn = database.open_db(db)
     try:  # one record per real event: the same event listed by several sources
@@ -304,13 +305,16 @@ def health(db, as_json):
 @click.option("--db", default="events.db", show_default=True, help="The database to prune.")
 @click.option("--older-than", "days", default=365, show_default=True, type=click.IntRange(1),
               help="Delete events that ended more than this many days ago.")
+@click.option("--cache-days", default=30, show_default=True, type=click.IntRange(1),
+              help="Delete the kept copies of pages not asked about for this many days.")
 @now_option
-def prune(db, days, now):
-    """Delete long-past events and their history; then ANALYZE and checkpoint the database.
+def prune(db, days, cache_days, now):
+    """Delete long-past events and their history, and stale kept copies; then ANALYZE and checkpoint.
 
     Example: eventhound prune --db events.db --older-than 365
     """
     from eventhound import db as database
+    from eventhound.httpcache import cache_dir, prune_cache
 
     if not Path(db).exists():
         raise ConfigError(f"{db}: no such database")
@@ -321,8 +325,10 @@ def prune(db, days, now):
             counts = database.prune(conn, database.iso_utc(moment), days)
         finally:
             conn.close()
+        copies = prune_cache(cache_dir(db), cache_days, moment.timestamp()) if cache_dir(db).exists() else 0
     click.echo(f"{db}: deleted {counts['events']} events that ended more than {days} days ago "
-               f"({counts['event_changes']} changes, {counts['event_sources']} provenance rows)")
+               f"({counts['event_changes']} changes, {counts['event_sources']} provenance rows), "
+               f"{copies} kept page copies unused for {cache_days} days")
 
 
 @contextmanager

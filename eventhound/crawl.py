@@ -12,7 +12,8 @@ from datetime import datetime
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from eventhound.runlog import extract_count, run_row
+from eventhound.httpcache import cache_dir
+from eventhound.runlog import extract_count, last_error, run_row
 from eventhound.sources import Source
 
 
@@ -24,6 +25,7 @@ class SourceResult:
     dropped: int
     errors: int
     warnings: int  # repairs that lost nothing
+    unchanged: int  # pages the publisher answered 304 Not Modified (read from the kept copy)
     finish_reason: str
     seconds: float  # from the spider's opening to its closing
     problem: str | None  # why the source failed, None when it succeeded
@@ -59,6 +61,8 @@ def judge(key: str, stats: dict) -> SourceResult:
     problem = None
     if stats.get("eventhound/start_errors"):
         problem = f"could not fetch {stats.get('eventhound/last_error', 'a start URL')}"
+    elif stats.get("httpcache/errorrecovery"):
+        problem = f"could not fetch {last_error(stats)}"
     elif reason != "finished":
         problem = f"crawl ended early: {reason}"
     elif events == 0:
@@ -70,6 +74,7 @@ def judge(key: str, stats: dict) -> SourceResult:
         dropped=row["dropped"],
         errors=row["errors"],
         warnings=row["warnings"],
+        unchanged=stats.get("httpcache/revalidate", 0),
         finish_reason=reason,
         seconds=stats.get("elapsed_time_seconds", 0.0),
         problem=problem,
@@ -81,6 +86,7 @@ def run_crawl(sources: list[Source], db_path: str, now: datetime, overrides: dic
     settings = project_settings(overrides)
     settings.set("EVENTHOUND_DB", str(db_path), priority="cmdline")
     settings.set("EVENTHOUND_NOW", now.isoformat(), priority="cmdline")
+    settings.set("HTTPCACHE_DIR", str(cache_dir(db_path)), priority="project")  # -s HTTPCACHE_DIR wins
     process = CrawlerProcess(settings)
     # Scrapy leaves the root logger at NOTSET and filters in its handler, so every DEBUG
     # line ("Crawled", "Scraped from") is built and then thrown away: two per page.

@@ -1,4 +1,6 @@
-"""RetryAfterMiddleware: a 429 or 503 answer with a Retry-After header is asked again after
+"""Downloader middlewares: RetryAfterMiddleware and DownloadFaultMiddleware.
+
+RetryAfterMiddleware: a 429 or 503 answer with a Retry-After header is asked again after
 the wait the server names, while the source's time budget for such waits lasts.
 
 Settings: EVENTHOUND_RETRY_AFTER_BUDGET (seconds one source may spend waiting, 120) and
@@ -6,6 +8,11 @@ EVENTHOUND_RETRY_AFTER_TIMES (how often one request is asked again, 3). A wait o
 budget, or a Retry-After that is not a number of seconds or an HTTP date, leaves the answer
 as it is (Scrapy's retry and the spider's errback then see it: "HTTP 429"); the stats count
 `eventhound/retry_after/waits`, `.../seconds` and `.../over_budget`.
+
+DownloadFaultMiddleware (nearest the downloader) notes the cause of every failed download
+(`eventhound/last_download_fault`). When the HTTP cache then answers with the copy kept
+from the last visit (Scrapy's stat `httpcache/errorrecovery`), the run still reports the
+fault in its own words (eventhound/runlog.py).
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from datetime import datetime, timezone
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
+
+from eventhound.faults import cause
 
 STATUSES = (429, 503)
 
@@ -62,3 +71,16 @@ class RetryAfterMiddleware:
         self.stats.inc_value("eventhound/retry_after/seconds", wait)
         await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
         return request.replace(dont_filter=True, meta={**request.meta, "retry_after_times": tries + 1})
+
+
+class DownloadFaultMiddleware:
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_exception(self, request, exception, spider=None):
+        self.stats.set_value("eventhound/last_download_fault", f"{request.url}: {cause(exception)}")
+        return None

@@ -25,9 +25,20 @@ def extract_count(stats: dict, kind: str) -> int:
 
 
 def error_count(stats: dict) -> int:
-    """Failed downloads, unreadable markup blocks and exceptions in spider code."""
-    return (stats.get("eventhound/fetch_errors", 0) + extract_count(stats, "errors")
-            + stats.get("spider_exceptions/count", 0))
+    """Failed downloads (also those answered from the kept copy), unreadable markup blocks
+    and exceptions in spider code."""
+    return (stats.get("eventhound/fetch_errors", 0) + stats.get("httpcache/errorrecovery", 0)
+            + extract_count(stats, "errors") + stats.get("spider_exceptions/count", 0))
+
+
+def last_error(stats: dict) -> str | None:
+    """The last fetch failure in words; a download that failed and was answered from the copy
+    kept from the last visit says so."""
+    if stats.get("eventhound/last_error"):
+        return stats["eventhound/last_error"]
+    if stats.get("httpcache/errorrecovery"):
+        return f"{stats.get('eventhound/last_download_fault', 'a download failed')}; read the copy kept from the last visit"
+    return None
 
 
 def warning_count(stats: dict) -> int:
@@ -53,7 +64,7 @@ def run_row(source_key: str, stats: dict, started: str, finished: str, reason: s
         "errors": error_count(stats),
         "warnings": warning_count(stats),
         "finish_reason": reason,
-        "error": stats.get("eventhound/last_error"),
+        "error": last_error(stats),
         "dropped_reasons": json.dumps(dropped_reasons(stats), sort_keys=True),
     }
 

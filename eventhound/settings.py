@@ -25,13 +25,26 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 1
 # 429/503 with Retry-After: wait as asked, within a per-source budget (eventhound/middlewares.py)
-DOWNLOADER_MIDDLEWARES = {"eventhound.middlewares.RetryAfterMiddleware": 560}
+DOWNLOADER_MIDDLEWARES = {"eventhound.middlewares.RetryAfterMiddleware": 560,
+                          "eventhound.middlewares.DownloadFaultMiddleware": 950}
 EVENTHOUND_RETRY_AFTER_BUDGET = 120
 EVENTHOUND_RETRY_AFTER_TIMES = 3
 # A source's time budget: its crawl is closed after this many seconds (a partial crawl: it
 # stores what it read, reports "crawl ended early" and marks nothing removed). Per source:
 # settings = { CLOSESPIDER_TIMEOUT = 300 }.
 CLOSESPIDER_TIMEOUT = 1800
+# Repeat visits (eventhound/httpcache.py): every request asks again (max-age=0) with the
+# validators of the copy kept from the last visit; a 304 is read from that copy. The
+# copies are kept beside the database (`events.httpcache/`); `-s HTTPCACHE_ENABLED=False`
+# downloads everything afresh.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Cache-Control": "max-age=0",
+}
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "eventhound.httpcache.RevalidatePolicy"
+HTTPCACHE_GZIP = True
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 20
 

@@ -55,8 +55,10 @@ def select_sources(path: str, only: tuple[str, ...]) -> list[Source]:
     return [registry[key] for key in only] if only else [s for s in registry.values() if s.enabled]
 
 
-def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: dict) -> bool:
-    """Crawl, print one summary line per source, and say whether every source succeeded."""
+def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: dict,
+                     nodes: list[str] | None = None) -> bool:
+    """Crawl (here, or on Scrapyd `nodes`), print one summary line per source, and say
+    whether every source succeeded."""
     from eventhound import db as database
     from eventhound.crawl import run_crawl
     from eventhound.relevance import ModelError, career_model
@@ -66,7 +68,23 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     except ModelError as exc:
         raise ConfigError(str(exc)) from None
     database.open_db(db).close()
-    results = run_crawl(sources, db, now, {"LOG_LEVEL": "WARNING", **overrides})
+    if nodes:
+        from eventhound.scrapyd import NodeError, run_on_nodes
+
+        try:
+            results = run_on_nodes(sources, db, now, overrides, nodes)
+        except NodeError as exc:
+            raise click.ClickException(f"Scrapyd: {exc}") from None
+    else:
+        results = run_crawl(sources, db, now, {"LOG_LEVEL": "WARNING", **overrides})
+    report_results(db, results, now)
+    return all(r.ok for r in results)
+
+
+def report_results(db: str, results: list, now: datetime) -> None:
+    """One summary line per source, then the dedupe and the routine care of the database."""
+    from eventhound import db as database
+
     width = max(len(r.key) for r in results)
     for r in results:
         status = "ok" if r.ok else "FAILED"
@@ -83,7 +101,15 @@ def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: d
     click.echo(f"duplicates: {marked['duplicates']} events marked as duplicates of others")
     failed = sum(not r.ok for r in results)
     click.echo(f"{len(results) - failed} of {len(results)} sources ok; database: {db}")
-    return failed == 0
+
+
+def node_urls(text: str | None) -> list[str]:
+    """The --scrapyd value as a list of node URLs."""
+    urls = [u.strip() for u in (text or "").split(",") if u.strip()]
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"not a Scrapyd URL: {url!r}", param_hint="--scrapyd")
+    return urls
 
 
 def write_digest(db: str, out: str, now: datetime, days: int) -> int:
@@ -132,6 +158,8 @@ def write_saved_searches(db: str, out_dir: str, digests_file: str | None, base_u
 now_option = click.option("--now", help="The time to act as if it were (ISO 8601); default: the clock.")
 overrides_option = click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
                                 help="Override a Scrapy setting, as `scrapy crawl -s` does.")
+scrapyd_option = click.option("--scrapyd", "scrapyd_urls", default=None, metavar="URL[,URL...]",
+                              help="Crawl on these Scrapyd nodes (one job per source) instead of here.")
 
 
 @click.group()
@@ -149,7 +177,8 @@ def main():
 @click.option("--only", multiple=True, metavar="KEY", help="Crawl only this source (repeatable).")
 @now_option
 @overrides_option
-def crawl(sources_file, db, only, now, overrides):
+@scrapyd_option
+def crawl(sources_file, db, only, now, overrides, scrapyd_urls):
     """Crawl the enabled sources into the database.
 
     Prints a line per source and exits 1 when any source failed; what succeeded is stored.
@@ -159,7 +188,7 @@ def crawl(sources_file, db, only, now, overrides):
     sources = select_sources(sources_file, only)
     moment = parse_now(now)
     with one_run(db, moment):
-        ok = crawl_and_report(sources, db, moment, parse_overrides(overrides))
+        ok = crawl_and_report(sources, db, moment, parse_overrides(overrides), node_urls(scrapyd_urls))
     if not ok:
         sys.exit(1)
 
@@ -244,7 +273,8 @@ def digest(db, out, out_dir, digests_file, base_url, days, now):
 @click.option("--days", default=30, show_default=True, help="How many days ahead the digest covers.")
 @now_option
 @overrides_option
-def nightly(sources_file, db, digest_out, out_dir, digests_file, base_url, days, now, overrides):
+@scrapyd_option
+def nightly(sources_file, db, digest_out, out_dir, digests_file, base_url, days, now, overrides, scrapyd_urls):
     """Crawl every enabled source, then write the digests (what cron runs).
 
     Exit codes: 0 every source ok; 1 some failed (the rest is stored); 2 a bad sources,
@@ -261,7 +291,7 @@ def nightly(sources_file, db, digest_out, out_dir, digests_file, base_url, days,
     except SearchError as error:
         raise ConfigError(str(error)) from None
     with one_run(db, moment):
-        ok = crawl_and_report(sources, db, moment, parse_overrides(overrides))
+        ok = crawl_and_report(sources, db, moment, parse_overrides(overrides), node_urls(scrapyd_urls))
         count = write_digest(db, digest_out, moment, days)
         click.echo(f"{digest_out}: {count} upcoming events in the next {days} days")
         if out_dir is not None:

@@ -95,16 +95,25 @@ class RunLog:
     def spider_closed(self, spider, reason):
         finished = database.iso_utc(datetime.now(timezone.utc))
         source = getattr(spider, "source", None)
-        key = source.key if source is not None else spider.name
-        row = run_row(key, self.stats.get_stats(), self.started or finished, finished, reason)
-        db = database.open_db(self.db_path)
-        try:
-            if source is not None:
-                database.save_sources(db, [source])
-            database.record_run(db, row)
-            if source is not None and self.seen_at and complete(self.stats.get_stats(), reason):
-                removed = database.mark_missing(db, key, self.seen_at)
-                if removed:
-                    spider.logger.info("%s: %d events no longer listed, marked removed", key, removed)
-        finally:
-            db.close()
+        removed = record_crawl(self.db_path, source, spider.name, self.stats.get_stats(), self.started or finished,
+                               finished, reason, self.seen_at)
+        if removed:
+            spider.logger.info("%s: %d events no longer listed, marked removed", source.key, removed)
+
+
+def record_crawl(db_path: str, source, spider_name: str, stats: dict, started: str, finished: str, reason: str,
+                 seen_at: str | None) -> int:
+    """After one source's crawl (here or on a Scrapyd node): its `runs` row, and, when the crawl
+    was complete, a miss for each upcoming event it no longer lists. Returns how many events
+    that marked removed."""
+    key = source.key if source is not None else spider_name
+    db = database.open_db(db_path)
+    try:
+        if source is not None:
+            database.save_sources(db, [source])
+        database.record_run(db, run_row(key, stats, started, finished, reason))
+        if source is not None and seen_at and complete(stats, reason):
+            return database.mark_missing(db, key, seen_at)
+        return 0
+    finally:
+        db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ class Source:
     exclude_categories: frozenset[str] = frozenset()  # drop events in any of these categories (casefolded)
     settings: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # the [sources.KEY.<spider>] table: format options
+    entry: dict = field(default_factory=dict, compare=False, repr=False)  # the table as written
+
+    def entry_json(self) -> str:
+        """This source's entry as JSON (`entry_source` reads it back): a Scrapyd job's argument."""
+        return json.dumps({"key": self.key, "entry": self.entry}, sort_keys=True)
 
     def defaults(self) -> dict:
         """The fields every event from this source starts with."""
@@ -148,6 +154,7 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
         **filters,
         settings=settings,
         options=options,
+        entry=dict(entry),
     )
 
 
@@ -192,6 +199,16 @@ def read_tables(path: str | Path, kind: str, error: type[ValueError] = SourceErr
     if not isinstance(table, dict) or not table:
         raise error(f"{path}: needs at least one [{kind}.{'KEY' if kind == 'sources' else 'NAME'}] table")
     return table
+
+
+def entry_source(text: str) -> Source:
+    """The Source of a `Source.entry_json()` text, checked as the file's entry would be."""
+    try:
+        data = json.loads(text)
+        key, entry = data["key"], data["entry"]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise SourceError(f"source_entry: not an entry as JSON ({exc})") from None
+    return parse_source(key, entry, "source_entry")
 
 
 def load_sources(path: str | Path) -> dict[str, Source]:

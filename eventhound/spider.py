@@ -17,11 +17,12 @@ from eventhound.extractors.platform import api_message
 from eventhound.faults import cause
 from eventhound.formats import extractor
 from eventhound.items import source_item
-from eventhound.sources import Source, load_sources
+from eventhound.sources import Source, entry_source, load_sources
 
 
 class EventSpider(scrapy.Spider):
-    """Crawls one source: `scrapy crawl NAME -a source=KEY [-a sources=FILE]`.
+    """Crawls one source: `scrapy crawl NAME -a source=KEY [-a sources=FILE]`, or the entry
+    itself as JSON, `-a source_entry='{"key": ..., "entry": {...}}'` (a Scrapyd job's arguments).
 
     A format spider sets `name` to its format (eventhound.formats); `parse` hands each page
     to that format's extractor, yields its events, counts what it could not read, and
@@ -32,9 +33,12 @@ class EventSpider(scrapy.Spider):
     source: Source
     context: Context
 
-    def __init__(self, source: Source | str | None = None, sources: str = "sources.toml", **kwargs):
+    def __init__(self, source: Source | str | None = None, sources: str = "sources.toml",
+                 source_entry: str | None = None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(source, str):
+        if source_entry is not None:
+            source = entry_source(source_entry)
+        elif isinstance(source, str):
             registry = load_sources(sources)
             if source not in registry:
                 raise ValueError(f"{sources}: no source {source!r}; known: {', '.join(registry)}")

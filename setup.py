@@ -1,0 +1,5 @@
+"""Lets scrapyd-deploy build the project egg; everything else is in pyproject.toml."""
+
+from setuptools import setup
+
+setup()

@@ -266,6 +266,9 @@ def build_calendar(events: list[dict], now: datetime, title: str):
     for event, uid in zip(events, uids):
         calendar.add_component(ical_event(event, now, uid if uid not in shared else f"{event['id']}@eventhound"))
     calendar.add_missing_timezones()
+    # icalendar adds them in set order (another each process): by TZID, so a digest is the same bytes
+    zones = sorted((c for c in calendar.subcomponents if c.name == "VTIMEZONE"), key=lambda c: str(c["TZID"]))
+    calendar.subcomponents[:] = [*zones, *(c for c in calendar.subcomponents if c.name != "VTIMEZONE")]
     return calendar
 
 

@@ -222,7 +222,8 @@ class Coordinator:
 
 
 def domains(source: Source) -> set[str]:
-    return {urlsplit(url).hostname or "" for url in source.urls}
+    """The sites a source's crawl visits (host and port): one job per site at a time."""
+    return {urlsplit(url).netloc for url in source.urls}
 
 
 def load_job(node: Node, job: Job, db_path: str, now: datetime) -> SourceResult:

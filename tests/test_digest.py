@@ -110,3 +110,20 @@ def test_title_says_when_an_event_is_cancelled():
     event = {"title": "Nursing Hiring Event", "start": "2027-02-23T08:00:00-06:00", "status": "cancelled"}
     assert item_title(event) == "Feb 23 · CANCELLED: Nursing Hiring Event"
     assert item_title({**event, "status": "scheduled"}) == "Feb 23 · Nursing Hiring Event"
+
+
+def test_a_calendar_lists_its_time_zones_in_one_order_whatever_the_process():
+    import subprocess
+    import sys
+
+    script = ("from datetime import datetime, timezone\n"
+              "from tests.test_digest import event\n"
+              "from eventhound.digest import build_calendar\n"
+              "zones = ['America/Chicago', 'Europe/Berlin', 'America/Denver', 'Asia/Tokyo', 'America/New_York']\n"
+              "events = [event(f'z{n}', '2027-03-04T18:30:00', '2027-03-05T00:30:00Z', timezone=z)"
+              " for n, z in enumerate(zones)]\n"
+              "print([str(c['TZID']) for c in build_calendar(events, datetime(2027, 3, 1, tzinfo=timezone.utc),"
+              " 'x').subcomponents if c.name == 'VTIMEZONE'])\n")
+    seen = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in (1, 2, 3)}
+    assert seen == {"['America/Chicago', 'America/Denver', 'America/New_York', 'Asia/Tokyo', 'Europe/Berlin']\n"}

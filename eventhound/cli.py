@@ -303,6 +303,30 @@ def nightly(sources_file, db, digest_out, out_dir, digests_file, base_url, days,
 
 
 @main.command()
+@click.option("--db", default="events.db", show_default=True, help="The database the jobs were crawled for.")
+def load(db):
+    """Store the finished Scrapyd jobs that a stopped `--scrapyd` run left (events.jobs.json).
+
+    Example: eventhound load --db events.db
+    """
+    from eventhound.scrapyd import NodeError, load_unloaded
+
+    with one_run(db, datetime.now(timezone.utc)):
+        try:
+            results, waiting, crawled_at = load_unloaded(db)
+        except NodeError as exc:
+            raise ConfigError(str(exc)) from None
+        if results:
+            report_results(db, results, crawled_at)
+    for line in waiting:
+        click.echo(f"not stored: {line}")
+    if not results and not waiting:
+        click.echo("every job is stored already")
+    if waiting or not all(r.ok for r in results):
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--db", default="events.db", show_default=True, help="The database to read.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
 def health(db, as_json):

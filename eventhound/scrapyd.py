@@ -277,3 +277,33 @@ def run_on_nodes(sources: list[Source], db_path: str, now: datetime, overrides: 
 def jobs_manifest(db_path: str | Path) -> Path:
     path = Path(db_path).resolve()
     return path.with_name(path.stem + ".jobs.json")
+
+
+def load_unloaded(db_path: str) -> tuple[list[SourceResult], list[str], datetime]:
+    """Store the finished jobs of the manifest that no coordinator stored (it was killed);
+    returns their results, a line for each job still running or out of reach, and the
+    crawl's now."""
+    manifest = jobs_manifest(db_path)
+    if not manifest.exists():
+        raise NodeError(f"{manifest}: no jobs manifest (nothing was crawled on Scrapyd into {db_path})")
+    data = json.loads(manifest.read_text())
+    now = datetime.fromisoformat(data["now"])
+    jobs = [Job(**row) for row in data["jobs"]]
+    results, waiting = [], []
+    for url in sorted({job.node for job in jobs if job.state == "scheduled"}):
+        node, mine = Node(url), [job for job in jobs if job.node == url and job.state == "scheduled"]
+        try:
+            finished = {j["id"] for j in node.call("GET", "listjobs", {"project": PROJECT}).get("finished", [])}
+        except NodeError as exc:
+            waiting += [f"{job.key}: job {job.jobid}: {exc}" for job in mine]
+            continue
+        for job in mine:
+            if job.jobid not in finished:
+                waiting.append(f"{job.key}: job {job.jobid} on {url} has not finished")
+                continue
+            result = load_job(node, job, db_path, now)
+            job.state = "loaded" if result.ok else "failed"
+            results.append(result)
+    rows = [{k: v for k, v in asdict(job).items() if k != "started_clock"} for job in jobs]
+    manifest.write_text(json.dumps({"now": data["now"], "jobs": rows}, indent=1))
+    return results, waiting, now

@@ -158,3 +158,37 @@ def kill_when_busy(node_root: Path, node, coordinator, seconds: float = 60) -> b
             return True
         time.sleep(0.1)
     return False
+
+
+def test_load_stores_the_jobs_a_killed_coordinator_left(tmp_path):
+    slow_site(tmp_path / "site", 2)
+    with scrapyd_nodes(tmp_path / "nodes", 2) as running, \
+            serve_directory(tmp_path / "site", handler=Slow) as first, \
+            serve_directory(tmp_path / "site", handler=Slow) as second:
+        (tmp_path / "sources.toml").write_text(
+            "".join(f'[sources.s{n}]\nspider = "schemaorg"\nurls = ["{base}s{n}/"]\ntimezone = "America/Chicago"\n'
+                    for n, base in enumerate((first, second))))
+        command = eventhound_command("crawl", "--sources", tmp_path / "sources.toml", "--db", tmp_path / "events.db",
+                                     "--now", NOW, "--scrapyd", ",".join(url for _, url in running))
+        coordinator = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        manifest = tmp_path / "events.jobs.json"
+        deadline = time.monotonic() + 60
+        while not (manifest.exists() and len(json.loads(manifest.read_text())["jobs"]) == 2):
+            assert time.monotonic() < deadline and coordinator.poll() is None
+            time.sleep(0.1)
+        coordinator.send_signal(signal.SIGKILL)  # both jobs scheduled, none stored
+        coordinator.wait(timeout=10)
+        assert query(sqlite_utils.Database(tmp_path / "events.db"), "select count(*) as n from events")[0]["n"] == 0
+        while True:  # the jobs finish on their nodes
+            early = subprocess.run(eventhound_command("load", "--db", tmp_path / "events.db"), capture_output=True,
+                                   text=True, timeout=60)
+            if "not stored" not in early.stdout or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert early.returncode == 0, early.stdout + early.stderr[-2000:]
+        again = subprocess.run(eventhound_command("load", "--db", tmp_path / "events.db"), capture_output=True,
+                               text=True, timeout=60)
+    db = sqlite_utils.Database(tmp_path / "events.db")
+    assert sorted(r["title"] for r in query(db, "select title from events")) == ["Job Fair 0", "Job Fair 1"]
+    assert query(db, "select count(*) as n from runs")[0]["n"] == 2
+    assert "every job is stored already" in again.stdout and again.returncode == 0

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.encoding import html_to_unicode
 
 from eventhound.clock import crawl_now
 from eventhound.extractors.base import Context, count_reasons
@@ -18,6 +18,25 @@ from eventhound.faults import cause
 from eventhound.formats import extractor
 from eventhound.items import source_item
 from eventhound.sources import Source, entry_source, load_sources
+
+
+def page_text(response) -> str:
+    """A response's text, by the encoding it declares (byte-order mark, Content-Type, meta
+    charset), else UTF-8 when it is valid UTF-8, else Windows-1252: the superset of Latin-1
+    that undeclared Western pages are written in, as browsers read them. (Scrapy guesses an
+    undeclared encoding from the bytes, and took a Spanish page's "Año" for Central European.)"""
+    content_type = response.headers.get(b"Content-Type")
+    _, text = html_to_unicode(content_type.decode("latin-1") if content_type else None, response.body,
+                              default_encoding="cp1252", auto_detect_fun=_utf8_if_valid)
+    return text
+
+
+def _utf8_if_valid(body: bytes) -> str | None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
 
 
 class EventSpider(scrapy.Spider):
@@ -69,16 +88,18 @@ class EventSpider(scrapy.Spider):
 
     def parse(self, response):
         self.crawler.stats.inc_value("eventhound/pages")
-        if isinstance(response, TextResponse):
-            text = response.text
-        else:  # e.g. a calendar served as application/octet-stream
-            text = response.body.decode("utf-8", errors="replace")
-        extraction = extractor(self.name).extract(text, response.url, self.context)
-        self.count_errors(extraction.errors)
+        extraction = extractor(self.name).extract(page_text(response), response.url, self.context)
+        self.count_errors(extraction.errors + self.beyond_depth(response, extraction.next_page))
         yield from self.items(extraction.events, response)
         for url in [*extraction.follow, *filter(None, [extraction.next_page])]:
             if request := self.follow(url, self.parse):
                 yield request
+
+    def beyond_depth(self, response, next_page: str | None) -> list[str]:
+        """A next page Scrapy will not fetch (DEPTH_LIMIT): its events are lost, so it is an
+        error, and the crawl is not complete (nothing is marked removed)."""
+        limit = self.crawler.settings.getint("DEPTH_LIMIT")
+        return ["listing_beyond_depth_limit"] if next_page and 0 < limit <= response.meta.get("depth", 0) else []
 
     def items(self, raw_events, response):
         for raw in raw_events:

@@ -1,16 +1,10 @@
 """css: plain HTML listings (and their event pages) read with the source's configured selectors."""
 
-from scrapy.http import TextResponse
 
 from eventhound.extractors import css
 from eventhound.items import source_item
-from eventhound.spider import EventSpider
+from eventhound.spider import EventSpider, page_text
 
-
-def page_text(response) -> str:
-    if isinstance(response, TextResponse):
-        return response.text
-    return response.body.decode("utf-8", errors="replace")
 
 
 class CssSpider(EventSpider):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import scrapy
 
 from eventhound.extractors import eventon
-from eventhound.spider import PlatformSpider
+from eventhound.spider import PlatformSpider, page_text
 
 
 class EventonSpider(PlatformSpider):
@@ -23,7 +23,7 @@ class EventonSpider(PlatformSpider):
             yield from super().parse(response)
             return
         self.crawler.stats.inc_value("eventhound/pages")
-        extraction = eventon.extract(response.text, response.url, self.context)
+        extraction = eventon.extract(page_text(response), response.url, self.context)
         self.count_errors([code for code in extraction.errors if code != "eventon_loaded_by_ajax"])
         yield from self.items(extraction.events, response)
         yield request

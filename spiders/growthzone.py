@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import scrapy
 
 from eventhound.extractors.growthzone import category_names
-from eventhound.spider import PlatformSpider
+from eventhound.spider import PlatformSpider, page_text
 
 API_PATH = "/api/events"
 PAGES = ("/events/calendar", "/events/details/", "/events/index")
@@ -38,7 +38,7 @@ class GrowthzoneSpider(PlatformSpider):
 
     def read_categories(self, response):
         """The calendar's category names, then its API."""
-        names = category_names(response.text)
+        names = category_names(page_text(response))
         if names:
             self.context = replace(self.context, options={**self.context.options, "category_names": names})
         yield response.meta["api"]

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from urllib.parse import urldefrag
 
-from scrapy.http import TextResponse
 
 from eventhound.extractors import rss, schemaorg
 from eventhound.items import source_item
-from eventhound.spider import EventSpider
+from eventhound.spider import EventSpider, page_text
 
-
-def _text(response) -> str:
-    if isinstance(response, TextResponse):
-        return response.text
-    return response.body.decode("utf-8", errors="replace")
 
 
 def _same(a: str | None, b: str) -> bool:
@@ -31,7 +25,7 @@ class RssSpider(EventSpider):
 
     def parse(self, response):
         self.crawler.stats.inc_value("eventhound/pages")
-        extraction = rss.extract(_text(response), response.url, self.context)
+        extraction = rss.extract(page_text(response), response.url, self.context)
         self.count_errors(extraction.errors)
         for raw in extraction.events:
             link = raw.pop("_follow", None)
@@ -45,7 +39,7 @@ class RssSpider(EventSpider):
 
     def parse_linked(self, response, item_event, feed_url):
         self.crawler.stats.inc_value("eventhound/pages")
-        page = schemaorg.extract(_text(response), response.url, self.context)
+        page = schemaorg.extract(page_text(response), response.url, self.context)
         self.count_errors(page.errors)
         events = [e for e in page.events if _same(e.get("url"), response.url) or _same(e.get("url"), response.request.url)]
         events = events or page.events

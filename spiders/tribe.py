@@ -21,21 +21,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from eventhound.extractors import tribe
 from eventhound.formats import extractor
-from eventhound.spider import EventSpider
+from eventhound.spider import EventSpider, page_text
 
 API_PATH = "/wp-json/tribe/events/v1/events"
 NOT_TRIBE = {"tribe_not_json", "tribe_not_events"}
 
-
-def _text(response) -> str:
-    if isinstance(response, TextResponse):
-        return response.text
-    return response.body.decode("utf-8", errors="replace")
 
 
 def _with_query(url: str, **params) -> str:
@@ -82,7 +76,7 @@ class TribeSpider(EventSpider):
     def parse_api(self, response):
         self.crawler.stats.inc_value("eventhound/pages")
         page = response.meta.get("tribe_page", 1)
-        extraction = tribe.extract(_text(response), response.url, self.context)
+        extraction = tribe.extract(page_text(response), response.url, self.context)
         if page == 1 and NOT_TRIBE & set(extraction.errors):
             yield from self.fall_back(response.meta["ical_url"], f"{response.url}: not The Events Calendar's JSON")
             return
@@ -101,7 +95,7 @@ class TribeSpider(EventSpider):
         request = failure.request
         response = failure.value.response if failure.check(HttpError) else None
         if response is not None and response.status == 404 and not tribe.extract(
-                _text(response), response.url, self.context).errors:
+                page_text(response), response.url, self.context).errors:
             return  # TEC's own 404 for an empty archive: the API is open, nothing in the window
         reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
         yield from self.fall_back(request.meta["ical_url"], f"{request.url}: {reason}")
@@ -119,6 +113,6 @@ class TribeSpider(EventSpider):
             self.count_errors(["ical_unavailable"])
             self.logger.error("no ical extractor: cannot read %s", response.url)
             return
-        extraction = ical.extract(_text(response), response.url, self.context)
+        extraction = ical.extract(page_text(response), response.url, self.context)
         self.count_errors(extraction.errors)
         yield from self.items(extraction.events, response)

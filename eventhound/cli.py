@@ -187,7 +187,7 @@ def crawl(sources_file, db, only, now, overrides, scrapyd_urls):
     """
     sources = select_sources(sources_file, only)
     moment = parse_now(now)
-    with one_run(db, moment):
+    with one_run(db):
         ok = crawl_and_report(sources, db, moment, parse_overrides(overrides), node_urls(scrapyd_urls))
     if not ok:
         sys.exit(1)
@@ -290,7 +290,7 @@ def nightly(sources_file, db, digest_out, out_dir, digests_file, base_url, days,
         load_searches(digests_file)
     except SearchError as error:
         raise ConfigError(str(error)) from None
-    with one_run(db, moment):
+    with one_run(db):
         ok = crawl_and_report(sources, db, moment, parse_overrides(overrides), node_urls(scrapyd_urls))
         count = write_digest(db, digest_out, moment, days)
         click.echo(f"{digest_out}: {count} upcoming events in the next {days} days")
@@ -311,7 +311,7 @@ def load(db):
     """
     from eventhound.scrapyd import NodeError, load_unloaded
 
-    with one_run(db, datetime.now(timezone.utc)):
+    with one_run(db):
         try:
             results, waiting, crawled_at = load_unloaded(db)
         except NodeError as exc:
@@ -373,7 +373,7 @@ def prune(db, days, cache_days, now):
     if not Path(db).exists():
         raise ConfigError(f"{db}: no such database")
     moment = parse_now(now)
-    with one_run(db, moment):
+    with one_run(db):
         conn = database.open_db(db)
         try:
             counts = database.prune(conn, database.iso_utc(moment), days)
@@ -386,12 +386,12 @@ def prune(db, days, cache_days, now):
 
 
 @contextmanager
-def one_run(db: str, now: datetime):
+def one_run(db: str):
     """Hold the database's run lock for the block; exit 3 at once when another run holds it."""
     from eventhound.runlock import LockHeld, run_lock
 
     try:
-        with run_lock(db, now):
+        with run_lock(db):
             yield
     except LockHeld as held:
         click.echo(str(held), err=True)

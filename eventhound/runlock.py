@@ -24,7 +24,7 @@ def lock_path(db: str | Path) -> Path:
 
 
 @contextmanager
-def run_lock(db: str | Path, now: datetime | None = None):
+def run_lock(db: str | Path):
     """Hold the run lock of the database `db` (`DB.lock`); LockHeld at once when it is taken."""
     path = lock_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,7 +36,7 @@ def run_lock(db: str | Path, now: datetime | None = None):
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             raise LockHeld(f"{db}: another run holds {path} ({holder}); not starting") from None
-        started = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")  # the clock, never --now
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, started {started}")

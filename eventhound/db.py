@@ -463,26 +463,97 @@ def refresh_fts(db: sqlite_utils.Database) -> None:
 
 
 def upcoming(db: sqlite_utils.Database, now_utc_iso: str, days: int) -> list[dict]:
-    """Events starting in [now, now + days), not duplicates, not removed, by start.
+    """Events starting in [now, now + days), not duplicates, not removed, by start (UPCOMING_SQL,
+    the `upcoming` query Datasette runs).
 
     Times are compared through SQLite's datetime(), so any ISO 8601 form of start_utc
     (`...Z`, `...+00:00`, a bare date) works; the date-prefix bounds let the start_utc
     index narrow the scan first.
     """
-    sql = """
-        SELECT * FROM events
-        WHERE start_utc >= date(:now)
-          AND start_utc < date(:now, :days_plus_one)
-          AND datetime(start_utc) >= datetime(:now)
-          AND datetime(start_utc) < datetime(:now, :days)
-          AND duplicate_of IS NULL
-          AND removed_at IS NULL
-        ORDER BY datetime(start_utc), start_utc, id
-    """
-    params = {"now": now_utc_iso, "days": f"+{int(days)} days", "days_plus_one": f"+{int(days) + 1} days"}
-    cursor = db.execute(sql, params)
+    cursor = db.execute(UPCOMING_SQL.format(now=":now", columns="*"), {"now": now_utc_iso, "days": str(int(days))})
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+# The job seeker's search: ONE query, run by find_events here and by Datasette as the `find`
+# and `near` canned queries (datasette-metadata.json holds `canned_queries()`'s text; a test
+# requires it). Every parameter is text, as a Datasette form sends it; '' means "any".
+# `{now}` is the crawl's now here (:now) and the clock in Datasette. A cancelled event is
+# listed, marked by its status, as the digests list it (a job seeker who planned to go
+# learns of it); hide_cancelled=1 leaves it out.
+SEARCH_SQL = """with p as (
+  select
+    cast(nullif(:lat, '') as real) as at_lat,
+    cast(nullif(:lon, '') as real) as at_lon,
+    cast(coalesce(nullif(:km, ''), {default_km}) as real) as within_km,
+    cast(coalesce(nullif(:days, ''), 30) as integer) as days_ahead,
+    ',' || replace(lower(:types), ' ', '') || ',' as type_list,
+    ',' || replace(lower(:topics), ' ', '') || ',' as topic_list,
+    ',' || replace(lower(:audience), ' ', '') || ',' as audience_list,
+    lower(trim(:attendance)) as attending,
+    {now} as now_utc
+),
+found as (
+  select e.*,
+    case when p.at_lat is not null and p.at_lon is not null and e.latitude is not null then
+      2 * 6371.0088 * asin(min(1, sqrt(
+        pow(sin(radians(e.latitude - p.at_lat) / 2), 2)
+        + cos(radians(p.at_lat)) * cos(radians(e.latitude)) * pow(sin(radians(e.longitude - p.at_lon) / 2), 2)
+      )))
+    end as distance_km
+  from p, events e
+  where e.start_utc >= date(p.now_utc)
+    and e.start_utc < date(p.now_utc, '+' || (p.days_ahead + 1) || ' days')
+    and datetime(e.start_utc) >= datetime(p.now_utc)
+    and datetime(e.start_utc) < datetime(p.now_utc, '+' || p.days_ahead || ' days')
+    and e.duplicate_of is null
+    and e.removed_at is null
+    and (:hide_cancelled != '1' or coalesce(e.status, '') != 'cancelled')
+    and (p.type_list = ',,' or instr(p.type_list, ',' || e.event_type || ',') > 0)
+    and (p.topic_list = ',,' or exists (select 1 from json_each(case when json_valid(e.topics) then e.topics else '[]' end) t
+                                        where instr(p.topic_list, ',' || t.value || ',') > 0))
+    and (p.audience_list = ',,' or exists (select 1 from json_each(case when json_valid(e.audience) then e.audience else '[]' end) t
+                                           where instr(p.audience_list, ',' || t.value || ',') > 0))
+    and (:free != '1' or e.is_free = 1)
+    and (:evening != '1' or (substr(e.start, 11, 1) = 'T' and substr(e.start, 12, 2) >= '17'))
+    and (p.attending = '' or e.attendance = p.attending or e.attendance = 'hybrid')
+    and (:text = '' or e.rowid in (select rowid from events_fts where events_fts match :text))
+)
+select
+  {columns}
+from found, p
+where p.within_km is null or p.at_lat is null or p.at_lon is null or distance_km <= p.within_km
+order by {order}"""
+SEARCH_PARAMS = ("lat", "lon", "km", "days", "types", "topics", "audience", "free", "evening", "attendance", "text",
+                 "hide_cancelled")
+SHOWN_COLUMNS = ("round(distance_km, 1) as distance_km, start, timezone, title, event_type, topics, audience, "
+                 "attendance, is_free, price_min,\n  currency, venue_name, city, region, country, latitude, longitude, "
+                 "organizer, status, url, source, id")
+BY_START = "datetime(start_utc), start_utc, distance_km, id"
+BY_DISTANCE = "distance_km, datetime(start_utc), start_utc, id"
+UPCOMING_SQL = """select
+  {columns}
+from events
+where start_utc >= date({now})
+  and start_utc < date({now}, '+' || (cast(coalesce(nullif(:days, ''), 30) as integer) + 1) || ' days')
+  and datetime(start_utc) >= datetime({now})
+  and datetime(start_utc) < datetime({now}, '+' || cast(coalesce(nullif(:days, ''), 30) as integer) || ' days')
+  and duplicate_of is null
+  and removed_at is null
+order by datetime(start_utc), start_utc, id"""
+DATASETTE_NOW = "datetime('now')"
+
+
+def canned_queries() -> dict[str, str]:
+    """The SQL of the Datasette canned queries that db.py shares with Python: `find` (the
+    job seeker's search, soonest first), `near` (the same search, nearest first, 40 km unless
+    told) and `upcoming`. datasette-metadata.json holds exactly these texts."""
+    return {
+        "find": SEARCH_SQL.format(now=DATASETTE_NOW, default_km="null", columns=SHOWN_COLUMNS, order=BY_START),
+        "near": SEARCH_SQL.format(now=DATASETTE_NOW, default_km="40", columns=SHOWN_COLUMNS, order=BY_DISTANCE),
+        "upcoming": UPCOMING_SQL.format(now=DATASETTE_NOW, columns="start, timezone, title, event_type, venue_name, "
+                                        "city, region, country, organizer, status, url, source, id"),
+    }
 
 
 def near(db: sqlite_utils.Database, lat: float, lon: float, km: float, now_utc_iso: str, days: int, *,
@@ -490,89 +561,38 @@ def near(db: sqlite_utils.Database, lat: float, lon: float, km: float, now_utc_i
          with_cancelled: bool = True) -> list[dict]:
     """Events within `km` of (lat, lon) starting in [now, now + days), nearest first (ties by
     start, then id), each with its `distance_km`: `find_events` near a place."""
-    found = find_events(db, now_utc_iso, days, near=(lat, lon, km), types=types, topics=topics, free=free,
-                        evening=evening, with_cancelled=with_cancelled)
-    return sorted(found, key=lambda r: (r["distance_km"], r["start_utc"] or "", r["id"]))
+    return find_events(db, now_utc_iso, days, near=(lat, lon, km), types=types, topics=topics, free=free,
+                       evening=evening, with_cancelled=with_cancelled, order=BY_DISTANCE)
 
 
 def find_events(db: sqlite_utils.Database, now_utc_iso: str, days: int, *, near: tuple | None = None,
                 types: Iterable[str] = (), topics: Iterable[str] = (), audience: Iterable[str] = (),
                 free: bool = False, evening: bool = False, attendance: str | None = None,
-                text: str | None = None, with_cancelled: bool = True) -> list[dict]:
-    """The job seeker's search: events starting in [now, now + days), not duplicates, not
-    removed, by start (then id).
+                text: str | None = None, with_cancelled: bool = True, order: str = BY_START) -> list[dict]:
+    """The job seeker's search (SEARCH_SQL, the query Datasette runs): events starting in
+    [now, now + days), not duplicates, not removed, by start (then distance, then id).
 
-    `near` = (lat, lon, km): within km (great-circle, eventhound.places.haversine_km; a
-    bounding box on the indexed coordinates narrows the rows in SQL), with `distance_km`
-    (rounded to 0.1). `types` (any of these event types), `topics` and `audience` (any of
-    these tags), `free` (is_free = 1), `evening` (starting at 17:00 or later, local time),
-    `attendance` (in_person, online or hybrid; hybrid events count as both), `text` (an FTS5
-    query on the full-text index), `with_cancelled=False` to leave cancelled events out.
+    `near` = (lat, lon, km): within km (great-circle), with `distance_km` (rounded to 0.1).
+    `types` (any of these event types), `topics` and `audience` (any of these tags), `free`
+    (is_free = 1), `evening` (starting at 17:00 or later, local time), `attendance`
+    (in_person, online or hybrid; hybrid events count as both), `text` (an FTS5 query on the
+    full-text index), `with_cancelled=False` to leave cancelled events out.
     """
-    from eventhound.places import bounding_box, haversine_km
-
-    sql = """
-        SELECT * FROM events
-        WHERE start_utc >= date(:now)
-          AND start_utc < date(:now, :days_plus_one)
-          AND datetime(start_utc) >= datetime(:now)
-          AND datetime(start_utc) < datetime(:now, :days)
-          AND removed_at IS NULL
-    """
-    params = {"now": now_utc_iso, "days": f"+{int(days)} days", "days_plus_one": f"+{int(days) + 1} days"}
-    if near is not None:
-        min_lat, max_lat, min_lon, max_lon = bounding_box(*near)
-        sql += " AND latitude BETWEEN :min_lat AND :max_lat AND longitude BETWEEN :min_lon AND :max_lon"
-        sql += " AND +duplicate_of IS NULL"  # unary +: not by the duplicate_of index, by the box
-        params.update(min_lat=min_lat, max_lat=max_lat, min_lon=min_lon, max_lon=max_lon)
-    else:
-        sql += " AND duplicate_of IS NULL"
-    if text:
-        sql += " AND rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH :text)"
-        params["text"] = text
-    cursor = db.execute(sql + " ORDER BY datetime(start_utc), start_utc, id", params)
+    lat, lon, km = near if near is not None else ("", "", "")
+    params = {"now": now_utc_iso, "lat": str(lat), "lon": str(lon), "km": str(km), "days": str(int(days)),
+              "types": ",".join(types), "topics": ",".join(topics), "audience": ",".join(audience),
+              "free": "1" if free else "", "evening": "1" if evening else "", "attendance": attendance or "",
+              "text": text or "", "hide_cancelled": "" if with_cancelled else "1"}
+    sql = SEARCH_SQL.format(now=":now", default_km="null", order=order, columns="found.*")
+    cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    wanted = Wanted(set(types), set(topics), set(audience), free, evening, attendance, with_cancelled)
     found = []
     for row in cursor.fetchall():
         record = dict(zip(names, row))
-        if not wanted(record):
-            continue
-        if near is not None:
-            distance = haversine_km(near[0], near[1], record["latitude"], record["longitude"])
-            if distance > near[2]:
-                continue
-            record["distance_km"] = round(distance, 1)
+        if record["distance_km"] is not None:
+            record["distance_km"] = round(record["distance_km"], 1)
         found.append(record)
     return found
-
-
-@dataclass(frozen=True)
-class Wanted:
-    """The job seeker's filters on one event record (see find_events)."""
-    types: set
-    topics: set
-    audience: set
-    free: bool
-    evening: bool
-    attendance: str | None
-    with_cancelled: bool
-
-    def __call__(self, record: dict) -> bool:
-        if self.types and record.get("event_type") not in self.types:
-            return False
-        if self.topics and not self.topics & set(_json_list(record.get("topics"))):
-            return False
-        if self.audience and not self.audience & set(_json_list(record.get("audience"))):
-            return False
-        if self.free and record.get("is_free") != 1:
-            return False
-        if self.attendance and record.get("attendance") not in (self.attendance, "hybrid"):
-            return False
-        start = record.get("start") or ""
-        if self.evening and not ("T" in start and start[11:13].isdigit() and int(start[11:13]) >= 17):
-            return False
-        return self.with_cancelled or record.get("status") != "cancelled"
 
 
 def _json_list(value) -> list:
@@ -692,3 +712,21 @@ def maintain(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA optimize")
     if not db.memory:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def write_canned_queries(metadata_path: str | Path) -> bool:
+    """Put `canned_queries()` into a Datasette metadata file, every database's copy; True when
+    it changed. (`python -c "from eventhound.db import write_canned_queries as w;
+    w('datasette-metadata.json')"` after changing the SQL here.)"""
+    path = Path(metadata_path)
+    before = path.read_text(encoding="utf-8")
+    metadata = json.loads(before)
+    for database in metadata.get("databases", {}).values():
+        for name, sql in canned_queries().items():
+            if name in database.get("queries", {}):
+                database["queries"][name]["sql"] = sql
+                if name in ("find", "near"):
+                    database["queries"][name]["params"] = list(SEARCH_PARAMS)
+    after = json.dumps(metadata, indent=2, ensure_ascii=False) + "\n"
+    path.write_text(after, encoding="utf-8")
+    return after != before

@@ -96,7 +96,7 @@ def datasette(site):
 
 
 def test_the_find_page_in_a_browser(site, datasette):
-    url = datasette + "/events/find?types=job_fair&topic=&lat=&lon=&km=&days=30&free=&evening=&attendance="
+    url = datasette + "/events/find?types=job_fair&topics=&lat=&lon=&km=&days=30&free=&evening=&attendance="
     page = browse(url, site / "find.png")
     assert (site / "find.png").stat().st_size > 1000
     assert page.find("a", string="Spring Job Fair")  # the title, linked to the event's page

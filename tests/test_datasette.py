@@ -148,7 +148,7 @@ def seeker_event(id, when: datetime | date, title, event_type="association_meeti
 
 
 @pytest.fixture(scope="module")
-def seeker(tmp_path_factory):
+def seeker_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("find") / "events.db"
     hfma = seeker_event("hfma", local(5, 18), "HFMA Illinois Chapter: Evening Networking Meeting",
                         topics=("healthcare", "finance"), place="petersburg", organizer="HFMA First Illinois")
@@ -181,32 +181,44 @@ def seeker(tmp_path_factory):
     database.upsert_events(db, records, utc(timedelta(0)))
     db.execute("UPDATE events SET removed_at = ? WHERE id = 'removed'", [utc(timedelta(hours=-1))])
     db.conn.commit()
+    database.refresh_fts(db)
     db.close()
-    return serve(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def seeker(seeker_path):
+    return serve(seeker_path)
 
 
 def find(get, **params) -> list[dict]:
     return get("/events/find.json?_shape=array&" + urlencode(params))
 
 
-UPCOMING = ["nursing-fair", "plant-hiring", "hfma", "nurses-decatur", "welding", "leadership-dinner",
+UPCOMING = ["nursing-fair", "plant-hiring", "cancelled", "hfma", "nurses-decatur", "welding", "leadership-dinner",
             "virtual-fair", "ima-hybrid", "expo-all-day"]
 
 
 def test_find_without_filters_lists_the_upcoming_events_soonest_first(seeker):
     rows = find(seeker)
-    assert [r["id"] for r in rows] == UPCOMING  # no duplicate, cancelled, removed, past or later
+    assert [r["id"] for r in rows] == UPCOMING  # no duplicate, removed, past or later event
     assert {"start", "title", "event_type", "topics", "attendance", "is_free", "city", "url", "distance_km"} <= set(rows[0])
     # the form sends every field, empty: the same as no filter
-    empty = dict.fromkeys(["types", "topic", "lat", "lon", "km", "days", "free", "evening", "attendance"], "")
+    empty = dict.fromkeys(database.SEARCH_PARAMS, "")
     assert [r["id"] for r in find(seeker, **empty)] == UPCOMING
     assert "hfma-next" in [r["id"] for r in find(seeker, days="60")]
 
 
+def test_a_cancelled_event_is_listed_as_cancelled_unless_hidden(seeker):
+    assert {r["id"]: r["status"] for r in find(seeker)}["cancelled"] == "cancelled"
+    assert "cancelled" not in {r["id"] for r in find(seeker, hide_cancelled="1")}
+    assert "cancelled" in {r["id"] for r in seeker("/events/near.json?_shape=array&km=40&" + urlencode(SPRINGFIELD))}
+
+
 def test_find_the_issue_search(seeker):
     # job fairs and healthcare association meetings within 40 km, this month, evenings, free
-    rows = find(seeker, types="job_fair,association_meeting", topic="healthcare", km="40", days="30", free="1",
-                evening="1", attendance="", **SPRINGFIELD)
+    rows = find(seeker, types="job_fair,association_meeting", topics="healthcare", km="40", days="30", free="1",
+                evening="1", attendance="", hide_cancelled="1", **SPRINGFIELD)
     assert [r["id"] for r in rows] == ["hfma"]
     assert rows[0]["distance_km"] == pytest.approx(30.7, abs=0.2)
     assert json.loads(rows[0]["topics"]) == ["healthcare", "finance"]
@@ -221,9 +233,12 @@ def test_find_the_issue_search(seeker):
     (dict(types="job_fair,association_meeting"), {"hfma", "nursing-fair", "plant-hiring"}, {"welding"}),
     (dict(types="job_fair, association_meeting"), {"hfma", "nursing-fair"}, {"welding"}),
     (dict(types="workshop"), {"welding"}, {"hfma", "nursing-fair"}),
-    (dict(topic="healthcare"), {"hfma", "virtual-fair", "expo-all-day"}, {"plant-hiring", "welding", "ima-hybrid"}),
-    (dict(topic="finance"), {"hfma", "ima-hybrid"}, {"nursing-fair"}),
-    (dict(topic="health"), set(), {"hfma", "virtual-fair"}),  # one whole tag, not a part of one
+    (dict(topics="healthcare"), {"hfma", "virtual-fair", "expo-all-day"}, {"plant-hiring", "welding", "ima-hybrid"}),
+    (dict(topics="finance"), {"hfma", "ima-hybrid"}, {"nursing-fair"}),
+    (dict(topics="health"), set(), {"hfma", "virtual-fair"}),  # one whole tag, not a part of one
+    (dict(topics="manufacturing, skilled_trades"), {"plant-hiring", "welding"}, {"hfma"}),  # any of them
+    (dict(audience="youth"), {"welding"}, {"hfma", "plant-hiring"}),
+    (dict(text="welding"), {"welding"}, {"hfma", "plant-hiring"}),
     (dict(attendance="online"), {"virtual-fair", "ima-hybrid"}, {"hfma", "nursing-fair"}),
     (dict(attendance="in_person"), {"hfma", "ima-hybrid"}, {"virtual-fair"}),
     (dict(attendance="hybrid"), {"ima-hybrid"}, {"hfma", "virtual-fair"}),
@@ -232,7 +247,37 @@ def test_find_the_issue_search(seeker):
 def test_find_each_filter_keeps_and_drops(seeker, params, kept, dropped):
     ids = {r["id"] for r in find(seeker, **params)}
     assert kept <= ids and not dropped & ids, ids
-    assert not {"library:hfma", "cancelled", "removed", "past"} & ids
+    assert not {"library:hfma", "removed", "past"} & ids
+
+
+def test_the_canned_queries_are_the_sql_db_py_runs():
+    for name in ("events", "demo"):
+        queries = load_metadata()["databases"][name]["queries"]
+        for query, sql in database.canned_queries().items():
+            assert queries[query]["sql"] == sql, (
+                f"{query}: datasette-metadata.json differs from eventhound.db; run "
+                "python -c \"from eventhound.db import write_canned_queries as w; w('datasette-metadata.json')\"")
+
+
+@pytest.mark.parametrize("params", [
+    {}, dict(km="40", **SPRINGFIELD), dict(types="job_fair", evening="1"), dict(topics="healthcare,finance", free="1"),
+    dict(attendance="online", days="60"), dict(audience="youth"), dict(text="healthcare"), dict(hide_cancelled="1"),
+])
+def test_datasette_find_and_near_give_row_for_row_what_python_finds(seeker, seeker_path, params):
+    conn = database.open_db(seeker_path)
+    near = (float(params["lat"]), float(params["lon"]), float(params["km"])) if "lat" in params else None
+    python = database.find_events(
+        conn, database.iso_utc(datetime.now(timezone.utc)), int(params.get("days", 30)), near=near,
+        types=[t for t in params.get("types", "").split(",") if t], topics=[t for t in params.get("topics", "").split(",") if t],
+        audience=[a for a in params.get("audience", "").split(",") if a], free=params.get("free") == "1",
+        evening=params.get("evening") == "1", attendance=params.get("attendance"), text=params.get("text"),
+        with_cancelled=params.get("hide_cancelled") != "1")
+    assert [(r["id"], r["distance_km"]) for r in find(seeker, **params)] == [(r["id"], r["distance_km"]) for r in python]
+    if near is not None:
+        nearest = database.near(conn, *near, database.iso_utc(datetime.now(timezone.utc)), 30)
+        served = seeker("/events/near.json?_shape=array&" + urlencode(params))
+        assert [(r["id"], r["distance_km"]) for r in served] == [(r["id"], r["distance_km"]) for r in nearest]
+    conn.close()
 
 
 def test_topic_and_audience_array_facets(seeker):
@@ -257,7 +302,7 @@ def test_cells_in_words_not_iso_or_json(tmp_path):
         audience='["veterans"]', categories='["Career Development"]')], utc(timedelta(0)))
     db.close()
     get = serve(path)
-    page = get("/events/find?types=&topic=&lat=&lon=&km=&days=30&free=&evening=&attendance=")
+    page = get("/events/find?types=&topics=&lat=&lon=&km=&days=30&free=&evening=&attendance=")
     assert f"{local:%a}, {local:%b} {local.day}, {local.year}, 6:30 PM C" in page  # CST or CDT
     assert 'href="https://example.org/fair?a=1&amp;b=2">Job &lt;Fair&gt; &#34;North&#34;</a>' in page
     assert "healthcare, manufacturing" in page and '["healthcare"' not in page and "&#34;healthcare&#34;" not in page

@@ -25,7 +25,8 @@ Rules (where the text leaves something open):
 - Numeric dates: ``2027-03-04`` and ``2027/03/04`` are Y-M-D; ``03/04/2027`` is month-first
   unless ``day_first`` (a value that is only valid the other way round is read that way:
   ``13/03/2014``); dotted dates ``29.02.2020`` are day-first (the European convention).
-  A two-digit year is the one within 50 years of now.
+  A two-digit year is the one within 50 years of now. A month name, a dash and a day is
+  that day (``aug-20``, ``Aug-20-2027``, as ``20-aug``); ``aug-2027`` stays a month and a year.
 - A missing year: the next occurrence on or after today minus a week (``GRACE``: listings
   keep last week's events on the page). A weekday that contradicts the date gives a
   ``warning``; when the year is missing the weekday picks it: the year after, or the year
@@ -39,7 +40,8 @@ Rules (where the text leaves something open):
   that gives the shorter event wins: ``11-1pm`` is 11:00-13:00); an end before the start is
   on the next day (``9pm - 1am``). An English ``H:MM`` with an hour 1-6 and no am/pm is in
   the afternoon (``4:30`` -> 16:30: events are not held at 4:30 in the night); zero-padded
-  and 24-hour values are taken as written.
+  and 24-hour values are taken as written. ``9 o'clock`` is 9:00 (``in the morning`` /
+  ``in the evening`` after it say which half of the day).
 - Ranges: what one end leaves out comes from the other (``March 3-5, 2027``, ``Dec 30 -
   Jan 2, 2027`` starts in 2026); a date, then a dash and a time, is that date's time
   (``2027-03-04 - 9:00 a.m.``); two times without a word between are a range (``4:30 pm
@@ -63,12 +65,15 @@ Rules (where the text leaves something open):
   simple shapes (tested against dateutil). The text does not say which week an "every
   other" rule is in: the nearest day that fits is next. A rule that names no day
   (``monthly meeting``, ``every March``) is not a rule; one that never occurs (``the 30th
-  of February``) is an error. ``the fourth Thursday in November`` (with "the", no year) is
-  a yearly rule; ``3rd Wednesday in November`` is one date.
+  of February``) is an error. A number right after "at" is an hour there as in a date
+  (``Wednesdays at 9`` is weekly at 9:00, never the 9th of the month). ``the fourth
+  Thursday in November`` (with "the", no year) is a yearly rule; ``3rd Wednesday in
+  November`` is one date.
 
 Never raises; results are cached by (text, now, tz, languages, day_first): ``now`` is
 fixed within a crawl, so keying on it costs no hits and keeps relative phrases exact.
-``parse_moment`` (the start as a `Moment`, or None) is kept for older callers.
+``parse_moment`` (the start as a `Moment`, or None) is kept for older callers;
+``only_a_time`` says whether a text names a time and no day (a listing then gives the day).
 """
 
 from __future__ import annotations
@@ -80,8 +85,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-__all__ = ["GRACE", "Moment", "When", "has_clock_time", "parse_moment", "parse_when", "to_iso",
-           "to_utc_iso", "zone"]
+__all__ = ["GRACE", "ONLY_A_TIME", "Moment", "When", "has_clock_time", "only_a_time", "parse_moment",
+           "parse_when", "to_iso", "to_utc_iso", "zone"]
 
 UTC = timezone.utc
 MAX_FREE_TEXT = 200  # longer texts are not dates; dateparser is not asked about them
@@ -89,6 +94,7 @@ MAX_TEXT = 1000  # longer texts are not read at all
 GRACE = timedelta(days=7)  # a yearless date this recent is in the past, not next year
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+ONLY_A_TIME = "no day: only a time of day"  # the error of a text that names a time and no day
 
 
 @dataclass(frozen=True)
@@ -358,6 +364,9 @@ _TOKEN = re.compile(
     r"\s*(?:"
     # words first (the commonest), "GMT+2" before them
     r"(?=[^\W\d_])(?:(?P<goff>(?:gmt|utc)\s?[+−-]\s?\d{1,2}(?::?\d{2})?(?!\d))"
+    # "aug-20", "Aug-20-2027": a month, a dash and its day (never "aug-2027": a day has two digits)
+    rf"|(?P<mond>(?P<mond_m>{_EN_MONTH_RE})-(?P<mond_d>\d{{1,2}})(?:-(?P<mond_y>\d{{4}}|\d{{2}}))?)"
+    r"(?![\d:.]|[^\W\d_]|\s*[ap]\.?\s?m(?![^\W\d_]))"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)\.?)"
     # then everything that starts with a digit: first a plain number that nothing special
     # follows (the commonest), then clock times, then the rest
@@ -457,7 +466,12 @@ _TIMEWORDS_ES = {"mediodía": 12, "mediodia": 12, "medianoche": 0}
 _PHRASES = {
     "en": [(re.compile(r"\b(?:to be (?:announced|determined|confirmed)|time tb[adc])\b", re.IGNORECASE), " tba "),
            (re.compile(r"\ball[\s-]day\b", re.IGNORECASE), " allday "),
-           (re.compile(r"\bo'?clock\b", re.IGNORECASE), " ")],
+           # "9 o'clock" is 9:00 (a time, also in a rule); "in the morning"/"evening" say am/pm
+           (re.compile(r"\b(\d{1,2})\s*o['’]?\s?clock\s+in\s+the\s+morning\b", re.IGNORECASE), r" \1:00 am "),
+           (re.compile(r"\b(\d{1,2})\s*o['’]?\s?clock\s+(?:in\s+the\s+(?:afternoon|evening)|at\s+night)\b",
+                       re.IGNORECASE), r" \1:00 pm "),
+           (re.compile(r"\b(\d{1,2})\s*o['’]?\s?clock\b", re.IGNORECASE), r" \1:00 "),
+           (re.compile(r"\bo['’]?\s?clock\b", re.IGNORECASE), " ")],
     "fr": [(re.compile(r"\b(?:du matin)\b", re.IGNORECASE), " am "),
            (re.compile(r"(?:\bde l['’]après-midi|\bdu soir)\b", re.IGNORECASE), " pm "),
            (re.compile(r"\btoute la journée\b", re.IGNORECASE), " allday ")],
@@ -625,6 +639,9 @@ def _tokenize(text: str, languages: tuple[str, ...]) -> list[_Tok]:
         elif kind == "dmon":
             month = _MONTHS_EN[m.group("dmon_m").lower()]
             append(_Tok("dmon", (int(m.group("dmon_d")), month, m.group("dmon_y")), raw, pos))
+        elif kind == "mond":  # "aug-20" reads as "20-aug" does
+            month = _MONTHS_EN[m.group("mond_m").lower()]
+            append(_Tok("dmon", (int(m.group("mond_d")), month, m.group("mond_y")), raw, pos))
         elif kind == "hdot":
             t = _clock(int(m.group("hdot_h")), int(m.group("hdot_m")), 0, None,
                        padded=m.group("hdot_h")[0] == "0", pm_default=english)
@@ -1100,7 +1117,7 @@ def _day_of(p: _Part, today: date) -> tuple[date | None, str | None, str | None]
     if p.y is not None:
         return None, None, "no day: only a year"
     if p.time is not None:
-        return None, None, "no day: only a time of day"
+        return None, None, ONLY_A_TIME
     return None, None, "no date found"
 
 
@@ -1216,7 +1233,7 @@ def _finish(r: _Reading, today: date, z: tzinfo, tzname: str) -> When | None:
     if day is None:
         if r.invalid and error == "no date found":
             error = r.invalid
-        if r.vague and error in ("no date found", "no day: only a time of day"):
+        if r.vague and error in ("no date found", ONLY_A_TIME):
             error = "no date: to be announced"
         return When(timezone=label, error=error)
     if not 1000 <= day.year <= 9998:
@@ -1346,6 +1363,9 @@ def _time_ranges(toks: list[_Tok]) -> tuple[list[tuple[int, int | None, int]], s
         elif t.kind == "num" and t.val[0] <= 23 and _time_follows(toks, i + 1) and i + 1 < n and \
                 _is_range_word(toks[i + 1], between):
             start = _clock(t.val[0], 0, 0, None, padded=t.val[1] == 2 and t.val[0] < 10)
+        elif t.kind == "num" and _at_hour(toks, i):
+            # "Wednesdays at 9": an hour, as in a dated text (never the 9th of the month)
+            start = _clock(t.val[0], 0, 0, None, padded=t.val[1] == 2 and t.val[0] < 10, pm_default=True)
         if start is None:
             i += 1
             continue
@@ -1366,6 +1386,19 @@ def _time_ranges(toks: list[_Tok]) -> tuple[list[tuple[int, int | None, int]], s
         between = False
         i = j
     return ranges, used, zone_name
+
+
+def _at_hour(toks: list[_Tok], i: int) -> bool:
+    """Whether the number at i is an hour: right after "at" / "@" / "à", at most 23, and
+    no month next ("at 9", not "at 9 March")."""
+    value, length = toks[i].val
+    if i == 0 or value > 23 or length > 2:
+        return False
+    prev = toks[i - 1]
+    if not ((prev.kind == "kw" and prev.val in ("at", "à")) or (prev.kind == "p" and prev.val == "@")):
+        return False
+    nxt = _sig(toks, i + 1)
+    return nxt is None or nxt.kind not in ("month", "ord", "num")
 
 
 def _expand_days(a: int, b: int) -> list[int]:
@@ -1979,6 +2012,12 @@ def _from_moment(moment: Moment, z: tzinfo) -> When:
     if isinstance(value, datetime):
         return When(start=value, all_day=False, timezone=_zone_label(value.tzinfo), warning=moment.warning)
     return When(start=value, all_day=True, timezone=_zone_label(z), warning=moment.warning)
+
+
+def only_a_time(text: str, now: datetime, tz: str, *, languages=("en",)) -> bool:
+    """Whether a text names a time of day and no day ("16:10", "6:30 pm - 8 pm"): on a
+    listing it is read with the date the listing gives it (a date heading above it)."""
+    return parse_when(text, now, tz, languages=languages).error == ONLY_A_TIME
 
 
 def parse_moment(text: str, tz: str, now: datetime,

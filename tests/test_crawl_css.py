@@ -1,4 +1,5 @@
-"""End to end: the css spider crawls a local chamber site over HTTP: listing -> detail pages, `next` pagination."""
+"""End to end: the css spider crawls local sites over HTTP: a chamber's listing -> detail pages, `next`
+pagination; a library's date headings above lists of times."""
 
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from eventhound.localsite import serve_directory
 from tests.conftest import crawl, query
 
 SITE = Path(__file__).resolve().parent / "fixtures" / "css" / "chamber_site"
+LIBRARY_SITE = Path(__file__).resolve().parent / "fixtures" / "css" / "library_site"
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +83,45 @@ def test_listing_values_stay_when_the_detail_page_fails_or_is_off_site(crawled):
     (run,) = runs
     assert run["items"] == 5 and run["errors"] >= 1  # the 404
     assert run["pages"] >= 5  # two listing pages and three detail pages
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    work = tmp_path_factory.mktemp("css-headings")
+    with serve_directory(LIBRARY_SITE) as base_url:
+        result, db = crawl(work, f"""
+[sources.riverbend-library]
+name = "Riverbend Public Library, Career & Business Center"
+spider = "css"
+urls = ["{base_url}events/"]
+timezone = "America/Chicago"
+event_type = "workshop"
+
+[sources.riverbend-library.css]
+event = "ul.day-events > li.event"
+heading = "h3.day-heading"
+title = ".event-title"
+date = ".event-time"
+location = ".event-room"
+link = "a.event-title::attr(href)"
+""", now="2027-02-01T12:00:00+00:00")
+    return base_url, result, {r["title"]: r for r in query(db, "select * from events")}
+
+
+def test_times_under_date_headings_are_stored_on_the_headings_days(library):
+    base_url, result, events = library
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert "riverbend-library" in result.stdout and "events=6" in result.stdout
+    clinic = events["Resume Clinic"]
+    assert (clinic["start"], clinic["all_day"]) == ("2027-03-09T16:10:00-06:00", 0)
+    assert clinic["start_utc"].startswith("2027-03-09T22:10:00")
+    assert clinic["time_text"] == "Tuesday, March 9, 2027 16:10"
+    assert clinic["url"] == f"{base_url}events/resume-clinic-2027-03-09"
+    night = events["Networking Night for Job Seekers"]
+    assert (night["start"], night["end"]) == ("2027-03-09T18:30:00-06:00", "2027-03-09T20:00:00-06:00")
+    assert events["Mock Interviews with HR Volunteers"]["start"] == "2027-03-11T10:00:00-06:00"
+    fair = events["Career Resource Fair"]  # no time of its own: the heading's day, all day
+    assert (fair["start"], fair["all_day"]) == ("2027-03-11", 1)
+    assert events["Small Business Bootcamp (registration closes Thursday)"]["start"] == "2027-03-13T09:00:00-06:00"
+    assert events["LinkedIn Basics"]["start"] == "2027-03-15T18:30:00-05:00"  # after the DST change
+    assert "Drop-in Computer Help" not in events  # under "Ongoing": no day

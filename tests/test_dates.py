@@ -10,6 +10,7 @@ from eventhound.dates import (
     Moment,
     When,
     has_clock_time,
+    only_a_time,
     parse_moment,
     parse_when,
     to_iso,
@@ -233,6 +234,29 @@ def test_absolute_dates(text, start):
     assert when(text)["all_day"] is True
 
 
+@pytest.mark.parametrize("text, start, end", [
+    ("aug-20", "2027-08-20", None),
+    ("Aug-20-2027", "2027-08-20", None),
+    ("aug-20-27", "2027-08-20", None),
+    ("20-aug", "2027-08-20", None),
+    ("Sept-3", "2027-09-03", None),
+    ("Sep-5 - Sep-7", "2027-09-05", "2027-09-07"),
+    ("Mar-15 to Mar-17, 2027", "2027-03-15", "2027-03-17"),
+    ("aug-20, 6pm", "2027-08-20T18:00:00-04:00", None),
+    ("Mar-15-2027 at 10am", "2027-03-15T10:00:00-04:00", None),
+])
+def test_a_month_a_dash_and_its_day(text, start, end):
+    assert span(text) == (start, end)
+
+
+def test_a_month_a_dash_and_a_year_stays_a_month():
+    for text in ("aug-2027", "Jan-2027"):
+        result = when(text)
+        assert result["start"] is None and "only a month" in result["error"], (text, result)
+    assert span("Aug '27") == ("2027-08-27", None)
+    assert "impossible" in when("feb-30")["error"]
+
+
 def test_day_first_when_the_source_says_so():
     assert span("03/04/2027", day_first=True) == ("2027-04-03", None)
     assert span("01/09/20", day_first=True) == ("2020-09-01", None)
@@ -444,6 +468,15 @@ def test_no_usable_date_gives_an_error_with_a_reason(text, reason):
     assert reason in result["error"]
 
 
+@pytest.mark.parametrize("text, names_only_a_time", [
+    ("16:10", True), ("6:30 pm - 8 pm", True), ("16:10 Resume clinic", True), ("at 9 o'clock", True),
+    ("Tuesday, March 9, 2027", False), ("March 9 16:10", False), ("Tuesdays at 6 pm", False),
+    ("TBA", False), ("", False), ("Room 12", False),
+])
+def test_only_a_time(text, names_only_a_time):
+    assert only_a_time(text, NOW, NY) is names_only_a_time
+
+
 # --- recurring phrases -------------------------------------------------------------------
 
 
@@ -484,6 +517,36 @@ def test_recurring_phrases(text, rule, start, end):
     assert result["error"] is None, result
     assert (result["rrule"], result["start"], result["end"]) == (rule, start, end)
     assert result["all_day"] is (len(start) == 10)
+
+
+@pytest.mark.parametrize("text, rule, start", [
+    ("wednesdays at 9 o'clock", "FREQ=WEEKLY;BYDAY=WE;BYHOUR=9;BYMINUTE=0", "2027-01-13T09:00:00-05:00"),
+    ("Wednesdays at 9", "FREQ=WEEKLY;BYDAY=WE;BYHOUR=9;BYMINUTE=0", "2027-01-13T09:00:00-05:00"),
+    ("every tuesday at 6 o'clock pm", "FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0", "2027-01-12T18:00:00-05:00"),
+    ("Tuesdays @ 6", "FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0", "2027-01-12T18:00:00-05:00"),
+    ("mondays at noon", "FREQ=WEEKLY;BYDAY=MO;BYHOUR=12;BYMINUTE=0", "2027-01-11T12:00:00-05:00"),
+    ("the third Thursday of the month at 7 o'clock in the evening", "FREQ=MONTHLY;BYDAY=3TH;BYHOUR=19;BYMINUTE=0",
+     "2027-01-21T19:00:00-05:00"),
+])
+def test_an_hour_in_a_rule_is_a_time_never_a_day_of_the_month(text, rule, start):
+    result = when(text)
+    assert (result["rrule"], result["start"], result["all_day"], result["error"]) == (rule, start, False, None)
+
+
+@pytest.mark.parametrize("text, rule, start", [
+    ("the 9th of every month", "FREQ=MONTHLY;BYMONTHDAY=9", "2027-02-09"),
+    ("every month on the 9th at 10am", "FREQ=MONTHLY;BYMONTHDAY=9;BYHOUR=10;BYMINUTE=0", "2027-02-09T10:00:00-05:00"),
+    ("every Tuesday at 6-8pm", "FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0", "2027-01-12T18:00:00-05:00"),
+])
+def test_a_day_of_the_month_in_a_rule_stays_a_day(text, rule, start):
+    result = when(text)
+    assert (result["rrule"], result["start"]) == (rule, start)
+
+
+def test_o_clock_in_a_dated_text_is_the_hour():
+    assert span("March 3, 2027 at 9 o'clock") == ("2027-03-03T09:00:00-05:00", None)
+    assert span("March 3, 2027, 8 o’clock in the morning") == ("2027-03-03T08:00:00-05:00", None)
+    assert span("March 3, 2027 at 6 o'clock") == ("2027-03-03T18:00:00-05:00", None)  # as "at 6"
 
 
 def test_next_occurrence_is_dst_correct_and_after_now():

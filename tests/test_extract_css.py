@@ -311,3 +311,72 @@ def test_links_of_a_block_reach_the_attendance_step():
     night = records["Spring Networking Night"]  # registration and parking links are no online sign
     assert night["attendance"] == "in_person" and night["online_url"] is None
     assert "links" not in meeting and "_links" not in meeting
+
+
+# ---------------------------------------------------------------- date headings above lists of times
+
+LIBRARY = FIXTURES / "library_site" / "events" / "index.html"
+LIBRARY_URL = "https://www.riverbendlibrary.example/events/"
+LIBRARY_OPTIONS = {
+    "event": "ul.day-events > li.event",
+    "heading": "h3.day-heading",
+    "title": ".event-title",
+    "date": ".event-time",
+    "location": ".event-room",
+    "link": "a.event-title::attr(href)",
+}
+
+
+def test_a_time_alone_takes_the_date_of_the_heading_above_it():
+    context = Context(now=NOW, timezone="America/Chicago", options=LIBRARY_OPTIONS)
+    x = css.extract(LIBRARY.read_text(encoding="utf-8"), LIBRARY_URL, context)
+    assert x.errors == []
+    assert [(e["title"], e["start_text"]) for e in x.events] == [
+        ("Resume Clinic", "Tuesday, March 9, 2027 16:10"),
+        ("Networking Night for Job Seekers", "Tuesday, March 9, 2027 6:30 pm – 8:00 pm"),
+        ("Mock Interviews with HR Volunteers", "Thursday, March 11, 2027 10:00 am"),
+        ("Career Resource Fair", "Thursday, March 11, 2027"),  # no time of its own: the heading's day
+        ("Small Business Bootcamp (registration closes Thursday)", "Saturday, March 13, 2027, 9:00 am"),  # its own day
+        ("LinkedIn Basics", "Monday, March 15, 2027 6:30 pm"),
+        ("Drop-in Computer Help", "Ongoing 12:00 pm"),  # under a heading that is no date
+    ]
+
+
+def test_without_the_heading_option_a_time_alone_stays_alone():
+    options = {k: v for k, v in LIBRARY_OPTIONS.items() if k != "heading"}
+    x = css.extract(LIBRARY.read_text(encoding="utf-8"), LIBRARY_URL, Context(now=NOW, options=options))
+    starts = {e["title"]: e["start_text"] for e in x.events}
+    assert starts["Resume Clinic"] == "16:10" and "Career Resource Fair" not in starts
+    assert x.errors == ["event_without_start"]
+
+
+def test_listing_times_under_date_headings_become_events_on_those_days():
+    source = Source(key="riverbend-library", spider="css", urls=(LIBRARY_URL,), timezone="America/Chicago",
+                    options=LIBRARY_OPTIONS)
+    stats = Tally()
+    records = extract_events(LIBRARY.read_text(encoding="utf-8"), LIBRARY_URL, source, NOW, fmt="css", stats=stats)
+    got = {r["title"]: (r["start"], r["end"]) for r in records}
+    assert got == {
+        "Resume Clinic": ("2027-03-09T16:10:00-06:00", None),
+        "Networking Night for Job Seekers": ("2027-03-09T18:30:00-06:00", "2027-03-09T20:00:00-06:00"),
+        "Mock Interviews with HR Volunteers": ("2027-03-11T10:00:00-06:00", None),
+        "Career Resource Fair": ("2027-03-11", None),
+        "Small Business Bootcamp (registration closes Thursday)": ("2027-03-13T09:00:00-06:00", None),
+        "LinkedIn Basics": ("2027-03-15T18:30:00-05:00", None),  # after the DST change
+    }
+    assert stats["item_dropped_count"] == 1  # "Ongoing 12:00 pm": no day to read
+
+
+def test_the_heading_must_select_elements():
+    problems = css.config_problems({**LIBRARY_OPTIONS, "heading": "h3.day-heading::text"})
+    assert problems and "heading" in problems[0]
+    assert css.config_problems(LIBRARY_OPTIONS) == []
+
+
+def test_a_block_above_every_heading_has_no_heading_date():
+    page = """<main><ul><li><i>7:00 pm</i> <b>Early mixer</b></li></ul>
+      <h4>Friday, April 2, 2027</h4><ul><li><i>7:00 pm</i> <b>Chapter dinner</b></li></ul></main>"""
+    options = {"event": "li", "title": "b", "date": "i", "heading": "h4"}
+    x = css.extract(page, "https://chapter.example.org/events/", Context(now=NOW, options=options))
+    assert [(e["title"], e["start_text"]) for e in x.events] == [
+        ("Early mixer", "7:00 pm"), ("Chapter dinner", "Friday, April 2, 2027 7:00 pm")]

@@ -15,14 +15,24 @@ description = ".summary ::text"      # optional
 cost = ".price::text"                # optional: the cost as written ("$25 members / $40 non-members", "Free")
 link = "a.more::attr(href)"          # optional: the event's own page
 next = "a.next::attr(href)"          # optional: the listing's next page (read on the page)
+heading = "h3.day"                   # optional: the page's date headings (elements, read on the page)
 [sources.igb.css.detail]             # optional: the same keys, read on the linked page
 ```
 
-Every selector but `event` and `next` is read inside one event block. A selector's text is
-all matched text nodes joined by single spaces, whitespace-normalized; a matched element
-counts as all the text inside it (script and style left out), an XPath that returns a
-string (`xpath:substring-before(h3, ' on ')`, EXSLT `re:replace(...)`) as that string.
+Every selector but `event`, `next` and `heading` is read inside one event block. A
+selector's text is all matched text nodes joined by single spaces, whitespace-normalized;
+a matched element counts as all the text inside it (script and style left out), an XPath
+that returns a string (`xpath:substring-before(h3, ' on ')`, EXSLT `re:replace(...)`) as that string.
 `link` and `next` take the first match (an element gives its href), made absolute.
+
+Date headings: a listing that writes a date once, as a heading above a list of times
+("Tuesday, March 9, 2027", then "16:10 Resume clinic", "6:30 pm Networking night"), names
+its headings with `heading`. A block whose own date text names a time and no day
+(`eventhound.dates.only_a_time`, read with the context's `now` and zone), or that has no
+date text, is dated by the last heading before it in the page: its date text becomes the
+heading's text, a space and its own ("Tuesday, March 9, 2027 16:10"), read as one text by
+the dates pipeline. A block whose own text names a day keeps it. A heading is taken as
+written: under one that is no date ("Ongoing") a time stays unreadable, as it was alone.
 
 Raw events: `title`, `start_text` = the date text, plus " " + the time text when a separate
 `time` is configured, `end_text`, `venue_name`, `description`, `cost_text` = the cost text
@@ -50,6 +60,7 @@ out), `html_unparseable`, `extract_failed`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping
 from urllib.parse import urldefrag, urljoin
@@ -59,11 +70,12 @@ import parsel
 from cssselect import SelectorError
 from parsel.csstranslator import css2xpath
 
+from eventhound.dates import only_a_time
 from eventhound.extractors.base import Context, Extraction
 
 # Keys of a block (listing or detail) that are selectors of one value.
 FIELD_KEYS = ("title", "date", "time", "end", "location", "description", "cost", "link")
-LISTING_KEYS = frozenset({"event", "title_text", "next", "detail", *FIELD_KEYS})
+LISTING_KEYS = frozenset({"event", "title_text", "next", "heading", "detail", *FIELD_KEYS})
 DETAIL_KEYS = frozenset({"event", "title_text", *FIELD_KEYS})
 XPATH_PREFIX = "xpath:"
 _NAMESPACES = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
@@ -136,6 +148,8 @@ def config_problems(options: Mapping) -> list[str]:
         problems.append("css: missing `date`: the selector of an event's date text (e.g. date = \".when::text\")")
     if not any(_given(t, k) for t in (options, detail) for k in ("title", "title_text")):
         problems.append("css: missing `title` (a selector) or `title_text` (a fixed title)")
+    if _given(options, "heading") and "::" in options["heading"]:
+        problems.append("css: heading selects the heading elements (e.g. heading = \"h3\"), not their ::text")
     if detail and not _given(options, "link"):
         problems.append("css: a detail table needs `link`: the selector of each event's page")
     return problems
@@ -247,6 +261,36 @@ def _block_links(scope: parsel.Selector, base: str, most: int = 20) -> list[str]
     return links
 
 
+def _heading_texts(page: parsel.Selector, blocks: parsel.SelectorList, query: str) -> list[str | None]:
+    """For each block, the text of the last heading before it in the page (None: none is)."""
+    heads = [h for h in _select(page, query) if isinstance(getattr(h.root, "tag", None), str)]
+    if not heads:
+        return [None] * len(blocks)
+    order = {element: n for n, element in enumerate(page.root.iter())}  # document order
+    marks = sorted((order[h.root], " ".join(_item_text(h).split())) for h in heads if h.root in order)
+    positions = [n for n, _ in marks]
+    texts = []
+    for block in blocks:
+        before = bisect_left(positions, order.get(block.root, -1))
+        texts.append((marks[before - 1][1] or None) if before else None)
+    return texts
+
+
+def _date_by_headings(page: parsel.Selector, blocks: parsel.SelectorList, block_fields: list[dict], query: str,
+                      context: Context, errors: list[str]) -> None:
+    """Date each block whose own date text names no day (a time alone, or nothing) by the
+    heading above it: its date text becomes the heading's text, a space and its own."""
+    try:
+        headings = _heading_texts(page, blocks, query)
+    except Exception:  # noqa: BLE001 - e.g. an XPath function failing on this page
+        errors.append("css_selector_failed")
+        return
+    for fields, heading in zip(block_fields, headings):
+        own = fields.get("date", "")
+        if heading and (not own or only_a_time(own, context.now, context.timezone)):
+            fields["date"] = f"{heading} {own}".rstrip()
+
+
 def merge_fields(listing: Mapping | None, detail: Mapping) -> dict:
     """A listing block's fields completed and overridden by its detail page's.
 
@@ -297,12 +341,13 @@ def _config_error(options: Mapping) -> str | None:
 def read_listing(text: str, url: str, context: Context | None = None) -> tuple[Extraction, dict[str, dict]]:
     """A listing page's Extraction and, for each URL in its `follow`, the fields its block gave."""
     try:
-        return _read_listing(text, url or "", _options(context))
+        return _read_listing(text, url or "", context or Context())
     except Exception:  # noqa: BLE001 - never raise on a page
         return Extraction(errors=["extract_failed"]), {}
 
 
-def _read_listing(text: str, url: str, options: Mapping) -> tuple[Extraction, dict[str, dict]]:
+def _read_listing(text: str, url: str, context: Context) -> tuple[Extraction, dict[str, dict]]:
+    options = _options(context)
     error = _config_error(options)
     if error:
         return Extraction(errors=[error]), {}
@@ -324,6 +369,8 @@ def _read_listing(text: str, url: str, options: Mapping) -> tuple[Extraction, di
     if not blocks and "css_selector_failed" not in result.errors:
         result.errors.append("css_event_not_found")
     block_fields = [_read_fields(block, options, base, result.errors) for block in blocks]
+    if _given(options, "heading"):
+        _date_by_headings(page, blocks, block_fields, options["heading"], context, result.errors)
     links = Counter(f.get("link") for f in block_fields)
     for fields in block_fields:
         link = fields.get("link")

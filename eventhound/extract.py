@@ -26,6 +26,15 @@ class Tally(Counter):
     def set_value(self, key, value):
         self[key] = value
 
+    def max_value(self, key, value):
+        self[key] = max(self.get(key, value), value)
+
+    def get_value(self, key, default=None):
+        return self.get(key, default)
+
+    def get_stats(self):
+        return dict(self)
+
 
 def read_input(file_or_url: str, timeout: float = 30.0, max_bytes: int = project.DOWNLOAD_MAXSIZE) -> tuple[str, str]:
     """The text of a saved file or a fetched URL, and the URL it came from."""

@@ -1,17 +1,13 @@
-from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
 
 from pipelines.attendance import AttendancePipeline, meeting_link
 from pipelines.validate import ValidatePipeline
+from tests.kit import Stats
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
 
-
-class Stats(Counter):
-    def inc_value(self, key, count=1, start=0):
-        self[key] += count
 
 
 def attend(stats=None, **kwargs):

@@ -3,7 +3,6 @@ phrase rules whose scores the model reads (TypeRules); topics and audience (pipe
 
 import csv
 import json
-from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,14 +13,11 @@ from hypothesis import strategies as st
 from pipelines.classify import EVENT_TYPES, ClassifyPipeline, PhraseMatcher, TypeRules, normalize, type_rules
 from pipelines.identify import IdentifyPipeline
 from pipelines.topics import AudiencePipeline, TopicsPipeline
+from tests.kit import Stats
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
 LABELED = Path(__file__).parent / "fixtures" / "classify" / "labeled.tsv"
 
-
-class Stats(Counter):
-    def inc_value(self, key, count=1, start=0):
-        self[key] += count
 
 
 def classify(**item):

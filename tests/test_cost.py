@@ -1,16 +1,12 @@
-from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
 
 from pipelines.cost import CostPipeline, money
+from tests.kit import Stats
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
 
-
-class Stats(Counter):
-    def inc_value(self, key, count=1, start=0):
-        self[key] += count
 
 
 def cost(stats=None, **kwargs):

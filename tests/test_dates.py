@@ -1,5 +1,4 @@
 import time as clock
-from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -17,6 +16,7 @@ from eventhound.dates import (
     to_utc_iso,
 )
 from pipelines.dates import NormalizeDatesPipeline
+from tests.kit import Stats
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)  # Sunday, 09:15 in New York
 NY = "America/New_York"
@@ -600,10 +600,6 @@ def test_a_recurring_phrase_in_french():
 
 # --- the pipeline uses the engine ----------------------------------------------------------
 
-
-class Stats(Counter):
-    def inc_value(self, key, count=1, start=0):
-        self[key] += count
 
 
 def normalize(**item):

@@ -1,5 +1,4 @@
 import json
-from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
@@ -9,13 +8,10 @@ from eventhound.db import EVENT_COLUMNS
 from pipelines.dates import NormalizeDatesPipeline
 from pipelines.identify import IdentifyPipeline
 from pipelines.validate import ValidatePipeline, clean_text
+from tests.kit import Stats
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
 
-
-class Stats(Counter):
-    def inc_value(self, key, count=1, start=0):
-        self[key] += count
 
 
 def run(pipeline_cls, item, stats=None):

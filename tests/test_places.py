@@ -1,7 +1,6 @@
 """eventhound.places (address splitting, the offline gazetteer, distances) and LocatePipeline."""
 
 import sqlite3
-from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from eventhound.places import (Address, Gazetteer, bounding_box, gazetteer, haversine_km, is_online_text,
                                load_cities, normalize_name, parse_address)
 from pipelines.locate import LocatePipeline
+from tests.kit import Stats
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "places"
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
@@ -176,10 +176,6 @@ def test_bounding_box_holds_the_circle():
 
 # --- LocatePipeline ----------------------------------------------------------------------
 
-
-class Stats(Counter):
-    def inc_value(self, key, count=1, start=0):
-        self[key] += count
 
 
 def locate(**item):

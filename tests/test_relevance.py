@@ -3,7 +3,6 @@
 
 import hashlib
 import json
-from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
@@ -13,14 +12,11 @@ from eventhound.relevance import CareerModel, ModelError, career_model, features
 from eventhound.training import TrainingError, read_labels, train
 from pipelines.classify import ClassifyPipeline
 from tests.conftest import FIXTURES, crawl, query, run_eventhound, summary
+from tests.kit import Stats
 
 NOW = datetime(2027, 3, 1, tzinfo=timezone.utc)
 TINY_LABELS = FIXTURES / "relevance" / "labels.tsv"
 
-
-class Stats(Counter):
-    def inc_value(self, key, count=1, start=0):
-        self[key] += count
 
 
 @pytest.fixture(scope="module")

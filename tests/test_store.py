@@ -12,20 +12,10 @@ from eventhound.db import EVENT_COLUMNS
 from eventhound.runlog import RunLog, run_row
 from eventhound.sources import Source
 from pipelines.store import StorePipeline
+from tests.kit import Stats
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Stats:
-    def __init__(self, values=None):
-        self.values = dict(values or {})
-
-    def inc_value(self, key, count=1, start=0):
-        self.values[key] = self.values.get(key, start) + count
-
-    def get_stats(self):
-        return dict(self.values)
 
 
 def item(id, **fields):
@@ -55,7 +45,7 @@ def test_store_writes_at_close(tmp_path):
     assert set(stored) == {"a", "b"}
     assert stored["a"]["title"] == "Spring Job Fair"  # last one wins
     assert stored["a"]["first_seen"] == stored["a"]["last_seen"] == "2027-03-01T12:00:00+00:00"
-    assert stats.values["eventhound/stored"] == 2
+    assert stats["eventhound/stored"] == 2
     db = database.open_db(path)
     assert [r["id"] for r in db["events"].search("spring")] == ["a"]
 
@@ -80,7 +70,7 @@ def test_store_flushes_a_big_buffer(tmp_path, monkeypatch):
     store.process_item(item("d"))
     store.close_spider()
     assert rows(path)["a"]["title"] == "changed"
-    assert stats.values["eventhound/stored"] == 4  # distinct events
+    assert stats["eventhound/stored"] == 4  # distinct events
 
 
 def test_run_row_counts():

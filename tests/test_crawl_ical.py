@@ -52,6 +52,7 @@ def crawled(tmp_path_factory, google_api):
     (site / "tec" / "events" / "list").mkdir(parents=True)
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
     shutil.copy(FIXTURES / "ical" / "workforce_board_google.ics", site / "events" / "calendar.ics")
+    shutil.copy(FIXTURES / "ical" / "trade_show_and_weekly_series.ics", site / "events" / "glma.ics")
     shutil.copy(FIXTURES / "ical" / "tec_ical_returned_html.html", site / "tec" / "events" / "list" / "index.html")
     (site / "events" / "library.ics").write_text(REPAIRED_ICS, encoding="utf-8")
     with serve_directory(site) as base:
@@ -79,6 +80,11 @@ spider = "ical"
 urls = ["{base}events/library.ics"]
 timezone = "America/New_York"
 
+[sources.glma]
+spider = "ical"
+urls = ["{base}events/glma.ics"]
+timezone = "America/Detroit"
+
 [sources.springfield-gcal]
 spider = "gcal"
 urls = ["{google_api}calendar/v3/calendars/springfieldchamber%40group.calendar.google.com/events?key=TEST&singleEvents=true"]
@@ -95,7 +101,7 @@ def test_each_source_is_reported(crawled):
     assert first.returncode == 1, first.stderr[-3000:]  # the HTML-answering feed failed
     board, gcal, triangle, library = (summary(first, key) for key in (
         "capregion-wb", "springfield-gcal", "triangle-careers", "riverside-library"))
-    assert " ok " in board and "events=26" in board
+    assert " ok " in board and "events=27" in board
     assert " ok " in gcal and "events=7" in gcal
     assert "FAILED" in triangle and "no events found" in triangle and "errors=1 warnings=0" in triangle
     assert " ok " in library and "errors=0 warnings=1" in library
@@ -154,7 +160,8 @@ def test_single_and_all_day_events_and_place(crawled):
     assert fair["organizer"] == "Capital Region Workforce Board"
     assert fair["series_id"] is None and fair["rrule"] is None
     assert "<p>" not in fair["description"]
-    assert "Fall Job Fair 2026" not in rows and "Spring Job Fair 2028" not in rows  # outside the window
+    assert "Fall Job Fair 2026" not in rows  # ended before the window
+    assert rows["Spring Job Fair 2028"]["start"] == "2028-04-06T10:00:00-04:00"  # a single event: no window ahead
 
 
 def test_google_api_list_is_read_through_its_pages(crawled):
@@ -179,4 +186,22 @@ def test_second_crawl_keeps_every_id_and_first_seen(crawled):
     after = query(db, "select * from events order by id")
     assert [r["id"] for r in after] == [r["id"] for r in before]
     assert [r["first_seen"] for r in after] == [r["first_seen"] for r in before]
-    assert len(after) == 26 + 7 + 1
+    assert len(after) == 27 + 7 + 1 + 57
+
+
+def test_a_trade_show_two_years_ahead_is_stored_beside_a_weekly_series_cut_at_the_window(crawled):
+    db, first, _, _ = crawled
+    assert " ok " in summary(first, "glma") and "events=57" in summary(first, "glma")
+    rows = query(db, "select * from events where source = 'glma' order by start_utc")
+    expo = rows[-1]
+    assert expo["title"] == "Great Lakes Manufacturing & Automation Expo 2029"
+    assert (expo["start"], expo["end"]) == ("2029-03-20T09:00:00-04:00", "2029-03-22T17:00:00-04:00")
+    assert expo["start_utc"] == "2029-03-20T13:00:00+00:00"
+    assert expo["series_id"] is None and expo["rrule"] is None
+    breakfasts = rows[:-1]
+    assert {(r["series_id"], r["rrule"]) for r in breakfasts} == {
+        ("glma-members-breakfast@glma.example", "FREQ=WEEKLY;BYDAY=TH")}
+    assert (breakfasts[0]["start"], breakfasts[-1]["start"]) == (
+        "2027-01-07T07:30:00-05:00", "2028-01-27T07:30:00-05:00")  # the window: 2027-01-02 .. 2028-02-01
+    assert breakfasts[10]["start"] == "2027-03-18T07:30:00-04:00"  # after the DST change
+    assert not any(r["title"] == "Plant Safety Summit 2026" for r in rows)  # over before the window

@@ -161,14 +161,39 @@ def test_rule_without_end_is_expanded_only_within_the_window():
     assert nights[0]["start_text"] == "2027-01-07T18:00:00-05:00"
     assert nights[-1]["start_text"] == "2028-01-06T18:00:00-05:00"
     assert nights[3]["start_text"] == "2027-04-01T18:00:00-04:00"
-    assert not titled(x, "Fall Job Fair 2026") and not titled(x, "Spring Job Fair 2028")
+    assert not titled(x, "Fall Job Fair 2026")  # ended before the window
+
+
+def test_the_window_applies_to_series_only_a_single_event_far_ahead_is_kept():
+    x = run("workforce_board_google.ics")
+    [fair] = titled(x, "Spring Job Fair 2028")  # 2028-04-06: beyond the 365 days of the window
+    assert (fair["start_text"], fair["end_text"]) == ("2028-04-06T10:00:00-04:00", "2028-04-06T14:00:00-04:00")
+    assert fair["own_id"] == "spring-job-fair-2028@google.com#2028-04-06T10:00:00-04:00"
+    assert "series_id" not in fair and "rrule" not in fair
+    assert not any(e["start_text"] > "2028-02-02" for e in x.events if e.get("series_id"))
+
+
+def test_a_trade_show_two_years_ahead_beside_a_weekly_series():
+    x = run("trade_show_and_weekly_series.ics", tz="America/Detroit")
+    [expo] = titled(x, "Great Lakes Manufacturing & Automation Expo 2029")
+    assert (expo["start_text"], expo["end_text"]) == ("2029-03-20T09:00:00-04:00", "2029-03-22T17:00:00-04:00")
+    assert expo["own_id"] == "glma-expo-2029@glma.example#2029-03-20T09:00:00-04:00" and "series_id" not in expo
+    weekly = titled(x, "Thursday Members Networking Breakfast")
+    assert [e["start_text"] for e in weekly][:2] == ["2027-01-07T07:30:00-05:00", "2027-01-14T07:30:00-05:00"]
+    assert len(weekly) == 56 and weekly[-1]["start_text"] == "2028-01-27T07:30:00-05:00"
+    assert not titled(x, "Plant Safety Summit 2026")
+    later = run("trade_show_and_weekly_series.ics", tz="America/Detroit", window_days_back=0)
+    assert titled(later, "Great Lakes Manufacturing & Automation Expo 2029")[0]["own_id"] == expo["own_id"]
+    ids = {e["start_text"]: e["own_id"] for e in weekly}
+    assert all(ids[e["start_text"]] == e["own_id"] for e in titled(later, "Thursday Members Networking Breakfast"))
 
 
 def test_window_is_configurable_through_the_source_options():
     x = run("workforce_board_google.ics", window_days_back=0, window_days_ahead=60)
     assert [e["start_text"][:10] for e in titled(x, "Veterans Career Networking Night")] == [
         "2027-02-04", "2027-03-04", "2027-04-01"]
-    assert not titled(x, "Healthcare Career Week")  # 2027-04-12: beyond 60 days
+    assert [e["start_text"] for e in titled(x, "Healthcare Career Week")] == ["2027-04-12"]  # single: kept
+    assert not titled(x, "Fall Job Fair 2026")  # ended before the window
     wide = run("workforce_board_google.ics", window_days_back=120, window_days_ahead=500)
     assert titled(wide, "Fall Job Fair 2026") and titled(wide, "Spring Job Fair 2028")
 

@@ -15,19 +15,49 @@ venue and address), ``url``/``u-url``, ``description``/``p-description``/``e-con
 ``uid``/``u-uid`` -> own_id. Hidden markup (``display:none``) is read like any other. An
 hCalendar event that has the same title and start date as one already read from JSON-LD,
 microdata or RDFa is left out.
+
+eventSchedule (schema.org ``Schedule``, JSON-LD or microdata; a list is several series):
+expanded like an iCalendar series by eventhound/series.py, within the window of the
+source's ``[sources.KEY.schemaorg]`` table (``window_days_back`` 30, ``window_days_ahead``
+365), so only with a context (``extract``; ``extract_schemaorg`` without one reads the
+event's startDate alone). The Schedule becomes an RRULE: ``repeatFrequency`` (P1D, P1W,
+P2W, P1M, P1Y, or a word: Weekly, Monthly, ...) -> FREQ/INTERVAL; ``byDay`` (DayOfWeek
+URLs or names, or iCal's MO / 2MO) -> BYDAY, each plain day in each ``byMonthWeek`` (1..5,
+-1: "the second Monday" is BYDAY=2MO, monthly); ``byMonthDay``, ``byMonth``;
+``repeatCount`` -> COUNT; ``endDate`` -> UNTIL (the end of that day). Without a frequency
+the finest part named gives it (byDay: weekly). The first occurrence is the first date the
+rule matches from ``startDate`` (the Schedule's, else the event's own); a rule that names
+its days (weekly on Tuesdays, monthly on the 2nd Monday) needs no start date. Times:
+``startTime``/``endTime`` (else the event's own startDate/endDate times; else
+``duration``), wall times in ``scheduleTimezone`` (an IANA zone; without one, the source's
+zone, written without offset). ``exceptDate``: a Date removes that day's occurrence, a
+DateTime the occurrence starting then. Each occurrence is a raw event with the event's
+fields, ``series_id`` (the event's @id or url; ``#schedule-N`` when it has several),
+``rrule`` and ``own_id`` = "<series_id>#<start as ISO>"; a Schedule with no repetition is
+one event, kept however far ahead it is. Reason codes: ``event_schedule_unsupported`` (a
+Schedule that cannot be placed: no day the rule could start from, a rule that matches no
+date, a frequency under a day; the event's own startDate, if any, is read instead),
+``event_schedule_unreadable``, ``event_schedule_too_frequent``, ``occurrences_capped``.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import html as html_lib
 import json
 import re
+from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urldefrag, urljoin
+from zoneinfo import ZoneInfo
 
 import lxml.etree
 
+from eventhound import series
 from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.ical import iana_name
+
+OPTIONS = {"window_days_back": int, "window_days_ahead": int}  # [sources.KEY.schemaorg]: eventSchedule's window
 
 # --------------------------------------------------------------------------- types
 
@@ -565,7 +595,9 @@ def _norm_title(title: str) -> str:
 
 
 class _Collector:
-    def __init__(self, url: str, base: str):
+    def __init__(self, url: str, base: str, context: Context | None = None):
+        self.context = context  # now, zone and window for eventSchedule; None: schedules are not expanded
+        self.budget = series.Budget()
         self.base = base
         self.page = urldefrag(url)[0].rstrip("/")
         self.events: list[dict] = []
@@ -700,6 +732,8 @@ class _Collector:
                     self.event(sub, raw, depth + 1)
 
     def emit(self, raw: dict, node: dict, has_children: bool) -> None:
+        if "eventSchedule" in node and self.emit_schedule(raw, node):
+            return
         if not raw.get("start_text"):
             # A dateless container (EventSeries, conference) is read through its subEvents.
             url = raw.get("url")
@@ -725,6 +759,20 @@ class _Collector:
             return  # the same event already read from the page's JSON-LD
         self._event_keys.add(key)
         self.events.append(raw)
+
+    def emit_schedule(self, raw: dict, node: dict) -> bool:
+        """The occurrences of the event's eventSchedule within the window; False when no schedule can be placed."""
+        schedules = [s for s in map(self.deref, _listify(node.get("eventSchedule"))[:20]) if isinstance(s, dict)]
+        if self.context is None or not schedules or not raw.get("title"):
+            return False
+        events = _schedule_events(raw, node, schedules, self.page, self.context, self.budget, self.errors)
+        if events is None:
+            if raw.get("start_text"):  # read as the single event its startDate names
+                self.errors.append("event_schedule_unsupported")
+            return False
+        for event in events:
+            self.emit(event, {}, has_children=False)
+        return True
 
     def map_event(self, node: dict) -> dict:
         raw: dict = {}
@@ -858,6 +906,307 @@ def _pick(values: list[str], choose) -> str:
     return choose(numeric, key=lambda pair: pair[0])[1]
 
 
+# --------------------------------------------------------------------------- eventSchedule
+
+_DAY_CODES = {"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
+              "saturday": "SA", "sunday": "SU"}
+_ICAL_DAY_RE = re.compile(r"[+-]?[1-5]?(?:MO|TU|WE|TH|FR|SA|SU)", re.I)
+_DURATION_FREQ = {"D": "DAILY", "W": "WEEKLY", "M": "MONTHLY", "Y": "YEARLY"}
+_WORD_FREQ = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2),
+              "fortnightly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1), "quarterly": ("MONTHLY", 3),
+              "yearly": ("YEARLY", 1), "annually": ("YEARLY", 1), "annual": ("YEARLY", 1)}
+_REPEAT_RE = re.compile(r"P(\d{1,4})([DWMY])", re.I)
+_CLOCK_RE = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:([ap])\.?m\b\.?)?", re.I)
+_DAY_RE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+_SPAN_RE = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.I)
+# What the shared expansion reports, in this format's words.
+_SCHEDULE_CODES = {"ical_bad_rrule": "event_schedule_unreadable", "ical_bad_recurrence": "event_schedule_unreadable",
+                   "ical_rrule_too_frequent": "event_schedule_too_frequent"}
+
+
+def _schedule_values(schedule: dict, key: str) -> list[str]:
+    """Every value of a Schedule property as text (lists, numbers, {"@value"}, {"@id"}, a DayOfWeek node)."""
+    out = []
+    for value in _listify(schedule.get(key))[:60]:
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("@value") or value.get("name")
+        text = _text(value)
+        if text:
+            out.append(text)
+    return out
+
+
+def _repeat(values: list[str]) -> tuple[str, int] | None:
+    """(FREQ, INTERVAL) of repeatFrequency: an ISO 8601 duration (P1W, P2W, P1M, P7D) or a word (Weekly)."""
+    for value in values:
+        m = _REPEAT_RE.fullmatch(value.strip())
+        if m and int(m.group(1)) > 0:
+            n, unit = int(m.group(1)), m.group(2).upper()
+            return ("WEEKLY", n // 7) if unit == "D" and n % 7 == 0 else (_DURATION_FREQ[unit], n)
+        word = _bare(value).lower().replace("-", "")
+        if word in _WORD_FREQ:
+            return _WORD_FREQ[word]
+    return None
+
+
+def _numbers(values: list[str], low: int, high: int) -> list[int]:
+    """The integers among values within low..high, 0 excluded, in order, once each."""
+    out: list[int] = []
+    for value in values:
+        try:
+            n = int(float(value))
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if low <= n <= high and n != 0 and n not in out:
+            out.append(n)
+    return out
+
+
+def _weekdays(values: list[str], weeks: list[int]) -> list[str]:
+    """BYDAY codes of byDay (DayOfWeek URLs or names, or iCal's MO / +2MO), each plain day in each byMonthWeek."""
+    days = []
+    for value in values:
+        code = _DAY_CODES.get(_bare(value).lower())
+        if code is None and _ICAL_DAY_RE.fullmatch(value.strip()):
+            code = value.strip().upper().lstrip("+")
+        if code:
+            days.append(code)
+    if weeks:
+        days = [f"{week}{day}" if len(day) == 2 else day for week in weeks for day in days]
+    return list(dict.fromkeys(days))
+
+
+def _clock(text: str | None):
+    """The time of day in a startTime/endTime/startDate text ("18:00", "6:30 PM", "...T18:00:00-06:00")."""
+    m = _CLOCK_RE.search(text.split("T", 1)[-1]) if text else None
+    if not m:
+        return None
+    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    if m.group(4):
+        hour = hour % 12 + (12 if m.group(4).lower() == "p" else 0)
+    try:
+        return time(hour, minute, second)
+    except ValueError:
+        return None
+
+
+def _day(text: str | None):
+    """The calendar date a text starts with ("2027-01-11", "2027-01-11T18:00"), else None."""
+    m = _DAY_RE.match(text) if text else None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    except ValueError:
+        return None
+
+
+def _span(values: list[str]):
+    """An ISO 8601 duration (PT90M, PT1H30M, P1D) as a timedelta, when one of values is one and not zero."""
+    for value in values:
+        m = _SPAN_RE.fullmatch(value.strip())
+        if m and any(m.groups()):
+            days, hours, minutes, seconds = (int(g or 0) for g in m.groups())
+            span = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+            if span:
+                return span
+    return None
+
+
+def _schedule_rule(schedule: dict) -> dict | None:
+    """The RRULE parts a Schedule names (FREQ first), or None when it names no repetition."""
+    get = functools.partial(_schedule_values, schedule)
+    weeks = _numbers(get("byMonthWeek"), -5, 5)
+    days, month_days, months = _weekdays(get("byDay"), weeks), _numbers(get("byMonthDay"), -31, 31), \
+        _numbers(get("byMonth"), 1, 12)
+    freq, interval = _repeat(get("repeatFrequency")) or (None, 1)
+    if freq is None:  # no frequency: the finest part the schedule names
+        freq = ("MONTHLY" if weeks or month_days else "WEEKLY") if days or month_days else \
+            ("YEARLY" if months else None)
+    if freq is None:
+        return None
+    if weeks and days and freq in ("DAILY", "WEEKLY"):
+        freq, interval = "MONTHLY", 1  # "the second Monday" repeats monthly whatever the frequency says
+    parts = {"FREQ": freq}
+    if interval > 1:
+        parts["INTERVAL"] = str(interval)
+    for key, values in (("BYDAY", days), ("BYMONTHDAY", month_days), ("BYMONTH", months)):
+        if values:
+            parts[key] = ",".join(map(str, values))
+    count = _numbers(get("repeatCount"), 1, 100_000)
+    if count:
+        parts["COUNT"] = str(count[0])
+    return parts
+
+
+def _needs_start(parts: dict) -> bool:
+    """Whether a rule's dates depend on its first date (an interval, a count, or no day named)."""
+    freq = parts["FREQ"]
+    named = {"DAILY": True, "WEEKLY": "BYDAY" in parts,
+             "MONTHLY": "BYDAY" in parts or "BYMONTHDAY" in parts,
+             "YEARLY": "BYMONTH" in parts and ("BYDAY" in parts or "BYMONTHDAY" in parts)}[freq]
+    return "INTERVAL" in parts or "COUNT" in parts or not named
+
+
+def _one(values: list[str]) -> str | None:
+    return values[0] if values else None
+
+
+def _schedule_times(schedule: dict, raw: dict, node: dict) -> tuple:
+    """(first day, last day, start time, end time, duration): the Schedule's, else what the event says."""
+    get = functools.partial(_schedule_values, schedule)
+    event_start, event_end = raw.get("start_text"), raw.get("end_text")
+    first = _day(_one(get("startDate"))) or _day(event_start)
+    last = _day(_one(get("endDate")))
+    if last is None and _day(event_end) and _day(event_start) and _day(event_end) > _day(event_start):
+        last = _day(event_end)  # an event from one day to a later one, repeating in between
+    start = _clock(_one(get("startTime"))) or _clock(event_start)
+    end = _clock(_one(get("endTime"))) or _clock(event_end)
+    duration = _span(get("duration")) or _span(_schedule_values(node, "duration"))
+    return first, last, start, end, duration
+
+
+def _schedule_zone(schedule: dict):
+    """The ZoneInfo of scheduleTimezone; None (wall times in the source's zone) when absent or unknown."""
+    name = iana_name(next(iter(_schedule_values(schedule, "scheduleTimezone")), None))
+    return ZoneInfo(name) if name else None
+
+
+def _at(day: date, clock: time | None, zone):
+    """The DTSTART value: a date (no time of day), else the wall time in zone (floating when None)."""
+    return day if clock is None else datetime.combine(day, clock, tzinfo=zone)
+
+
+def _until(last: date, clock: time | None, zone) -> str:
+    """UNTIL for the schedule's last day: a date, a floating time, or UTC (RFC 5545 3.3.10)."""
+    if clock is None:
+        return last.strftime("%Y%m%d")
+    end_of_day = datetime.combine(last, time(23, 59, 59), tzinfo=zone)
+    if zone is None:
+        return end_of_day.strftime("%Y%m%dT%H%M%S")
+    return end_of_day.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _exception(text: str, clock: time | None, zone):
+    """An EXDATE of exceptDate: a DateTime excludes the occurrence starting then, a Date the day's occurrence."""
+    day = _day(text)
+    if day is None or clock is None:
+        return day
+    if "T" in text:
+        try:
+            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return moment.astimezone(zone) if moment.tzinfo and zone else moment.replace(tzinfo=zone)
+    return datetime.combine(day, clock, tzinfo=zone)
+
+
+def _first_match(component, rule: str):
+    """The first date the rule matches from DTSTART on (DTSTART itself need not match), or None."""
+    from dateutil.rrule import rrulestr
+
+    start = component["DTSTART"].dt
+    if not series.rule_can_match(component):
+        return None
+    begin = start if isinstance(start, datetime) else datetime.combine(start, time())
+    found = next(iter(rrulestr(rule, dtstart=begin)), None)
+    return found if found is None or isinstance(start, datetime) else found.date()
+
+
+def _schedule_component(schedule: dict, raw: dict, node: dict, window, uid: str):
+    """(VEVENT, rule text) of the series a Schedule describes, DTSTART its first occurrence; (None, None)
+    when it cannot be placed: no rule and no day, or a rule whose dates hang on a start it does not give."""
+    from icalendar import Event, vRecur
+
+    parts = _schedule_rule(schedule)
+    first, last, clock, end, duration = _schedule_times(schedule, raw, node)
+    zone = _schedule_zone(schedule)
+    if parts is None and raw.get("start_text"):
+        return None, None  # no repetition: the event's own start says it all
+    if first is None and (parts is None or _needs_start(parts)):
+        return None, None
+    if first is None:  # the rule names its days: any start before the window finds them
+        first = (window.start - timedelta(days=1)).date()
+    if parts is not None and last is not None and "COUNT" not in parts:
+        parts["UNTIL"] = _until(last, clock, zone)
+    rule = ";".join(f"{k}={v}" for k, v in parts.items()) if parts else None
+    event = Event()
+    event.add("UID", uid)
+    event.add("DTSTART", _at(first, clock, zone))
+    if rule:
+        event.add("RRULE", vRecur.from_ical(rule))
+        start = _first_match(event, rule)
+        if start is None:
+            return None, None
+        del event["DTSTART"]
+        event.add("DTSTART", start)
+    start = event["DTSTART"].dt
+    if clock is not None and end is not None:
+        stop = datetime.combine(start.date(), end, tzinfo=start.tzinfo)
+        event.add("DTEND", stop if stop > start else stop + timedelta(days=1))  # 22:00-01:00: the next day
+    elif clock is not None and duration is not None:
+        event.add("DURATION", duration)
+    for text in _schedule_values(schedule, "exceptDate") if rule else []:
+        excluded = _exception(text, clock, zone)
+        if excluded is not None:
+            event.add("EXDATE", excluded)
+    return event, rule
+
+
+def _schedule_occurrences(component, uid: str, window, budget, errors: list[str]) -> list[tuple]:
+    """(start, end or None) of each occurrence within the window, by the shared expansion (eventhound.series)."""
+    codes: list[str] = []
+    series.prepare_recurrence(component, component["DTSTART"].dt, window, codes)
+    found = []
+    for occurrence, _ in series.occurrences(uid, [component], window, codes, budget):
+        start = occurrence["DTSTART"].dt
+        end = occurrence.get("DTEND").dt if occurrence.get("DTEND") is not None else None
+        if end is None and occurrence.get("DURATION") is not None:
+            end = start + occurrence["DURATION"].dt
+        found.append((start, end))
+    errors.extend(_SCHEDULE_CODES.get(code, code) for code in codes)
+    return found
+
+
+def _occurrence(raw: dict, start, end, series_id: str | None, rule: str | None) -> dict:
+    """The raw event of one occurrence: the event's own fields, the occurrence's times and ids."""
+    event = {k: v for k, v in raw.items() if k not in ("start_text", "end_text", "own_id", "previous_start_text")}
+    event["start_text"] = start.isoformat()
+    if isinstance(start, datetime) and end is not None and end != start:
+        event["end_text"] = end.isoformat()
+    zone = getattr(getattr(start, "tzinfo", None), "key", None)
+    if zone:
+        event["timezone"] = zone
+    if rule and series_id:
+        event["series_id"], event["rrule"] = series_id, rule
+        event["own_id"] = series.occurrence_id(series_id, event["start_text"])
+    elif raw.get("own_id"):
+        event["own_id"] = raw["own_id"]
+    return event
+
+
+def _schedule_events(raw: dict, node: dict, schedules: list[dict], page: str, context: Context, budget,
+                     errors: list[str]) -> list[dict] | None:
+    """Raw events for the occurrences of an event's schedules within the window (each schedule a series);
+    None when no schedule can be placed."""
+    window = series.Window(context)
+    base = raw.get("own_id") or f"{page}#{_norm_title(raw['title'])}"
+    events: list[dict] = []
+    placed = False
+    for i, schedule in enumerate(schedules):
+        uid = base if len(schedules) == 1 else f"{base}#schedule-{i + 1}"
+        try:
+            component, rule = _schedule_component(schedule, raw, node, window, uid)
+        except Exception:  # noqa: BLE001 - a value no rule foresaw: this schedule alone is lost
+            errors.append("event_schedule_unreadable")
+            continue
+        if component is None:
+            continue
+        placed = True
+        for start, end in _schedule_occurrences(component, uid, window, budget, errors):
+            events.append(_occurrence(raw, start, end, uid, rule))
+    return events if placed else None
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -868,19 +1217,21 @@ def looks_like(text: str) -> bool:
 
 
 def extract(text: str | bytes, url: str, context: Context | None = None) -> Extraction:
-    """The format interface (eventhound.formats): schema.org needs nothing from the context."""
-    return extract_schemaorg(text, url)
+    """The format interface (eventhound.formats): the context's now, zone and window expand eventSchedule."""
+    return extract_schemaorg(text, url, context)
 
 
-def extract_schemaorg(html: str | bytes, url: str) -> Extraction:
-    """Events, dateless event URLs to follow, the next page and read errors of one page."""
+def extract_schemaorg(html: str | bytes, url: str, context: Context | None = None) -> Extraction:
+    """Events, dateless event URLs to follow, the next page and read errors of one page.
+
+    Without a context an eventSchedule is not expanded (its event's startDate alone is read)."""
     try:
-        return _extract(html, url or "")
+        return _extract(html, url or "", context)
     except Exception:  # noqa: BLE001 - never raise on a page
         return Extraction(errors=["extract_failed"])
 
 
-def _extract(html: str | bytes, url: str) -> Extraction:
+def _extract(html: str | bytes, url: str, context: Context | None = None) -> Extraction:
     if isinstance(html, (bytes, bytearray, memoryview)):
         text = _decode(bytes(html))
     elif isinstance(html, str):
@@ -898,7 +1249,7 @@ def _extract(html: str | bytes, url: str) -> Extraction:
             base = urljoin(url, _attr_value(m))
         except ValueError:
             pass
-    collector = _Collector(url, base)
+    collector = _Collector(url, base, context)
 
     # JSON-LD
     try:

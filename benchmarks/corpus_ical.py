@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from corpus import (  # the same matching rules as benchmarks/corpus.py
+    instant,
     norm_title,
     same_start,
     same_title,
@@ -37,11 +38,6 @@ from eventhound.extract import Tally, extract_events
 from eventhound.sources import Source
 
 KINDS = ("ics",)
-
-
-def instant(value: str) -> datetime:
-    moment = datetime.fromisoformat(value if len(value) > 10 else value + "T00:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def main():

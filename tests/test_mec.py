@@ -178,3 +178,17 @@ timezone = "America/New_York"
         ("LinkedIn Profile Clinic", "2027-10-19T20:00:00+00:00"),
     ]
     assert "events=3" in summary(result, "lakeshore-feed")
+
+
+SINGLE_EVENT_PAGE = """<html><head><script type="application/ld+json">{"@context": "https://schema.org",
+ "@type": "Event", "name": "Resume Review Night", "startDate": "2027-10-14T18:00:00-04:00",
+ "endDate": "2027-10-14T20:00:00-04:00", "location": {"@type": "Place", "name": "Riverside Career Center"}}
+</script></head><body><h1>Resume Review Night</h1>
+<aside class="widget"><div class="mec-wrap"><article class="mec-event-article mec-clear">
+<div class="mec-event-date">Oct 14</div></article></div></aside></body></html>"""
+
+
+def test_a_single_event_page_with_a_mec_widget_is_read_as_schema_org():
+    result = mec.extract(SINGLE_EVENT_PAGE, "https://careers.example.org/events/resume-review/", CONTEXT)
+    assert [(e["title"], e["start_text"]) for e in result.events] == [
+        ("Resume Review Night", "2027-10-14T18:00:00-04:00")]

@@ -33,6 +33,10 @@ not public, not read. Its public forms:
    like the page, with the next page while `has_more_event` is 1 and the last event starts
    within `window_days_ahead` (365).
 
+A page with MEC's markup but no listed event (a single event's page, whose sidebar
+widget shows MEC's classes) is read as schema.org (`eventhound.extractors.schemaorg`): its
+JSON-LD and microdata.
+
 Reason codes: `mec_not_json` (neither MEC's listing, its JSON nor iCalendar: a login or
 consent page, or a home page without MEC), `mec_api_error` (the REST API's error answers
 such as `{"code": "rest_forbidden", ...}` or admin-ajax's `0`), `mec_not_events` (JSON of
@@ -48,7 +52,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from eventhound.extractors import ical, platform
+from eventhound.extractors import ical, platform, schemaorg
 from eventhound.extractors.base import Context, Extraction
 
 NAME = "mec"
@@ -90,6 +94,10 @@ def extract(text: str, url: str, context: Context) -> Extraction:
     if not looks_like(text):
         return Extraction(errors=[f"{NAME}_not_json"])
     result = _from_html(text, url)
+    if not result.events:  # a single event's page (MEC's markup in a widget): its schema.org
+        page = schemaorg.extract(text, url, context)
+        if page.events:
+            return page
     result.next_page = _first_load_more(text, url, result.events, context)
     return result
 

@@ -211,18 +211,19 @@ def run_bare(base_url: str, work: Path, item_per_page: bool = False) -> tuple[fl
     return result["elapsed"], result["pages"], cpu
 
 
-# The walking skeleton's pipelines (issue 2): dates, validate, identify, store. The full
+# The walking skeleton's pipelines (issue 2): dates, validate, identify, record, store. The full
 # crawl adds the job-seeker steps (status, attendance, cost, type, topics, audience, place).
 SKELETON_PIPELINES = {
     "pipelines.dates.NormalizeDatesPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
-    "pipelines.identify.IdentifyPipeline": 800,
+    "pipelines.identify.IdentifyPipeline": 790,
+    "pipelines.identify.RecordPipeline": 800,
     "pipelines.store.StorePipeline": 900,
 }
 
 
 JOB_SEEKER_STEPS = ("StatusPipeline", "AttendancePipeline", "CostPipeline", "ClassifyPipeline",
-                    "TopicsPipeline", "AudiencePipeline", "LocatePipeline")
+                    "TopicsPipeline", "AudiencePipeline", "AddressPipeline", "PlaceZonePipeline", "GeocodePipeline")
 
 
 def crawl_command(base_url: str, work: Path, db: Path) -> list[str]:

@@ -13,7 +13,9 @@ Each item still gets exactly what Scrapy's processor would give it: the item its
 pipeline returned, or the DropItem (or error) its own pipeline raised, which drops that
 item alone. The pipelines are the same ITEM_PIPELINES classes; `eventhound extract` runs
 them one item at a time with the same results. Without the asyncio reactor, or when a
-pipeline's process_item is a coroutine, items go through Scrapy's processor unchanged.
+pipeline's process_item is a coroutine or takes the spider, items go through Scrapy's
+processor unchanged. Only public parts of Scrapy are used: the ITEM_PROCESSOR setting,
+ItemPipelineManager's `middlewares` and its process_item_async / close_spider_async.
 """
 
 from __future__ import annotations
@@ -39,10 +41,16 @@ class BatchedPipelines(ItemPipelineManager):
         self._timer: asyncio.TimerHandle | None = None
         self._batching: bool | None = None  # decided on the first item (the reactor runs by then)
 
+    def _steps(self) -> list:
+        """Each pipeline's process_item, in order (the pipelines Scrapy built: `middlewares`)."""
+        return [pipeline.process_item for pipeline in self.middlewares if hasattr(pipeline, "process_item")]
+
     def _can_batch(self) -> bool:
-        methods = self.methods["process_item"]
-        return is_asyncio_available() and not any(
-            inspect.iscoroutinefunction(m) or m in self._mw_methods_requiring_spider for m in methods)
+        """Batch only pipelines whose process_item takes the item alone and is no coroutine."""
+        def plain(method) -> bool:
+            return (not inspect.iscoroutinefunction(method)
+                    and "spider" not in inspect.signature(method).parameters)
+        return is_asyncio_available() and all(plain(m) for m in self._steps())
 
     async def process_item_async(self, item: Any) -> Any:
         if self._batching is None:
@@ -65,7 +73,7 @@ class BatchedPipelines(ItemPipelineManager):
         batch, self._pending = self._pending, []
         self.stats.inc_value("eventhound/item_batches")
         self.stats.max_value("eventhound/item_batch_max", len(batch))
-        for method in self.methods["process_item"]:
+        for method in self._steps():
             going_on = []
             for item, future in batch:
                 try:

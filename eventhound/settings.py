@@ -53,6 +53,8 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = {
+    "pipelines.locate.AddressPipeline": 80,
+    "pipelines.locate.PlaceZonePipeline": 90,
     "pipelines.dates.NormalizeDatesPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.categories.CategoriesPipeline": 250,
@@ -62,8 +64,9 @@ ITEM_PIPELINES = {
     "pipelines.classify.ClassifyPipeline": 400,
     "pipelines.topics.TopicsPipeline": 410,
     "pipelines.topics.AudiencePipeline": 420,
-    "pipelines.locate.LocatePipeline": 500,
-    "pipelines.identify.IdentifyPipeline": 800,
+    "pipelines.locate.GeocodePipeline": 500,
+    "pipelines.identify.IdentifyPipeline": 790,
+    "pipelines.identify.RecordPipeline": 800,
     "pipelines.store.StorePipeline": 900,
 }
 # Items go through the pipelines in batches, one pipeline at a time (eventhound/batches.py):

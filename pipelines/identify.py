@@ -1,6 +1,7 @@
-"""IdentifyPipeline: the final event record, typed, in eventhound.db.EVENT_COLUMNS order.
+"""IdentifyPipeline names the event (id, own_key, status); RecordPipeline then makes the final
+record, typed, in eventhound.db.EVENT_COLUMNS order. One job each.
 
-The output is a new dict with exactly the EVENT_COLUMNS keys (missing -> None); private
+RecordPipeline's output is a new dict with exactly the EVENT_COLUMNS keys (missing -> None); private
 `_` keys and raw-only keys (start_text, end_text, own_id, schema_type, event_status,
 attendance_mode, previous_start_text, cost_text) are left out.
 
@@ -123,14 +124,21 @@ def _plain(value, kind: type):
 
 
 class IdentifyPipeline(EventPipeline):
+    """The event's id, its own key and its status (scheduled unless a step decided otherwise)."""
+
+    def process_item(self, item):
+        item["id"] = event_id(item.get("source"), item.get("own_id"), item.get("url"), item.get("title"),
+                              item.get("start"))
+        item["status"] = item.get("status") or "scheduled"
+        item["own_key"] = item.get("own_id") or item.get("url") or None  # not the title: titles repeat
+        return item
+
+
+class RecordPipeline(EventPipeline):
+    """The final record: exactly the EVENT_COLUMNS, each of its type."""
 
     def process_item(self, item):
         record = {column: _plain(item.get(column), kind) for column, kind in EVENT_COLUMNS.items()}
-        record["id"] = event_id(item.get("source"), item.get("own_id"), item.get("url"),
-                                item.get("title"), item.get("start"))
-        record["status"] = item.get("status") or "scheduled"
-        record["own_key"] = item.get("own_id") or item.get("url") or None  # not the title: titles repeat
-
         lat, lon = to_float(item.get("latitude")), to_float(item.get("longitude"))
         if lat is None or lon is None or not -90 <= lat <= 90 or not -180 <= lon <= 180 or lat == lon == 0:
             lat = lon = None

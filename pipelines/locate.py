@@ -1,23 +1,24 @@
-"""LocatePipeline: split a free-text location into its parts, then place the city offline.
+"""Where an event is: three pipelines, one job each (eventhound.places does the work).
 
-Two steps, one item pass (eventhound.places does the work):
-
-1. Split. Extractors often put a whole location string in one field: `venue_name` (iCalendar
-   LOCATION, css) or `street` (a schema.org address given as text). When the item has no
-   `city`, that string is split with ``places.parse_address``: the venue part replaces
-   `venue_name`, the street part `street`; city, postal code fill empty fields; a region
-   read from the text replaces the item's (which may only be the source's default region);
-   a country read from the text (or implied by a US state / Canadian province) fills an
-   empty `country` or replaces the source default when the region says otherwise.
-2. Geocode. Unless the event is online-only (`attendance` "online", a schema.org
-   OnlineEventAttendanceMode, or a location that is only "Online", "Zoom", a URL ...),
-   its city is looked up in the bundled GeoNames gazetteer by city + region + country.
+1. AddressPipeline (before the dates) splits a free-text location. Extractors often put a
+   whole location string in one field: `venue_name` (iCalendar LOCATION, css) or `street`
+   (a schema.org address given as text). When the item has no `city`, that string is split
+   with ``places.parse_address``: the venue part replaces `venue_name`, the street part
+   `street`; city, postal code fill empty fields; a region read from the text replaces the
+   item's (which may only be the source's default region); a country read from the text (or
+   implied by a US state / Canadian province) fills an empty `country` or replaces the
+   source default when the region says otherwise.
+2. PlaceZonePipeline (before the dates) gives an event without a zone of its own the zone of
+   its city: when the item's `timezone` is missing or "UTC" (no source zone: `eventhound
+   extract` without --tz or --source; or a source whose zone is UTC) and it is not
+   online-only, its city is looked up and the city's IANA zone becomes the event's zone, so
+   the dates step reads times published without an offset as local times of that city
+   (times with an offset keep their instant).
+3. GeocodePipeline: unless the event is online-only (`attendance` "online", a schema.org
+   OnlineEventAttendanceMode, or a location that is only "Online", "Zoom", a URL ...), its
+   city is looked up in the bundled GeoNames gazetteer by city + region + country, and
    `latitude`/`longitude` are filled with the CITY's coordinates only when the event gives
-   none (an approximation: the venue is somewhere in that city). When the item's
-   `timezone` is missing or "UTC" (no source zone: `eventhound extract` without --tz or
-   --source; or a source whose zone is UTC) the city's IANA zone becomes the event's zone
-   and the dates are read again in it: times published without an offset become local
-   times of that city; times with an offset keep their instant.
+   none (an approximation: the venue is somewhere in that city).
 
 Stats: `eventhound/locate/split`, `geocoded`, `not_found`, `online`, `timezone`.
 """
@@ -26,14 +27,8 @@ from __future__ import annotations
 
 from eventhound.places import gazetteer, is_online_text, parse_address
 from pipelines.base import EventPipeline
-from pipelines.dates import NormalizeDatesPipeline
 
 _ONLINE_MODES = ("onlineeventattendancemode",)
-
-
-class _NoStats:
-    def inc_value(self, key, count=1, start=0):
-        pass
 
 
 def _has_coordinates(item) -> bool:
@@ -52,25 +47,30 @@ def _online_only(item) -> bool:
     return bool(texts) and all(is_online_text(t) for t in texts)
 
 
-class LocatePipeline(EventPipeline):
+def _city(gazetteer, item):
+    """The gazetteer's city of the item, or None (no city named, or none known)."""
+    name = item.get("city")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    region, country = item.get("region"), item.get("country")
+    return gazetteer.lookup(name, region if isinstance(region, str) else None,
+                            country if isinstance(country, str) else None)
 
-    def __init__(self, now, stats):
-        super().__init__(now, stats)
-        self.gazetteer = gazetteer()  # opened once per process (see eventhound.places)
-        self._dates = NormalizeDatesPipeline(now, _NoStats())
 
-    def split(self, item) -> None:
+class AddressPipeline(EventPipeline):
+
+    def process_item(self, item):
         if item.get("city"):
-            return
+            return item
         for field in ("street", "venue_name"):
             text = item.get(field)
             if isinstance(text, str) and text.strip():
                 break
         else:
-            return
+            return item
         address = parse_address(text)
         if address.online or not (address.city or address.street):
-            return
+            return item
         self.stats.inc_value("eventhound/locate/split")
         if field == "street":
             item["street"] = address.street
@@ -87,27 +87,38 @@ class LocatePipeline(EventPipeline):
             item["region"] = address.region
         if address.country and (not item.get("country") or address.region):
             item["country"] = address.country
+        return item
+
+
+class PlaceZonePipeline(EventPipeline):
 
     def process_item(self, item):
-        self.split(item)
+        if item.get("timezone") not in (None, "", "UTC") or _online_only(item):
+            return item
+        city = _city(gazetteer(), item)
+        if city is not None and city.timezone and city.timezone != "UTC":
+            self.stats.inc_value("eventhound/locate/timezone")
+            item["timezone"] = city.timezone
+        return item
+
+
+class GeocodePipeline(EventPipeline):
+
+    def __init__(self, now, stats):
+        super().__init__(now, stats)
+        self.gazetteer = gazetteer()  # opened once per process (see eventhound.places)
+
+    def process_item(self, item):
         if _online_only(item):
             self.stats.inc_value("eventhound/locate/online")
             return item
-        city_name = item.get("city")
-        if not isinstance(city_name, str) or not city_name.strip():
+        if not isinstance(item.get("city"), str) or not item["city"].strip():
             return item
-        region, country = item.get("region"), item.get("country")
-        city = self.gazetteer.lookup(city_name, region if isinstance(region, str) else None,
-                                     country if isinstance(country, str) else None)
+        city = _city(self.gazetteer, item)
         if city is None:
             self.stats.inc_value("eventhound/locate/not_found")
             return item
         self.stats.inc_value("eventhound/locate/geocoded")
         if not _has_coordinates(item):
             item["latitude"], item["longitude"] = city.latitude, city.longitude
-        if item.get("timezone") in (None, "", "UTC") and city.timezone and city.timezone != "UTC":
-            self.stats.inc_value("eventhound/locate/timezone")
-            item["timezone"] = city.timezone
-            if item.get("start_text") or item.get("end_text"):
-                item = self._dates.process_item(item)
         return item

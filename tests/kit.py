@@ -17,7 +17,7 @@ from eventhound.cli import main
 from eventhound.extract import Tally as Stats  # the stats collector `eventhound extract` uses
 from eventhound.sources import Source
 
-__all__ = ["Stats", "file_response", "spider_for", "callback_output", "cli"]
+__all__ = ["Stats", "file_response", "spider_for", "callback_output", "cli", "final_record"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -57,3 +57,12 @@ def callback_output(spider: scrapy.Spider, response, callback: str = "parse") ->
 def cli(*args: str):
     """`eventhound ARGS` in this process; the click Result (exit_code, output)."""
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def final_record(item: dict, now: datetime | None = None) -> dict:
+    """What the last steps before the database make of an item: IdentifyPipeline, then
+    RecordPipeline (the typed record in EVENT_COLUMNS order)."""
+    from pipelines.identify import IdentifyPipeline, RecordPipeline
+
+    now = now or datetime(2027, 1, 1)
+    return RecordPipeline(now, Stats()).process_item(IdentifyPipeline(now, Stats()).process_item(dict(item)))

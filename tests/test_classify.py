@@ -11,9 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipelines.classify import EVENT_TYPES, ClassifyPipeline, PhraseMatcher, TypeRules, normalize, type_rules
-from pipelines.identify import IdentifyPipeline
 from pipelines.topics import AudiencePipeline, TopicsPipeline
-from tests.kit import Stats
+from tests.kit import Stats, final_record
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
 LABELED = Path(__file__).parent / "fixtures" / "classify" / "labeled.tsv"
@@ -313,7 +312,7 @@ def test_topics_keep_a_list_already_set():
 
 def test_topics_stored_as_json_array():
     item = tag(TopicsPipeline, title="Bank Teller Hiring Event", source="demo", start="2027-03-04")
-    record = IdentifyPipeline(now=NOW, stats=Stats()).process_item(item)
+    record = final_record(item, NOW)
     assert json.loads(record["topics"]) == ["finance"]
 
 
@@ -335,9 +334,9 @@ def test_audience_when_stated(title, description, expected):
 
 def test_audience_stored_as_json_array():
     item = tag(AudiencePipeline, title="Student Veterans Meetup", source="demo", start="2027-03-04")
-    record = IdentifyPipeline(now=NOW, stats=Stats()).process_item(item)
+    record = final_record(item, NOW)
     assert json.loads(record["audience"]) == ["students", "veterans"]
-    record = IdentifyPipeline(now=NOW, stats=Stats()).process_item({"title": "x", "start": "2027-03-04"})
+    record = final_record({"title": "x", "start": "2027-03-04"}, NOW)
     assert record["audience"] == "[]" and record["type_reason"] is None
 
 

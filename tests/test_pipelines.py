@@ -6,9 +6,9 @@ from scrapy.exceptions import DropItem
 
 from eventhound.db import EVENT_COLUMNS
 from pipelines.dates import NormalizeDatesPipeline
-from pipelines.identify import IdentifyPipeline
+from pipelines.identify import IdentifyPipeline, RecordPipeline
 from pipelines.validate import ValidatePipeline, clean_text
-from tests.kit import Stats
+from tests.kit import Stats, final_record
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
 
@@ -179,7 +179,7 @@ def identify(**kwargs):
     item = {"source": "demo", "title": "Job Fair", "start": "2027-03-04T18:30:00-06:00",
             "url": "https://example.org/e/1", "all_day": False, "start_text": "x", "_languages": ("en",)}
     item.update(kwargs)
-    return run(IdentifyPipeline, item)[0]
+    return final_record(item)
 
 
 def test_identify_shape():
@@ -265,7 +265,8 @@ def test_pipelines_chain_and_from_crawler():
     from scrapy.utils.test import get_crawler
 
     crawler = get_crawler(settings_dict={"EVENTHOUND_NOW": "2027-01-10T14:15:00+00:00"})
-    pipes = [cls.from_crawler(crawler) for cls in (NormalizeDatesPipeline, ValidatePipeline, IdentifyPipeline)]
+    pipes = [cls.from_crawler(crawler) for cls in (NormalizeDatesPipeline, ValidatePipeline, IdentifyPipeline,
+                                                   RecordPipeline)]
     assert all(p.now == NOW for p in pipes)
     item = raw(title="<h1>Fair</h1>", start_text="Jan 12 10am", url="https://example.org/e/9")
     for p in pipes:

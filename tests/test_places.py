@@ -1,4 +1,4 @@
-"""eventhound.places (address splitting, the offline gazetteer, distances) and LocatePipeline."""
+"""eventhound.places (address splitting, the offline gazetteer, distances) and the place pipelines."""
 
 import sqlite3
 from datetime import datetime, timezone
@@ -8,7 +8,7 @@ import pytest
 
 from eventhound.places import (Address, Gazetteer, bounding_box, gazetteer, haversine_km, is_online_text,
                                load_cities, normalize_name, parse_address)
-from pipelines.locate import LocatePipeline
+from pipelines.locate import AddressPipeline, GeocodePipeline, PlaceZonePipeline
 from tests.kit import Stats
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "places"
@@ -174,13 +174,16 @@ def test_bounding_box_holds_the_circle():
     assert bounding_box(0, 179.9, 50)[2:] == (-180.0, 180.0)  # across the antimeridian
 
 
-# --- LocatePipeline ----------------------------------------------------------------------
+# --- AddressPipeline, PlaceZonePipeline, GeocodePipeline ----------------------------------
 
 
 
 def locate(**item):
+    """The three place steps in crawl order (the dates step between them does not touch places)."""
     stats = Stats()
-    return LocatePipeline(now=NOW, stats=stats).process_item(item), stats
+    for step in (AddressPipeline, PlaceZonePipeline, GeocodePipeline):
+        item = step(now=NOW, stats=stats).process_item(item)
+    return item, stats
 
 
 def test_pipeline_splits_venue_string_and_geocodes():
@@ -224,9 +227,12 @@ def test_pipeline_city_zone_when_no_source_zone():
     item = {"title": "Job Fair", "timezone": "UTC", "start_text": "2027-03-04T18:30", "end_text": "2027-03-04T20:00",
             "venue_name": "1910 Carnegie Avenue, Cleveland, OH 44115", "_languages": ("en",)}
     from pipelines.dates import NormalizeDatesPipeline
-    item = NormalizeDatesPipeline(now=NOW, stats=Stats()).process_item(item)
-    assert item["start_utc"] == "2027-03-04T18:30:00+00:00"
-    item = LocatePipeline(now=NOW, stats=Stats()).process_item(item)
+    assert NormalizeDatesPipeline(now=NOW, stats=Stats()).process_item(dict(item))["start_utc"] == (
+        "2027-03-04T18:30:00+00:00")  # read without a place: UTC
+    stats = Stats()
+    for step in (AddressPipeline, PlaceZonePipeline, NormalizeDatesPipeline, GeocodePipeline):
+        item = step(now=NOW, stats=stats).process_item(item)
+    assert stats["eventhound/locate/timezone"] == 1
     assert item["timezone"] == "America/New_York"
     assert item["start"] == "2027-03-04T18:30:00-05:00"
     assert item["start_utc"] == "2027-03-04T23:30:00+00:00"

@@ -1,7 +1,8 @@
 """ValidatePipeline: plain text, absolute http(s) URLs, and no event without a title or start.
 
 Text: every string field (not a URL field, not a private `_` key) is made plain text:
-comments, <script>/<style> and tags are removed, entities decoded, and this is repeated
+comments, <script>/<style> and tags are removed (an unclosed <script> or <style>, which
+hides the rest of the page in a browser, by BeautifulSoup), entities decoded, and this is repeated
 (at most 3 rounds) so entity-encoded HTML such as ``&lt;p&gt;Hi&lt;/p&gt;`` is removed too.
 Whitespace runs become one space and strings are trimmed; an empty result becomes None.
 `description` keeps its structure: block tags (<p>, <div>, <h1>…, <li>, <br>) become line
@@ -26,6 +27,7 @@ import html
 import re
 from urllib.parse import urlsplit
 
+from bs4 import BeautifulSoup
 from w3lib.html import remove_comments, remove_tags, remove_tags_with_content
 
 from pipelines.base import EventPipeline
@@ -41,7 +43,18 @@ _URL_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+\d*);")
 # other than single spaces between words. Most values have none of it (the fast path).
 _UNCLEAN = re.compile(r"[<&\u200b\u200c\u200d\u2060\ufeff\u00ad]|\s\s|[^\S ]|^\s|\s$")
 _SPACE = re.compile(r"\s")
+_OPEN_CODE = re.compile(r"(?i)<\s*(?:script|style)\b")  # left after the regexes: an unclosed one
 _HREF = re.compile(r"""(?is)<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def _without_code(markup: str) -> str:
+    """The markup without its <script> and <style> elements, read as a browser reads broken
+    HTML: an unclosed <script> hides everything after it (BeautifulSoup's html.parser; the
+    regular expressions above need the closing tag)."""
+    soup = BeautifulSoup(markup, "html.parser")
+    for element in soup(["script", "style"]):
+        element.decompose()
+    return str(soup)
 
 
 def _hrefs(text: str) -> list[str]:
@@ -56,6 +69,8 @@ def _strip_html(text: str, multiline: bool, links: list[str] | None = None) -> s
         if "<" in text:
             text = remove_comments(text)
             text = remove_tags_with_content(text, which_ones=("script", "style"))
+            if _OPEN_CODE.search(text):
+                text = _without_code(text)
             if links is not None:
                 links.extend(h for h in _hrefs(text) if h and h not in links)
             if multiline:

@@ -291,3 +291,12 @@ def test_pipelines_time_themselves_when_asked():
     quiet = get_crawler(settings_dict={"EVENTHOUND_NOW": "2027-01-10T14:15:00+00:00"})
     ClassifyPipeline.from_crawler(quiet).process_item({"title": "Spring Job Fair"})
     assert quiet.stats.get_value("eventhound/seconds/ClassifyPipeline") is None  # off by default
+
+
+@pytest.mark.parametrize("broken, plain", [
+    ("<p>Meet employers</p><script>var seats = 40; if (a<b) {", "Meet employers"),  # never closed
+    ("<p>Bring résumés</p><style>p{color:red}", "Bring résumés"),
+    ("<p>Doors open</p><script>track()</script><p>Free parking</p>", "Doors open\n\nFree parking"),
+])
+def test_an_unclosed_script_or_style_hides_what_follows_as_in_a_browser(broken, plain):
+    assert clean_text(broken, multiline=True) == plain

@@ -9,9 +9,11 @@ records are the same event when all three agree:
   words of venue/street/city (generic words like "center", "room", "library" left out).
   Different places: online vs in person (hybrid agrees with both); coordinates more than
   ``FAR_KM`` (25 km) apart; two different cities (a missing city is read from a one-line
-  LOCATION: "Hilton, 700 E Adams St, Springfield, IL"); two venues with no distinctive
-  word in common when no city or postal code settles it. When the place is unknown on
-  either side (nothing stated) the title must match more strongly.
+  LOCATION: "Hilton, 700 E Adams St, Springfield, IL"); two named venues in one city with
+  no word in common ("Union Hall", "Convention Center"; the city and filler such as
+  "center" left out) unless a title names the other's venue (a hall renamed since); two
+  venues with no distinctive word in common when no city or postal code settles it. When
+  the place is unknown on either side (nothing stated) the title must match more strongly.
 - **title**: ``normalize_title`` on both (the names of a job fair -- career fair, hiring
   event, employment expo, "career & job fair" -- all read "job fair"), then the Dice
   coefficient of the word sets, a
@@ -21,7 +23,8 @@ records are the same event when all three agree:
   ``CONTAINED`` (0.85: "Spring Job Fair" in "Spring Job Fair: 60+ Employers Hiring").
   At least ``TITLE_MIN`` (0.82) with a place match, ``TITLE_MIN_NO_PLACE`` (0.9) without.
   A title that adds a sub-event word the other lacks ("Spring Job Fair – Employer
-  Registration", "… Prep Workshop") names another event: never a duplicate.
+  Registration", "… Prep Workshop"), or a trade or audience ("Spring Healthcare Job Fair",
+  "Veterans …"), names another event: never a duplicate.
 
 Records of one source are matched only when they start at the same instant (or on the
 same date, both date-only) with a title match of at least 0.9: the same event read from a
@@ -29,10 +32,16 @@ listing and from its detail page under two ids (the id comes from @id, else the 
 the title, so a listing without links and its detail page differ). A publisher's two
 sessions at different times stay two events; a weekly series' occurrences never meet.
 
-``find_duplicates`` compares only records dated within a day of each other that share a
-title word (blocking), links matching pairs best score first into groups (a group never
-takes two records of one source, or two whose start or place rule each other out, that
-did not match each other directly: A~B and B~C do not join two cities), and names one
+``find_duplicates`` compares only records whose times and places can match -- timed ones
+starting in neighbouring 2-hour spans, else on one date; in one city (or one within the
+other's name), one postal code, both online, or a record with no city meeting all -- and
+that share a title word (blocking, linear at a fixed density of events per hour and
+place). A word held by more than an eighth of the records ("job", "fair") links two
+records only through a title with few other words, which provably loses no pair the
+rules accept when their words match exactly or by transposed letters (_probes). It links
+matching pairs best score first into groups (a group never takes two records of one
+source, or two whose start or place rule each other out, that did not match each other
+directly: A~B and B~C do not join two cities), and names one
 canonical record per group: the one with the most information (url, venue, street, city,
 end, registration, organizer, description in 200-character steps), then the earliest
 first_seen, then the smallest id. Coarse description steps keep the choice stable
@@ -41,10 +50,12 @@ across crawls when a publisher edits a sentence.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import unicodedata
 from collections import defaultdict
+from itertools import combinations
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -79,10 +90,24 @@ registration register deadline orientation prep preparation workshop webinar inf
 information session reception breakfast luncheon lunch dinner panel training
 signup volunteer volunteers setup preview rehearsal
 """.split())
+# Trades and audiences (singular): a fair for one of them is another fair than the general
+# one ("Spring Healthcare Job Fair" is not the "Spring Job Fair" of the same day).
+SPECIALTIES = frozenset("""
+healthcare health nursing nurse medical hospital pharmacy dental behavioral tech technology it
+software cyber cybersecurity engineering engineer stem manufacturing construction trade
+logistic warehouse transportation trucking driver cdl hospitality restaurant retail finance
+financial banking accounting insurance education teacher government federal law legal
+veteran military youth teen student graduate alumni senior women diversity agriculture energy
+""".split())
 GENERIC_PLACE = frozenset("""
 center centre hall room rm building bldg suite floor campus auditorium conference
 convention library public branch main street st avenue ave road rd boulevard blvd drive dr
 plaza way lane ln court ct suite ste the of at and office offices hotel inn
+""".split())
+# Words that name no building: what is left of a venue's name tells two venues apart
+# ("Union Hall" vs "Convention Center"), the kind of building included.
+VENUE_FILLER = frozenset("""
+center centre ctr the of at and building bldg suite ste floor room rm
 """.split())
 # The names of a job fair, read as one ("Career & Job Fair", "Hiring Event", "Jobs Expo" ->
 # "job fair"; "fiar" is the common typo), on the lower-case words joined by single spaces;
@@ -93,6 +118,13 @@ JOB_FAIR_CUT = re.compile(r"\b(?:career|job|hiring|employment|recruitment)s?$")
 CUT_SHORT = ("…", "...")
 ORDINAL = re.compile(r"^\d+(st|nd|rd|th)?$")
 TIME_WORD = re.compile(r"^\d{1,2}(:\d\d)?(am|pm|a|p)?$|^(am|pm|noon)$")
+
+
+@lru_cache(maxsize=65536)
+def _key(word: str) -> str:
+    """A title word's blocking key: its letters sorted when it has four or more, so a
+    transposed typo ("fiar") meets the word ("fair"); a shorter word as it is."""
+    return "".join(sorted(word)) if len(word) >= 4 else word
 
 
 def _fold(text: str) -> str:
@@ -159,16 +191,19 @@ def _near_word(a: str, b: str) -> bool:
 def title_similarity(a: str, b: str) -> float:
     """Dice coefficient of the two word sets (0..1), where a word also meets its
     misspelling (difflib ratio >= 0.75, same first letter, four letters or more)."""
-    ta, tb = set(a.split()), set(b.split())
+    return _dice(set(a.split()), set(b.split()))
+
+
+def _dice(ta: set, tb: set) -> float:
     if not ta or not tb:
         return 0.0
     common = len(ta & tb)
-    rest_b = tb - ta
-    for word in ta - tb:
+    rest_b = sorted(tb - ta)
+    for word in sorted(ta - tb):
         near = next((other for other in rest_b if _near_word(word, other)), None)
         if near is not None:
             common += 1
-            rest_b.discard(near)
+            rest_b.remove(near)
     return 2 * common / (len(ta) + len(tb))
 
 
@@ -176,10 +211,10 @@ def title_similarity(a: str, b: str) -> float:
 
 
 class _Event:
-    """What matching needs of one record, computed once (the blocking keys at once, the rest when first asked)."""
+    """What matching needs of one record, computed once."""
 
     __slots__ = ("id", "source", "day", "instant", "timed", "words", "word_set", "keys", "context", "online",
-                 "physical", "city", "postal", "place", "point", "rank", "record")
+                 "physical", "city", "postal", "place", "venue", "point", "record")
 
     def __init__(self, record: dict):
         self.record = record
@@ -193,27 +228,17 @@ class _Event:
             self.timed = False
         self.words = normalize_title(record.get("title") or "")
         self.word_set = frozenset(self.words.split())
-        # blocking keys: the words, and the letters of each longer word sorted (a
-        # transposed typo, "fiar", meets "fair")
-        self.keys = self.word_set | {"~" + "".join(sorted(w)) for w in self.word_set if len(w) >= 4}
+        self.keys = {w: _key(w) for w in self.word_set}  # word -> blocking key
+        self._place(record)
 
-    def __getattr__(self, name: str):
-        # The place, context and rank only a compared pair or a group needs: blocking leaves
-        # most records uncompared, so these are worked out on first use.
-        if name not in _Event.__slots__:  # __init__ sets the others: only _details' are ever unset
-            raise AttributeError(name)
-        self._details()
-        return object.__getattribute__(self, name)
-
-    def _details(self) -> None:
-        record = self.record
-        self.context = (_tokens(record.get("city")) | _tokens(record.get("organizer"))
-                        | {_stem(w) for w in _words(record.get("city") or "")})
+    def _place(self, record: dict) -> None:
+        self.context = _context(record.get("city"), record.get("organizer"))
         attendance = (record.get("attendance") or "").lower()
-        self.city = " ".join(_words(record.get("city") or _location_city(record.get("venue_name")) or "")) or None
+        self.city = _city_name(record.get("city") or _location_city(record.get("venue_name")))
         self.postal = (record.get("postal_code") or "").strip()[:5] or None
         self.place = (_place_words(record.get("venue_name")) | _place_words(record.get("street"))
                       | _place_words(record.get("city")))
+        self.venue = _venue_words(record.get("venue_name"), self.city)
         has_place = bool(self.place or self.postal or record.get("latitude") is not None)
         if attendance == "hybrid":
             self.online = self.physical = True
@@ -226,7 +251,17 @@ class _Event:
             self.physical = has_place
         lat, lon = record.get("latitude"), record.get("longitude")
         self.point = (float(lat), float(lon)) if isinstance(lat, (int, float)) and isinstance(lon, (int, float)) else None
-        self.rank = _rank(record)
+
+
+@lru_cache(maxsize=65536)
+def _context(city, organizer) -> frozenset[str]:
+    """The words of a record's city and organizer, left out of both titles when compared."""
+    return _tokens(city) | _tokens(organizer) | {_stem(w) for w in _words(city or "")}
+
+
+@lru_cache(maxsize=65536)
+def _city_name(city) -> str | None:
+    return " ".join(_words(city or "")) or None
 
 
 _STATE_ZIP = re.compile(r"\s*\b([A-Z]{2})?\s*(\d{5}(-\d{4})?)?\s*$")
@@ -243,6 +278,18 @@ def _location_city(text) -> str | None:
         if part and not any(c.isdigit() for c in part) and not re.fullmatch(r"[A-Z]{2}|USA?|United States", part):
             return part
     return None
+
+
+@lru_cache(maxsize=65536)
+def _venue_words(text, city) -> frozenset[str]:
+    """The words naming a venue, its city and filler left out ("Durham Union Hall" ->
+    {"union", "hall"}); a one-line location gives its first part; a street address none."""
+    name = (text or "").split(",")[0].strip()
+    if not name or name[0].isdigit():
+        return frozenset()
+    city_words = set(_words(city or ""))
+    return frozenset(_stem(w) for w in _words(name)
+                     if w not in VENUE_FILLER and w not in city_words and not w.isdigit() and len(w) > 1)
 
 
 def _km(p: tuple[float, float], q: tuple[float, float]) -> float:
@@ -300,10 +347,12 @@ def _place_match(a: _Event, b: _Event) -> str:
         return "match:same postal code"
     common = a.place & b.place
     if a.city and b.city:
-        if a.city == b.city:
-            return "match:same city"
         if a.city not in b.city and b.city not in a.city:  # "Springfield" in "Springfield Township"
             return "conflict:different cities"
+        if _other_venues(a, b):
+            return "conflict:different venues"
+        if a.city == b.city:
+            return "match:same city"
     if common:
         return "match:venue " + " ".join(sorted(common))
     if a.online and b.online:
@@ -313,12 +362,21 @@ def _place_match(a: _Event, b: _Event) -> str:
     return "unknown:no comparable place"
 
 
+def _other_venues(a: _Event, b: _Event) -> bool:
+    """Two named venues with no word in common ("Union Hall", "Convention Center"), unless a
+    title names the other record's venue (an event named after its hall, renamed since)."""
+    if not a.venue or not b.venue or a.venue & b.venue:
+        return False
+    return not any(names and names <= other.word_set
+                   for names, other in ((a.venue - GENERIC_PLACE, b), (b.venue - GENERIC_PLACE, a)))
+
+
 def _title_score(a: _Event, b: _Event) -> float:
-    ta, tb = set(a.words.split()), set(b.words.split())
+    ta, tb = a.word_set, b.word_set
     context = a.context | b.context | (a.place & b.place)
     if ta - context and tb - context:
         ta, tb = ta - context, tb - context
-    score = title_similarity(" ".join(sorted(ta)), " ".join(sorted(tb)))
+    score = _dice(ta, tb)
     # "Spring Job Fair" inside "Spring Job Fair: 60+ Employers Hiring": a title of three
     # words or more wholly inside the other (a bare "Career Fair" is too generic for it).
     if min(len(ta), len(tb)) >= 3 and (ta <= tb or tb <= ta):
@@ -327,8 +385,10 @@ def _title_score(a: _Event, b: _Event) -> float:
 
 
 def _qualifier_mismatch(a: _Event, b: _Event) -> set[str]:
-    ta, tb = set(a.words.split()), set(b.words.split())
-    return (ta ^ tb) & QUALIFIERS
+    """The qualifier words one title has and the other lacks, and the trades and
+    audiences (SPECIALTIES) unless they are the city or organizer of a record."""
+    differ = a.word_set ^ b.word_set
+    return (differ & QUALIFIERS) | (differ & SPECIALTIES) - a.context - b.context
 
 
 def _same(a: _Event, b: _Event) -> tuple[bool, float, str]:
@@ -361,38 +421,188 @@ def same_event(a: dict, b: dict) -> tuple[bool, float, str]:
     return _same(_Event(a), _Event(b))
 
 
+ANYWHERE = ("anywhere",)  # the place cell of a record whose place can clash with none
+ONLINE = ("online",)
+
+
+def _cells(e: _Event) -> tuple:
+    """The place cells of a record: two records can only match when their cells meet
+    (see _meeting_cells). Online (hybrid too) -> ONLINE; in person with a city -> its city
+    and postal code; no city, or no place at all -> ANYWHERE, which meets every cell."""
+    cells = [ONLINE] if e.online else []
+    if e.physical or not e.online:
+        if e.city and e.physical:
+            cells.append(("city", e.city))
+            if e.postal:
+                cells.append(("postal", e.postal))
+        else:
+            cells.append(ANYWHERE)
+    return tuple(cells)
+
+
+def _meeting_cells(cells: set) -> dict:
+    """For each cell, the cells it may match: itself, ANYWHERE, and a city within or around
+    its city ("Springfield" / "Springfield Township"): _place_match rules out every other
+    pair (online only vs in person; two cities; one postal code is no other's)."""
+    cities = sorted(c for c in cells if c[0] == "city")
+    meets = {cell: {cell, ANYWHERE} for cell in cells}
+    for x in cities:
+        for y in cities:
+            if x != y and (x[1] in y[1] or y[1] in x[1]):
+                meets[x].add(y)
+    return meets
+
+
+# A share of the records above which a title key is "common" ("job", "fair", "workshop"):
+# a common key alone links a pair only through a title with few other words (see _probes).
+COMMON_SHARE = 1 / 8
+COMMON_MIN = 64
+# A pair scoring TITLE_MIN (Dice) has at most this many unmatched words per matched word on a side.
+SPARE = 2 / TITLE_MIN - 2
+
+
+def _probes(e: _Event, common: set) -> list:
+    """The keys a record looks up beyond its rare title keys (every record holding one of
+    those meets every other: _rare_pairs).
+
+    Every accepted pair whose title words match exactly or by transposed letters is found,
+    which this proves. Say all its matched words have common keys (else a pair of matched
+    words shares a rare key, and _rare_pairs pairs them). Dice >= TITLE_MIN gives
+    on each side unmatched <= SPARE * matched <= SPARE * (words with a common key); a
+    contained title (CONTAINED) has no unmatched word on its shorter side. The words the
+    title score leaves out are the pair's context and shared place words: a rare word of A
+    left out only because it is B's city or organizer is probed against B's context
+    words (("@", word) keys); otherwise A's rare words outside its own context and place
+    -- its core -- are all unmatched, so the side meeting the bound has a core <= SPARE *
+    its common-key words, and such a record probes its common keys too.
+    """
+    core = [w for w, k in e.keys.items() if k not in common and w not in e.context and w not in e.place]
+    more = [("@", w) for w in core]
+    if len(core) <= SPARE * sum(1 for k in e.keys.values() if k in common):
+        more += [k for k in set(e.keys.values()) if k in common]
+    return more
+
+
+def _slots(e: _Event) -> tuple[tuple, tuple]:
+    """(where a record is filed, where it looks) in time: two records can only match when
+    both are timed and start at most TIME_TOLERANCE apart -- in the same or neighbouring
+    spans of that length -- or share the date of ``start`` (see _time_match)."""
+    if not e.timed:
+        return (("date", e.day),), (("date", e.day), ("timed", e.day))
+    span = int(e.instant.timestamp() // TIME_TOLERANCE.total_seconds())
+    return ((("span", span), ("timed", e.day)),
+            (("span", span - 1), ("span", span), ("span", span + 1), ("date", e.day)))
+
+
+def _reach(slot: tuple) -> tuple:
+    """The slots whose records a record filed in ``slot`` can match (see _slots)."""
+    kind, value = slot
+    if kind == "span":
+        return ("span", value - 1), slot, ("span", value + 1)
+    return (("date", value), ("timed", value)) if kind == "date" else (("date", value),)
+
+
+def _join(pairs: set, these: list[int], those: list[int]) -> None:
+    pairs.update((i, j) if i < j else (j, i) for i in these for j in those if i != j)
+
+
+def _rare_pairs(index: dict, meets: dict, common: set, pairs: set) -> None:
+    """Every two records holding one rare title key in slots and cells that meet."""
+    for (cell, key), slots in index.items():
+        if cell is None or not isinstance(key, str) or key in common:
+            continue
+        for slot, these in slots.items():
+            if slot[0] != "timed":  # records within one span or date; "timed" only meets "date"
+                pairs.update(combinations(these, 2))
+            later = slots.get(("span", slot[1] + 1) if slot[0] == "span" else ("timed", slot[1]))
+            if later and slot[0] != "timed":
+                _join(pairs, these, later)
+        for other in meets[cell] - {cell}:
+            elsewhere = index.get((other, key))
+            for slot, these in (slots.items() if elsewhere else ()):
+                for near in _reach(slot):
+                    if near in elsewhere:
+                        _join(pairs, these, elsewhere[near])
+
+
+def _candidates(events: list[_Event]) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, worth comparing: in time slots and place cells that can meet,
+    sharing a rare title key, or a key one of them probes beyond that (_probes): a common
+    title key, or a title word that is the other's context word. Linear in the records
+    for a fixed density of events per hour and place."""
+    filed = [_slots(e) + (_cells(e),) if e.day is not None and e.words else None for e in events]
+    anywhere = any(f and ANYWHERE in f[2] for f in filed)
+    # (cell, key) -> slot -> records; key: a title key, or ("@", word) for a context word
+    index: dict = defaultdict(lambda: defaultdict(list))
+    counts: dict[str, int] = defaultdict(int)
+    for e, f in zip(events, filed):
+        for key in (set(e.keys.values()) if f else ()):
+            counts[key] += 1
+    common = {key for key, count in counts.items() if count > max(COMMON_MIN, COMMON_SHARE * len(events))}
+    probes = [_probes(e, common) if f else () for e, f in zip(events, filed)]
+    looked_up = {key for more in probes for key in more}  # the context words someone looks up
+    for i, (e, f) in enumerate(zip(events, filed)):
+        if f is None:
+            continue
+        keys = set(e.keys.values())
+        keys.update(key for key in (("@", w) for w in e.context) if key in looked_up)
+        for cell in (f[2] + (None,) if anywhere else f[2]):  # None: every cell, for ANYWHERE's look-ups
+            for key in keys:
+                slots = index[cell, key]
+                for slot in f[0]:
+                    slots[slot].append(i)
+    meets = _meeting_cells({cell for f in filed if f for cell in f[2]})
+    pairs: set[tuple[int, int]] = set()
+    _rare_pairs(index, meets, common, pairs)
+    for i, (more, f) in enumerate(zip(probes, filed)):
+        targets = {None} if more and ANYWHERE in f[2] else {t for cell in f[2] for t in meets[cell]} if more else ()
+        for cell in targets:
+            for key in more:
+                slots = index.get((cell, key))
+                for slot in (f[1] if slots else ()):
+                    if slot in slots:
+                        _join(pairs, (i,), slots[slot])
+    return pairs
+
+
+def _matches(events: list[_Event]) -> list[tuple[float, int, int]]:
+    """The candidate pairs same_event accepts, (score, i, j) best first, i the smaller id."""
+    found = []
+    for i, j in _candidates(events):
+        a, b = events[i], events[j]
+        if a.timed and b.timed and abs(a.instant - b.instant) > TIME_TOLERANCE:
+            continue
+        if _qualifier_mismatch(a, b):  # _same's verdict, found sooner
+            continue
+        ok, score, _ = _same(a, b)
+        if ok:
+            found.append((score, i, j) if (a.id, i) < (b.id, j) else (score, j, i))
+    found.sort(key=lambda p: (-p[0], events[p[1]].id, events[p[2]].id))
+    return found
+
+
 def find_duplicates(records) -> list[tuple[str, str, float]]:
     """[(duplicate_id, canonical_id, score)] over event records (dicts with id, source,
     title, start, start_utc, all_day, place fields, first_seen), sorted by duplicate id.
 
-    Only records dated within a day of each other that share a title word (or the
-    letters of one: a transposed typo) are compared (blocking). Matching pairs are joined best first into groups; a group never holds two
+    Only records dated within a day of each other, in place cells that can meet, that
+    share a title word (or the letters of one: a transposed typo) are compared
+    (_candidates). Matching pairs are joined best first into groups; a group never holds two
     records of one source unless those two matched each other. Each group's canonical
     record is the best ranked (see _rank); the score is the best match of the duplicate.
     """
-    events = [_Event(r) for r in records if r.get("id")]
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for i, e in enumerate(events):
-        if e.day is not None and e.words:
-            by_day[e.day].append(i)
-    pairs = []
-    one_day = timedelta(days=1)
-    for day, members in by_day.items():
-        later = by_day.get(day + one_day, ())
-        for pos, i in enumerate(members):
-            a = events[i]
-            for others in (members[pos + 1:], later):
-                for j in others:
-                    b = events[j]
-                    if a.timed and b.timed and abs(a.instant - b.instant) > TIME_TOLERANCE:
-                        continue
-                    if not a.keys & b.keys:
-                        continue  # no word in common: the title score would be 0
-                    ok, score, _ = _same(a, b)
-                    if ok:
-                        pairs.append((score, i, j))
-    pairs.sort(key=lambda p: (-p[0], events[p[1]].id, events[p[2]].id))
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small tuples and sets, no cycles: the collector's passes cost a third
+    try:
+        events = [_Event(r) for r in records if r.get("id")]
+        return _groups(events, _matches(events))
+    finally:
+        if collecting:
+            gc.enable()
 
+
+def _groups(events: list[_Event], pairs: list[tuple[float, int, int]]) -> list[tuple[str, str, float]]:
+    """Matching pairs joined best first into groups; (duplicate id, canonical id, score)."""
     parent = list(range(len(events)))
     members_of: dict[int, set[int]] = {i: {i} for i in range(len(events))}
     matched = {(i, j) for _, i, j in pairs} | {(j, i) for _, i, j in pairs}
@@ -428,7 +638,7 @@ def find_duplicates(records) -> list[tuple[str, str, float]]:
     for group in members_of.values():
         if len(group) < 2:
             continue
-        canonical = min(group, key=lambda k: events[k].rank)
+        canonical = min(group, key=lambda k: _rank(events[k].record))
         for k in group:
             if k != canonical:
                 result.append((events[k].id, events[canonical].id, best.get(k, 0.0)))

@@ -1,6 +1,8 @@
 """One record per real event: eventhound.dedupe (pure matching) and db.mark_duplicates / event_sources."""
 
 import json
+import random
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -387,3 +389,81 @@ def test_a_chain_does_not_join_two_cities():
         groups.setdefault(canonical, {canonical}).add(dup)
     assert not any({"a:1", "b:1"} <= g for g in groups.values())
     assert len(result) == 1
+
+
+# ---------------------------------------------------------------------------- blocking
+
+
+def test_two_named_venues_in_one_city_are_two_events():
+    union = chamber_fair(venue_name="Springfield Union Hall", street=None, postal_code=None)
+    civic = ics_fair(venue_name="Springfield Civic Center, 12 Main St, Springfield, IL")
+    assert same_event(union, civic) == (False, 0.0, "different venues")
+    # a listing that names no venue, or the same hall written another way, still matches
+    assert same_event(union, library_fair())[0]
+    assert same_event(union, ics_fair(venue_name="Union Hall, 12 Main St, Springfield, IL"))[0]
+
+
+def test_a_trade_added_to_the_title_is_another_fair():
+    healthcare = library_fair(title="Spring Healthcare Job Fair - March 4, 2027")
+    ok, score, reason = same_event(chamber_fair(title="Spring Career Fair"), healthcare)
+    assert not ok and score >= 0.82 and reason == "a title adds healthcare"
+    assert same_event(chamber_fair(title="Spring Healthcare Career Fair"), healthcare)[0]
+
+
+def test_blocking_meets_across_place_cells_and_dates():
+    township = library_fair(id="township:1", source="township", city="Springfield Township")
+    same_zip = ics_fair(venue_name="Bank of Springfield Center", city="Capital City", postal_code="62701")
+    online = ics_fair(id="web:1", source="web", venue_name=None, attendance="online", online_url="https://zoom.us/j/1")
+    online_too = chamber_fair(id="zoom:1", source="zoom", venue_name=None, street=None, city=None, postal_code=None,
+                              attendance="online")
+    # 23:30 on the 4th in Chicago is 05:30 UTC on the 5th; the ICS date reads the 5th
+    late = chamber_fair(id="late:1", source="late", start="2027-03-04T23:30:00-06:00", start_utc="2027-03-05T05:30:00+00:00")
+    late_utc = ics_fair(id="lateics:1", source="lateics", start="2027-03-05T05:00:00+00:00",
+                        start_utc="2027-03-05T05:00:00+00:00")
+    for a, b in [(chamber_fair(), township), (chamber_fair(), same_zip), (online, online_too), (late, late_utc)]:
+        assert same_event(a, b)[0], (a["id"], b["id"])
+        assert len(find_duplicates([a, b])) == 1, (a["id"], b["id"])
+
+
+def _mixed_records(n: int, seed: int) -> list[dict]:
+    """n records over two days made to meet every blocking rule: job-fair titles common
+    enough to be skipped as a rare key, city spellings within one another, one postal code
+    under two city names, online, hybrid and placeless records, organizers named in
+    titles, starts across midnight UTC, transposed typos, date-only listings."""
+    rng = random.Random(seed)
+    titles = ["Job Fair", "Career Fair", "Hiring Event", "Spring Job Fair", "Sprign Job Fiar", "Acme Job Fair",
+              "Globex Career Fair", "Acme Globex Job Fair", "Spring Resume Workshop", "Resume Workshop",
+              "Tech Job Fair", "Springfield Job Fair", "Job Fair Prep Workshop", "Business After Hours",
+              "Spring Business After Hours", "Job and Career Expo"]
+    places = [dict(city="Springfield", venue_name="Civic Center"), dict(city="Springfield Township"),
+              dict(city="Springfield", postal_code="62701"), dict(city="Capital City", postal_code="62701"),
+              dict(city="Peoria", venue_name="Civic Center"), dict(venue_name="Civic Center"), {},
+              dict(attendance="online", online_url="https://zoom.us/j/1"), dict(attendance="hybrid", city="Peoria"),
+              dict(venue_name="Union Hall, 1 Main St, Springfield, IL"), dict(venue_name="Springfield Union Hall")]
+    offsets = ["-06:00", "+00:00", "-10:00", "+09:00"]
+    records = []
+    for k in range(n):
+        day, hour, offset = rng.choice((4, 5)), rng.choice((0, 1, 10, 11, 12, 22, 23)), rng.choice(offsets)
+        start = f"2027-03-0{day}T{hour:02d}:{rng.choice(('00', '30'))}:00{offset}"
+        utc = datetime.fromisoformat(start).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        fields = dict(rng.choice(places), organizer=rng.choice((None, "Acme", "Globex")))
+        if rng.random() < 0.25:
+            start = utc = f"2027-03-0{day}"
+            fields["all_day"] = 1
+        records.append(event(f"s{k % 7}:{k}", f"s{k % 7}", rng.choice(titles), start, utc, **fields))
+    return records
+
+
+def test_blocking_loses_no_pair_that_all_pairs_would_find():
+    from eventhound.dedupe import _Event, _candidates, _matches, _same
+
+    records = _mixed_records(360, seed=3)
+    events = [_Event(r) for r in records]
+    share_a_key = [(i, j) for i in range(len(events)) for j in range(i + 1, len(events))
+                   if set(events[i].keys.values()) & set(events[j].keys.values())]
+    every_match = {(i, j) for i, j in share_a_key if _same(events[i], events[j])[0]}
+    found = {(min(i, j), max(i, j)) for _, i, j in _matches(events)}
+    assert len(every_match) > 200  # the mix does match, in every kind of cell
+    assert found == every_match
+    # ... while comparing a fraction of the pairs that share a title key
+    assert len(_candidates(events)) < len(share_a_key) / 3

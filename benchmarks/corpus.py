@@ -2,7 +2,8 @@
 
 Runs every jsonld/microdata/rdfa/hcalendar file listed in the corpus manifest through
 `eventhound.extract.extract_events` (the extractor and every pipeline but the database),
-with the file's `source_timezone` as the source's zone (UTC where none is given), and
+with the publisher's zone as the source's zone (the file's `source_timezone`, else the
+upstream spider's zone its notes name, else UTC), and
 compares with the manifest's expected events: the title (entities and whitespace
 normalized, case-insensitive; an expected title of null — a page that names no title —
 matches any; a title that starts or ends with a status, "Canceled – Board Meeting", is
@@ -72,6 +73,16 @@ def instant(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def publisher_zone(entry: dict) -> str:
+    """The zone a crawler's source entry would give this file: the manifest's
+    `source_timezone`, else the upstream spider's zone its notes name ("spider timezone
+    America/Detroit"), else UTC."""
+    stated = next((e["source_timezone"] for e in entry["expected"] if e.get("source_timezone")), None)
+    named = re.search(r"spider timezone ([A-Z][a-z]+/[A-Z][A-Za-z_]+)",
+                      f"{entry.get('expected_source') or ''} {entry.get('notes') or ''}")
+    return stated or (named[1] if named else "UTC")
+
+
 def crawled_at(expected: list[dict]) -> datetime:
     """The file's "now": the day before its first expected event, as a crawl reads a calendar
     before its events (a series is expanded from there); NOW when nothing is dated."""
@@ -95,7 +106,7 @@ def main():
         if entry["kind"] not in KINDS:
             continue
         kind, expected = entry["kind"], entry["expected"]
-        tz = next((e.get("source_timezone") for e in expected if e.get("source_timezone")), None) or "UTC"
+        tz = publisher_zone(entry)
         page_url = "https://corpus.example/" + Path(entry["file"]).name.replace(" ", "%20")
         source, fmt = Source(key="corpus", spider="schemaorg", urls=(page_url,), timezone=tz), None
         if kind in CSS_KINDS:

@@ -25,6 +25,12 @@ Also read: link (absolute), guid (`own_id`), description (as published), `ev:loc
 GeoRSS points and bare `<latitude>`/`<longitude>`, `ev:organizer`, categories, `ev:type`.
 `next_page` is an Atom/RSS `<link rel="next">` (RFC 5005 paging).
 
+A start from the event module or xCal is checked against the item's description
+(eventhound/crosscheck.py): a date alone takes the time the description states for it, a
+time without offset that the description states one zone offset away is UTC, a malformed
+time is read as the description confirms (warnings `start_time_from_page_repaired`,
+`naive_markup_time_was_utc_repaired`, `broken_markup_time_read_by_page_repaired`).
+
 Error codes: `rss_not_feed` (an HTML page or JSON where a feed was expected), `rss_malformed`
 (broken XML: feedparser's lenient parser read what it could), `rss_item_without_date`,
 `rss_too_many_items`, `extract_failed`.
@@ -40,6 +46,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from eventhound import crosscheck
 from eventhound.extractors.base import Context, Extraction
 
 MAX_ITEMS = 5000
@@ -183,6 +190,7 @@ def _extract(text: str, url: str, context: Context) -> Extraction:
         entries = entries[:MAX_ITEMS]
     for entry in entries:
         raw = _event(entry, url, channel_title, pubdate)
+        result.errors.extend(_checked_against_description(entry, raw, context))
         if follow and raw.get("url"):
             raw["_follow"] = raw["url"]
         elif not raw.get("start_text"):
@@ -238,6 +246,17 @@ def _published(entry) -> str | None:
         except (TypeError, ValueError):
             pass
     return _first(entry, "published", "updated")
+
+
+def _checked_against_description(entry, raw: dict, context: Context) -> list[str]:
+    """The cross-check of a structured start (ev:startdate, xCal) with the item's own description."""
+    structured = _first(entry, "ev_startdate", "xcal_dtstart") or _suffixed(entry, "_startdate", "_dtstart")
+    if not structured or raw.get("start_text") != structured or not raw.get("description"):
+        return []
+    if not crosscheck.checkable(raw, context.timezone):
+        return []
+    texts = [(crosscheck.visible_text(raw["description"]), True)]
+    return crosscheck.reconcile(raw, texts, context.now, context.timezone)
 
 
 def _event(entry, url: str, channel_title: str | None, pubdate_is_start: bool) -> dict:

@@ -38,6 +38,17 @@ one event, kept however far ahead it is. Reason codes: ``event_schedule_unsuppor
 Schedule that cannot be placed: no day the rule could start from, a rule that matches no
 date, a frequency under a day; the event's own startDate, if any, is read instead),
 ``event_schedule_unreadable``, ``event_schedule_too_frequent``, ``occurrences_capped``.
+
+The page's own words (eventhound/crosscheck.py, with the context's now and zone): a start
+that is a date alone, a time without offset or a malformed time is checked against the
+times stated for its day by the words tied to the event — its description, the element
+that carries its microdata / RDFa / hCalendar, and the page's visible text when the page
+holds this one event (never a listing's text, which may state another event's time).
+Warnings: ``start_time_from_page_repaired`` (the time of a date-only start taken from the
+text), ``naive_markup_time_was_utc_repaired`` (a naive time one zone offset away from the
+stated one is UTC), ``broken_markup_time_read_by_page_repaired`` ("T08-08-30-00" read as
+the 08:30 the text states). Where the text states a time that nothing explains, the
+markup wins. A check that fails unforeseen is ``cross_check_failed`` (events as published).
 """
 
 from __future__ import annotations
@@ -53,7 +64,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.etree
 
-from eventhound import series
+from eventhound import crosscheck, series
 from eventhound.extractors.base import Context, Extraction
 from eventhound.extractors.ical import iana_name
 
@@ -433,8 +444,10 @@ def _prop_value(el, prop: str, rdfa: bool):
     return _node_text(el)
 
 
-def _items_from_tree(root, rdfa: bool) -> list[dict]:
-    """Top-level items as JSON-LD-like dicts: {"@type": [...], prop: [values...]}."""
+def _items_from_tree(root, rdfa: bool, elements: dict | None = None) -> list[dict]:
+    """Top-level items as JSON-LD-like dicts: {"@type": [...], prop: [values...]}.
+
+    elements, when given, gets each item's element by the item's id() (its own words, for the cross-check)."""
     if root is None:
         return []
     if rdfa:
@@ -458,6 +471,8 @@ def _items_from_tree(root, rdfa: bool) -> list[dict]:
             if ident and not ident.startswith("_:"):
                 item["@id"] = ident.strip()
             items[el] = item
+            if elements is not None:
+                elements[id(item)] = el
             if owner is None or not props:
                 tops.append(item)
             else:
@@ -584,7 +599,7 @@ def _hcalendar_events(root, collector: "_Collector") -> None:
                 put(key, _mf_text(_mf_first(location, *names)))
             for key in ("latitude", "longitude"):
                 put(key, _mf_text(_mf_first(location, key, "p-" + key)))
-        collector.emit(raw, {}, has_children=False)
+        collector.emit(raw, {}, has_children=False, element=el)
 
 
 # --------------------------------------------------------------------------- mapping
@@ -607,6 +622,8 @@ class _Collector:
         self._follow_seen: set[str] = set()
         self._event_keys: set[tuple] = set()
         self._cross_keys: set[tuple] = set()  # (title, start date) of JSON-LD events
+        self.node_elements: dict[int, object] = {}  # id(item) -> its element, for the syntax being walked
+        self.event_elements: dict[int, object] = {}  # id(raw event) -> the element that holds it
         self.syntax = "jsonld"
 
     # ---- helpers
@@ -731,7 +748,7 @@ class _Collector:
                 if not types or any(_is_event_type(t) for t in types):
                     self.event(sub, raw, depth + 1)
 
-    def emit(self, raw: dict, node: dict, has_children: bool) -> None:
+    def emit(self, raw: dict, node: dict, has_children: bool, element=None) -> None:
         if "eventSchedule" in node and self.emit_schedule(raw, node):
             return
         if not raw.get("start_text"):
@@ -759,6 +776,9 @@ class _Collector:
             return  # the same event already read from the page's JSON-LD
         self._event_keys.add(key)
         self.events.append(raw)
+        element = element if element is not None else self.node_elements.get(id(node))
+        if element is not None:
+            self.event_elements[id(raw)] = element
 
     def emit_schedule(self, raw: dict, node: dict) -> bool:
         """The occurrences of the event's eventSchedule within the window; False when no schedule can be placed."""
@@ -1207,6 +1227,28 @@ def _schedule_events(raw: dict, node: dict, schedules: list[dict], page: str, co
     return events if placed else None
 
 
+# --------------------------------------------------------------------------- the page's own words
+
+
+def _cross_check(collector: _Collector, page: str, context: Context | None) -> None:
+    """Each event's start checked against the words tied to it (eventhound.crosscheck): its
+    description, the element that holds its microdata / RDFa / hCalendar, and the page's
+    text when the page holds this one event alone. Occurrences of a schedule are left alone."""
+    context = context or Context()
+    events = [e for e in collector.events if not e.get("rrule") and crosscheck.checkable(e, context.timezone)]
+    if not events:
+        return
+    page_text = crosscheck.visible_text(page) if len(collector.events) == 1 else None
+    for raw in events:
+        texts = [(crosscheck.visible_text(raw.get("description") or ""), True)]
+        element = collector.event_elements.get(id(raw))
+        if element is not None:
+            texts.append((_node_text(element), True))
+        if page_text:
+            texts.append((page_text, False))
+        collector.errors.extend(crosscheck.reconcile(raw, texts, context.now, context.timezone))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1282,11 +1324,13 @@ def _extract(html: str | bytes, url: str, context: Context | None = None) -> Ext
             if not wanted or root is None:
                 continue
             try:
-                items = _items_from_tree(root, rdfa)
+                collector.node_elements = {}
+                items = _items_from_tree(root, rdfa, collector.node_elements)
                 collector.syntax = name
                 collector.index = {}
                 collector.build_index(items)
                 collector.walk(items)
+                collector.node_elements = {}
             except Exception:  # noqa: BLE001
                 collector.errors.append(f"{name}_failed")
         if want_mf and root is not None:
@@ -1297,6 +1341,11 @@ def _extract(html: str | bytes, url: str, context: Context | None = None) -> Ext
                 _hcalendar_events(root, collector)
             except Exception:  # noqa: BLE001
                 collector.errors.append("hcalendar_failed")
+
+    try:
+        _cross_check(collector, text, context)
+    except Exception:  # noqa: BLE001 - the events stay as published
+        collector.errors.append("cross_check_failed")
 
     # rel=next
     try:

@@ -93,7 +93,8 @@ def report_results(db: str, results: list, now: datetime) -> None:
                 f"time={r.seconds:.2f}s")
         click.echo(line + (f"  {r.problem}" if r.problem else ""))
     conn = database.open_db(db)
-    try:  # one record per real event: the same event listed by several sources
+    try:  # the search index once for every source; one record per real event across sources
+        database.refresh_fts(conn)
         marked = database.mark_duplicates(conn, database.iso_utc(now))
         database.maintain(conn)
     finally:
@@ -381,7 +382,8 @@ def prune(db, days, cache_days, now):
             conn.close()
         copies = prune_cache(cache_dir(db), cache_days, moment.timestamp()) if cache_dir(db).exists() else 0
     click.echo(f"{db}: deleted {counts['events']} events that ended more than {days} days ago "
-               f"({counts['event_changes']} changes, {counts['event_sources']} provenance rows), "
+               f"({counts['event_changes']} changes, {counts['event_sources']} provenance rows, "
+               f"{counts['runs']} runs), "
                f"{copies} kept page copies unused for {cache_days} days")
 
 

@@ -86,6 +86,7 @@ def run_crawl(sources: list[Source], db_path: str, now: datetime, overrides: dic
     settings = project_settings(overrides)
     settings.set("EVENTHOUND_DB", str(db_path), priority="cmdline")
     settings.set("EVENTHOUND_NOW", now.isoformat(), priority="cmdline")
+    settings.set("EVENTHOUND_INDEX_EACH_SOURCE", False, priority="cmdline")  # once, after all: report_results
     settings.set("HTTPCACHE_DIR", str(cache_dir(db_path)), priority="project")  # -s HTTPCACHE_DIR wins
     process = CrawlerProcess(settings)
     # Scrapy leaves the root logger at NOTSET and filters in its handler, so every DEBUG

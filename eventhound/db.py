@@ -5,7 +5,8 @@ All SQL lives in this module. Tables:
 - ``events``   one row per event record (EVENT_COLUMNS), primary key ``id``
 - ``events_fts`` FTS5 index over title, description, organizer, venue_name. It is an
   external-content index keyed by the events rowid and has NO triggers (triggers make
-  upserts ~8.5x slower): call ``refresh_fts(db)`` once after a load.
+  upserts ~8.5x slower): call ``refresh_fts(db)`` once after a load (a crawl does, after
+  every source is stored).
 - ``sources``  the sources.toml entries that were crawled
 - ``runs``     one row per crawl of a source: pages, items, dropped, errors (something
   lost or unreadable) and warnings (repairs that lost nothing)
@@ -225,7 +226,8 @@ def migrate(db: sqlite_utils.Database) -> int:
             raise
     # EVENT_COLUMNS is the one definition of the record: a field added there later
     # becomes a column here without a migration of its own.
-    missing = [c for c in EVENT_COLUMNS if c not in db["events"].columns_dict]
+    present = db["events"].columns_dict  # read once: each read queries the table's schema
+    missing = [c for c in EVENT_COLUMNS if c not in present]
     if missing:
         with db.atomic():
             for column in missing:
@@ -689,7 +691,8 @@ def _health(key: str, runs: list[dict]) -> dict:
 
 def prune(db: sqlite_utils.Database, now_utc_iso: str, older_than_days: int) -> dict:
     """Delete events that ended (or, without an end, started) more than `older_than_days`
-    before now, with their provenance, change log and misses, in ONE transaction; then
+    before now, with their provenance, change log and misses, and the runs and digest runs
+    older than that (but each source's and digest's last), in ONE transaction; then
     refresh the search index, ANALYZE and checkpoint the WAL. Returns the counts deleted."""
     cutoff = f"-{int(older_than_days)} days"
     old = "SELECT id FROM events WHERE datetime(coalesce(end_utc, start_utc)) < datetime(?, ?)"
@@ -700,6 +703,13 @@ def prune(db: sqlite_utils.Database, now_utc_iso: str, older_than_days: int) -> 
             counts[table] = db.execute(f"DELETE FROM {table} WHERE {column} IN ({old})", [now_utc_iso, cutoff]).rowcount
         db.execute("UPDATE events SET duplicate_of = NULL WHERE duplicate_of IN (" + old + ")", [now_utc_iso, cutoff])
         counts["events"] = db.execute(f"DELETE FROM events WHERE id IN ({old})", [now_utc_iso, cutoff]).rowcount
+        # crawls and digests older than that, but each source's and each digest's last one
+        counts["runs"] = db.execute(
+            "DELETE FROM runs WHERE datetime(started) < datetime(?, ?)"
+            " AND id NOT IN (SELECT max(id) FROM runs GROUP BY source)", [now_utc_iso, cutoff]).rowcount
+        counts["digest_runs"] = db.execute(
+            "DELETE FROM digest_runs WHERE datetime(run_at) < datetime(?, ?)"
+            " AND id NOT IN (SELECT max(id) FROM digest_runs GROUP BY digest)", [now_utc_iso, cutoff]).rowcount
     refresh_fts(db)
     db.execute("ANALYZE")
     maintain(db)

@@ -246,8 +246,7 @@ def load_job(node: Node, job: Job, db_path: str, now: datetime) -> SourceResult:
     seen_at = database.iso_utc(now)
     db = database.open_db(db_path)
     try:
-        database.upsert_events(db, records.values(), seen_at)
-        database.refresh_fts(db)
+        database.upsert_events(db, records.values(), seen_at)  # the search index: once, after every source
     finally:
         db.close()
     record_crawl(db_path, source, job.spider, stats, run["started"], run["finished"], stats["finish_reason"], seen_at)

@@ -83,6 +83,9 @@ EXTENSIONS = {
 
 # Where the store pipeline writes; `eventhound crawl --db` overrides it.
 EVENTHOUND_DB = "events.db"
+# Rebuild the search index when each source's crawl ends (`scrapy crawl`); `eventhound crawl`
+# turns it off and rebuilds once after every source.
+EVENTHOUND_INDEX_EACH_SOURCE = True
 # The crawl's "now" as ISO 8601; empty means the clock at crawl start.
 EVENTHOUND_NOW = ""
 # How many dateless event links a listing may make a spider follow.

@@ -132,3 +132,10 @@ def test_upcoming_canned_query_through_datasette(crawled):
     start_utc = {r["id"]: r["start_utc"] for r in query(db, "select id, start_utc from events")}
     starts = [start_utc[r["id"]] for r in rows]
     assert starts == sorted(starts)
+
+
+def test_the_crawl_leaves_the_search_index_current(crawled):
+    _, db, _, _, _ = crawled
+    found = [r["title"] for r in db["events"].search("linkedin")]
+    assert found == ["Résumé & LinkedIn Workshop"]
+    assert query(db, "select count(*) n from events_fts")[0]["n"] == query(db, "select count(*) n from events")[0]["n"]

@@ -27,7 +27,7 @@ def test_prune_deletes_long_past_events_and_their_history(tmp_path):
     result = run_eventhound("prune", "--db", tmp_path / "events.db", "--older-than", "365",
                             "--now", "2026-12-04T00:00:00+00:00")
     assert result.returncode == 0, result.stderr
-    assert "deleted 1 events that ended more than 365 days ago (1 changes, 1 provenance rows), 0 kept page copies" in result.stdout
+    assert "deleted 1 events that ended more than 365 days ago (1 changes, 1 provenance rows, 0 runs), 0 kept page copies" in result.stdout
     db = database.open_db(tmp_path / "events.db")
     assert sorted(r["id"] for r in db.query("select id from events")) == ["dup", "long", "recent"]
     assert list(db.query("select count(*) as n from event_changes")) == [{"n": 0}]

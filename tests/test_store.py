@@ -36,7 +36,7 @@ def rows(path):
 def test_store_writes_at_close(tmp_path):
     path = tmp_path / "events.db"
     stats = Stats()
-    store = StorePipeline(str(path), NOW, stats)
+    store = StorePipeline(str(path), NOW, stats, index_at_close=False)  # as eventhound crawl runs it
     for it in (item("a", title="First"), item("b"), item("a", title="Spring Job Fair")):
         assert store.process_item(it) is it
     assert rows(path) == {}  # nothing written before the crawl ends
@@ -47,6 +47,8 @@ def test_store_writes_at_close(tmp_path):
     assert stored["a"]["first_seen"] == stored["a"]["last_seen"] == "2027-03-01T12:00:00+00:00"
     assert stats["eventhound/stored"] == 2
     db = database.open_db(path)
+    assert list(db["events"].search("spring")) == []  # the index: once per crawl, after every source
+    database.refresh_fts(db)
     assert [r["id"] for r in db["events"].search("spring")] == ["a"]
 
 

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
+from eventhound.dates.zones import DEFAULT_ZONE, is_known
 from eventhound.sources import SPIDERS, Source, SourceError, load_sources
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -218,12 +218,11 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, explain, now):
         source = select_sources(sources_file or "sources.toml", (source_key,))[0]
         fmt = fmt or source.spider
     else:
-        source = Source(key="extract", spider=fmt or "schemaorg", urls=(url or "http://localhost/",), timezone="UTC")
+        source = Source(key="extract", spider=fmt or "schemaorg", urls=(url or "http://localhost/",),
+                        timezone=DEFAULT_ZONE)
     if tz:
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz") from None
+        if not is_known(tz):
+            raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz")
         source = replace(source, timezone=tz)
     try:
         text, read_from = read_input(file_or_url)
@@ -494,11 +493,8 @@ def discover(file_or_url, page_url, key, tz):
     from eventhound import discover as discovery
     from eventhound.extract import read_input
 
-    if tz:
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz") from None
+    if tz and not is_known(tz):
+        raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz")
     try:
         text, read_from = read_input(file_or_url)
     except (OSError, ValueError) as exc:
@@ -541,14 +537,7 @@ def when(text, now, tz, languages, day_first, jsonl):
     """
     from eventhound.dates import parse_when
 
-    def known_zone(name) -> bool:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            return False
-        return True
-
-    if not known_zone(tz):
+    if not is_known(tz):
         raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz")
     moment = parse_now(now)  # the clock, read once, when --now is absent
     languages = tuple(languages) or ("en",)
@@ -567,7 +556,7 @@ def when(text, now, tz, languages, day_first, jsonl):
             if not isinstance(row, dict) or not isinstance(row.get("text"), str):
                 raise ValueError('expected an object with a "text" string')
             row_tz = row.get("tz") or tz
-            if not isinstance(row_tz, str) or not known_zone(row_tz):
+            if not is_known(row_tz):
                 raise ValueError(f"unknown time zone {row_tz!r}")
             row_now = moment
             if row.get("now"):

@@ -8,8 +8,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from eventhound.dates.zones import is_known
 from eventhound.formats import FORMATS, extractor
 
 EVENT_TYPES = (
@@ -95,9 +95,7 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
     tz = entry.get("timezone")
     if not tz:
         _fail(path, key, "timezone is required (an IANA zone such as 'America/Chicago')")
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    if not is_known(tz):
         _fail(path, key, f"unknown time zone {tz!r} (use an IANA zone such as 'America/Chicago')")
     event_type = entry.get("event_type")
     if event_type is not None and event_type not in EVENT_TYPES:

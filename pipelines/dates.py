@@ -27,6 +27,7 @@ import logging
 from datetime import date, datetime, timedelta
 
 from eventhound.dates import When, parse_when, to_iso, to_utc_iso
+from eventhound.dates.zones import DEFAULT_ZONE
 from pipelines.base import EventPipeline
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class NormalizeDatesPipeline(EventPipeline):
         return when
 
     def process_item(self, item):
-        tz = item.get("timezone") or "UTC"
+        tz = item.get("timezone") or DEFAULT_ZONE
         languages = item.get("_languages") or ("en",)
         languages = tuple(languages) if not isinstance(languages, str) else (languages,)
         day_first = item.get("_day_first")

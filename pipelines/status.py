@@ -34,6 +34,7 @@ import re
 from datetime import datetime
 
 from eventhound.dates import parse_moment, to_iso
+from eventhound.dates.zones import DEFAULT_ZONE
 from pipelines.base import EventPipeline
 from pipelines.text import fold, folded, has_any, sentence_spans
 
@@ -198,7 +199,7 @@ class StatusPipeline(EventPipeline):
         return to_iso(moment.value) if moment is not None else None
 
     def process_item(self, item):
-        tz = item.get("timezone") or "UTC"
+        tz = item.get("timezone") or DEFAULT_ZONE
         status = STRUCTURED.get(_name(item.get("event_status")), "scheduled")
         phrases = []
 

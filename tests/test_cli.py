@@ -208,3 +208,10 @@ def test_a_day_first_source_reads_numeric_dates_day_first(tmp_path):
                             "--source", "uk", "--now", "2027-01-01T00:00:00Z")
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["start"] == "2027-04-03T10:00:00+01:00"
+
+
+def test_a_zone_that_is_a_folder_of_the_zone_data_is_refused_in_words():
+    from tests.kit import cli
+
+    result = cli("when", "next tuesday 6pm", "--tz", "America")  # a folder of tzdata, not a zone
+    assert result.exit_code == 2 and "unknown time zone 'America'" in result.output

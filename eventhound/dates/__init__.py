@@ -74,6 +74,14 @@ Never raises; results are cached by (text, now, tz, languages, day_first): ``now
 fixed within a crawl, so keying on it costs no hits and keeps relative phrases exact.
 ``parse_moment`` (the start as a `Moment`, or None) is kept for older callers;
 ``only_a_time`` says whether a text names a time and no day (a listing then gives the day).
+
+The modules, in the order a text goes through them: ``parse`` (the entry points, the order
+of attempts, the caches, the commonest shape), ``iso`` (1.), ``words`` (each language's
+month, weekday and keyword tables), ``tokens`` (the tokenizer; ``kinds`` names each kind of
+token), ``grammar`` (the reader: one handler per construction, by token kind), ``finish``
+(a reading -> a `When`), ``rules`` and ``occurrences`` (recurring phrases: the RRULE, its
+next occurrence), ``fallback`` (dateparser), with ``days`` (calendar helpers), ``values``
+(`Moment`, `When`, ISO text) and ``zones`` (IANA names, offsets, DST: for all of eventhound).
 """
 
 from eventhound.dates.fallback import has_clock_time

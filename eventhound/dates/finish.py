@@ -154,7 +154,30 @@ def _finish(r: _Reading, today: date, z: tzinfo, tzname: str) -> When | None:
         if r.vague:
             return When(timezone=label, error="no date: to be announced")
         return None
-    start = parts[0]
+    start, end = _ends(r, parts[0])
+    day, warning, error = _day_of(start, today)
+    if day is None:
+        if r.invalid and error == "no date found":
+            error = r.invalid
+        if r.vague and error in ("no date found", ONLY_A_TIME):
+            error = "no date: to be announced"
+        return When(timezone=label, error=error)
+    if not 1000 <= day.year <= 9998:
+        return When(timezone=label, error=f"year {day.year} out of range")
+    warnings = [warning]
+    value = _start_value(start, end, day, z, tzname, warnings)
+    end_value = _end_value(start, end, value, z, tzname, warnings) if end is not None else None
+    if end_value is not None and _before(end_value, value):
+        warnings.append(f"end {to_iso(end_value)} is before the start: dropped")
+        end_value = None
+    if isinstance(value, datetime):
+        return When(start=value, end=end_value, all_day=False, timezone=_zone_label(value.tzinfo),
+                    warning=_join(*warnings))
+    return When(start=value, end=end_value, all_day=True, timezone=label, warning=_join(*warnings))
+
+
+def _ends(r: _Reading, start: _Part) -> tuple[_Part, _Part | None]:
+    """The start and the range's end (None when there is none), each filled from the other."""
     end = r.parts[r.range_idx] if r.range_idx is not None else None
     if end is not None and (end.empty() or end is start):
         end = None
@@ -174,72 +197,68 @@ def _finish(r: _Reading, today: date, z: tzinfo, tzname: str) -> When | None:
         end = None  # "6 p.m. Eastern / 5 p.m. Central": one moment, written in two zones
     if end is not None:
         _inherit(start, end)
+    return start, end
 
-    day, warning, error = _day_of(start, today)
-    if day is None:
-        if r.invalid and error == "no date found":
-            error = r.invalid
-        if r.vague and error in ("no date found", ONLY_A_TIME):
-            error = "no date: to be announced"
-        return When(timezone=label, error=error)
-    if not 1000 <= day.year <= 9998:
-        return When(timezone=label, error=f"year {day.year} out of range")
-    warnings = [warning]
 
+def _start_value(start: _Part, end: _Part | None, day: date, z: tzinfo, tzname: str,
+                 warnings: list) -> datetime | date:
+    """The start: its ISO value, its day and time (the meridiem shared with the end's), or its day."""
     if start.iso is not None:
-        value = start.iso.value
         warnings.append(start.iso.warning)
-    elif start.time is not None:
-        if end is not None and end.time is not None:
-            sm = _pair_minutes(start.time, end.time)[0]
-        else:
-            sm = start.time.minutes()
-        value, w = _make(day, sm, start.time.s, start, z, tzname)
-        warnings.append(w)
+        return start.iso.value
+    if start.time is None:
+        return day
+    if end is not None and end.time is not None:
+        sm = _pair_minutes(start.time, end.time)[0]
     else:
-        value = day
+        sm = start.time.minutes()
+    value, w = _make(day, sm, start.time.s, start, z, tzname)
+    warnings.append(w)
+    return value
 
-    end_value = None
-    if end is not None:
-        if _has_date(end):
-            if end.iso is not None:
-                end_value = end.iso.value
-                warnings.append(end.iso.warning)
-            else:
-                start_day = value.date() if isinstance(value, datetime) else value
-                if end.y is None and end.m is not None and end.d is not None and end.nth is None:
-                    end_day = _next_md(end.m, end.d, start_day)  # the first such day from the start
-                    w_end = (_weekday_warning(end.wd, end_day) if end_day and end.wd is not None
-                             and end_day.weekday() != end.wd else None)
-                    err_end = None if end_day else "no such day"
-                else:
-                    end_day, w_end, err_end = _day_of(end, start_day)
-                if end_day is None:
-                    warnings.append(f"end not read: {err_end}")
-                else:
-                    warnings.append(w_end)
-                    if end.time is not None:
-                        em = _pair_minutes(start.time, end.time)[1] if start.time is not None else end.time.minutes()
-                        end_value, w = _make(end_day, em % 1440, end.time.s, end, z, tzname)
-                        warnings.append(w)
-                    else:
-                        end_value = end_day
-        elif end.time is not None and isinstance(value, datetime):
-            # a time of day on the start's day; one before the start is on the next day
-            if start.iso is not None:
-                st = _Time(value.hour, value.minute, value.second, None, False)
-                tzover = value.tzinfo if end.zone is None and end.off is None else None
-            else:
-                st, tzover = start.time, None
-            sm, em = _pair_minutes(st, end.time)
-            if em < sm:
-                em += 1440
-            end_value, w = _make(value.date(), em, end.time.s, end, z, tzname, tzover)
-            warnings.append(w)
-        if end_value is not None and _before(end_value, value):
-            warnings.append(f"end {to_iso(end_value)} is before the start: dropped")
-            end_value = None
-    if isinstance(value, datetime):
-        return When(start=value, end=end_value, all_day=False, timezone=_zone_label(value.tzinfo),
-                    warning=_join(*warnings))
-    return When(start=value, end=end_value, all_day=True, timezone=label, warning=_join(*warnings))
+
+def _end_value(start: _Part, end: _Part, value: datetime | date, z: tzinfo, tzname: str,
+               warnings: list) -> datetime | date | None:
+    """The end: a dated end, or a time of day on the start's day (one before the start is
+    on the next day); None when it cannot be read."""
+    if _has_date(end):
+        if end.iso is not None:
+            warnings.append(end.iso.warning)
+            return end.iso.value
+        return _dated_end(start, end, value, z, tzname, warnings)
+    if end.time is None or not isinstance(value, datetime):
+        return None
+    if start.iso is not None:
+        st = _Time(value.hour, value.minute, value.second, None, False)
+        tzover = value.tzinfo if end.zone is None and end.off is None else None
+    else:
+        st, tzover = start.time, None
+    sm, em = _pair_minutes(st, end.time)
+    if em < sm:
+        em += 1440
+    end_value, w = _make(value.date(), em, end.time.s, end, z, tzname, tzover)
+    warnings.append(w)
+    return end_value
+
+
+def _dated_end(start: _Part, end: _Part, value: datetime | date, z: tzinfo, tzname: str,
+               warnings: list) -> datetime | date | None:
+    """An end that names its day: a yearless one is the first such day from the start."""
+    start_day = value.date() if isinstance(value, datetime) else value
+    if end.y is None and end.m is not None and end.d is not None and end.nth is None:
+        end_day = _next_md(end.m, end.d, start_day)
+        w_end = (_weekday_warning(end.wd, end_day) if end_day and end.wd is not None
+                 and end_day.weekday() != end.wd else None)
+        err_end = None if end_day else "no such day"
+    else:
+        end_day, w_end, err_end = _day_of(end, start_day)
+    if end_day is None:
+        warnings.append(f"end not read: {err_end}")
+        return None
+    warnings.append(w_end)
+    if end.time is None:
+        return end_day
+    em = _pair_minutes(start.time, end.time)[1] if start.time is not None else end.time.minutes()
+    end_value, w = _make(end_day, em % 1440, end.time.s, end, z, tzname)
+    warnings.append(w)
+    return end_value

@@ -6,6 +6,9 @@ from datetime import date, datetime, tzinfo
 
 from eventhound.dates.days import _full_year, _valid
 from eventhound.dates.iso import _INVALID, _parse_iso
+from eventhound.dates.kinds import (ALL_DAY, DASH, DAY_MONTH, DOTTED_TIME, ISO_DATETIME, KEYWORD, MONTH, NUMBER,
+                                    NUMERIC_DATE, OFFSET, ORDINAL, PUNCT, RELATIVE_DAY, TBA, TIME, WEEKDAY, YMD,
+                                    ZONE_NAME)
 from eventhound.dates.tokens import _clock, _Time, _Tok
 
 
@@ -31,15 +34,16 @@ class _Part:
                 f"rel={self.rel} iso={self.iso} z={self.zone} off={self.off})")
 
 
+_DAYS_AHEAD = (MONTH, NUMBER, ORDINAL, NUMERIC_DATE, YMD, DAY_MONTH)
 _SKIP_KW = {"of", "the", "at", "on", "day", "this", "next", "from", "starting", "begin"}
 
 
-def _sig(toks: list[_Tok], i: int, skip=("p",)) -> _Tok | None:
+def _sig(toks: list[_Tok], i: int, skip=(PUNCT,)) -> _Tok | None:
     """The next token at or after i that is not punctuation (nor a skipped keyword)."""
     n = len(toks)
     while i < n:
         t = toks[i]
-        if t.kind in skip or (t.kind == "kw" and t.val in _SKIP_KW):
+        if t.kind in skip or (t.kind == KEYWORD and t.val in _SKIP_KW):
             i += 1
             continue
         return t
@@ -49,9 +53,9 @@ def _sig(toks: list[_Tok], i: int, skip=("p",)) -> _Tok | None:
 def _is_range_word(t: _Tok | None, between: bool) -> bool:
     if t is None:
         return False
-    if t.kind == "sep":
+    if t.kind == DASH:
         return True
-    if t.kind == "kw":
+    if t.kind == KEYWORD:
         return t.val == "to" or (between and t.val in ("and", "à"))
     return False
 
@@ -83,216 +87,334 @@ class _Reading:
         self.invalid = None
 
 
-def _read(toks: list[_Tok], day_first: bool, today: date, z: tzinfo, tzname: str) -> _Reading:
-    r = _Reading()
-    parts = r.parts
-    cur = parts[0]
-    between = False
-    n = len(toks)
-    has_month_later = [False] * (n + 1)
-    for j in range(n - 1, -1, -1):
-        has_month_later[j] = has_month_later[j + 1] or toks[j].kind in ("month", "dmon")
+class _Reader:
+    """Where the reader is in a text: the moment being filled (`cur`), the previous
+    significant token, whether "between" opened a range, and what the text holds further on."""
 
-    def new(kind):
-        nonlocal cur
-        cur = _Part(kind)
-        parts.append(cur)
+    __slots__ = ("between", "cur", "day_first", "month_later", "prev", "r", "today", "toks", "tzname", "z")
+
+    def __init__(self, toks: list[_Tok], day_first: bool, today: date, z: tzinfo, tzname: str):
+        self.toks, self.day_first, self.today, self.z, self.tzname = toks, day_first, today, z, tzname
+        self.r = _Reading()
+        self.cur = self.r.parts[0]
+        self.between = False
+        self.prev = None
+        n = len(toks)
+        later = [False] * (n + 1)  # later[i]: a month name at or after token i
+        for j in range(n - 1, -1, -1):
+            later[j] = later[j + 1] or toks[j].kind in (MONTH, DAY_MONTH)
+        self.month_later = later
+
+    def new(self, kind: str) -> _Part:
+        """Start another moment: "range" (the end of the range) or "list" (another date)."""
+        self.cur = _Part(kind)
+        self.r.parts.append(self.cur)
         if kind == "range":
-            r.range_idx = len(parts) - 1
-        return cur
+            self.r.range_idx = len(self.r.parts) - 1
+        return self.cur
 
-    def open_range():
-        if r.range_idx is None and not cur.empty():
-            new("range")
+    def open_range(self) -> None:
+        if self.r.range_idx is None and not self.cur.empty():
+            self.new("range")
 
-    def date_slot():
-        # "March 4, 11am-1pm & March 5, 11am-1pm": a date after an end that is only a time
-        # of day starts another moment (a second session), not the end's day
-        if cur.kind == "range" and cur.time is not None and not _has_date(cur) and _has_date(parts[0]):
-            new("list")
+    def date_slot(self) -> None:
+        """"March 4, 11am-1pm & March 5, 11am-1pm": a date after an end that is only a time
+        of day starts another moment (a second session), not the end's day."""
+        cur = self.cur
+        if cur.kind == "range" and cur.time is not None and not _has_date(cur) and _has_date(self.r.parts[0]):
+            self.new("list")
 
-    prev = None  # the previous significant token
-    i = 0
-    while i < n:
-        t = toks[i]
-        k = t.kind
-        if k == "p":
-            i += 1
+    def impossible(self, text: str) -> None:
+        self.r.invalid = self.r.invalid or f"impossible date {text}"
+
+
+def _read(toks: list[_Tok], day_first: bool, today: date, z: tzinfo, tzname: str) -> _Reading:
+    """The moments the tokens name: each token goes to the handler of its kind."""
+    s = _Reader(toks, day_first, today, z, tzname)
+    handlers = _HANDLERS
+    for i, t in enumerate(toks):
+        if t.kind == PUNCT:  # not significant; "@" reads as "at"
             if t.val == "@":
-                prev = _Tok("kw", "at", "@", t.pos)
+                s.prev = _Tok(KEYWORD, "at", "@", t.pos)
             continue
-        if k == "isodt":
-            moment, _rest = _parse_iso(t.raw, z, tzname)
-            if moment is _INVALID or moment is None:
-                r.invalid = r.invalid or f"impossible date {t.raw}"
-            else:
-                if cur.has_day() or cur.time is not None:
-                    new("list")
-                v = moment.value
-                cur.iso = moment if isinstance(v, datetime) else None
-                cur.y, cur.m, cur.d = v.year, v.month, v.day
-                if isinstance(v, datetime):
-                    cur.time = _Time(v.hour, v.minute, v.second, None, False)
-                r.evidence = True
-        elif k in ("date", "nd", "dmon"):
-            date_slot()
-            if k == "date":
-                y, m, d, _ = t.val
-                ymd = (y, m, d) if _valid(y, m, d) else None
-            elif k == "nd":
-                a, b, c, sep = t.val
-                ymd = _resolve_nd(a, b, c, sep, day_first, today)
-            else:
-                d, m, ytext = t.val
-                ymd = (_full_year(ytext, today) if ytext else None, m, d)
-                if not _valid(ymd[0] or 2000, m, d):
-                    ymd = None
-            if ymd is None:
-                r.invalid = r.invalid or f"impossible date {t.raw.strip()}"
-            else:
-                if cur.has_day() or cur.m is not None:
-                    new("list")
-                cur.y, cur.m, cur.d = ymd
-                r.evidence = True
-        elif k == "month":
-            date_slot()
-            if cur.m is not None and (cur.d is not None or cur.nth is not None):
-                new("list")
-            elif cur.m is not None:
-                cur.d = None
-            cur.m = t.val
-            r.evidence = True
-        elif k == "wday":
-            wd = t.val[0]
-            date_slot()
-            if cur.wd is not None or cur.iso is not None:
-                new("list")
-            elif cur.d is not None or cur.rel is not None:
-                nxt = _sig(toks, i + 1)
-                if nxt is not None and nxt.kind in ("month", "num", "ord", "nd", "date", "dmon"):
-                    new("list")
-            cur.wd = wd
-            r.evidence = True
-        elif k == "ord":
-            nxt = _sig(toks, i + 1)
-            if nxt is not None and nxt.kind == "wday" and toks[i + 1].kind != "p":  # "3rd Wednesday"
-                if cur.nth is not None or cur.d is not None:
-                    new("list")
-                cur.nth = t.val
-            elif 1 <= t.val <= 31:
-                if cur.d is not None or cur.nth is not None:
-                    new("list")
-                cur.d = t.val
-                r.evidence = True
-        elif k == "num":
-            value, length = t.val
-            nxt = _sig(toks, i + 1)
-            if length == 4 and 1000 <= value <= 2999:
-                if cur.y is None:
-                    cur.y = value
-                elif cur.has_day():
-                    new("list").y = value
-            elif length == 4 or value > 31:
-                if length == 2 and cur.m is not None and cur.d is not None and cur.y is None:
-                    cur.y = _full_year(t.raw, today)
-            elif (_is_range_word(nxt, between) and value <= 23 and not (cur.m is not None and cur.d is None)
-                  and _time_follows(toks, i + 1)):
-                # "6-8pm", "between 9 and 10am": an hour whose meridiem comes with the end
-                if cur.time is not None:
-                    open_range()
-                cur.time = _clock(value, 0, 0, None, padded=length == 2 and value < 10)
-            elif prev is not None and prev.kind == "kw" and prev.val in ("at", "à") and value <= 23 \
-                    and cur.time is None and (nxt is None or nxt.kind not in ("month",)):
-                cur.time = _clock(value, 0, 0, None, padded=length == 2 and value < 10, pm_default=True)
-            elif (cur.kind == "range" and parts[0].time is not None and cur.time is None and cur.d is None
-                  and cur.m is None and value <= 24 and not has_month_later[i + 1]):
-                # "10am - 2", "9pm-1": the end's hour
-                cur.time = _clock(value, 0, 0, None, padded=length == 2 and value < 10)
-            elif cur.d is None and cur.nth is None and value >= 1 and (
-                    cur.m is not None or (nxt is not None and nxt.kind == "month") or cur.wd is not None
-                    or has_month_later[i + 1]
-                    or (cur.kind == "range" and parts[0].d is not None and cur.time is None)):
-                cur.d = value
-                r.evidence = True
-            elif cur.d is not None and cur.m is not None and cur.y is None and length == 2 \
-                    and not (nxt is not None and nxt.kind == "month"):
-                cur.y = _full_year(t.raw, today)
-        elif k == "time":
-            if cur.time is not None:
-                if r.range_idx is None:
-                    new("range")
-                else:
-                    new("list")
-            cur.time = t.val
-        elif k == "hdot":
-            # "14.12" after a date is a time ("29.02.2020 13.12"); elsewhere a number
-            if (cur.has_day() or cur.m is not None or (prev is not None and _is_range_word(prev, between))) \
-                    and cur.time is None:
-                cur.time = t.val
-        elif k == "off":
-            raw = t.raw
-            if prev is not None and prev.kind == "time" and cur.time is not None and (
-                    raw[0] not in "+-−" or len(raw) == 5 or _offset_after_time(toks, i)):
-                cur.off = raw.replace("−", "-")
-            elif raw[0] in "+-−" and raw[1:].replace(":", "").isdigit():
-                # "2014-2015" or "1:30-02:30": a range, not an offset
-                open_range()
-                body = raw[1:]
-                if ":" in body:
-                    hh, mm = body.split(":")
-                    if cur.time is None:
-                        cur.time = _clock(int(hh), int(mm), padded=hh.startswith("0"), pm_default=True)
-                elif 1000 <= int(body) <= 2999 and cur.y is None:
-                    cur.y = int(body)
-            elif raw[:3].lower() in ("gmt", "utc"):
-                cur.off = raw
-        elif k == "zone":
-            if prev is not None and prev.kind in ("time", "zone") and cur.zone is None:
-                cur.zone = t.val  # a zone name counts only right after a time
-        elif k == "rel":
-            if cur.has_day():
-                new("list")
-            cur.rel = t.val
-            r.evidence = True
-        elif k == "vague":
-            r.vague = True
-        elif k == "allday":
-            r.allday = True
-        elif k == "sep":
-            if r.range_idx is None and not cur.empty():
-                new("range")
-        elif k == "kw":
-            v = t.val
-            if v == "to" or (between and v in ("and", "à")):
-                if r.range_idx is None and not cur.empty():
-                    new("range")
-            elif v == "between":
-                between = True
-            elif v == "de":
-                nxt = toks[i + 1] if i + 1 < n else None
-                if nxt is not None and (nxt.kind == "time" or (
-                        nxt.kind == "num" and i + 2 < n and toks[i + 2].kind == "kw" and toks[i + 2].val in ("à", "to"))):
-                    between = True
-        prev = t
-        i += 1
-    return r
+        handler = handlers.get(t.kind)
+        if handler is not None:
+            handler(s, t, i)
+        s.prev = t
+    return s.r
+
+
+# --- one handler per construction: (reader, token, its index) -------------------------
+
+
+def _on_iso_datetime(s: _Reader, t: _Tok, i: int) -> None:
+    """"2027-03-04T18:30:00-05:00" inside a text: read by the ISO fast path."""
+    moment, _rest = _parse_iso(t.raw, s.z, s.tzname)
+    if moment is _INVALID or moment is None:
+        s.impossible(t.raw)
+        return
+    cur = s.cur
+    if cur.has_day() or cur.time is not None:
+        cur = s.new("list")
+    v = moment.value
+    cur.iso = moment if isinstance(v, datetime) else None
+    cur.y, cur.m, cur.d = v.year, v.month, v.day
+    if isinstance(v, datetime):
+        cur.time = _Time(v.hour, v.minute, v.second, None, False)
+    s.r.evidence = True
+
+
+def _set_date(s: _Reader, t: _Tok, ymd: tuple | None) -> None:
+    if ymd is None:
+        s.impossible(t.raw.strip())
+        return
+    cur = s.cur
+    if cur.has_day() or cur.m is not None:
+        cur = s.new("list")
+    cur.y, cur.m, cur.d = ymd
+    s.r.evidence = True
+
+
+def _on_ymd(s: _Reader, t: _Tok, i: int) -> None:
+    """"2027-03-04", "2027/03/04"."""
+    s.date_slot()
+    y, m, d, _ = t.val
+    _set_date(s, t, (y, m, d) if _valid(y, m, d) else None)
+
+
+def _on_numeric_date(s: _Reader, t: _Tok, i: int) -> None:
+    """"03/04/2027", "29.02.2020", "3/4": month-first unless day-first (or dotted)."""
+    s.date_slot()
+    a, b, c, sep = t.val
+    _set_date(s, t, _resolve_nd(a, b, c, sep, s.day_first, s.today))
+
+
+def _on_day_month(s: _Reader, t: _Tok, i: int) -> None:
+    """"20-aug", "aug-20", "4/Mar/2027"."""
+    s.date_slot()
+    d, m, ytext = t.val
+    y = _full_year(ytext, s.today) if ytext else None
+    _set_date(s, t, (y, m, d) if _valid(y or 2000, m, d) else None)
+
+
+def _on_month(s: _Reader, t: _Tok, i: int) -> None:
+    """A month name: after a full date it starts another date; "March April" keeps the last."""
+    s.date_slot()
+    cur = s.cur
+    if cur.m is not None and (cur.d is not None or cur.nth is not None):
+        cur = s.new("list")
+    elif cur.m is not None:
+        cur.d = None
+    cur.m = t.val
+    s.r.evidence = True
+
+
+def _on_weekday(s: _Reader, t: _Tok, i: int) -> None:
+    """A weekday name: a second one, or one after a day with a date to follow, starts another date."""
+    s.date_slot()
+    cur = s.cur
+    if cur.wd is not None or cur.iso is not None:
+        cur = s.new("list")
+    elif cur.d is not None or cur.rel is not None:
+        nxt = _sig(s.toks, i + 1)
+        if nxt is not None and nxt.kind in _DAYS_AHEAD:
+            cur = s.new("list")
+    cur.wd = t.val[0]
+    s.r.evidence = True
+
+
+def _on_ordinal(s: _Reader, t: _Tok, i: int) -> None:
+    """"3rd Wednesday" (the n-th weekday of a month), else "the 3rd" (a day of the month)."""
+    nxt = _sig(s.toks, i + 1)
+    cur = s.cur
+    if nxt is not None and nxt.kind == WEEKDAY and s.toks[i + 1].kind != PUNCT:
+        if cur.nth is not None or cur.d is not None:
+            cur = s.new("list")
+        cur.nth = t.val
+    elif 1 <= t.val <= 31:
+        if cur.d is not None or cur.nth is not None:
+            cur = s.new("list")
+        cur.d = t.val
+        s.r.evidence = True
+
+
+def _on_number(s: _Reader, t: _Tok, i: int) -> None:
+    """A plain number: a year, an hour or a day, by what stands around it."""
+    value, length = t.val
+    if length == 4 or value > 31:
+        _number_as_year(s, t)
+        return
+    nxt = _sig(s.toks, i + 1)
+    if not _number_as_hour(s, i, value, length, nxt):
+        _number_as_day(s, t, i, value, length, nxt)
+
+
+def _number_as_year(s: _Reader, t: _Tok) -> None:
+    """"2027" (another date's year when this one has its day), or "27" after a day and a month."""
+    value, length = t.val
+    cur = s.cur
+    if length == 4 and 1000 <= value <= 2999:
+        if cur.y is None:
+            cur.y = value
+        elif cur.has_day():
+            s.new("list").y = value
+    elif length == 2 and cur.m is not None and cur.d is not None and cur.y is None:
+        cur.y = _full_year(t.raw, s.today)
+
+
+def _number_as_hour(s: _Reader, i: int, value: int, length: int, nxt: _Tok | None) -> bool:
+    """"6-8pm", "between 9 and 10am" (an hour whose meridiem comes with the end), "at 9",
+    "10am - 2" (the end's hour); False when the number is no hour."""
+    cur, padded = s.cur, length == 2 and value < 10
+    if (_is_range_word(nxt, s.between) and value <= 23 and not (cur.m is not None and cur.d is None)
+            and _time_follows(s.toks, i + 1)):
+        if cur.time is not None:
+            s.open_range()
+        s.cur.time = _clock(value, 0, 0, None, padded=padded)
+    elif (s.prev is not None and s.prev.kind == KEYWORD and s.prev.val in ("at", "à") and value <= 23
+          and cur.time is None and (nxt is None or nxt.kind != MONTH)):
+        cur.time = _clock(value, 0, 0, None, padded=padded, pm_default=True)
+    elif (cur.kind == "range" and s.r.parts[0].time is not None and cur.time is None and cur.d is None
+          and cur.m is None and value <= 24 and not s.month_later[i + 1]):
+        cur.time = _clock(value, 0, 0, None, padded=padded)
+    else:
+        return False
+    return True
+
+
+def _number_as_day(s: _Reader, t: _Tok, i: int, value: int, length: int, nxt: _Tok | None) -> None:
+    """A day of the month where a month, weekday or range start says so; else "27" as the
+    year after a day and a month."""
+    cur = s.cur
+    if cur.d is None and cur.nth is None and value >= 1 and (
+            cur.m is not None or (nxt is not None and nxt.kind == MONTH) or cur.wd is not None
+            or s.month_later[i + 1]
+            or (cur.kind == "range" and s.r.parts[0].d is not None and cur.time is None)):
+        cur.d = value
+        s.r.evidence = True
+    elif cur.d is not None and cur.m is not None and cur.y is None and length == 2 \
+            and not (nxt is not None and nxt.kind == MONTH):
+        cur.y = _full_year(t.raw, s.today)
+
+
+def _on_time(s: _Reader, t: _Tok, i: int) -> None:
+    """A clock time: a second one is the range's end (or, after a range, another moment)."""
+    if s.cur.time is not None:
+        s.new("range" if s.r.range_idx is None else "list")
+    s.cur.time = t.val
+
+
+def _on_dotted_time(s: _Reader, t: _Tok, i: int) -> None:
+    """"14.12" after a date is a time ("29.02.2020 13.12"); elsewhere a number."""
+    cur = s.cur
+    if (cur.has_day() or cur.m is not None or (s.prev is not None and _is_range_word(s.prev, s.between))) \
+            and cur.time is None:
+        cur.time = t.val
+
+
+def _on_offset(s: _Reader, t: _Tok, i: int) -> None:
+    """An offset after a time ("-05:00", "GMT+2"); else a dash and an end ("2014-2015", "1:30-02:30")."""
+    raw, cur, prev = t.raw, s.cur, s.prev
+    if prev is not None and prev.kind == TIME and cur.time is not None and (
+            raw[0] not in "+-−" or len(raw) == 5 or _offset_after_time(s.toks, i)):
+        cur.off = raw.replace("−", "-")
+    elif raw[0] in "+-−" and raw[1:].replace(":", "").isdigit():
+        s.open_range()
+        cur = s.cur
+        body = raw[1:]
+        if ":" in body:
+            hh, mm = body.split(":")
+            if cur.time is None:
+                cur.time = _clock(int(hh), int(mm), padded=hh.startswith("0"), pm_default=True)
+        elif 1000 <= int(body) <= 2999 and cur.y is None:
+            cur.y = int(body)
+    elif raw[:3].lower() in ("gmt", "utc"):
+        cur.off = raw
+
+
+def _on_zone_name(s: _Reader, t: _Tok, i: int) -> None:
+    """"EST", "Pacific Time": counts only right after a time (or another zone name)."""
+    if s.prev is not None and s.prev.kind in (TIME, ZONE_NAME) and s.cur.zone is None:
+        s.cur.zone = t.val
+
+
+def _on_relative_day(s: _Reader, t: _Tok, i: int) -> None:
+    """"today", "tomorrow", "demain"."""
+    if s.cur.has_day():
+        s.new("list")
+    s.cur.rel = t.val
+    s.r.evidence = True
+
+
+def _on_tba(s: _Reader, t: _Tok, i: int) -> None:
+    s.r.vague = True
+
+
+def _on_all_day(s: _Reader, t: _Tok, i: int) -> None:
+    s.r.allday = True
+
+
+def _on_dash(s: _Reader, t: _Tok, i: int) -> None:
+    """A range dash: what follows is the end."""
+    s.open_range()
+
+
+def _on_keyword(s: _Reader, t: _Tok, i: int) -> None:
+    """"to"/"until" (and "and"/"à" after "between"/"de") open the range's end."""
+    v = t.val
+    if v == "to" or (s.between and v in ("and", "à")):
+        s.open_range()
+    elif v == "between" or (v == "de" and _de_opens_range(s.toks, i)):
+        s.between = True
+
+
+def _de_opens_range(toks: list[_Tok], i: int) -> bool:
+    """"de 9h à 17h", "de 10 a 12": "de" before a time, or before an hour and "à"/"to"."""
+    n = len(toks)
+    nxt = toks[i + 1] if i + 1 < n else None
+    return nxt is not None and (nxt.kind == TIME or (
+        nxt.kind == NUMBER and i + 2 < n and toks[i + 2].kind == KEYWORD
+        and toks[i + 2].val in ("à", "to")))
+
+
+# Token kind -> its handler; kinds not here (words, counts) only count as the previous token.
+_HANDLERS = {
+    ISO_DATETIME: _on_iso_datetime,
+    YMD: _on_ymd,
+    NUMERIC_DATE: _on_numeric_date,
+    DAY_MONTH: _on_day_month,
+    MONTH: _on_month,
+    WEEKDAY: _on_weekday,
+    ORDINAL: _on_ordinal,
+    NUMBER: _on_number,
+    TIME: _on_time,
+    DOTTED_TIME: _on_dotted_time,
+    OFFSET: _on_offset,
+    ZONE_NAME: _on_zone_name,
+    RELATIVE_DAY: _on_relative_day,
+    TBA: _on_tba,
+    ALL_DAY: _on_all_day,
+    DASH: _on_dash,
+    KEYWORD: _on_keyword,
+}
 
 
 def _time_follows(toks: list[_Tok], i: int) -> bool:
     """After the range word at or after i, a clock time (or an hour with its am/pm) follows."""
     n = len(toks)
-    while i < n and (toks[i].kind == "p" or (toks[i].kind in ("sep", "kw") and toks[i].val in ("-", "to", "and", "à"))):
+    while i < n and (toks[i].kind == PUNCT
+                     or (toks[i].kind in (DASH, KEYWORD) and toks[i].val in ("-", "to", "and", "à"))):
         i += 1
-    return i < n and toks[i].kind == "time"
+    return i < n and toks[i].kind == TIME
 
 
 def _offset_after_time(toks: list[_Tok], i: int) -> bool:
     """Whether "-05:00" after a time is its offset rather than the end of a range: when the
     time has seconds or an am/pm."""
     j = i - 1
-    while j >= 0 and toks[j].kind == "p":
+    while j >= 0 and toks[j].kind == PUNCT:
         j -= 1
-    if j < 0 or toks[j].kind != "time":
+    if j < 0 or toks[j].kind != TIME:
         return False
     t = toks[j].val
     return t.mer is not None or t.s != 0 or toks[j].raw.count(":") >= 2

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import re
-
-from eventhound.dates.zones import _ZONE_NAMES
 
 _MONTHS_EN = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "febr": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -96,42 +93,3 @@ _GRAMMAR_LANGUAGES = ("en", "fr", "es")
 def _unread(languages: tuple[str, ...]) -> bool:
     """Whether a language has no words in the grammar (its texts may need dateparser)."""
     return any(lang not in _GRAMMAR_LANGUAGES for lang in languages)
-
-
-@functools.lru_cache(maxsize=16)
-def _lexicon(languages: tuple[str, ...]) -> dict[str, tuple[str, object]]:
-    """word -> (kind, value) for the languages (English is always read for zone names)."""
-    lex: dict[str, tuple[str, object]] = {}
-    tables = {
-        "en": (_MONTHS_EN, _WEEKDAYS_EN, _KW_EN, _REL_EN, _TIMEWORDS_EN),
-        "fr": (_MONTHS_FR, _WEEKDAYS_FR, _KW_FR, _REL_FR, _TIMEWORDS_FR),
-        "es": (_MONTHS_ES, _WEEKDAYS_ES, _KW_ES, _REL_ES, _TIMEWORDS_ES),
-    }
-    for lang in reversed(languages):  # the first language wins a conflict
-        if lang not in tables:
-            continue
-        months, weekdays, kws, rels, timewords = tables[lang]
-        for word, value in kws.items():
-            lex[word] = ("kw", value)
-        for word, value in months.items():
-            lex[word] = ("month", value)
-        for word, value in weekdays.items():
-            lex[word] = ("wday", (value, False))
-            lex[word + "s"] = ("wday", (value, True))  # mondays, mardis, lunes
-        for word, value in rels.items():
-            lex[word] = ("rel", value)
-        for word, value in timewords.items():
-            lex[word] = ("tword", value)
-        if lang == "en":
-            for word, value in _ORDINALS_EN.items():
-                lex[word] = ("ord", value)
-    for word in ("lunes", "martes", "miércoles", "miercoles", "jueves", "viernes"):
-        if word in lex and lex[word][0] == "wday":
-            lex[word] = ("wday", (lex[word][1][0], False))  # the Spanish plural is the same word
-    for word in _VAGUE:
-        lex[word] = ("vague", None)
-    lex["allday"] = ("allday", None)
-    for word in _ZONE_NAMES:
-        lex.setdefault(word, ("zone", word))
-    lex["am"], lex["pm"] = ("mer", "a"), ("mer", "p")  # "8 pm": joined to the number after tokenizing
-    return lex

@@ -1,12 +1,17 @@
-"""Zones: IANA names, offsets, DST gaps and slips, and the zone names a text may write."""
+"""Zones, for every part of eventhound: IANA names (known, canonical, of a datetime), offsets,
+DST gaps and slips, the zone names a date text may write, and instants in UTC."""
 
 from __future__ import annotations
 
 import functools
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from eventhound.dates.values import UTC, _join
+
+
+DEFAULT_ZONE = "UTC"  # the zone of a source or item that names none
 
 
 @functools.lru_cache(maxsize=256)
@@ -20,6 +25,73 @@ def _zone(tz: str) -> tuple[tzinfo, str | None]:
 def zone(tz: str) -> tzinfo:
     """The zone for an IANA name; UTC when the name is unknown."""
     return _zone(tz)[0]
+
+
+def is_known(name) -> bool:
+    """Whether a name is an IANA zone (what sources.toml and --tz must name)."""
+    return isinstance(name, str) and _zone(name)[1] is None
+
+
+@functools.cache
+def _links() -> dict[str, str]:
+    """Backward-compatible zone names -> canonical IANA names, from tzdata's tzdata.zi."""
+    text = ""
+    try:
+        from importlib.resources import files
+
+        text = files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text(encoding="utf-8")
+    except Exception:  # tzdata not installed: the system's copy, else no mapping
+        try:
+            text = Path("/usr/share/zoneinfo/tzdata.zi").read_text(encoding="utf-8")
+        except OSError:
+            pass
+    links = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            parts = line.split()
+            if len(parts) == 3:
+                links[parts[2]] = parts[1]
+    return links
+
+
+@functools.lru_cache(maxsize=512)
+def iana_name(name: str | None) -> str | None:
+    """The canonical IANA name for a zone name (alias, Windows name, /vendor/Olson), or None."""
+    if not name or not isinstance(name, str):
+        return None
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    clean = name.strip().strip('"').strip()
+    candidates = [clean.strip("/")]
+    if clean in WINDOWS_TO_OLSON:
+        candidates.append(WINDOWS_TO_OLSON[clean])
+    if clean.startswith("/"):  # "globally unique" TZIDs: /freeassociation.sourceforge.net/Europe/Berlin
+        parts = clean.strip("/").split("/")
+        candidates.extend("/".join(parts[i:]) for i in range(1, len(parts)))
+    for candidate in candidates:
+        if not candidate or len(candidate) > 64:
+            continue
+        try:
+            ZoneInfo(candidate)
+        except Exception:  # ZoneInfoNotFoundError, ValueError for odd keys
+            continue
+        return _links().get(candidate, candidate)
+    return None
+
+
+def is_utc_name(name: str | None) -> bool:
+    """Whether a canonical IANA name is UTC itself (an instant, not a place)."""
+    return name in ("Etc/UTC", "Etc/GMT")
+
+
+def name_of(tz: tzinfo | None) -> str | None:
+    """The canonical IANA name of a datetime's zone, when it has one."""
+    if tz is None:
+        return None
+    if tz is UTC:
+        return "Etc/UTC"
+    key = getattr(tz, "key", None) or getattr(tz, "zone", None)  # zoneinfo / pytz
+    return iana_name(key) if isinstance(key, str) else None
 
 
 def _zone_label(z: tzinfo) -> str:

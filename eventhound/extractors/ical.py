@@ -89,11 +89,10 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone, tzinfo
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
+from eventhound.dates.zones import UTC, iana_name, is_known, is_utc_name, name_of, zone
 from eventhound.extractors.base import Context, Extraction
 from eventhound.series import MAX_PER_SERIES, NO_END as _NO_END, RRULE_TEXT, Budget, Window  # noqa: F401
 from eventhound.series import comparable as _comparable, first as _first, occurrences as _occurrences
@@ -117,68 +116,7 @@ def looks_like(text: str) -> bool:
 
 # --------------------------------------------------------------------------- zones
 
-UTC = timezone.utc
-
-
-@functools.cache
-def _links() -> dict[str, str]:
-    """Backward-compatible zone names -> canonical IANA names, from tzdata's tzdata.zi."""
-    text = ""
-    try:
-        from importlib.resources import files
-
-        text = files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text(encoding="utf-8")
-    except Exception:  # tzdata not installed: the system's copy, else no mapping
-        try:
-            text = Path("/usr/share/zoneinfo/tzdata.zi").read_text(encoding="utf-8")
-        except OSError:
-            pass
-    links = {}
-    for line in text.splitlines():
-        if line.startswith("L "):
-            parts = line.split()
-            if len(parts) == 3:
-                links[parts[2]] = parts[1]
-    return links
-
-
-@functools.lru_cache(maxsize=512)
-def iana_name(name: str | None) -> str | None:
-    """The canonical IANA name for a zone name (alias, Windows name, /vendor/Olson), or None."""
-    if not name or not isinstance(name, str):
-        return None
-    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-
-    clean = name.strip().strip('"').strip()
-    candidates = [clean.strip("/")]
-    if clean in WINDOWS_TO_OLSON:
-        candidates.append(WINDOWS_TO_OLSON[clean])
-    if clean.startswith("/"):  # "globally unique" TZIDs: /freeassociation.sourceforge.net/Europe/Berlin
-        parts = clean.strip("/").split("/")
-        candidates.extend("/".join(parts[i:]) for i in range(1, len(parts)))
-    for candidate in candidates:
-        if not candidate or len(candidate) > 64:
-            continue
-        try:
-            ZoneInfo(candidate)
-        except Exception:  # ZoneInfoNotFoundError, ValueError for odd keys
-            continue
-        return _links().get(candidate, candidate)
-    return None
-
-
-def _is_utc_name(name: str | None) -> bool:
-    return name in ("Etc/UTC", "Etc/GMT")
-
-
-def _zone_of(tz: tzinfo | None) -> str | None:
-    """The IANA name of a datetime's zone, when it has one."""
-    if tz is None:
-        return None
-    if tz is UTC:
-        return "Etc/UTC"
-    key = getattr(tz, "key", None) or getattr(tz, "zone", None)  # zoneinfo / pytz
-    return iana_name(key) if isinstance(key, str) else None
+# UTC, iana_name (also imported from here by other extractors), is_known, ...: eventhound.dates.zones
 
 
 # --------------------------------------------------------------------------- text repair
@@ -360,11 +298,7 @@ def _iana_alias(tzid: str) -> str | None:
     icalendar caches the VTIMEZONE of such a name for the whole process; naming the IANA
     zone instead keeps feeds apart and gives the event a real zone.
     """
-    try:
-        ZoneInfo(tzid)
-        return None
-    except Exception:
-        return iana_name(tzid)
+    return None if is_known(tzid) else iana_name(tzid)
 
 
 def _unfold(text: str) -> list[str]:
@@ -530,9 +464,9 @@ def expand_calendar(calendar, url: str, window: Window, errors: list[str], budge
 
     groups = _prepare_events(calendar, window, errors)
     if cal_zone_name:
-        calendar = x_wr_timezone.to_standard(calendar, timezone=ZoneInfo(cal_zone_name))
+        calendar = x_wr_timezone.to_standard(calendar, timezone=zone(cal_zone_name))
         groups = _group(calendar)
-    cal_zone = ZoneInfo(cal_zone_name) if cal_zone_name else None
+    cal_zone = zone(cal_zone_name) if cal_zone_name else None
 
     events: list[dict] = []
     for uid, components in groups.items():
@@ -663,11 +597,11 @@ def _when(value, cal_zone, cal_zone_name) -> tuple[str, str | None]:
     value = value.replace(microsecond=0)
     if value.tzinfo is None:
         return value.isoformat(), None  # floating: the source's zone
-    name = _zone_of(value.tzinfo)
+    name = name_of(value.tzinfo)
     if name is None and value.utcoffset() == timedelta(0) and getattr(value.tzinfo, "key", None) is None \
             and value.tzname() in ("UTC", "GMT", "Z"):
         name = "Etc/UTC"
-    if _is_utc_name(name):
+    if is_utc_name(name):
         if cal_zone is not None:
             return value.astimezone(cal_zone).isoformat(), cal_zone_name
         return value.astimezone(UTC).isoformat(), None

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -112,9 +113,15 @@ def build_egg() -> bytes:
 
 
 def deploy(nodes: list[Node], egg: bytes, version: str) -> None:
-    """Add the egg as `version` of the project on every node (addversion.json)."""
-    for node in nodes:
+    """Add the egg as `version` of the project on every node (addversion.json), all nodes at
+    once; then ask each for its spiders, so that the node lists the new egg's spiders (a
+    subprocess) now rather than at the first job's schedule."""
+    def add(node: Node) -> None:
         node.call("POST", "addversion", {"project": PROJECT, "version": version}, files={"egg": egg})
+        node.call("GET", "listspiders", {"project": PROJECT, "_version": version})
+
+    with ThreadPoolExecutor(max_workers=len(nodes) or 1) as pool:
+        list(pool.map(add, nodes))  # re-raises a node's NodeError
 
 
 def job_settings(now: datetime, overrides: dict) -> list[tuple[str, str]]:
@@ -144,7 +151,7 @@ class Coordinator:
         self.jobs: list[Job] = []
         self.results: dict[str, SourceResult] = {}
 
-    def run(self, sources: list[Source], poll: float = 1.0) -> list[SourceResult]:
+    def run(self, sources: list[Source], poll: float = 0.5) -> list[SourceResult]:
         waiting = deque(sources)
         while waiting or self.running:
             self.start(waiting)

@@ -576,6 +576,40 @@ def when(text, now, tz, languages, day_first, jsonl):
         sys.stdout.flush()
 
 
+def _near_center(place, lat, lon, country) -> tuple[float, float, str]:
+    """The point `near` measures from: --lat/--lon, or PLACE looked up in the gazetteer; and its label."""
+    from eventhound.places import country_code, gazetteer, parse_address, region_code
+
+    if (lat is None) != (lon is None):
+        raise click.UsageError("give both --lat and --lon")
+    if lat is not None and place:
+        raise click.UsageError("give a PLACE or --lat/--lon, not both")
+    if lat is None:
+        if not place or not place.strip():
+            raise click.UsageError('give a PLACE ("Cleveland, OH") or --lat and --lon')
+        address = parse_address(place)
+        city_name, region, in_country = address.city, address.region, address.country
+        if not city_name:  # "Toronto", "Paris, France", "Springfield, Illinois"
+            head, _, rest = place.partition(",")
+            city_name, region, in_country = head.strip(), None, None
+            if rest.strip():
+                found = region_code(rest)
+                region = found[1] if found else None
+                in_country = found[0] if found else country_code(rest)
+                if not found and not in_country:
+                    raise click.BadParameter(f"{rest.strip()!r} is neither a state, a province nor a country",
+                                             param_hint="PLACE")
+        city = gazetteer().lookup(city_name, region, in_country or (None if region else country))
+        if city is None and not (region or in_country):
+            city = gazetteer().lookup(city_name)  # not in --country: the most populous anywhere
+        if city is None:
+            raise click.ClickException(f"{place!r}: not in the gazetteer (cities of 5,000+ people); "
+                                       "give --lat and --lon")
+        lat, lon = city.latitude, city.longitude
+        return lat, lon, f"{city.name}, {city.region}, {city.country} ({lat:.4f}, {lon:.4f})"
+    return lat, lon, f"({lat:.4f}, {lon:.4f})"
+
+
 @main.command()
 @click.argument("place", required=False)
 @click.option("--km", default=40.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
@@ -603,42 +637,13 @@ def near(place, km, lat, lon, country, db, days, types, topics, free, evening, n
     Example: eventhound near "Cleveland, OH" --km 40 --type job_fair --type association_meeting --topic healthcare --evening --free
     """
     from eventhound import db as database
-    from eventhound.places import country_code, gazetteer, parse_address, region_code
     from pipelines.classify import EVENT_TYPES
 
     unknown = [t for t in types if t not in EVENT_TYPES]
     if unknown:
         raise click.BadParameter(f"{', '.join(unknown)}: not an event type (one of {', '.join(EVENT_TYPES)})",
                                  param_hint="--type")
-    if (lat is None) != (lon is None):
-        raise click.UsageError("give both --lat and --lon")
-    if lat is not None and place:
-        raise click.UsageError("give a PLACE or --lat/--lon, not both")
-    if lat is None:
-        if not place or not place.strip():
-            raise click.UsageError('give a PLACE ("Cleveland, OH") or --lat and --lon')
-        address = parse_address(place)
-        city_name, region, in_country = address.city, address.region, address.country
-        if not city_name:  # "Toronto", "Paris, France", "Springfield, Illinois"
-            head, _, rest = place.partition(",")
-            city_name, region, in_country = head.strip(), None, None
-            if rest.strip():
-                found = region_code(rest)
-                region = found[1] if found else None
-                in_country = found[0] if found else country_code(rest)
-                if not found and not in_country:
-                    raise click.BadParameter(f"{rest.strip()!r} is neither a state, a province nor a country",
-                                             param_hint="PLACE")
-        city = gazetteer().lookup(city_name, region, in_country or (None if region else country))
-        if city is None and not (region or in_country):
-            city = gazetteer().lookup(city_name)  # not in --country: the most populous anywhere
-        if city is None:
-            raise click.ClickException(f"{place!r}: not in the gazetteer (cities of 5,000+ people); "
-                                       "give --lat and --lon")
-        lat, lon = city.latitude, city.longitude
-        center = f"{city.name}, {city.region}, {city.country} ({lat:.4f}, {lon:.4f})"
-    else:
-        center = f"({lat:.4f}, {lon:.4f})"
+    lat, lon, center = _near_center(place, lat, lon, country)
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no such database")
     moment = parse_now(now)

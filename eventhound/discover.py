@@ -205,30 +205,51 @@ def _discover(html: str, url: str) -> list[Offer]:
     base = url
     if href := page.xpath("//base/@href").get():
         base = urljoin(url, href.strip())
-    offers: list[Offer] = []
-    seen: set[str] = set()
-
-    def offer(kind, spider, target, evidence, **options):
-        if target and target not in seen:
-            seen.add(target)
-            offers.append(Offer(kind, spider, target, evidence, options))
-
-    tec = [what for pattern, what in _TEC_MARKERS if pattern.search(html)]
+    found = _Offers()
     for spider, target, evidence in platform_offers(html, url):
-        offer("platform", spider, target, evidence)
+        found.add("platform", spider, target, evidence)
+    _offer_calendar_link_tags(found, page, base)
+    calendar_links, feed_links = _calendar_and_feed_anchors(found, page, base)
+    _offer_calendar_anchors(found, calendar_links)
+    _offer_tec(found, html, page, base, url)
+    _offer_schemaorg(found, html, url)
+    _offer_feed_link_tags(found, page, base)
+    for target, label in feed_links:
+        found.add("rss", "rss", target, f'a link to a feed: "{label}"')
+    _offer_google_calendars(found, page, base)
+    return sorted(found.offers, key=lambda o: o.rank)  # stable: the page's order within a rank
 
-    # Calendars: <link rel=alternate type=text/calendar>, webcal and .ics links
+
+class _Offers:
+    """The offers found so far, in the page's order; one per target URL (the first wins)."""
+
+    def __init__(self):
+        self.offers: list[Offer] = []
+        self.seen: set[str] = set()
+
+    def add(self, kind, spider, target, evidence, **options):
+        if target and target not in self.seen:
+            self.seen.add(target)
+            self.offers.append(Offer(kind, spider, target, evidence, options))
+
+
+def _offer_calendar_link_tags(found: _Offers, page: parsel.Selector, base: str) -> None:
+    """<link rel=alternate type=text/calendar>."""
     for link in page.xpath("//link[@href]"):
         if (link.attrib.get("type") or "").strip().lower() == "text/calendar":
             title = link.attrib.get("title")
-            offer("ical", "ical", _absolute(base, link.attrib.get("href")),
-                  "<link rel=alternate type=text/calendar>" + (f' "{title.strip()}"' if title else ""))
+            found.add("ical", "ical", _absolute(base, link.attrib.get("href")),
+                      "<link rel=alternate type=text/calendar>" + (f' "{title.strip()}"' if title else ""))
+
+
+def _calendar_and_feed_anchors(found: _Offers, page: parsel.Selector, base: str):
+    """The page's links to calendars [(url, label, is webcal)] and to feeds [(url, label)], not yet offered."""
     calendar_links: list[tuple[str, str, bool]] = []
     feed_links: list[tuple[str, str]] = []
     for a in page.xpath("//a[@href]"):
         href = a.attrib["href"].strip()
         target = _absolute(base, href)
-        if not target or target in seen:
+        if not target or target in found.seen:
             continue
         webcal = href[:9].lower() == "webcal://"
         if webcal or _CALENDAR_HREF_RE.search(href):
@@ -238,44 +259,59 @@ def _discover(html: str, url: str) -> list[Offer]:
                 calendar_links.append((target, _label(a), webcal))
         elif _RSS_HREF_RE.search(href):
             feed_links.append((target, _label(a)))
+    return calendar_links, feed_links
+
+
+def _offer_calendar_anchors(found: _Offers, calendar_links: list[tuple[str, str, bool]]) -> None:
+    """webcal:// subscriptions, and .ics links: a few are calendars, many are one event each."""
     subscriptions = [c for c in calendar_links if c[2]]
     exports = [c for c in calendar_links if not c[2]]
     for target, label, _ in subscriptions:
-        offer("ical", "ical", target, f'a webcal:// subscription link: "{label}"')
+        found.add("ical", "ical", target, f'a webcal:// subscription link: "{label}"')
     if len(exports) <= MAX_CALENDAR_LINKS:
         for target, label, _ in exports:
-            offer("ical", "ical", target, f'a link to an iCalendar file: "{label}"')
+            found.add("ical", "ical", target, f'a link to an iCalendar file: "{label}"')
     else:
-        offer("ical-per-event", "ical", exports[0][0],
-              f"{len(exports)} per-event iCalendar links (e.g. \"{exports[0][1]}\"): one event each")
-    if tec:
-        # The Events Calendar: its REST API, with the listing's iCal export as the spider's fallback.
-        tec_ical = next((o.url for o in offers if o.kind == "ical" and "ical=1" in o.url
-                         and "post_type=tribe_events" not in o.url), None)
-        if tec_ical is None:
-            tec_ical = _tec_ical_url(url)
-            if not any(o.kind == "ical" and "post_type=tribe_events" in o.url for o in offers):
-                offer("tec-ical", "ical", tec_ical, "The Events Calendar's iCal export of the listing (?ical=1)")
-        options = {}
-        if urlsplit(tec_ical).path.rstrip("/") != "/events" or urlsplit(tec_ical).query != "ical=1":
-            options["ical_url"] = tec_ical  # the spider's default fallback is /events/?ical=1
-        offer("tribe-rest", "tribe", _tribe_rest_root(html, page, base),
+        found.add("ical-per-event", "ical", exports[0][0],
+                  f"{len(exports)} per-event iCalendar links (e.g. \"{exports[0][1]}\"): one event each")
+
+
+def _offer_tec(found: _Offers, html: str, page: parsel.Selector, base: str, url: str) -> None:
+    """The Events Calendar: its REST API, with the listing's iCal export as the spider's fallback."""
+    tec = [what for pattern, what in _TEC_MARKERS if pattern.search(html)]
+    if not tec:
+        return
+    offers = found.offers
+    tec_ical = next((o.url for o in offers if o.kind == "ical" and "ical=1" in o.url
+                     and "post_type=tribe_events" not in o.url), None)
+    if tec_ical is None:
+        tec_ical = _tec_ical_url(url)
+        if not any(o.kind == "ical" and "post_type=tribe_events" in o.url for o in offers):
+            found.add("tec-ical", "ical", tec_ical, "The Events Calendar's iCal export of the listing (?ical=1)")
+    options = {}
+    if urlsplit(tec_ical).path.rstrip("/") != "/events" or urlsplit(tec_ical).query != "ical=1":
+        options["ical_url"] = tec_ical  # the spider's default fallback is /events/?ical=1
+    found.add("tribe-rest", "tribe", _tribe_rest_root(html, page, base),
               f"The Events Calendar ({', '.join(tec)}): its REST API", **options)
 
-    # schema.org (and hCalendar) events
+
+def _offer_schemaorg(found: _Offers, html: str, url: str) -> None:
+    """schema.org (and hCalendar) events on the page, or a schema.org list of event pages."""
     from eventhound.extractors.schemaorg import extract_schemaorg
 
     extraction = extract_schemaorg(html, url)
     if extraction.events:
         first = extraction.events[0].get("title", "")
-        offer("schemaorg", "schemaorg", urldefrag(url)[0],
-              f'{len(extraction.events)} event{"s" if len(extraction.events) > 1 else ""} in schema.org/hCalendar markup'
-              f' (e.g. "{first}")')
+        found.add("schemaorg", "schemaorg", urldefrag(url)[0],
+                  f'{len(extraction.events)} event{"s" if len(extraction.events) > 1 else ""} in schema.org/hCalendar'
+                  f' markup (e.g. "{first}")')
     elif extraction.follow:
-        offer("schemaorg", "schemaorg", urldefrag(url)[0],
-              f"a schema.org list of {len(extraction.follow)} event pages")
+        found.add("schemaorg", "schemaorg", urldefrag(url)[0],
+                  f"a schema.org list of {len(extraction.follow)} event pages")
 
-    # RSS / Atom
+
+def _offer_feed_link_tags(found: _Offers, page: parsel.Selector, base: str) -> None:
+    """RSS / Atom <link rel=alternate>: an event feed when its URL or title says so, else the site's feed."""
     for link in page.xpath("//link[@href]"):
         rels = (link.attrib.get("rel") or "").lower().split()
         kind_of = (link.attrib.get("type") or "").strip().lower()
@@ -287,13 +323,13 @@ def _discover(html: str, url: str) -> list[Offer]:
             continue
         label = "Atom" if "atom" in kind_of else "RSS"
         if _EVENTISH_RE.search(urlsplit(target).path + urlsplit(target).query + " " + title):
-            offer("rss", "rss", target, f'an {label} feed of events: "{title}"')
+            found.add("rss", "rss", target, f'an {label} feed of events: "{title}"')
         else:
-            offer("site-feed", "rss", target, f'the site\'s {label} feed "{title}" (it does not say it is events)')
-    for target, label in feed_links:
-        offer("rss", "rss", target, f'a link to a feed: "{label}"')
+            found.add("site-feed", "rss", target, f'the site\'s {label} feed "{title}" (it does not say it is events)')
 
-    # Google Calendar embeds (and links to a calendar: subscribe buttons)
+
+def _offer_google_calendars(found: _Offers, page: parsel.Selector, base: str) -> None:
+    """Google Calendar embeds (and links to a calendar: subscribe buttons) -> its public iCalendar address."""
     for element in page.xpath("//iframe[@src or @data-src] | //a[@href]"):
         src = element.attrib.get("src") or element.attrib.get("data-src") or element.attrib.get("href")
         target = _absolute(base, src)
@@ -301,9 +337,7 @@ def _discover(html: str, url: str) -> list[Offer]:
             continue
         what = "embed" if element.root.tag == "iframe" else "link"
         for ics, calendar_id in _google_calendars(target):
-            offer("gcal", "ical", ics, f"a Google Calendar {what} of {calendar_id}: its public iCalendar address")
-
-    return sorted(offers, key=lambda o: o.rank)  # stable: the page's order within a rank
+            found.add("gcal", "ical", ics, f"a Google Calendar {what} of {calendar_id}: its public iCalendar address")
 
 
 # --------------------------------------------------------------------------- the entry

@@ -235,20 +235,10 @@ def _vevent(item, list_zone: str | None, errors: list[str]):
     status = _string(item, "status")
     if status:
         event.add("status", status.upper())
-    link = None
-    source = item.get("source")
-    if isinstance(source, dict) and isinstance(source.get("url"), str):
-        link = source["url"].strip() or None
-    link = link or _string(item, "htmlLink")
+    link = _link(item)
     if link:
         event.add("url", link)
-    online = _string(item, "hangoutLink")
-    conference = item.get("conferenceData")
-    if isinstance(conference, dict):
-        for entry in conference.get("entryPoints") or []:
-            if isinstance(entry, dict) and entry.get("entryPointType") == "video" and isinstance(entry.get("uri"), str):
-                online = entry["uri"]
-                break
+    online = _online_url(item)
     if online:
         event.add("conference", online)
     organizer = item.get("organizer")
@@ -256,19 +246,46 @@ def _vevent(item, list_zone: str | None, errors: list[str]):
         address = icalendar.vCalAddress(f"mailto:{organizer.get('email') or 'unknown'}")
         address.params["CN"] = organizer["displayName"].strip()
         event.add("organizer", address)
-    recurrence = item.get("recurrence")
-    if isinstance(recurrence, list) and recurrence:
-        lines = [line.strip() for line in recurrence if isinstance(line, str) and line.strip()]
-        try:
-            parsed = icalendar.Event.from_ical("BEGIN:VEVENT\r\n" + "\r\n".join(lines) + "\r\nEND:VEVENT\r\n")
-            if parsed.errors:
-                errors.append("gcal_bad_recurrence")
-            for name in ("RRULE", "RDATE", "EXDATE"):
-                if name in parsed:
-                    event[name] = parsed[name]
-        except Exception:
-            errors.append("gcal_bad_recurrence")
+    _add_recurrence(event, item.get("recurrence"), errors)
     return event
+
+
+def _link(item: dict) -> str | None:
+    """The event's own page: the source it was imported from, else its Google Calendar page."""
+    link = None
+    source = item.get("source")
+    if isinstance(source, dict) and isinstance(source.get("url"), str):
+        link = source["url"].strip() or None
+    return link or _string(item, "htmlLink")
+
+
+def _online_url(item: dict) -> str | None:
+    """The meeting to join: the conference's video entry point, else the Hangouts link."""
+    online = _string(item, "hangoutLink")
+    conference = item.get("conferenceData")
+    if isinstance(conference, dict):
+        for entry in conference.get("entryPoints") or []:
+            if isinstance(entry, dict) and entry.get("entryPointType") == "video" and isinstance(entry.get("uri"), str):
+                return entry["uri"]
+    return online
+
+
+def _add_recurrence(event, recurrence, errors: list[str]) -> None:
+    """RRULE, RDATE and EXDATE from the item's `recurrence` lines."""
+    import icalendar
+
+    if not isinstance(recurrence, list) or not recurrence:
+        return
+    lines = [line.strip() for line in recurrence if isinstance(line, str) and line.strip()]
+    try:
+        parsed = icalendar.Event.from_ical("BEGIN:VEVENT\r\n" + "\r\n".join(lines) + "\r\nEND:VEVENT\r\n")
+        if parsed.errors:
+            errors.append("gcal_bad_recurrence")
+        for name in ("RRULE", "RDATE", "EXDATE"):
+            if name in parsed:
+                event[name] = parsed[name]
+    except Exception:
+        errors.append("gcal_bad_recurrence")
 
 
 def _stamp(value) -> str:

@@ -632,23 +632,33 @@ def _moved_from(component, start):
     return original
 
 
-def _raw_event(component, components, uid: str, recurrence_id, url: str, cal_zone, cal_zone_name,
-               errors: list[str], own_id=None) -> dict | None:
-    master = next((c for c in components if c.get("RECURRENCE-ID") is None), None)
-    # An override (RECURRENCE-ID) that leaves a property out takes the series' value: the
-    # master's, else another instance's (a cancelled instance in a Google list has no title).
-    others = ([master] if master is not None else []) + [c for c in components if c is not master]
+class _Occurrence:
+    """The properties of one occurrence of a series (UID).
 
-    def inherit(read):
-        value = read(component)
-        if not value and recurrence_id is not None:
-            value = next((v for v in map(read, others) if v), value)
+    An override (RECURRENCE-ID) that leaves a property out takes the series' value: the
+    master's, else another instance's (a cancelled instance in a Google list has no title).
+    """
+
+    def __init__(self, component, components, recurrence_id):
+        self.component, self.recurrence_id = component, recurrence_id
+        self.master = next((c for c in components if c.get("RECURRENCE-ID") is None), None)
+        master = self.master
+        self.others = ([master] if master is not None else []) + [c for c in components if c is not master]
+
+    def inherit(self, read):
+        value = read(self.component)
+        if not value and self.recurrence_id is not None:
+            value = next((v for v in map(read, self.others) if v), value)
         return value
 
-    def text(name):
-        return inherit(lambda c: _text(c, name))
+    def text(self, name):
+        return self.inherit(lambda c: _text(c, name))
 
-    title = text("SUMMARY")
+
+def _raw_event(component, components, uid: str, recurrence_id, url: str, cal_zone, cal_zone_name,
+               errors: list[str], own_id=None) -> dict | None:
+    occurrence = _Occurrence(component, components, recurrence_id)
+    title = occurrence.text("SUMMARY")
     if not title:
         errors.append("event_without_name")
         return None
@@ -657,63 +667,98 @@ def _raw_event(component, components, uid: str, recurrence_id, url: str, cal_zon
     raw: dict = {"title": title, "start_text": start_text}
     if zone:
         raw["timezone"] = zone
+    _add_end_and_move(raw, component, start, cal_zone, cal_zone_name)
+    _add_identity(raw, occurrence, components, uid, start, own_id)
+    _add_texts(raw, occurrence, url)
+    _add_geo_organizer_categories(raw, occurrence)
+    return raw
+
+
+def _published_end(component, start):
+    """DTEND, else DTSTART + DURATION (a single event read as published), else None."""
     end = None if component.get(_NO_END) else component.get("DTEND")
     if end is not None:
-        end = end.dt
-    elif component.get("DURATION") is not None:  # a single event read as published
-        end = start + _first(component["DURATION"]).dt
-    if end is not None:
-        if isinstance(start, datetime):
-            if isinstance(end, datetime) and end != start:
-                raw["end_text"] = _when(end, cal_zone, cal_zone_name)[0]
-        else:
-            last = end.date() if isinstance(end, datetime) else end
-            if not isinstance(end, datetime) or end.time() == datetime.min.time():
-                last = last - timedelta(days=1)  # DTEND is exclusive
-            if last > start:
-                raw["end_text"] = last.isoformat()
+        return end.dt
+    if component.get("DURATION") is not None:
+        return start + _first(component["DURATION"]).dt
+    return None
+
+
+def _end_text(component, start, cal_zone, cal_zone_name) -> str | None:
+    """The end as ISO text; None without one or when it adds nothing to the start."""
+    end = _published_end(component, start)
+    if end is None:
+        return None
+    if isinstance(start, datetime):
+        if isinstance(end, datetime) and end != start:
+            return _when(end, cal_zone, cal_zone_name)[0]
+        return None
+    last = end.date() if isinstance(end, datetime) else end
+    if not isinstance(end, datetime) or end.time() == datetime.min.time():
+        last = last - timedelta(days=1)  # DTEND is exclusive
+    return last.isoformat() if last > start else None
+
+
+def _add_end_and_move(raw: dict, component, start, cal_zone, cal_zone_name) -> None:
+    """end_text, all_day and previous_start_text (an occurrence its publisher moved)."""
+    end_text = _end_text(component, start, cal_zone, cal_zone_name)
+    if end_text is not None:
+        raw["end_text"] = end_text
     if not isinstance(start, datetime):
         raw["all_day"] = "true"
     moved_from = _moved_from(component, start)
     if moved_from is not None:
         raw["previous_start_text"] = _when(moved_from, cal_zone, cal_zone_name)[0]
+
+
+def _add_identity(raw: dict, occurrence: _Occurrence, components, uid: str, start, own_id) -> None:
+    """own_id, and series_id and rrule for an occurrence of a series."""
+    master, recurrence_id = occurrence.master, occurrence.recurrence_id
     rrule = (master.get(RRULE_TEXT) if master is not None else None) or None
     in_series = bool(rrule is not None or len(components) > 1 or recurrence_id is not None
                      or (master is not None and master.get("RDATE") is not None))
     # An occurrence is known by UID + RECURRENCE-ID (RFC 5545): one the publisher moves keeps its id.
-    original = raw.get("previous_start_text") or start_text
+    original = raw.get("previous_start_text") or raw["start_text"]
+    component = occurrence.component
     raw["own_id"] = own_id(component, uid, start, recurrence_id, in_series) if own_id else occurrence_id(uid, original)
     if in_series:
         raw["series_id"] = uid
         if rrule:
             raw["rrule"] = str(rrule)
-    description = text("DESCRIPTION")
-    if description:
-        raw["description"] = description
-    location = text("LOCATION")
-    if location:
-        raw["venue_name"] = location
-    link = text("URL")
+
+
+_TEXT_KEYS = (("DESCRIPTION", "description"), ("LOCATION", "venue_name"))
+
+
+def _add_texts(raw: dict, occurrence: _Occurrence, url: str) -> None:
+    """description, venue_name, url, online_url (RFC 7986 CONFERENCE) and event_status."""
+    for name, key in _TEXT_KEYS:
+        value = occurrence.text(name)
+        if value:
+            raw[key] = value
+    link = occurrence.text("URL")
     if link:
         raw["url"] = urljoin(url, link) if url else link
-    conference = text("CONFERENCE")  # RFC 7986: a URI to join online
+    conference = occurrence.text("CONFERENCE")  # RFC 7986: a URI to join online
     if conference and conference.lower().startswith(("http://", "https://")):
         raw["online_url"] = conference
-    status = _text(component, "STATUS")
+    status = _text(occurrence.component, "STATUS")
     if status:
         raw["event_status"] = status.upper()
-    geo = inherit(lambda c: c.get("GEO"))
+
+
+def _add_geo_organizer_categories(raw: dict, occurrence: _Occurrence) -> None:
+    geo = occurrence.inherit(lambda c: c.get("GEO"))
     try:
         if geo is not None:
             raw["latitude"], raw["longitude"] = str(float(geo.latitude)), str(float(geo.longitude))
     except Exception:
         pass
-    organizer = inherit(lambda c: _first(c.get("ORGANIZER")))
+    organizer = occurrence.inherit(lambda c: _first(c.get("ORGANIZER")))
     if organizer is not None:
         name = getattr(organizer, "params", {}).get("CN")
         if name and str(name).strip():
             raw["organizer"] = str(name).strip().strip('"')
-    categories = inherit(_categories)
+    categories = occurrence.inherit(_categories)
     if categories:
         raw["categories"] = categories
-    return raw

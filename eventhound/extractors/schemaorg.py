@@ -1283,17 +1283,39 @@ def _extract(html: str | bytes, url: str, context: Context | None = None) -> Ext
     result = Extraction()
     if not text:
         return result
+    base = _base_url(text, url)
+    collector = _Collector(url, base, context)
+    _read_jsonld(collector, text)
+    _read_dom(collector, text)
+    try:
+        _cross_check(collector, text, context)
+    except Exception:  # noqa: BLE001 - the events stay as published
+        collector.errors.append("cross_check_failed")
+    try:
+        result.next_page = _next_page(text, base, collector.page)
+    except Exception:  # noqa: BLE001
+        collector.errors.append("next_page_failed")
+    result.events = collector.events
+    if len(result.events) == 1 and not result.events[0].get("url") and url.startswith(("http://", "https://")):
+        # The only event of a page that names no address for it: the page is its page.
+        result.events[0]["url"] = urldefrag(url)[0]
+    result.follow = collector.follow
+    result.errors = collector.errors
+    return result
 
-    base = url
+
+def _base_url(text: str, url: str) -> str:
+    """The address relative links resolve against: the page's <base href>, else its URL."""
     m = _BASE_RE.search(text) if "<base" in text else None
     if m:
         try:
-            base = urljoin(url, _attr_value(m))
+            return urljoin(url, _attr_value(m))
         except ValueError:
             pass
-    collector = _Collector(url, base, context)
+    return url
 
-    # JSON-LD
+
+def _read_jsonld(collector: _Collector, text: str) -> None:
     try:
         values = []
         for block in _jsonld_blocks(text):
@@ -1309,54 +1331,46 @@ def _extract(html: str | bytes, url: str, context: Context | None = None) -> Ext
     except Exception:  # noqa: BLE001
         collector.errors.append("jsonld_failed")
 
-    # Microdata and RDFa: only when the page names a schema.org Event type in them.
-    want_md = _has_event_microdata(text)
-    want_rdfa = _has_event_rdfa(text)
+
+# The DOM syntaxes read as schema.org items: (name, is RDFa, does the page name an Event in it).
+_DOM_SYNTAXES = (("microdata", False, _has_event_microdata), ("rdfa", True, _has_event_rdfa))
+
+
+def _read_dom(collector: _Collector, text: str) -> None:
+    """Microdata, RDFa and hCalendar: only when the page names an event in them."""
+    wanted = [(name, rdfa) for name, rdfa, names_event in _DOM_SYNTAXES if names_event(text)]
     want_mf = _has_hcalendar(text)
-    root = None
-    if want_md or want_rdfa or want_mf:
-        try:
-            root = _parse_tree(text)
-        except Exception:  # noqa: BLE001
-            root = None
-            collector.errors.append("html_unparseable")
-        for wanted, rdfa, name in ((want_md, False, "microdata"), (want_rdfa, True, "rdfa")):
-            if not wanted or root is None:
-                continue
-            try:
-                collector.node_elements = {}
-                items = _items_from_tree(root, rdfa, collector.node_elements)
-                collector.syntax = name
-                collector.index = {}
-                collector.build_index(items)
-                collector.walk(items)
-                collector.node_elements = {}
-            except Exception:  # noqa: BLE001
-                collector.errors.append(f"{name}_failed")
-        if want_mf and root is not None:
-            try:
-                # Not again what JSON-LD, microdata or RDFa already gave (same title and start date).
-                collector._cross_keys.update((_norm_title(e["title"]), e["start_text"][:10]) for e in collector.events)
-                collector.syntax = "hcalendar"
-                _hcalendar_events(root, collector)
-            except Exception:  # noqa: BLE001
-                collector.errors.append("hcalendar_failed")
-
+    if not wanted and not want_mf:
+        return
     try:
-        _cross_check(collector, text, context)
-    except Exception:  # noqa: BLE001 - the events stay as published
-        collector.errors.append("cross_check_failed")
-
-    # rel=next
-    try:
-        result.next_page = _next_page(text, base, collector.page)
+        root = _parse_tree(text)
     except Exception:  # noqa: BLE001
-        collector.errors.append("next_page_failed")
+        collector.errors.append("html_unparseable")
+        return
+    for name, rdfa in wanted:
+        _read_dom_items(collector, root, name, rdfa)
+    if want_mf:
+        _read_hcalendar(collector, root)
 
-    result.events = collector.events
-    if len(result.events) == 1 and not result.events[0].get("url") and url.startswith(("http://", "https://")):
-        # The only event of a page that names no address for it: the page is its page.
-        result.events[0]["url"] = urldefrag(url)[0]
-    result.follow = collector.follow
-    result.errors = collector.errors
-    return result
+
+def _read_dom_items(collector: _Collector, root, name: str, rdfa: bool) -> None:
+    try:
+        collector.node_elements = {}
+        items = _items_from_tree(root, rdfa, collector.node_elements)
+        collector.syntax = name
+        collector.index = {}
+        collector.build_index(items)
+        collector.walk(items)
+        collector.node_elements = {}
+    except Exception:  # noqa: BLE001
+        collector.errors.append(f"{name}_failed")
+
+
+def _read_hcalendar(collector: _Collector, root) -> None:
+    try:
+        # Not again what JSON-LD, microdata or RDFa already gave (same title and start date).
+        collector._cross_keys.update((_norm_title(e["title"]), e["start_text"][:10]) for e in collector.events)
+        collector.syntax = "hcalendar"
+        _hcalendar_events(root, collector)
+    except Exception:  # noqa: BLE001
+        collector.errors.append("hcalendar_failed")

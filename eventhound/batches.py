@@ -31,7 +31,6 @@ from twisted.internet.defer import Deferred
 
 
 class BatchedPipelines(ItemPipelineManager):
-
     def __init__(self, *pipelines: Any, crawler=None) -> None:
         super().__init__(*pipelines, crawler=crawler)
         self.batch_size = max(1, crawler.settings.getint("EVENTHOUND_BATCH_SIZE"))  # eventhound/settings.py
@@ -47,9 +46,10 @@ class BatchedPipelines(ItemPipelineManager):
 
     def _can_batch(self) -> bool:
         """Batch only pipelines whose process_item takes the item alone and is no coroutine."""
+
         def plain(method) -> bool:
-            return (not inspect.iscoroutinefunction(method)
-                    and "spider" not in inspect.signature(method).parameters)
+            return not inspect.iscoroutinefunction(method) and "spider" not in inspect.signature(method).parameters
+
         return is_asyncio_available() and all(plain(m) for m in self._steps())
 
     async def process_item_async(self, item: Any) -> Any:
@@ -79,8 +79,10 @@ class BatchedPipelines(ItemPipelineManager):
                 try:
                     item = method(item)
                     if type(item) is not dict and (isinstance(item, Deferred) or inspect.isawaitable(item)):
-                        raise TypeError(f"{global_object_name(method)} returned an awaitable: batched pipelines"
-                                        " must return the item (or set ITEM_PROCESSOR back to Scrapy's)")
+                        raise TypeError(
+                            f"{global_object_name(method)} returned an awaitable: batched pipelines"
+                            " must return the item (or set ITEM_PROCESSOR back to Scrapy's)"
+                        )
                     going_on.append((item, future))
                 except Exception as error:  # DropItem, or a pipeline's error: this item only
                     if not future.done():

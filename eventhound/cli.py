@@ -7,7 +7,7 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -21,12 +21,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def parse_now(value: str | None) -> datetime:
     """--now as an aware datetime (UTC when no offset is given); the clock when absent."""
     if not value:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     try:
         now = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"not an ISO 8601 date-time: {value!r}", param_hint="--now") from None
-    return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    return now if now.tzinfo else now.replace(tzinfo=UTC)
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict:
@@ -41,6 +41,7 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict:
 
 class ConfigError(click.ClickException):
     """A bad sources, digests or model file: the command stops before it writes, exit code 2."""
+
     exit_code = 2
 
 
@@ -55,8 +56,9 @@ def select_sources(path: str, only: tuple[str, ...]) -> list[Source]:
     return [registry[key] for key in only] if only else [s for s in registry.values() if s.enabled]
 
 
-def crawl_and_report(sources: list[Source], db: str, now: datetime, overrides: dict,
-                     nodes: list[str] | None = None) -> bool:
+def crawl_and_report(
+    sources: list[Source], db: str, now: datetime, overrides: dict, nodes: list[str] | None = None
+) -> bool:
     """Crawl (here, or on Scrapyd `nodes`), print one summary line per source, and say
     whether every source succeeded."""
     from eventhound import db as database
@@ -88,9 +90,11 @@ def report_results(db: str, results: list, now: datetime) -> None:
     width = max(len(r.key) for r in results)
     for r in results:
         status = "ok" if r.ok else "FAILED"
-        line = (f"{r.key:<{width}}  {status:<6}  pages={r.pages} events={r.events} "
-                f"dropped={r.dropped} errors={r.errors} warnings={r.warnings} unchanged={r.unchanged} "
-                f"time={r.seconds:.2f}s")
+        line = (
+            f"{r.key:<{width}}  {status:<6}  pages={r.pages} events={r.events} "
+            f"dropped={r.dropped} errors={r.errors} warnings={r.warnings} unchanged={r.unchanged} "
+            f"time={r.seconds:.2f}s"
+        )
         click.echo(line + (f"  {r.problem}" if r.problem else ""))
     conn = database.open_db(db)
     try:  # the search index once for every source; one record per real event across sources
@@ -135,8 +139,9 @@ def write_health_page(db: str, out_dir: str, now: datetime) -> int:
         conn.close()
 
 
-def write_saved_searches(db: str, out_dir: str, digests_file: str | None, base_url: str | None, now: datetime,
-                         days: int | None) -> dict[str, int]:
+def write_saved_searches(
+    db: str, out_dir: str, digests_file: str | None, base_url: str | None, now: datetime, days: int | None
+) -> dict[str, int]:
     from dataclasses import replace
 
     from eventhound import db as database
@@ -157,10 +162,21 @@ def write_saved_searches(db: str, out_dir: str, digests_file: str | None, base_u
 
 
 now_option = click.option("--now", help="The time to act as if it were (ISO 8601); default: the clock.")
-overrides_option = click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
-                                help="Override a Scrapy setting, as `scrapy crawl -s` does.")
-scrapyd_option = click.option("--scrapyd", "scrapyd_urls", default=None, metavar="URL[,URL...]",
-                              help="Crawl on these Scrapyd nodes (one job per source) instead of here.")
+overrides_option = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, as `scrapy crawl -s` does.",
+)
+scrapyd_option = click.option(
+    "--scrapyd",
+    "scrapyd_urls",
+    default=None,
+    metavar="URL[,URL...]",
+    help="Crawl on these Scrapyd nodes (one job per source) instead of here.",
+)
 
 
 @click.group()
@@ -201,8 +217,11 @@ def crawl(sources_file, db, only, now, overrides, scrapyd_urls):
 @click.option("--tz", default=None, help="The source's IANA time zone (default UTC, or the source's).")
 @click.option("--sources", "sources_file", help="A sources file to take --source from.")
 @click.option("--source", "source_key", help="Take spider, time zone and defaults from this source entry.")
-@click.option("--explain", is_flag=True,
-              help="Instead of the records: each event's career score, type and reason, kept or dropped.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Instead of the records: each event's career score, type and reason, kept or dropped.",
+)
 @now_option
 def extract(file_or_url, url, fmt, tz, sources_file, source_key, explain, now):
     """Print the events one page would yield, as JSON lines.
@@ -218,8 +237,9 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, explain, now):
         source = select_sources(sources_file or "sources.toml", (source_key,))[0]
         fmt = fmt or source.spider
     else:
-        source = Source(key="extract", spider=fmt or "schemaorg", urls=(url or "http://localhost/",),
-                        timezone=DEFAULT_ZONE)
+        source = Source(
+            key="extract", spider=fmt or "schemaorg", urls=(url or "http://localhost/",), timezone=DEFAULT_ZONE
+        )
     if tz:
         if not is_known(tz):
             raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz")
@@ -230,9 +250,8 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, explain, now):
         raise click.ClickException(f"cannot read {file_or_url}: {exc}") from None
     stats = Tally()
     explained: list[dict] | None = [] if explain else None
-    records = extract_events(text, url or read_from, source, parse_now(now), fmt=fmt, stats=stats,
-                             explained=explained)
-    for record in (explained if explain else records):
+    records = extract_events(text, url or read_from, source, parse_now(now), fmt=fmt, stats=stats, explained=explained)
+    for record in explained if explain else records:
         click.echo(json.dumps(record, ensure_ascii=False))
     problems = {k: v for k, v in stats.items() if "dropped" in k or "errors" in k or "warnings" in k}
     if problems or not records:
@@ -242,8 +261,12 @@ def extract(file_or_url, url, fmt, tz, sources_file, source_key, explain, now):
 
 @main.command()
 @click.option("--db", default="events.db", show_default=True, help="The database to read.")
-@click.option("--out", default=None, help="One RSS file of every upcoming event (default digest.xml without --out-dir).")
-@click.option("--out-dir", default=None, help="Write each saved search's .rss, .atom, .ics and .html, and index.html, here.")
+@click.option(
+    "--out", default=None, help="One RSS file of every upcoming event (default digest.xml without --out-dir)."
+)
+@click.option(
+    "--out-dir", default=None, help="Write each saved search's .rss, .atom, .ics and .html, and index.html, here."
+)
 @click.option("--digests", "digests_file", default=None, help="The saved searches (digests.toml); default: 'upcoming'.")
 @click.option("--base-url", default=None, help="Where --out-dir is published (for webcal:// subscribe links).")
 @click.option("--days", default=None, type=int, help="How many days ahead (default 30; overrides every search's days).")
@@ -348,19 +371,32 @@ def health(db, as_json):
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
             state = "ATTENTION" if row["alarms"] else "ok"
-            click.echo(f"{row['source']:<28} {state:<9} events={row['events']} usual={row['usual_events']} "
-                       f"failures_in_a_row={row['failures_in_a_row']} last_success={row['last_success']}"
-                       + (f"  {'; '.join(row['alarms'])}" if row["alarms"] else ""))
+            click.echo(
+                f"{row['source']:<28} {state:<9} events={row['events']} usual={row['usual_events']} "
+                f"failures_in_a_row={row['failures_in_a_row']} last_success={row['last_success']}"
+                + (f"  {'; '.join(row['alarms'])}" if row["alarms"] else "")
+            )
     if any(row["alarms"] for row in report):
         sys.exit(1)
 
 
 @main.command()
 @click.option("--db", default="events.db", show_default=True, help="The database to prune.")
-@click.option("--older-than", "days", default=365, show_default=True, type=click.IntRange(1),
-              help="Delete events that ended more than this many days ago.")
-@click.option("--cache-days", default=30, show_default=True, type=click.IntRange(1),
-              help="Delete the kept copies of pages not asked about for this many days.")
+@click.option(
+    "--older-than",
+    "days",
+    default=365,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Delete events that ended more than this many days ago.",
+)
+@click.option(
+    "--cache-days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Delete the kept copies of pages not asked about for this many days.",
+)
 @now_option
 def prune(db, days, cache_days, now):
     """Delete long-past events and their history, and stale kept copies; then ANALYZE and checkpoint.
@@ -380,10 +416,12 @@ def prune(db, days, cache_days, now):
         finally:
             conn.close()
         copies = prune_cache(cache_dir(db), cache_days, moment.timestamp()) if cache_dir(db).exists() else 0
-    click.echo(f"{db}: deleted {counts['events']} events that ended more than {days} days ago "
-               f"({counts['event_changes']} changes, {counts['event_sources']} provenance rows, "
-               f"{counts['runs']} runs), "
-               f"{copies} kept page copies unused for {cache_days} days")
+    click.echo(
+        f"{db}: deleted {counts['events']} events that ended more than {days} days ago "
+        f"({counts['event_changes']} changes, {counts['event_sources']} provenance rows, "
+        f"{counts['runs']} runs), "
+        f"{copies} kept page copies unused for {cache_days} days"
+    )
 
 
 @contextmanager
@@ -427,7 +465,9 @@ PUBLIC_SETTINGS = {"default_allow_sql": "off", "allow_download": "off", "allow_c
 @click.option("--db", default="events.db", show_default=True, help="The database to browse.")
 @click.option("--metadata", default=None, help="Datasette metadata (default: datasette-metadata.json).")
 @click.option("--port", default=8001, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to bind (keep 127.0.0.1 behind a proxy).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="The address to bind (keep 127.0.0.1 behind a proxy)."
+)
 @click.option("--public", is_flag=True, help="Read-only for the public: canned queries, facets and search only.")
 def serve(db, metadata, port, host, public):
     """Browse the events with Datasette.
@@ -442,7 +482,7 @@ def serve(db, metadata, port, host, public):
 def datasette_argv(db: str, metadata: str, host: str, port: int, public: bool = False) -> list[str]:
     """The `python -m datasette serve` arguments; with `public`, PUBLIC_SETTINGS."""
     argv = ["-m", "datasette", "serve", db, "-m", metadata, "--host", host, "--port", str(port)]
-    for name, value in (PUBLIC_SETTINGS.items() if public else ()):
+    for name, value in PUBLIC_SETTINGS.items() if public else ():
         argv += ["--setting", name, value]
     return argv
 
@@ -506,16 +546,20 @@ def discover(file_or_url, page_url, key, tz):
     if not offers:
         raise click.ClickException(
             f"{address}: no calendar, feed, The Events Calendar or schema.org events found; "
-            "a plain HTML listing can be read by a css source (see eventhound/extractors/css.py)")
+            "a plain HTML listing can be read by a css source (see eventhound/extractors/css.py)"
+        )
     click.echo(f"{len(offers)} offer(s) at {address}, best first:")
     for number, offer in enumerate(offers, 1):
         click.echo(f"{number}. {offer.spider:<9} {offer.url}  [{offer.kind}: {offer.evidence}]")
     if offers[0].kind == "site-feed":
-        raise click.ClickException("only site feeds that do not say they carry events: check them by hand, "
-                                   "or read the events page with a css source")
+        raise click.ClickException(
+            "only site feeds that do not say they carry events: check them by hand, "
+            "or read the events page with a css source"
+        )
     zone = tz or discovery.guess_timezone(text)
-    entry = discovery.sources_entry(offers[0], key or discovery.default_key(address), zone,
-                                    name=discovery.page_title(text))
+    entry = discovery.sources_entry(
+        offers[0], key or discovery.default_key(address), zone, name=discovery.page_title(text)
+    )
     click.echo("\nsources.toml entry for the best one:\n")
     click.echo(entry, nl=False)
 
@@ -524,10 +568,13 @@ def discover(file_or_url, page_url, key, tz):
 @click.argument("text", required=False)
 @now_option
 @click.option("--tz", default="UTC", show_default=True, help="The source's IANA time zone.")
-@click.option("--lang", "languages", multiple=True, metavar="CODE",
-              help="A language of the source (repeatable; default: en).")
+@click.option(
+    "--lang", "languages", multiple=True, metavar="CODE", help="A language of the source (repeatable; default: en)."
+)
 @click.option("--day-first", is_flag=True, help="Read 03/04/2027 as 3 April (default: 4 March).")
-@click.option("--jsonl", is_flag=True, help='Read {"text": ..., "now": ..., "tz": ...} lines on stdin; one result each.')
+@click.option(
+    "--jsonl", is_flag=True, help='Read {"text": ..., "now": ..., "tz": ...} lines on stdin; one result each.'
+)
 def when(text, now, tz, languages, day_first, jsonl):
     """Read a date, time, range or recurring phrase as an event page writes it.
 
@@ -544,8 +591,11 @@ def when(text, now, tz, languages, day_first, jsonl):
     if not jsonl:
         if text is None:
             raise click.UsageError("give a TEXT, or --jsonl to read lines on stdin")
-        click.echo(json.dumps(parse_when(text, moment, tz, languages=languages, day_first=day_first).to_json(),
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                parse_when(text, moment, tz, languages=languages, day_first=day_first).to_json(), ensure_ascii=False
+            )
+        )
         return
     fields = ("start", "end", "all_day", "timezone", "rrule", "warning", "error")
     for line in sys.stdin:
@@ -564,11 +614,12 @@ def when(text, now, tz, languages, day_first, jsonl):
                     row_now = datetime.fromisoformat(row["now"])
                 except (TypeError, ValueError):
                     raise ValueError(f"now is not an ISO 8601 date-time: {row['now']!r}") from None
-                row_now = row_now if row_now.tzinfo else row_now.replace(tzinfo=timezone.utc)
+                row_now = row_now if row_now.tzinfo else row_now.replace(tzinfo=UTC)
             row_langs = row.get("languages") or languages
             row_langs = (row_langs,) if isinstance(row_langs, str) else tuple(row_langs)
-            result = parse_when(row["text"], row_now, row_tz, languages=row_langs,
-                                day_first=bool(row.get("day_first", day_first))).to_json()
+            result = parse_when(
+                row["text"], row_now, row_tz, languages=row_langs, day_first=bool(row.get("day_first", day_first))
+            ).to_json()
         except (ValueError, TypeError) as exc:
             result = dict.fromkeys(fields)
             result.update(all_day=False, timezone=tz, error=f"bad input line: {exc}")
@@ -597,14 +648,16 @@ def _near_center(place, lat, lon, country) -> tuple[float, float, str]:
                 region = found[1] if found else None
                 in_country = found[0] if found else country_code(rest)
                 if not found and not in_country:
-                    raise click.BadParameter(f"{rest.strip()!r} is neither a state, a province nor a country",
-                                             param_hint="PLACE")
+                    raise click.BadParameter(
+                        f"{rest.strip()!r} is neither a state, a province nor a country", param_hint="PLACE"
+                    )
         city = gazetteer().lookup(city_name, region, in_country or (None if region else country))
         if city is None and not (region or in_country):
             city = gazetteer().lookup(city_name)  # not in --country: the most populous anywhere
         if city is None:
-            raise click.ClickException(f"{place!r}: not in the gazetteer (cities of 5,000+ people); "
-                                       "give --lat and --lon")
+            raise click.ClickException(
+                f"{place!r}: not in the gazetteer (cities of 5,000+ people); give --lat and --lon"
+            )
         lat, lon = city.latitude, city.longitude
         return lat, lon, f"{city.name}, {city.region}, {city.country} ({lat:.4f}, {lon:.4f})"
     return lat, lon, f"({lat:.4f}, {lon:.4f})"
@@ -612,17 +665,26 @@ def _near_center(place, lat, lon, country) -> tuple[float, float, str]:
 
 @main.command()
 @click.argument("place", required=False)
-@click.option("--km", default=40.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="The radius, in km.")
+@click.option(
+    "--km", default=40.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="The radius, in km."
+)
 @click.option("--lat", type=click.FloatRange(-90, 90), help="Latitude of the center (with --lon, instead of PLACE).")
 @click.option("--lon", type=click.FloatRange(-180, 180), help="Longitude of the center (with --lat).")
-@click.option("--country", default="US", show_default=True,
-              help="The country of a PLACE that names none (ISO 3166-1 alpha-2).")
+@click.option(
+    "--country", default="US", show_default=True, help="The country of a PLACE that names none (ISO 3166-1 alpha-2)."
+)
 @click.option("--db", default="events.db", show_default=True, help="The database to read.")
 @click.option("--days", default=30, show_default=True, help="How many days ahead to include.")
-@click.option("--type", "types", multiple=True, metavar="TYPE",
-              help="Only this event type (job_fair, association_meeting, workshop, ...); repeat for several.")
-@click.option("--topic", "topics", multiple=True, help="Only events with this topic tag (healthcare, ...); repeat for several.")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="Only this event type (job_fair, association_meeting, workshop, ...); repeat for several.",
+)
+@click.option(
+    "--topic", "topics", multiple=True, help="Only events with this topic tag (healthcare, ...); repeat for several."
+)
 @click.option("--free", is_flag=True, help="Only free events.")
 @click.option("--evening", is_flag=True, help="Only events starting at 17:00 or later, local time.")
 @now_option
@@ -641,22 +703,27 @@ def near(place, km, lat, lon, country, db, days, types, topics, free, evening, n
 
     unknown = [t for t in types if t not in EVENT_TYPES]
     if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)}: not an event type (one of {', '.join(EVENT_TYPES)})",
-                                 param_hint="--type")
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: not an event type (one of {', '.join(EVENT_TYPES)})", param_hint="--type"
+        )
     lat, lon, center = _near_center(place, lat, lon, country)
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no such database")
     moment = parse_now(now)
     conn = database.open_db(db)
     try:
-        rows = database.near(conn, lat, lon, km, database.iso_utc(moment), days,
-                             types=types, topics=topics, free=free, evening=evening)
+        rows = database.near(
+            conn, lat, lon, km, database.iso_utc(moment), days, types=types, topics=topics, free=free, evening=evening
+        )
     finally:
         conn.close()
     click.echo(f"{len(rows)} events within {km:g} km of {center} in the next {days} days, nearest first")
     for row in rows:
         where = ", ".join(p for p in (row["venue_name"], row["city"], row["region"]) if p)
         status = f"{row['status'].upper()}: " if row.get("status") not in (None, "scheduled") else ""
-        click.echo(f"{row['distance_km']:7.1f} km  {row['start']}  {status}{row['title']}"
-                   + (f"  [{row['event_type']}]" if row.get("event_type") else "")
-                   + (f"  @ {where}" if where else "") + (f"  {row['url']}" if row["url"] else ""))
+        click.echo(
+            f"{row['distance_km']:7.1f} km  {row['start']}  {status}{row['title']}"
+            + (f"  [{row['event_type']}]" if row.get("event_type") else "")
+            + (f"  @ {where}" if where else "")
+            + (f"  {row['url']}" if row["url"] else "")
+        )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def crawl_now(settings) -> datetime:
     """EVENTHOUND_NOW as an aware datetime (UTC when naive); the clock when empty."""
     value = settings.get("EVENTHOUND_NOW")
     if not value:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     now = datetime.fromisoformat(value)
-    return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    return now if now.tzinfo else now.replace(tzinfo=UTC)

@@ -48,7 +48,7 @@ def project_settings(overrides: dict | None = None) -> Settings:
 def unreadable(stats: dict, most: int = 3) -> str:
     """What could not be read, by reason code, most first: "localist_not_events 1, event_without_start 24"."""
     prefix = "eventhound/extract_errors/"
-    codes = sorted(((n, k[len(prefix):]) for k, n in stats.items() if k.startswith(prefix)), reverse=True)
+    codes = sorted(((n, k[len(prefix) :]) for k, n in stats.items() if k.startswith(prefix)), reverse=True)
     return ", ".join(f"{code} {n}" for n, code in codes[:most])
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import html as html_lib
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from eventhound.dates import parse_when
@@ -61,7 +61,7 @@ def _shown(markup: str) -> str:
     (one regex with a back-reference over whole elements took 2 ms on a 160 kB page, this 0.5)."""
     parts, pos = [], 0
     while (m := _HIDDEN_OPEN_RE.search(markup, pos)) is not None:
-        parts.append(markup[pos:m.start()])
+        parts.append(markup[pos : m.start()])
         if m.group(1):
             close = _HIDDEN_CLOSE_RE[m.group(1).lower()].search(markup, m.end())
             pos = close.end() if close else len(markup)
@@ -82,8 +82,20 @@ def visible_text(markup: str) -> str:
 
 # --------------------------------------------------------------------------- stated times
 
-_MONTHS = ("jan(?:uary)?", "feb(?:ruary)?", "mar(?:ch)?", "apr(?:il)?", "may", "june?", "july?",
-           "aug(?:ust)?", "sep(?:t(?:ember)?)?", "oct(?:ober)?", "nov(?:ember)?", "dec(?:ember)?")
+_MONTHS = (
+    "jan(?:uary)?",
+    "feb(?:ruary)?",
+    "mar(?:ch)?",
+    "apr(?:il)?",
+    "may",
+    "june?",
+    "july?",
+    "aug(?:ust)?",
+    "sep(?:t(?:ember)?)?",
+    "oct(?:ober)?",
+    "nov(?:ember)?",
+    "dec(?:ember)?",
+)
 _ANY_DATE_RE = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\.?\s+\d|\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b", re.I)
 _TIME = r"(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\b\.?|\d{1,2}:\d{2}(?!\d)|noon\b|midnight\b)"
 _RANGE = rf"{_TIME}(?:\s*(?:-|–|—|to|until|till)\s*{_TIME})?"
@@ -99,9 +111,12 @@ def _day_re(day: date) -> re.Pattern:
     month = _MONTHS[day.month - 1]
     d = rf"0?{day.day}(?:st|nd|rd|th)?"
     year = rf"(?:,?\s*{day.year}(?!\d)|(?!,?\s*\d))"  # its own year, or none
-    return re.compile(rf"\b{month}\.?\s+{d}{year}|(?<!\d){d}\s+(?:of\s+)?{month}\b\.?{year}"
-                      rf"|{day.isoformat()}(?![\d:T])"
-                      rf"|(?<![\d/])0?{day.month}/0?{day.day}/(?:{day.year}|{day.year % 100:02d})(?!\d)", re.I)
+    return re.compile(
+        rf"\b{month}\.?\s+{d}{year}|(?<!\d){d}\s+(?:of\s+)?{month}\b\.?{year}"
+        rf"|{day.isoformat()}(?![\d:T])"
+        rf"|(?<![\d/])0?{day.month}/0?{day.day}/(?:{day.year}|{day.year % 100:02d})(?!\d)",
+        re.I,
+    )
 
 
 def _times_by_day(text: str, day: date) -> list[str]:
@@ -109,7 +124,7 @@ def _times_by_day(text: str, day: date) -> list[str]:
     found = []
     for m in _day_re(day).finditer(text):
         after = _AFTER_RE.match(text, m.end())
-        before = None if after else _BEFORE_RE.search(text[max(0, m.start() - 64):m.start()])
+        before = None if after else _BEFORE_RE.search(text[max(0, m.start() - 64) : m.start()])
         if after or before:
             found.append((after or before).group(1))
     return found
@@ -225,7 +240,7 @@ def checkable(raw: dict, zone: str = "UTC") -> bool:
 def _utc_offset(moment: datetime, zone: str) -> timedelta | None:
     """The zone's offset at a naive time read as UTC; None for an unknown zone."""
     try:
-        return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone)).utcoffset()
+        return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).utcoffset()
     except (ValueError, KeyError, OSError, OverflowError):
         return None
 
@@ -264,7 +279,7 @@ def _from_page(raw: dict, day: date, texts, now, zone, tz) -> list[str]:
 
 def _naive(raw: dict, moment: datetime, texts, now, zone, tz) -> list[str]:
     """A time without offset: kept when the texts confirm it, UTC when they state it one offset away."""
-    as_utc = moment.replace(tzinfo=timezone.utc).astimezone(tz)
+    as_utc = moment.replace(tzinfo=UTC).astimezone(tz)
     if not as_utc.utcoffset():
         return []  # in UTC both readings are one
     on_day = stated_times(texts, moment.date(), now, zone)
@@ -273,10 +288,10 @@ def _naive(raw: dict, moment: datetime, texts, now, zone, tz) -> list[str]:
         return []
     if _hm(as_utc.time()) not in _starts(on_utc_day):
         return []  # another time no reading explains: the markup wins
-    raw["start_text"] = moment.replace(tzinfo=timezone.utc).isoformat()
+    raw["start_text"] = moment.replace(tzinfo=UTC).isoformat()
     end = _shape(raw.get("end_text"))
     if end is not None and end[0] == "naive":
-        raw["end_text"] = end[1].replace(tzinfo=timezone.utc).isoformat()
+        raw["end_text"] = end[1].replace(tzinfo=UTC).isoformat()
     elif raw.get("end_text") is None and (stop := _end_for(on_utc_day, as_utc.time())) is not None:
         local_end = datetime.combine(as_utc.date(), stop, tzinfo=tz)
         raw["end_text"] = (local_end if local_end > as_utc else local_end + timedelta(days=1)).isoformat()

@@ -71,8 +71,16 @@ def render_cell(row, value, column, table, database, datasette):
 # The job seeker's `find` form: choices instead of free text (event types to tick, a
 # distance, a time span, yes/no boxes), still sending the same query parameters.
 FIND_CHOICES = {
-    "types": ["job_fair", "job_club", "association_meeting", "networking", "conference", "trade_show",
-              "workshop", "info_session"],
+    "types": [
+        "job_fair",
+        "job_club",
+        "association_meeting",
+        "networking",
+        "conference",
+        "trade_show",
+        "workshop",
+        "info_session",
+    ],
     "attendance": ["", "in_person", "online", "hybrid"],
     "days": ["7", "14", "30", "60", "90", "180"],
     "km": ["", "10", "25", "40", "80", "160"],

@@ -22,9 +22,8 @@ current one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -126,8 +125,8 @@ def iso_utc(dt: datetime) -> str:
     """An aware datetime as `YYYY-MM-DDTHH:MM:SS+00:00` (naive is taken as UTC): the same
     form as start_utc (eventhound.dates.to_utc_iso), so every UTC time here sorts as text."""
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def _q(name: str) -> str:
@@ -187,11 +186,15 @@ def _migration_runs_dropped_reasons(db: sqlite_utils.Database) -> None:
 def _migration_changes_and_digest_runs(db: sqlite_utils.Database) -> None:
     """event_changes: what changed in an event between crawls (field, old, new, when seen);
     digest_runs: each digest written (its name, when, how many events, new, changed)."""
-    db.execute("CREATE TABLE event_changes (event_id TEXT NOT NULL, seen_at TEXT NOT NULL, field TEXT NOT NULL,"
-               " old TEXT, new TEXT)")
+    db.execute(
+        "CREATE TABLE event_changes (event_id TEXT NOT NULL, seen_at TEXT NOT NULL, field TEXT NOT NULL,"
+        " old TEXT, new TEXT)"
+    )
     db.execute("CREATE INDEX idx_event_changes_event ON event_changes (event_id, seen_at)")
-    db.execute("CREATE TABLE digest_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, digest TEXT NOT NULL,"
-               " run_at TEXT NOT NULL, events INTEGER, new INTEGER, changed INTEGER)")
+    db.execute(
+        "CREATE TABLE digest_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, digest TEXT NOT NULL,"
+        " run_at TEXT NOT NULL, events INTEGER, new INTEGER, changed INTEGER)"
+    )
     db.execute("CREATE INDEX idx_digest_runs_digest ON digest_runs (digest, run_at)")
 
 
@@ -201,8 +204,14 @@ def _migration_event_misses(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE event_misses (event_id TEXT PRIMARY KEY, missed INTEGER NOT NULL, last_missed TEXT)")
 
 
-MIGRATIONS = [_migration_1, _migration_event_sources, _migration_runs_warnings, _migration_runs_dropped_reasons,
-              _migration_changes_and_digest_runs, _migration_event_misses]
+MIGRATIONS = [
+    _migration_1,
+    _migration_event_sources,
+    _migration_runs_warnings,
+    _migration_runs_dropped_reasons,
+    _migration_changes_and_digest_runs,
+    _migration_event_misses,
+]
 MISSES_TO_REMOVE = 2  # complete crawls in a row that must miss an event before it is marked removed
 # The fields whose change a job seeker is told of (event_changes); an event's start is in its id.
 TRACKED_FIELDS = ("title", "end", "venue_name", "street", "city", "status", "online_url")
@@ -210,6 +219,7 @@ TRACKED_FIELDS = ("title", "end", "venue_name", "street", "city", "status", "onl
 
 def migrate(db: sqlite_utils.Database) -> int:
     """Run the migrations this database has not had yet; returns the schema version."""
+
     def version() -> int:
         return db.execute("PRAGMA user_version").fetchone()[0]
 
@@ -291,14 +301,16 @@ def upsert_events(db: sqlite_utils.Database, records: Iterable[dict], seen_at: s
     rows = [_event_row(r, seen_at) for r in records]
     if not rows:
         return 0
-    provenance = [(r.get("id"), r.get("source") or "", r.get("source_url") or "", r.get("url"), seen_at, seen_at)
-                  for r in records]
+    provenance = [
+        (r.get("id"), r.get("source") or "", r.get("source_url") or "", r.get("url"), seen_at, seen_at) for r in records
+    ]
     with db.atomic():
         changes = _changes(db, records, seen_at)
         db.conn.executemany(_upsert_sql(), rows)
         db.conn.executemany(_PROVENANCE_SQL, provenance)
-        db.conn.executemany("INSERT INTO event_changes (event_id, seen_at, field, old, new) VALUES (?, ?, ?, ?, ?)",
-                            changes)
+        db.conn.executemany(
+            "INSERT INTO event_changes (event_id, seen_at, field, old, new) VALUES (?, ?, ?, ?, ?)", changes
+        )
     return len(rows)
 
 
@@ -314,7 +326,7 @@ def _tracked_values(db: sqlite_utils.Database, ids: list[str]) -> dict[str, tupl
     known: dict[str, tuple] = {}
     fields = ", ".join(_q(f) for f in TRACKED_FIELDS)
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         cursor = db.execute(f"SELECT id, {fields} FROM events WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
         known.update((row[0], row[1:]) for row in cursor.fetchall())
     return known
@@ -331,9 +343,11 @@ def _rescheduled(db: sqlite_utils.Database, known: dict, records: list[dict], se
         key = record.get("own_key")
         if not key or record.get("series_id") or record["id"] in known:
             continue
-        earlier = db.execute("SELECT id, start FROM events WHERE source = ? AND own_key = ? AND id != ?"
-                             " AND series_id IS NULL AND removed_at IS NULL",
-                             [record.get("source"), key, record["id"]]).fetchall()
+        earlier = db.execute(
+            "SELECT id, start FROM events WHERE source = ? AND own_key = ? AND id != ?"
+            " AND series_id IS NULL AND removed_at IS NULL",
+            [record.get("source"), key, record["id"]],
+        ).fetchall()
         if len(earlier) != 1 or earlier[0][0] in incoming or earlier[0][1] == record.get("start"):
             continue
         old_id, old_start = earlier[0]
@@ -364,16 +378,22 @@ def mark_missing(db: sqlite_utils.Database, source: str, seen_at: str) -> int:
     Call it only for complete crawls: a failed or partial one says nothing about what is gone.
     Returns how many events were marked removed."""
     with db.atomic():
-        db.execute("DELETE FROM event_misses WHERE event_id IN (SELECT id FROM events WHERE source = ? AND last_seen = ?)",
-                   [source, seen_at])
-        db.execute("INSERT INTO event_misses (event_id, missed, last_missed) "
-                   "SELECT id, 1, ? FROM events WHERE source = ? AND last_seen < ? AND removed_at IS NULL "
-                   "AND datetime(start_utc) >= datetime(?) "
-                   "ON CONFLICT(event_id) DO UPDATE SET missed = missed + 1, last_missed = excluded.last_missed",
-                   [seen_at, source, seen_at, seen_at])
-        cursor = db.execute("UPDATE events SET removed_at = ? WHERE removed_at IS NULL AND id IN "
-                            "(SELECT event_id FROM event_misses WHERE missed >= ? AND last_missed = ?)",
-                            [seen_at, MISSES_TO_REMOVE, seen_at])
+        db.execute(
+            "DELETE FROM event_misses WHERE event_id IN (SELECT id FROM events WHERE source = ? AND last_seen = ?)",
+            [source, seen_at],
+        )
+        db.execute(
+            "INSERT INTO event_misses (event_id, missed, last_missed) "
+            "SELECT id, 1, ? FROM events WHERE source = ? AND last_seen < ? AND removed_at IS NULL "
+            "AND datetime(start_utc) >= datetime(?) "
+            "ON CONFLICT(event_id) DO UPDATE SET missed = missed + 1, last_missed = excluded.last_missed",
+            [seen_at, source, seen_at, seen_at],
+        )
+        cursor = db.execute(
+            "UPDATE events SET removed_at = ? WHERE removed_at IS NULL AND id IN "
+            "(SELECT event_id FROM event_misses WHERE missed >= ? AND last_missed = ?)",
+            [seen_at, MISSES_TO_REMOVE, seen_at],
+        )
         return cursor.rowcount
 
 
@@ -382,9 +402,11 @@ def changes_since(db: sqlite_utils.Database, ids: Iterable[str], since: str | No
     ids = list(ids)
     found: dict[str, list[dict]] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        sql = (f"SELECT event_id, seen_at, field, old, new FROM event_changes WHERE event_id IN "
-               f"({', '.join('?' for _ in chunk)})" + (" AND seen_at > ?" if since else "") + " ORDER BY seen_at, rowid")
+        chunk = ids[start : start + 500]
+        sql = (
+            f"SELECT event_id, seen_at, field, old, new FROM event_changes WHERE event_id IN "
+            f"({', '.join('?' for _ in chunk)})" + (" AND seen_at > ?" if since else "") + " ORDER BY seen_at, rowid"
+        )
         for event_id, seen, field, old, new in db.execute(sql, chunk + ([since] if since else [])).fetchall():
             found.setdefault(event_id, []).append({"seen_at": seen, "field": field, "old": old, "new": new})
     return found
@@ -398,8 +420,10 @@ def last_digest_run(db: sqlite_utils.Database, digest: str) -> str | None:
 
 def record_digest_run(db: sqlite_utils.Database, digest: str, run_at: str, events: int, new: int, changed: int) -> None:
     with db.atomic():
-        db.execute("INSERT INTO digest_runs (digest, run_at, events, new, changed) VALUES (?, ?, ?, ?, ?)",
-                   [digest, run_at, events, new, changed])
+        db.execute(
+            "INSERT INTO digest_runs (digest, run_at, events, new, changed) VALUES (?, ?, ?, ?, ?)",
+            [digest, run_at, events, new, changed],
+        )
 
 
 # One row per (event id, source, page read from); source_url '' when unknown (a NULL
@@ -423,9 +447,30 @@ def mark_duplicates(db: sqlite_utils.Database, now_utc_iso: str, days_back: int 
     """
     from eventhound.dedupe import find_duplicates
 
-    columns = ("id", "source", "title", "description", "url", "registration_url", "start", "end",
-               "start_utc", "all_day", "status", "attendance", "online_url", "venue_name", "street",
-               "city", "postal_code", "latitude", "longitude", "organizer", "first_seen", "duplicate_of")
+    columns = (
+        "id",
+        "source",
+        "title",
+        "description",
+        "url",
+        "registration_url",
+        "start",
+        "end",
+        "start_utc",
+        "all_day",
+        "status",
+        "attendance",
+        "online_url",
+        "venue_name",
+        "street",
+        "city",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "organizer",
+        "first_seen",
+        "duplicate_of",
+    )
     db.conn.execute("BEGIN IMMEDIATE")  # read and write under one lock: no crawl writes between
     try:
         cursor = db.execute(
@@ -526,11 +571,25 @@ select
 from found, p
 where p.within_km is null or p.at_lat is null or p.at_lon is null or distance_km <= p.within_km
 order by {order}"""
-SEARCH_PARAMS = ("lat", "lon", "km", "days", "types", "topics", "audience", "free", "evening", "attendance", "text",
-                 "hide_cancelled")
-SHOWN_COLUMNS = ("round(distance_km, 1) as distance_km, start, timezone, title, event_type, topics, audience, "
-                 "attendance, is_free, price_min,\n  currency, venue_name, city, region, country, latitude, longitude, "
-                 "organizer, status, url, source, id")
+SEARCH_PARAMS = (
+    "lat",
+    "lon",
+    "km",
+    "days",
+    "types",
+    "topics",
+    "audience",
+    "free",
+    "evening",
+    "attendance",
+    "text",
+    "hide_cancelled",
+)
+SHOWN_COLUMNS = (
+    "round(distance_km, 1) as distance_km, start, timezone, title, event_type, topics, audience, "
+    "attendance, is_free, price_min,\n  currency, venue_name, city, region, country, latitude, longitude, "
+    "organizer, status, url, source, id"
+)
 BY_START = "datetime(start_utc), start_utc, distance_km, id"
 BY_DISTANCE = "distance_km, datetime(start_utc), start_utc, id"
 UPCOMING_SQL = """select
@@ -553,24 +612,60 @@ def canned_queries() -> dict[str, str]:
     return {
         "find": SEARCH_SQL.format(now=DATASETTE_NOW, default_km="null", columns=SHOWN_COLUMNS, order=BY_START),
         "near": SEARCH_SQL.format(now=DATASETTE_NOW, default_km="40", columns=SHOWN_COLUMNS, order=BY_DISTANCE),
-        "upcoming": UPCOMING_SQL.format(now=DATASETTE_NOW, columns="start, timezone, title, event_type, venue_name, "
-                                        "city, region, country, organizer, status, url, source, id"),
+        "upcoming": UPCOMING_SQL.format(
+            now=DATASETTE_NOW,
+            columns="start, timezone, title, event_type, venue_name, "
+            "city, region, country, organizer, status, url, source, id",
+        ),
     }
 
 
-def near(db: sqlite_utils.Database, lat: float, lon: float, km: float, now_utc_iso: str, days: int, *,
-         types: Iterable[str] = (), topics: Iterable[str] = (), free: bool = False, evening: bool = False,
-         with_cancelled: bool = True) -> list[dict]:
+def near(
+    db: sqlite_utils.Database,
+    lat: float,
+    lon: float,
+    km: float,
+    now_utc_iso: str,
+    days: int,
+    *,
+    types: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    free: bool = False,
+    evening: bool = False,
+    with_cancelled: bool = True,
+) -> list[dict]:
     """Events within `km` of (lat, lon) starting in [now, now + days), nearest first (ties by
     start, then id), each with its `distance_km`: `find_events` near a place."""
-    return find_events(db, now_utc_iso, days, near=(lat, lon, km), types=types, topics=topics, free=free,
-                       evening=evening, with_cancelled=with_cancelled, order=BY_DISTANCE)
+    return find_events(
+        db,
+        now_utc_iso,
+        days,
+        near=(lat, lon, km),
+        types=types,
+        topics=topics,
+        free=free,
+        evening=evening,
+        with_cancelled=with_cancelled,
+        order=BY_DISTANCE,
+    )
 
 
-def find_events(db: sqlite_utils.Database, now_utc_iso: str, days: int, *, near: tuple | None = None,
-                types: Iterable[str] = (), topics: Iterable[str] = (), audience: Iterable[str] = (),
-                free: bool = False, evening: bool = False, attendance: str | None = None,
-                text: str | None = None, with_cancelled: bool = True, order: str = BY_START) -> list[dict]:
+def find_events(
+    db: sqlite_utils.Database,
+    now_utc_iso: str,
+    days: int,
+    *,
+    near: tuple | None = None,
+    types: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    audience: Iterable[str] = (),
+    free: bool = False,
+    evening: bool = False,
+    attendance: str | None = None,
+    text: str | None = None,
+    with_cancelled: bool = True,
+    order: str = BY_START,
+) -> list[dict]:
     """The job seeker's search (SEARCH_SQL, the query Datasette runs): events starting in
     [now, now + days), not duplicates, not removed, by start (then distance, then id).
 
@@ -581,10 +676,21 @@ def find_events(db: sqlite_utils.Database, now_utc_iso: str, days: int, *, near:
     full-text index), `with_cancelled=False` to leave cancelled events out.
     """
     lat, lon, km = near if near is not None else ("", "", "")
-    params = {"now": now_utc_iso, "lat": str(lat), "lon": str(lon), "km": str(km), "days": str(int(days)),
-              "types": ",".join(types), "topics": ",".join(topics), "audience": ",".join(audience),
-              "free": "1" if free else "", "evening": "1" if evening else "", "attendance": attendance or "",
-              "text": text or "", "hide_cancelled": "" if with_cancelled else "1"}
+    params = {
+        "now": now_utc_iso,
+        "lat": str(lat),
+        "lon": str(lon),
+        "km": str(km),
+        "days": str(int(days)),
+        "types": ",".join(types),
+        "topics": ",".join(topics),
+        "audience": ",".join(audience),
+        "free": "1" if free else "",
+        "evening": "1" if evening else "",
+        "attendance": attendance or "",
+        "text": text or "",
+        "hide_cancelled": "" if with_cancelled else "1",
+    }
     sql = SEARCH_SQL.format(now=":now", default_km="null", order=order, columns="found.*")
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
@@ -637,8 +743,7 @@ def record_run(db: sqlite_utils.Database, row: dict) -> int:
     columns = [c for c in RUN_COLUMNS if c != "id" and c in row]
     with db.atomic():
         cursor = db.execute(
-            f"INSERT INTO runs ({', '.join(_q(c) for c in columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})",
+            f"INSERT INTO runs ({', '.join(_q(c) for c in columns)}) VALUES ({', '.join('?' for _ in columns)})",
             [row[c] for c in columns],
         )
     return cursor.lastrowid
@@ -657,8 +762,12 @@ def source_health(db: sqlite_utils.Database) -> list[dict]:
     keys = [row[0] for row in db.execute("SELECT key FROM sources UNION SELECT DISTINCT source FROM runs ORDER BY 1")]
     found = []
     for key in keys:
-        runs = [dict(zip(("started", "items", "errors", "error"), row)) for row in db.execute(
-            "SELECT started, items, errors, error FROM runs WHERE source = ? ORDER BY id DESC LIMIT 100", [key])]
+        runs = [
+            dict(zip(("started", "items", "errors", "error"), row))
+            for row in db.execute(
+                "SELECT started, items, errors, error FROM runs WHERE source = ? ORDER BY id DESC LIMIT 100", [key]
+            )
+        ]
         found.append(_health(key, runs))
     return sorted(found, key=lambda h: (not h["alarms"], h["source"]))
 
@@ -683,10 +792,15 @@ def _health(key: str, runs: list[dict]) -> dict:
             alarms.append(f"fell by more than half ({last['items']} events, usually {median:g})")
         if last["errors"]:
             alarms.append(f"errors: {last['errors']} things it could not read")
-    return {"source": key, "last_crawl": last["started"] if last else None,
-            "last_success": next((run["started"] for run in runs if good(run)), None),
-            "failures_in_a_row": failures, "events": last["items"] if last else None,
-            "usual_events": median, "alarms": alarms}
+    return {
+        "source": key,
+        "last_crawl": last["started"] if last else None,
+        "last_success": next((run["started"] for run in runs if good(run)), None),
+        "failures_in_a_row": failures,
+        "events": last["items"] if last else None,
+        "usual_events": median,
+        "alarms": alarms,
+    }
 
 
 def prune(db: sqlite_utils.Database, now_utc_iso: str, older_than_days: int) -> dict:
@@ -698,18 +812,25 @@ def prune(db: sqlite_utils.Database, now_utc_iso: str, older_than_days: int) -> 
     old = "SELECT id FROM events WHERE datetime(coalesce(end_utc, start_utc)) < datetime(?, ?)"
     counts = {}
     with db.atomic():
-        for table, column in (("event_changes", "event_id"), ("event_misses", "event_id"),
-                              ("event_sources", "event_id")):
+        for table, column in (
+            ("event_changes", "event_id"),
+            ("event_misses", "event_id"),
+            ("event_sources", "event_id"),
+        ):
             counts[table] = db.execute(f"DELETE FROM {table} WHERE {column} IN ({old})", [now_utc_iso, cutoff]).rowcount
         db.execute("UPDATE events SET duplicate_of = NULL WHERE duplicate_of IN (" + old + ")", [now_utc_iso, cutoff])
         counts["events"] = db.execute(f"DELETE FROM events WHERE id IN ({old})", [now_utc_iso, cutoff]).rowcount
         # crawls and digests older than that, but each source's and each digest's last one
         counts["runs"] = db.execute(
             "DELETE FROM runs WHERE datetime(started) < datetime(?, ?)"
-            " AND id NOT IN (SELECT max(id) FROM runs GROUP BY source)", [now_utc_iso, cutoff]).rowcount
+            " AND id NOT IN (SELECT max(id) FROM runs GROUP BY source)",
+            [now_utc_iso, cutoff],
+        ).rowcount
         counts["digest_runs"] = db.execute(
             "DELETE FROM digest_runs WHERE datetime(run_at) < datetime(?, ?)"
-            " AND id NOT IN (SELECT max(id) FROM digest_runs GROUP BY digest)", [now_utc_iso, cutoff]).rowcount
+            " AND id NOT IN (SELECT max(id) FROM digest_runs GROUP BY digest)",
+            [now_utc_iso, cutoff],
+        ).rowcount
     refresh_fts(db)
     db.execute("ANALYZE")
     maintain(db)

@@ -55,10 +55,10 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from itertools import combinations
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import combinations
 
 TIME_TOLERANCE = timedelta(hours=2)
 TITLE_MIN = 0.82
@@ -67,53 +67,71 @@ SAME_SOURCE_TITLE_MIN = 0.9
 CONTAINED = 0.85
 FAR_KM = 25.0  # two places with coordinates further apart than this are different places
 
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a an the and or of for at in on to with by from our your its new
 annual yearly biannual semiannual edition inaugural
 presents presented hosted host hosts sponsored welcome join us free event events
-""".split())
-MONTHS = frozenset("""
+""".split()
+)
+MONTHS = frozenset(
+    """
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
-""".split())
-WEEKDAYS = frozenset("""
+""".split()
+)
+WEEKDAYS = frozenset(
+    """
 monday tuesday wednesday thursday friday saturday sunday
 mon tue tues wed thu thur thurs fri sat sun
-""".split())
-ORG_WORDS = frozenset("""
+""".split()
+)
+ORG_WORDS = frozenset(
+    """
 chamber commerce library libraries public workforce board county city inc llc
 association assn society chapter council department dept university college
-""".split())
+""".split()
+)
 # Words that name a part of or a companion to an event, not the event itself.
-QUALIFIERS = frozenset("""
+QUALIFIERS = frozenset(
+    """
 registration register deadline orientation prep preparation workshop webinar info
 information session reception breakfast luncheon lunch dinner panel training
 signup volunteer volunteers setup preview rehearsal
-""".split())
+""".split()
+)
 # Trades and audiences (singular): a fair for one of them is another fair than the general
 # one ("Spring Healthcare Job Fair" is not the "Spring Job Fair" of the same day).
-SPECIALTIES = frozenset("""
+SPECIALTIES = frozenset(
+    """
 healthcare health nursing nurse medical hospital pharmacy dental behavioral tech technology it
 software cyber cybersecurity engineering engineer stem manufacturing construction trade
 logistic warehouse transportation trucking driver cdl hospitality restaurant retail finance
 financial banking accounting insurance education teacher government federal law legal
 veteran military youth teen student graduate alumni senior women diversity agriculture energy
-""".split())
-GENERIC_PLACE = frozenset("""
+""".split()
+)
+GENERIC_PLACE = frozenset(
+    """
 center centre hall room rm building bldg suite floor campus auditorium conference
 convention library public branch main street st avenue ave road rd boulevard blvd drive dr
 plaza way lane ln court ct suite ste the of at and office offices hotel inn
-""".split())
+""".split()
+)
 # Words that name no building: what is left of a venue's name tells two venues apart
 # ("Union Hall" vs "Convention Center"), the kind of building included.
-VENUE_FILLER = frozenset("""
+VENUE_FILLER = frozenset(
+    """
 center centre ctr the of at and building bldg suite ste floor room rm
-""".split())
+""".split()
+)
 # The names of a job fair, read as one ("Career & Job Fair", "Hiring Event", "Jobs Expo" ->
 # "job fair"; "fiar" is the common typo), on the lower-case words joined by single spaces;
 # JOB_FAIR_CUT: a title cut short ("Healthcare Career…") after the first word of the name.
-JOB_FAIR = re.compile(r"\b(?:(?:career|job|hiring|employment|recruitment)s? (?:and |or )?)+(?:fair|fiar|expo)s?\b"
-                      r"|\bhiring events?\b")
+JOB_FAIR = re.compile(
+    r"\b(?:(?:career|job|hiring|employment|recruitment)s? (?:and |or )?)+(?:fair|fiar|expo)s?\b"
+    r"|\bhiring events?\b"
+)
 JOB_FAIR_CUT = re.compile(r"\b(?:career|job|hiring|employment|recruitment)s?$")
 CUT_SHORT = ("…", "...")
 ORDINAL = re.compile(r"^\d+(st|nd|rd|th)?$")
@@ -166,8 +184,14 @@ def normalize_title(text: str) -> str:
         phrase = JOB_FAIR_CUT.sub("job fair", phrase)
     words = []
     for word in phrase.split():
-        if (word in STOP_WORDS or word in MONTHS or word in WEEKDAYS or word in ORG_WORDS
-                or ORDINAL.match(word) or TIME_WORD.match(word)):
+        if (
+            word in STOP_WORDS
+            or word in MONTHS
+            or word in WEEKDAYS
+            or word in ORG_WORDS
+            or ORDINAL.match(word)
+            or TIME_WORD.match(word)
+        ):
             continue
         words.append(_stem(word))
     return " ".join(words)
@@ -213,8 +237,25 @@ def _dice(ta: set, tb: set) -> float:
 class _Event:
     """What matching needs of one record, computed once."""
 
-    __slots__ = ("id", "source", "day", "instant", "timed", "words", "word_set", "keys", "context", "online",
-                 "physical", "city", "postal", "place", "venue", "point", "record")
+    __slots__ = (
+        "id",
+        "source",
+        "day",
+        "instant",
+        "timed",
+        "words",
+        "word_set",
+        "keys",
+        "context",
+        "online",
+        "physical",
+        "city",
+        "postal",
+        "place",
+        "venue",
+        "point",
+        "record",
+    )
 
     def __init__(self, record: dict):
         self.record = record
@@ -236,8 +277,11 @@ class _Event:
         attendance = (record.get("attendance") or "").lower()
         self.city = _city_name(record.get("city") or _location_city(record.get("venue_name")))
         self.postal = (record.get("postal_code") or "").strip()[:5] or None
-        self.place = (_place_words(record.get("venue_name")) | _place_words(record.get("street"))
-                      | _place_words(record.get("city")))
+        self.place = (
+            _place_words(record.get("venue_name"))
+            | _place_words(record.get("street"))
+            | _place_words(record.get("city"))
+        )
         self.venue = _venue_words(record.get("venue_name"), self.city)
         has_place = bool(self.place or self.postal or record.get("latitude") is not None)
         if attendance == "hybrid":
@@ -250,7 +294,9 @@ class _Event:
             self.online = bool(record.get("online_url")) and not has_place
             self.physical = has_place
         lat, lon = record.get("latitude"), record.get("longitude")
-        self.point = (float(lat), float(lon)) if isinstance(lat, (int, float)) and isinstance(lon, (int, float)) else None
+        self.point = (
+            (float(lat), float(lon)) if isinstance(lat, (int, float)) and isinstance(lon, (int, float)) else None
+        )
 
 
 @lru_cache(maxsize=65536)
@@ -288,8 +334,11 @@ def _venue_words(text, city) -> frozenset[str]:
     if not name or name[0].isdigit():
         return frozenset()
     city_words = set(_words(city or ""))
-    return frozenset(_stem(w) for w in _words(name)
-                     if w not in VENUE_FILLER and w not in city_words and not w.isdigit() and len(w) > 1)
+    return frozenset(
+        _stem(w)
+        for w in _words(name)
+        if w not in VENUE_FILLER and w not in city_words and not w.isdigit() and len(w) > 1
+    )
 
 
 def _km(p: tuple[float, float], q: tuple[float, float]) -> float:
@@ -338,8 +387,9 @@ def _place_match(a: _Event, b: _Event) -> str:
     """'match', 'conflict' or 'unknown', with online/in-person and cities."""
     if a.online and b.online and not (a.physical and b.physical):
         return "match:both online"
-    if (a.online and not a.physical and b.physical and not b.online) or \
-       (b.online and not b.physical and a.physical and not a.online):
+    if (a.online and not a.physical and b.physical and not b.online) or (
+        b.online and not b.physical and a.physical and not a.online
+    ):
         return "conflict:online vs in person"
     if a.point and b.point and _km(a.point, b.point) > FAR_KM:
         return "conflict:far apart"
@@ -367,8 +417,10 @@ def _other_venues(a: _Event, b: _Event) -> bool:
     title names the other record's venue (an event named after its hall, renamed since)."""
     if not a.venue or not b.venue or a.venue & b.venue:
         return False
-    return not any(names and names <= other.word_set
-                   for names, other in ((a.venue - GENERIC_PLACE, b), (b.venue - GENERIC_PLACE, a)))
+    return not any(
+        names and names <= other.word_set
+        for names, other in ((a.venue - GENERIC_PLACE, b), (b.venue - GENERIC_PLACE, a))
+    )
 
 
 def _title_score(a: _Event, b: _Event) -> float:
@@ -407,7 +459,8 @@ def _same(a: _Event, b: _Event) -> tuple[bool, float, str]:
     if same_source:
         needed = SAME_SOURCE_TITLE_MIN
         if not (a.timed and b.timed and a.instant == b.instant) and not (
-                not a.timed and not b.timed and a.day == b.day):
+            not a.timed and not b.timed and a.day == b.day
+        ):
             return False, score, "one source, different starts"
     else:
         needed = TITLE_MIN if verdict == "match" else TITLE_MIN_NO_PLACE
@@ -490,8 +543,10 @@ def _slots(e: _Event) -> tuple[tuple, tuple]:
     if not e.timed:
         return (("date", e.day),), (("date", e.day), ("timed", e.day))
     span = int(e.instant.timestamp() // TIME_TOLERANCE.total_seconds())
-    return ((("span", span), ("timed", e.day)),
-            (("span", span - 1), ("span", span), ("span", span + 1), ("date", e.day)))
+    return (
+        (("span", span), ("timed", e.day)),
+        (("span", span - 1), ("span", span), ("span", span + 1), ("date", e.day)),
+    )
 
 
 def _reach(slot: tuple) -> tuple:
@@ -519,7 +574,7 @@ def _rare_pairs(index: dict, meets: dict, common: set, pairs: set) -> None:
                 _join(pairs, these, later)
         for other in meets[cell] - {cell}:
             elsewhere = index.get((other, key))
-            for slot, these in (slots.items() if elsewhere else ()):
+            for slot, these in slots.items() if elsewhere else ():
                 for near in _reach(slot):
                     if near in elsewhere:
                         _join(pairs, these, elsewhere[near])
@@ -536,7 +591,7 @@ def _candidates(events: list[_Event]) -> set[tuple[int, int]]:
     index: dict = defaultdict(lambda: defaultdict(list))
     counts: dict[str, int] = defaultdict(int)
     for e, f in zip(events, filed):
-        for key in (set(e.keys.values()) if f else ()):
+        for key in set(e.keys.values()) if f else ():
             counts[key] += 1
     common = {key for key, count in counts.items() if count > max(COMMON_MIN, COMMON_SHARE * len(events))}
     probes = [_probes(e, common) if f else () for e, f in zip(events, filed)]
@@ -546,7 +601,7 @@ def _candidates(events: list[_Event]) -> set[tuple[int, int]]:
             continue
         keys = set(e.keys.values())
         keys.update(key for key in (("@", w) for w in e.context) if key in looked_up)
-        for cell in (f[2] + (None,) if anywhere else f[2]):  # None: every cell, for ANYWHERE's look-ups
+        for cell in f[2] + (None,) if anywhere else f[2]:  # None: every cell, for ANYWHERE's look-ups
             for key in keys:
                 slots = index[cell, key]
                 for slot in f[0]:
@@ -559,7 +614,7 @@ def _candidates(events: list[_Event]) -> set[tuple[int, int]]:
         for cell in targets:
             for key in more:
                 slots = index.get((cell, key))
-                for slot in (f[1] if slots else ()):
+                for slot in f[1] if slots else ():
                     if slot in slots:
                         _join(pairs, (i,), slots[slot])
     return pairs
@@ -620,8 +675,7 @@ def _groups(events: list[_Event], pairs: list[tuple[float, int, int]]) -> list[t
         if (x, y) in matched:
             return False
         a, b = events[x], events[y]
-        return (a.source == b.source or not _time_match(a, b)[0]
-                or _place_match(a, b).startswith("conflict"))
+        return a.source == b.source or not _time_match(a, b)[0] or _place_match(a, b).startswith("conflict")
 
     for score, i, j in pairs:
         ri, rj = root(i), root(j)

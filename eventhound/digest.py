@@ -12,7 +12,7 @@ import hashlib
 import html
 import os
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -108,8 +108,15 @@ def _where(event: dict) -> str:
 
 
 # How a change since the last digest is announced in a feed item's title (a status says itself).
-CHANGE_WORDS = {"start": "Time changed", "end": "Time changed", "venue_name": "Place changed", "street": "Place changed",
-                "city": "Place changed", "title": "Title changed", "online_url": "Link changed"}
+CHANGE_WORDS = {
+    "start": "Time changed",
+    "end": "Time changed",
+    "venue_name": "Place changed",
+    "street": "Place changed",
+    "city": "Place changed",
+    "title": "Title changed",
+    "online_url": "Link changed",
+}
 
 
 def item_title(event: dict) -> str:
@@ -149,7 +156,7 @@ def build_feed(events: list[dict], now: datetime, title: str, link: str, descrip
     fg.link(href=link)
     fg.description(description)
     fg.language("en")
-    fg.lastBuildDate(now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+    fg.lastBuildDate(now if now.tzinfo else now.replace(tzinfo=UTC))
     for event in events:
         # feedgen prepends entries by default, which would reverse the start order.
         entry = fg.add_entry(order="append")
@@ -165,15 +172,23 @@ def build_feed(events: list[dict], now: datetime, title: str, link: str, descrip
     return fg
 
 
-def write_rss(db, out_path, now: datetime, days: int = 30, title: str = DEFAULT_TITLE,
-              link: str = DEFAULT_LINK, description: str | None = None) -> int:
+def write_rss(
+    db,
+    out_path,
+    now: datetime,
+    days: int = 30,
+    title: str = DEFAULT_TITLE,
+    link: str = DEFAULT_LINK,
+    description: str | None = None,
+) -> int:
     """Write the RSS 2.0 digest of events starting in the next `days` days; returns the item count.
 
     The file is replaced atomically, so a reader never fetches half a feed.
     """
     events = database.upcoming(db, database.iso_utc(now), days)
-    fg = build_feed(events, now, title, link,
-                    description or f"Career events starting in the {days} days after {now:%Y-%m-%d}")
+    fg = build_feed(
+        events, now, title, link, description or f"Career events starting in the {days} days after {now:%Y-%m-%d}"
+    )
     out_path = Path(out_path)
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent or ".")
     os.close(fd)
@@ -208,9 +223,19 @@ def write_atomically(path: Path, write) -> None:
 def find(db, search, now: datetime) -> list[dict]:
     """The events of a saved search (eventhound.searches.SavedSearch) from `now` on."""
     near = (search.lat, search.lon, search.km) if search.lat is not None else None
-    return database.find_events(db, database.iso_utc(now), search.days, near=near, types=search.types,
-                                topics=search.topics, audience=search.audience, free=search.free,
-                                evening=search.evening, attendance=search.attendance, text=search.text)
+    return database.find_events(
+        db,
+        database.iso_utc(now),
+        search.days,
+        near=near,
+        types=search.types,
+        topics=search.topics,
+        audience=search.audience,
+        free=search.free,
+        evening=search.evening,
+        attendance=search.attendance,
+        text=search.text,
+    )
 
 
 def event_uid(event: dict) -> str:
@@ -229,19 +254,22 @@ def ical_event(event: dict, now: datetime, uid: str | None = None):
 
     vevent = Event()
     vevent.add("uid", uid or event_uid(event))
-    vevent.add("dtstamp", now.astimezone(timezone.utc))
+    vevent.add("dtstamp", now.astimezone(UTC))
     zone = _zone(event.get("timezone"))
     start, end = _local(event.get("start"), zone), _local(event.get("end"), zone)
     if isinstance(start, datetime) and start.tzinfo is None:  # floating: as published, no zone known
-        start = start.replace(tzinfo=timezone.utc) if zone is None else start
+        start = start.replace(tzinfo=UTC) if zone is None else start
     vevent.add("dtstart", start)
     if end is not None and type(end) is type(start) and end > start:
         vevent.add("dtend", end + timedelta(days=1) if not isinstance(end, datetime) else end)
     elif not isinstance(start, datetime):
         vevent.add("dtend", start + timedelta(days=1))  # an all-day event's exclusive end
     vevent.add("summary", event.get("title") or "(untitled event)")
-    for key, field in (("location", _where(event)), ("url", event.get("url") or event.get("source_url")),
-                       ("description", (event.get("description") or "").strip()[:2000])):
+    for key, field in (
+        ("location", _where(event)),
+        ("url", event.get("url") or event.get("source_url")),
+        ("description", (event.get("description") or "").strip()[:2000]),
+    ):
         if field:
             vevent.add(key, field)
     if event.get("event_type") and event["event_type"] != "other":
@@ -290,8 +318,9 @@ def with_changes(db, events: list[dict], since: str | None) -> tuple[list[dict],
     return new, changed
 
 
-def write_search(db, out_dir: Path, search, now: datetime, base_url: str | None = None,
-                 link: str = DEFAULT_LINK) -> int:
+def write_search(
+    db, out_dir: Path, search, now: datetime, base_url: str | None = None, link: str = DEFAULT_LINK
+) -> int:
     """NAME.rss, NAME.atom, NAME.ics and NAME.html of one saved search, and its digest_runs
     row; returns the event count."""
     events = find(db, search, now)
@@ -300,7 +329,7 @@ def write_search(db, out_dir: Path, search, now: datetime, base_url: str | None 
     fg.id(f"{link}#{search.name}")
     fg.author(name="eventhound")
     for entry in fg.entry():
-        entry.updated(now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+        entry.updated(now if now.tzinfo else now.replace(tzinfo=UTC))
         entry.content(entry.description(), type="html")
     name = search.name
     write_atomically(out_dir / f"{name}.rss", lambda tmp: fg.rss_file(tmp, pretty=True))
@@ -324,6 +353,7 @@ def write_digests(db, out_dir, searches: dict, now: datetime, base_url: str | No
 
 
 # ---------------------------------------------------------------------------- pages
+
 
 def _templates():
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -355,14 +385,23 @@ def page_event(event: dict) -> dict:
     start = event.get("start") or ""
     status = event.get("status") or "scheduled"
     return {
-        "title": event.get("title") or "(untitled event)", "link": event.get("url") or event.get("source_url"),
-        "when": when_text(event), "where": _where(event), "kind": (event.get("event_type") or "other").replace("_", " "),
-        "event_type": event.get("event_type") or "other", "cost": _cost(event), "is_free": event.get("is_free"),
-        "organizer": event.get("organizer"), "online_url": event.get("online_url"),
+        "title": event.get("title") or "(untitled event)",
+        "link": event.get("url") or event.get("source_url"),
+        "when": when_text(event),
+        "where": _where(event),
+        "kind": (event.get("event_type") or "other").replace("_", " "),
+        "event_type": event.get("event_type") or "other",
+        "cost": _cost(event),
+        "is_free": event.get("is_free"),
+        "organizer": event.get("organizer"),
+        "online_url": event.get("online_url"),
         "evening": "T" in start and start[11:13].isdigit() and int(start[11:13]) >= 17,
         "status_label": "" if status == "scheduled" else status.replace("_", " ").upper(),
-        "what_changed": ", ".join(dict.fromkeys(CHANGE_WORDS.get(f, f"{f.replace('_', ' ')} changed").capitalize()
-                                                for f in event.get("changed", ()))),
+        "what_changed": ", ".join(
+            dict.fromkeys(
+                CHANGE_WORDS.get(f, f"{f.replace('_', ' ')} changed").capitalize() for f in event.get("changed", ())
+            )
+        ),
     }
 
 
@@ -372,21 +411,45 @@ def _webcal(base_url: str | None, name: str) -> str | None:
     return "webcal://" + base_url.split("://", 1)[1].rstrip("/") + f"/{name}.ics"
 
 
-def render_page(search, events: list[dict], now: datetime, base_url: str | None = None,
-                new: list[dict] = (), changed: list[dict] = ()) -> str:
+def render_page(
+    search,
+    events: list[dict],
+    now: datetime,
+    base_url: str | None = None,
+    new: list[dict] = (),
+    changed: list[dict] = (),
+) -> str:
     weeks: dict[str, list] = {}
     for event in events:
         weeks.setdefault(_week_of(event), []).append(page_event(event))
     kinds = sorted({e.get("event_type") or "other" for e in events})
-    return _templates().get_template("digest.html").render(
-        search=search, events=events, weeks=list(weeks.items()), kinds=kinds, today=_day(now.date()),
-        webcal=_webcal(base_url, search.name), new=[page_event(e) for e in new] if len(new) < len(events) else [],
-        changed=[page_event(e) for e in changed])
+    return (
+        _templates()
+        .get_template("digest.html")
+        .render(
+            search=search,
+            events=events,
+            weeks=list(weeks.items()),
+            kinds=kinds,
+            today=_day(now.date()),
+            webcal=_webcal(base_url, search.name),
+            new=[page_event(e) for e in new] if len(new) < len(events) else [],
+            changed=[page_event(e) for e in changed],
+        )
+    )
 
 
 def render_index(searches: dict, counts: dict, now: datetime, base_url: str | None = None) -> str:
-    digests = [{"name": name, "title": s.title, "count": counts.get(name, 0), "webcal": _webcal(base_url, name),
-                "filters": ", ".join(f"{k} {v}" for k, v in s.filters.items())} for name, s in searches.items()]
+    digests = [
+        {
+            "name": name,
+            "title": s.title,
+            "count": counts.get(name, 0),
+            "webcal": _webcal(base_url, name),
+            "filters": ", ".join(f"{k} {v}" for k, v in s.filters.items()),
+        }
+        for name, s in searches.items()
+    ]
     return _templates().get_template("index.html").render(digests=digests, written=f"{now:%Y-%m-%d %H:%M} UTC")
 
 
@@ -394,8 +457,11 @@ def write_health(db, out_dir, now: datetime) -> int:
     """DIR/health.html: each source's health (eventhound.db.source_health); returns how many need attention."""
     rows = database.source_health(db)
     attention = sum(bool(row["alarms"]) for row in rows)
-    page = _templates().get_template("health.html").render(rows=rows, attention=attention,
-                                                           written=f"{now:%Y-%m-%d %H:%M} UTC")
+    page = (
+        _templates()
+        .get_template("health.html")
+        .render(rows=rows, attention=attention, written=f"{now:%Y-%m-%d %H:%M} UTC")
+    )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomically(out_dir / "health.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))

@@ -61,8 +61,15 @@ from zoneinfo import ZoneInfo
 import parsel
 
 RANKS = {
-    "platform": 5, "tribe-rest": 10, "ical": 20, "tec-ical": 25, "schemaorg": 30, "rss": 40,
-    "gcal": 50, "ical-per-event": 60, "site-feed": 70,
+    "platform": 5,
+    "tribe-rest": 10,
+    "ical": 20,
+    "tec-ical": 25,
+    "schemaorg": 30,
+    "rss": 40,
+    "gcal": 50,
+    "ical-per-event": 60,
+    "site-feed": 70,
 }
 TRIBE_REST_PATH = "wp-json/tribe/events/v1/events"
 MAX_CALENDAR_LINKS = 3  # more .ics links than this on one page are per-event exports
@@ -93,7 +100,10 @@ except ImportError:  # the gcal format is not installed: embeds' src= ids only
         if not (parts.hostname or "").endswith("google.com"):
             return []
         ids = [unquote(v).strip() for v in parse_qs(parts.query).get("src", [])]
-        return [f"https://calendar.google.com/calendar/ical/{quote(i, safe='')}/public/basic.ics" for i in ids if "@" in i]
+        return [
+            f"https://calendar.google.com/calendar/ical/{quote(i, safe='')}/public/basic.ics" for i in ids if "@" in i
+        ]
+
 
 # Google's own calendars shown alongside a publisher's (holidays, week numbers, birthdays).
 _GOOGLE_OWN_RE = re.compile(r"#(?:holiday|weeknum|contacts)@")
@@ -238,8 +248,12 @@ def _offer_calendar_link_tags(found: _Offers, page: parsel.Selector, base: str) 
     for link in page.xpath("//link[@href]"):
         if (link.attrib.get("type") or "").strip().lower() == "text/calendar":
             title = link.attrib.get("title")
-            found.add("ical", "ical", _absolute(base, link.attrib.get("href")),
-                      "<link rel=alternate type=text/calendar>" + (f' "{title.strip()}"' if title else ""))
+            found.add(
+                "ical",
+                "ical",
+                _absolute(base, link.attrib.get("href")),
+                "<link rel=alternate type=text/calendar>" + (f' "{title.strip()}"' if title else ""),
+            )
 
 
 def _calendar_and_feed_anchors(found: _Offers, page: parsel.Selector, base: str):
@@ -272,8 +286,12 @@ def _offer_calendar_anchors(found: _Offers, calendar_links: list[tuple[str, str,
         for target, label, _ in exports:
             found.add("ical", "ical", target, f'a link to an iCalendar file: "{label}"')
     else:
-        found.add("ical-per-event", "ical", exports[0][0],
-                  f"{len(exports)} per-event iCalendar links (e.g. \"{exports[0][1]}\"): one event each")
+        found.add(
+            "ical-per-event",
+            "ical",
+            exports[0][0],
+            f'{len(exports)} per-event iCalendar links (e.g. "{exports[0][1]}"): one event each',
+        )
 
 
 def _offer_tec(found: _Offers, html: str, page: parsel.Selector, base: str, url: str) -> None:
@@ -282,8 +300,10 @@ def _offer_tec(found: _Offers, html: str, page: parsel.Selector, base: str, url:
     if not tec:
         return
     offers = found.offers
-    tec_ical = next((o.url for o in offers if o.kind == "ical" and "ical=1" in o.url
-                     and "post_type=tribe_events" not in o.url), None)
+    tec_ical = next(
+        (o.url for o in offers if o.kind == "ical" and "ical=1" in o.url and "post_type=tribe_events" not in o.url),
+        None,
+    )
     if tec_ical is None:
         tec_ical = _tec_ical_url(url)
         if not any(o.kind == "ical" and "post_type=tribe_events" in o.url for o in offers):
@@ -291,8 +311,13 @@ def _offer_tec(found: _Offers, html: str, page: parsel.Selector, base: str, url:
     options = {}
     if urlsplit(tec_ical).path.rstrip("/") != "/events" or urlsplit(tec_ical).query != "ical=1":
         options["ical_url"] = tec_ical  # the spider's default fallback is /events/?ical=1
-    found.add("tribe-rest", "tribe", _tribe_rest_root(html, page, base),
-              f"The Events Calendar ({', '.join(tec)}): its REST API", **options)
+    found.add(
+        "tribe-rest",
+        "tribe",
+        _tribe_rest_root(html, page, base),
+        f"The Events Calendar ({', '.join(tec)}): its REST API",
+        **options,
+    )
 
 
 def _offer_schemaorg(found: _Offers, html: str, url: str) -> None:
@@ -302,12 +327,17 @@ def _offer_schemaorg(found: _Offers, html: str, url: str) -> None:
     extraction = extract_schemaorg(html, url)
     if extraction.events:
         first = extraction.events[0].get("title", "")
-        found.add("schemaorg", "schemaorg", urldefrag(url)[0],
-                  f'{len(extraction.events)} event{"s" if len(extraction.events) > 1 else ""} in schema.org/hCalendar'
-                  f' markup (e.g. "{first}")')
+        found.add(
+            "schemaorg",
+            "schemaorg",
+            urldefrag(url)[0],
+            f"{len(extraction.events)} event{'s' if len(extraction.events) > 1 else ''} in schema.org/hCalendar"
+            f' markup (e.g. "{first}")',
+        )
     elif extraction.follow:
-        found.add("schemaorg", "schemaorg", urldefrag(url)[0],
-                  f"a schema.org list of {len(extraction.follow)} event pages")
+        found.add(
+            "schemaorg", "schemaorg", urldefrag(url)[0], f"a schema.org list of {len(extraction.follow)} event pages"
+        )
 
 
 def _offer_feed_link_tags(found: _Offers, page: parsel.Selector, base: str) -> None:

@@ -57,8 +57,15 @@ def build_pipelines(now: datetime, stats) -> list:
 EXPLAINED = ("title", "start", "event_type", "career_score", "type_reason")
 
 
-def extract_events(text: str, url: str, source: Source, now: datetime, fmt: str | None = None,
-                   stats: Tally | None = None, explained: list | None = None) -> list[dict]:
+def extract_events(
+    text: str,
+    url: str,
+    source: Source,
+    now: datetime,
+    fmt: str | None = None,
+    stats: Tally | None = None,
+    explained: list | None = None,
+) -> list[dict]:
     """The event records one page yields, through the same pipelines a crawl runs.
 
     `explained`, when given, gets every event's title, start, type, career score and reason,

@@ -20,15 +20,25 @@ import re
 CAUSES = (
     (re.compile(r"DNSLookupError|CannotResolveHost|DNS lookup failed", re.I), "DNS lookup failed"),
     (re.compile(r"ConnectionRefused", re.I), "connection refused"),
-    (re.compile(r"ConnectionLost|ConnectionReset|ConnectionAborted|ECONNRESET", re.I), "connection reset by the server"),
-    (re.compile(r"ResponseDataLossError|_DataLoss|PotentialDataLoss", re.I),
-     "body cut short (fewer bytes than Content-Length)"),
+    (
+        re.compile(r"ConnectionLost|ConnectionReset|ConnectionAborted|ECONNRESET", re.I),
+        "connection reset by the server",
+    ),
+    (
+        re.compile(r"ResponseDataLossError|_DataLoss|PotentialDataLoss", re.I),
+        "body cut short (fewer bytes than Content-Length)",
+    ),
     (re.compile(r"ConnectionDone|ResponseNeverReceived", re.I), "connection closed before the answer"),
     (re.compile(r"TimeoutError|TCPTimedOut|took longer than", re.I), "timed out"),
     (re.compile(r"SSL|TLS|certificate|handshake", re.I), "TLS handshake failed"),
-    (re.compile(r"larger than download (?:max|warn) size|download max size|maxsize"
-                r"|DownloadCancelledError\(''\)", re.I),
-     "larger than the download size limit"),
+    (
+        re.compile(
+            r"larger than download (?:max|warn) size|download max size|maxsize"
+            r"|DownloadCancelledError\(''\)",
+            re.I,
+        ),
+        "larger than the download size limit",
+    ),
     (re.compile(r"Forbidden by robots\.txt", re.I), "forbidden by robots.txt"),
     (re.compile(r"max redirections reached", re.I), "redirect loop (too many redirects)"),
 )

@@ -10,7 +10,7 @@ writes. A job that dies before it ends leaves no report: the coordinator reports
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,7 +29,7 @@ def report_path(feeds: dict) -> Path | None:
 
 def iso_now() -> str:
     """Now as eventhound.db.iso_utc writes it (`runs` rows sort as text)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 class JobReport:
@@ -49,8 +49,12 @@ class JobReport:
     def spider_closed(self, spider, reason):
         source = getattr(spider, "source", None)
         stats = {**self.stats.get_stats(), "finish_reason": reason}
-        body = {"source": source.key if source is not None else spider.name, "started": self.started,
-                "finished": iso_now(), "stats": stats}
+        body = {
+            "source": source.key if source is not None else spider.name,
+            "started": self.started,
+            "finished": iso_now(),
+            "stats": stats,
+        }
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(body, default=str, sort_keys=True))
         tmp.replace(self.path)

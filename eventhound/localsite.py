@@ -41,7 +41,9 @@ def serve_directory(directory: str | Path, port: int = 0, handler: type = QuietH
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Serve a folder on 127.0.0.1. Example: python -m eventhound.localsite site/ --port 8900")
+    parser = argparse.ArgumentParser(
+        description="Serve a folder on 127.0.0.1. Example: python -m eventhound.localsite site/ --port 8900"
+    )
     parser.add_argument("directory")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()

@@ -17,8 +17,8 @@ fault in its own words (eventhound/runlog.py).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
@@ -43,7 +43,7 @@ def retry_after_seconds(value: bytes | str | None, now: datetime) -> float | Non
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -55,13 +55,16 @@ class RetryAfterMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler.stats, settings.getfloat("EVENTHOUND_RETRY_AFTER_BUDGET", 120.0),
-                   settings.getint("EVENTHOUND_RETRY_AFTER_TIMES", 3))
+        return cls(
+            crawler.stats,
+            settings.getfloat("EVENTHOUND_RETRY_AFTER_BUDGET", 120.0),
+            settings.getint("EVENTHOUND_RETRY_AFTER_TIMES", 3),
+        )
 
     async def process_response(self, request, response, spider=None):
         if response.status not in STATUSES or "Retry-After" not in response.headers:
             return response
-        wait = retry_after_seconds(response.headers.get("Retry-After"), datetime.now(timezone.utc))
+        wait = retry_after_seconds(response.headers.get("Retry-After"), datetime.now(UTC))
         tries = request.meta.get("retry_after_times", 0)
         if wait is None or tries >= self.times or self.spent + wait > self.budget:
             self.stats.inc_value("eventhound/retry_after/over_budget")

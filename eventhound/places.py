@@ -37,33 +37,81 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 EARTH_RADIUS_KM = 6371.0088
 GAZETTEER_FILE = "cities5000.json"
 
 US_STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
     "PR": "Puerto Rico",
 }
 # Canadian provinces: postal abbreviation -> (name, GeoNames admin1 code)
 CA_PROVINCES = {
-    "AB": ("Alberta", "01"), "BC": ("British Columbia", "02"), "MB": ("Manitoba", "03"),
-    "NB": ("New Brunswick", "04"), "NL": ("Newfoundland and Labrador", "05"),
-    "NS": ("Nova Scotia", "07"), "ON": ("Ontario", "08"), "PE": ("Prince Edward Island", "09"),
-    "QC": ("Quebec", "10"), "SK": ("Saskatchewan", "11"), "YT": ("Yukon", "12"),
-    "NT": ("Northwest Territories", "13"), "NU": ("Nunavut", "14"),
+    "AB": ("Alberta", "01"),
+    "BC": ("British Columbia", "02"),
+    "MB": ("Manitoba", "03"),
+    "NB": ("New Brunswick", "04"),
+    "NL": ("Newfoundland and Labrador", "05"),
+    "NS": ("Nova Scotia", "07"),
+    "ON": ("Ontario", "08"),
+    "PE": ("Prince Edward Island", "09"),
+    "QC": ("Quebec", "10"),
+    "SK": ("Saskatchewan", "11"),
+    "YT": ("Yukon", "12"),
+    "NT": ("Northwest Territories", "13"),
+    "NU": ("Nunavut", "14"),
 }
 _CA_BY_ADMIN1 = {code: abbr for abbr, (_, code) in CA_PROVINCES.items()}
 # region name or code (lower case) -> (country, code)
@@ -81,31 +129,82 @@ _REGIONS["d.c."] = ("US", "DC")
 # of country names: country_code() reads it for the record's `country` (pipelines/identify.py),
 # parse_address() for the last part of an address, `eventhound near` for "City, Country".
 COUNTRY_NAMES = {
-    "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US",
-    "u.s.a.": "US", "america": "US", "u.k.": "GB", "united kingdom": "GB",
-    "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "gbr": "GB",
-    "canada": "CA", "can": "CA", "australia": "AU", "aus": "AU", "new zealand": "NZ",
-    "ireland": "IE", "india": "IN", "ind": "IN", "germany": "DE", "deutschland": "DE",
-    "deu": "DE", "france": "FR", "fra": "FR", "spain": "ES", "españa": "ES", "esp": "ES",
-    "italy": "IT", "italia": "IT", "ita": "IT", "netherlands": "NL", "the netherlands": "NL",
-    "nld": "NL", "mexico": "MX", "méxico": "MX", "mex": "MX", "brazil": "BR", "brasil": "BR",
-    "bra": "BR", "japan": "JP", "jpn": "JP", "singapore": "SG", "sgp": "SG",
-    "switzerland": "CH", "che": "CH", "austria": "AT", "aut": "AT", "belgium": "BE",
-    "sweden": "SE", "norway": "NO", "denmark": "DK", "finland": "FI", "poland": "PL",
-    "portugal": "PT", "south africa": "ZA",
+    "united states": "US",
+    "united states of america": "US",
+    "usa": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "u.k.": "GB",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "gbr": "GB",
+    "canada": "CA",
+    "can": "CA",
+    "australia": "AU",
+    "aus": "AU",
+    "new zealand": "NZ",
+    "ireland": "IE",
+    "india": "IN",
+    "ind": "IN",
+    "germany": "DE",
+    "deutschland": "DE",
+    "deu": "DE",
+    "france": "FR",
+    "fra": "FR",
+    "spain": "ES",
+    "españa": "ES",
+    "esp": "ES",
+    "italy": "IT",
+    "italia": "IT",
+    "ita": "IT",
+    "netherlands": "NL",
+    "the netherlands": "NL",
+    "nld": "NL",
+    "mexico": "MX",
+    "méxico": "MX",
+    "mex": "MX",
+    "brazil": "BR",
+    "brasil": "BR",
+    "bra": "BR",
+    "japan": "JP",
+    "jpn": "JP",
+    "singapore": "SG",
+    "sgp": "SG",
+    "switzerland": "CH",
+    "che": "CH",
+    "austria": "AT",
+    "aut": "AT",
+    "belgium": "BE",
+    "sweden": "SE",
+    "norway": "NO",
+    "denmark": "DK",
+    "finland": "FI",
+    "poland": "PL",
+    "portugal": "PT",
+    "south africa": "ZA",
 }
 # Short codes that may end an address as its country; other two- and three-letter last
 # parts are states, provinces or their abbreviations there (CA, IN, "Ind.").
 _ADDRESS_COUNTRY_CODES = {"us", "usa", "uk"}
 # Common names the gazetteer spells otherwise (normalized forms).
-_ALIASES = {"new york": "new york city", "nyc": "new york city", "lexington": "lexington-fayette",
-            "washington dc": "washington", "la": "los angeles"}
+_ALIASES = {
+    "new york": "new york city",
+    "nyc": "new york city",
+    "lexington": "lexington-fayette",
+    "washington dc": "washington",
+    "la": "los angeles",
+}
 
 _ONLINE = re.compile(
     r"(?i)^\W*(?:online(?:\s+(?:only|event|meeting|webinar))?|virtual(?:\s+(?:event|meeting|only))?|"
     r"webinar|web\s*conference|zoom(?:\s+(?:meeting|webinar|call))?|google\s+meet|(?:microsoft\s+)?teams"
     r"(?:\s+meeting)?|webex|gotomeeting|go\s+to\s+meeting|livestream|live\s*stream|remote|"
-    r"on\s*line|internet|by\s+phone|conference\s+call|tbd\s+online)\W*$")
+    r"on\s*line|internet|by\s+phone|conference\s+call|tbd\s+online)\W*$"
+)
 _URL = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
 _ZIP = r"\d{5}(?:-\d{4})?"
 _CA_POSTAL = r"[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d"
@@ -115,8 +214,11 @@ _REGION_NAMES = "|".join(sorted((re.escape(k) for k in _REGIONS), key=len, rever
 _REGION_TAIL = re.compile(rf"(?i)^(?P<region>{_REGION_NAMES})\.?(?:\s+(?P<postal>{_ZIP}|{_CA_POSTAL}))?$")
 # "Cleveland OH 44115" (no comma before the state: the postal code, or an upper-case code, is required)
 _CITY_REGION_TAIL = re.compile(
-    rf"^(?P<city>[^\d,]*[^\W\d][^\d,]*?)\s+(?P<region>[A-Z]{{2}})\.?(?:\s+(?P<postal>{_ZIP}|{_CA_POSTAL}))?$")
-_STREET = re.compile(r"(?i)^(?:\d+[A-Za-z]?(?:-\d+)?\s+\S|p\.?\s*o\.?\s+box\s+\d|one\s+\w+\s+(?:st|street|ave|avenue|plaza|way|drive|dr|blvd|road|rd|place|pl|center|square|sq)\b)")
+    rf"^(?P<city>[^\d,]*[^\W\d][^\d,]*?)\s+(?P<region>[A-Z]{{2}})\.?(?:\s+(?P<postal>{_ZIP}|{_CA_POSTAL}))?$"
+)
+_STREET = re.compile(
+    r"(?i)^(?:\d+[A-Za-z]?(?:-\d+)?\s+\S|p\.?\s*o\.?\s+box\s+\d|one\s+\w+\s+(?:st|street|ave|avenue|plaza|way|drive|dr|blvd|road|rd|place|pl|center|square|sq)\b)"
+)
 _UNIT = re.compile(r"(?i)^(?:suite|ste\.?|unit|apt\.?|#|floor|fl\.?|\d+(?:st|nd|rd|th)\s+floor|building|bldg\.?)\b")
 _SPLIT = re.compile(r"\s*(?:,|;|\s[|–—]\s|\s-\s|\n)\s*")
 
@@ -192,8 +294,11 @@ def parse_address(text: str | None) -> Address:
             city = parts.pop()
         else:
             tail = _CITY_REGION_TAIL.match(parts[-1])
-            if tail and region_code(tail["region"]) and (tail["postal"] or postal or len(parts) >= 2
-                                                         or not _STREET.match(parts[-1])):
+            if (
+                tail
+                and region_code(tail["region"])
+                and (tail["postal"] or postal or len(parts) >= 2 or not _STREET.match(parts[-1]))
+            ):
                 city, region, postal = tail["city"], tail["region"], tail["postal"] or postal
                 parts.pop()
     if region is not None:
@@ -230,9 +335,13 @@ class City(NamedTuple):
     population: int
 
 
-_ABBREVIATIONS = [(re.compile(r"^(?:saint|st)\s"), "st "), (re.compile(r"^(?:sainte|ste)\s"), "ste "),
-                  (re.compile(r"^(?:fort|ft)\s"), "fort "), (re.compile(r"^(?:mount|mt)\s"), "mount "),
-                  (re.compile(r"\s(?:saint|st)\s"), " st ")]
+_ABBREVIATIONS = [
+    (re.compile(r"^(?:saint|st)\s"), "st "),
+    (re.compile(r"^(?:sainte|ste)\s"), "ste "),
+    (re.compile(r"^(?:fort|ft)\s"), "fort "),
+    (re.compile(r"^(?:mount|mt)\s"), "mount "),
+    (re.compile(r"\s(?:saint|st)\s"), " st "),
+]
 _NOT_WORD = re.compile(r"[^\w\s-]+")
 
 
@@ -314,8 +423,17 @@ def load_cities(path: str | Path | None = None) -> list[City]:
     for row in rows:
         country, admin1 = row["countrycode"], row.get("admin1code") or ""
         region = _CA_BY_ADMIN1.get(admin1, admin1) if country == "CA" else admin1
-        cities.append(City(row["name"], country, region, float(row["latitude"]), float(row["longitude"]),
-                           row.get("timezone") or "", int(row.get("population") or 0)))
+        cities.append(
+            City(
+                row["name"],
+                country,
+                region,
+                float(row["latitude"]),
+                float(row["longitude"]),
+                row.get("timezone") or "",
+                int(row.get("population") or 0),
+            )
+        )
     return cities
 
 
@@ -338,7 +456,9 @@ class StoredGazetteer(Gazetteer):
     def candidates(self, key: str) -> list[City]:
         rows = self._conn.execute(
             "SELECT name, country, region, latitude, longitude, timezone, population FROM cities"
-            " WHERE key = ? ORDER BY population DESC, rowid", (key,))
+            " WHERE key = ? ORDER BY population DESC, rowid",
+            (key,),
+        )
         return [City(*row) for row in rows]
 
 
@@ -370,10 +490,13 @@ def write_gazetteer(path: Path, cities: list[City]) -> None:
         with conn:
             conn.execute("CREATE TABLE meta (format TEXT, cities INTEGER)")
             conn.execute("INSERT INTO meta VALUES (?, ?)", (_CACHE_FORMAT, len(cities)))
-            conn.execute("CREATE TABLE cities (key TEXT, name TEXT, country TEXT, region TEXT,"
-                         " latitude REAL, longitude REAL, timezone TEXT, population INTEGER)")
-            conn.executemany("INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             ((normalize_name(c.name), *c) for c in cities))
+            conn.execute(
+                "CREATE TABLE cities (key TEXT, name TEXT, country TEXT, region TEXT,"
+                " latitude REAL, longitude REAL, timezone TEXT, population INTEGER)"
+            )
+            conn.executemany(
+                "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ((normalize_name(c.name), *c) for c in cities)
+            )
             conn.execute("CREATE INDEX cities_key ON cities (key)")
     finally:
         conn.close()

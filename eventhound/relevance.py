@@ -32,10 +32,12 @@ RULE_CAP = 6.0
 WORD_LIST_SCALE = 3.0  # a full list count weighs like three words (chosen on the dev split: 1, 2, 3)
 EVIDENCE_WEIGHT = 0.1  # a feature whose class weights span less is never named as evidence
 # Words too common to say why: a feature of only these is weighed but never named as evidence.
-QUIET_WORDS = frozenset("a an and are as at be by for from has have in is it of on or our s the this to "
-                        "we will with you your january february march april may june july august september "
-                        "october november december monday tuesday wednesday thursday friday saturday sunday "
-                        "2025 2026 2027 2028".split())
+QUIET_WORDS = frozenset(
+    "a an and are as at be by for from has have in is it of on or our s the this to "
+    "we will with you your january february march april may june july august september "
+    "october november december monday tuesday wednesday thursday friday saturday sunday "
+    "2025 2026 2027 2028".split()
+)
 
 
 class ModelError(Exception):
@@ -46,7 +48,7 @@ class ModelError(Exception):
 def _word_grams(word: str) -> tuple[str, ...]:
     """'fair' -> ('c: fai', 'c:fair', 'c:air '): a word's character 4-grams, padded with spaces."""
     padded = f" {word} "
-    return tuple("c:" + padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
+    return tuple("c:" + padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -93,14 +95,22 @@ def word_lists() -> dict[str, frozenset[str]]:
     return {name: frozenset(words.split()) for name, words in load_rules("career_words.toml").items()}
 
 
-def rule_features(rules: TypeRules, title: str, description: str, raw_title: str, raw_description: str,
-                  categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = (),
-                  said: dict | None = None) -> dict[str, float]:
+def rule_features(
+    rules: TypeRules,
+    title: str,
+    description: str,
+    raw_title: str,
+    raw_description: str,
+    categories: tuple[str, ...] = (),
+    schema_types: tuple[str, ...] = (),
+    said: dict | None = None,
+) -> dict[str, float]:
     """The phrase rules' per-type scores as features ("r:job_fair" -> 0..2), the source's
     categories and weak schema.org types included. `said`, when given, gets each type's
     strongest phrase in words."""
-    scores, reasons = rules.text_scores(title, description[:DESCRIPTION_CHARS], raw_title,
-                                        raw_description[:DESCRIPTION_CHARS])
+    scores, reasons = rules.text_scores(
+        title, description[:DESCRIPTION_CHARS], raw_title, raw_description[:DESCRIPTION_CHARS]
+    )
     for kind, weight in rules.hints(categories, schema_types):
         scores[kind] = scores.get(kind, 0.0) + weight
     if said is not None:
@@ -112,21 +122,31 @@ def rule_features(rules: TypeRules, title: str, description: str, raw_title: str
     return {f"r:{kind}": min(score, RULE_CAP) / rules.threshold for kind, score in scores.items() if score > 0}
 
 
-def event_features(title: str, description: str, raw_title: str, raw_description: str,
-                   categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = (),
-                   rules: TypeRules | None = None, said: dict | None = None) -> tuple[set[str], dict[str, float]]:
+def event_features(
+    title: str,
+    description: str,
+    raw_title: str,
+    raw_description: str,
+    categories: tuple[str, ...] = (),
+    schema_types: tuple[str, ...] = (),
+    rules: TypeRules | None = None,
+    said: dict | None = None,
+) -> tuple[set[str], dict[str, float]]:
     """All the model's features of an event from its normalized and raw texts: (binary, valued)."""
     binary, valued = text_features(title, description)
-    valued.update(rule_features(rules or type_rules(), title, description, raw_title, raw_description,
-                                categories, schema_types, said))
+    valued.update(
+        rule_features(
+            rules or type_rules(), title, description, raw_title, raw_description, categories, schema_types, said
+        )
+    )
     return binary, valued
 
 
 class Judgement(NamedTuple):
     career_score: float
-    event_type: str          # a career type, or "other" when the score is under the threshold
-    best_career_type: str    # the likeliest career type, whatever the score
-    type_share: float        # its share of the career probability: how sure the model is of the type
+    event_type: str  # a career type, or "other" when the score is under the threshold
+    best_career_type: str  # the likeliest career type, whatever the score
+    type_share: float  # its share of the career probability: how sure the model is of the type
     evidence: tuple[str, ...]  # the features that pushed most toward the decision, strongest first
 
 
@@ -150,12 +170,13 @@ class CareerModel:
         self.known = frozenset(self.rows)
         self.other = self.classes.index("other")
         # the features worth naming in type_reason: a clear weight, and more than a common word
-        self.telling = frozenset(name for name, row in self.rows.items()
-                                 if _telling(name) and max(row) - min(row) >= EVIDENCE_WEIGHT)
+        self.telling = frozenset(
+            name for name, row in self.rows.items() if _telling(name) and max(row) - min(row) >= EVIDENCE_WEIGHT
+        )
         self.meta = data.get("meta", {})
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "CareerModel":
+    def load(cls, path: str | Path | None = None) -> CareerModel:
         try:
             if path is None:
                 text = resources.files("eventhound").joinpath("data", "career_model.json").read_text("utf-8")
@@ -197,11 +218,11 @@ class CareerModel:
         best = logits.index(max(logits))  # the likeliest career type (first of equals)
         kind = self.classes[best] if score >= self.threshold else "other"
         share = exp[best] / (total - other) if total > other else 0.0
-        return Judgement(round(score, 4), kind, self.classes[best], round(share, 4),
-                         self._evidence(names, weights, best, score))
+        return Judgement(
+            round(score, 4), kind, self.classes[best], round(share, 4), self._evidence(names, weights, best, score)
+        )
 
-    def _evidence(self, names: list[str], weights: list, best: int, score: float,
-                  count: int = 3) -> tuple[str, ...]:
+    def _evidence(self, names: list[str], weights: list, best: int, score: float, count: int = 3) -> tuple[str, ...]:
         """The features that moved the decision most, toward `best` (career) or toward other;
         only telling ones (no bare "the", no weak weights) are named."""
         toward, away = itemgetter(best), itemgetter(self.other)
@@ -237,8 +258,12 @@ def describe_feature(name: str, title: str = "", said: dict | None = None) -> st
     if kind == "lex":
         words_of, field = value.rsplit("_", 1)
         return f"{words_of} words in the {'title' if field == 't' else 'description'}"
-    return {"t": f'title "{words}"', "d": f'description "{words}"', "c": f'title "{words}"',
-            "r": f"{value} phrases"}.get(kind, name)
+    return {
+        "t": f'title "{words}"',
+        "d": f'description "{words}"',
+        "c": f'title "{words}"',
+        "r": f"{value} phrases",
+    }.get(kind, name)
 
 
 def describe_evidence(names, title: str = "", said: dict | None = None) -> str:
@@ -253,11 +278,24 @@ def career_model(path: str | None = None) -> CareerModel:
     return CareerModel.load(path)
 
 
-def features_of(title: str, description: str, raw_title: str = "", raw_description: str = "",
-                categories: tuple[str, ...] = (), schema_types: tuple[str, ...] = (),
-                rules: TypeRules | None = None) -> tuple[set[str], dict[str, float]]:
+def features_of(
+    title: str,
+    description: str,
+    raw_title: str = "",
+    raw_description: str = "",
+    categories: tuple[str, ...] = (),
+    schema_types: tuple[str, ...] = (),
+    rules: TypeRules | None = None,
+) -> tuple[set[str], dict[str, float]]:
     """All the model's features of an event from its raw texts (as the pipeline reads them)."""
     rules = rules or type_rules()
     chars = rules.description_chars
-    return event_features(normalize(title), normalize(description[:chars]), raw_title or title,
-                          (raw_description or description)[:chars], categories, schema_types, rules)
+    return event_features(
+        normalize(title),
+        normalize(description[:chars]),
+        raw_title or title,
+        (raw_description or description)[:chars],
+        categories,
+        schema_types,
+        rules,
+    )

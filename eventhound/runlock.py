@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -36,7 +36,7 @@ def run_lock(db: str | Path):
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             raise LockHeld(f"{db}: another run holds {path} ({holder}); not starting") from None
-        started = datetime.now(timezone.utc).isoformat(timespec="seconds")  # the clock, never --now
+        started = datetime.now(UTC).isoformat(timespec="seconds")  # the clock, never --now
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, started {started}")

@@ -10,7 +10,7 @@ the crawl's events are.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy import signals
 
@@ -27,8 +27,12 @@ def extract_count(stats: dict, kind: str) -> int:
 def error_count(stats: dict) -> int:
     """Failed downloads (also those answered from the kept copy), unreadable markup blocks
     and exceptions in spider code."""
-    return (stats.get("eventhound/fetch_errors", 0) + stats.get("httpcache/errorrecovery", 0)
-            + extract_count(stats, "errors") + stats.get("spider_exceptions/count", 0))
+    return (
+        stats.get("eventhound/fetch_errors", 0)
+        + stats.get("httpcache/errorrecovery", 0)
+        + extract_count(stats, "errors")
+        + stats.get("spider_exceptions/count", 0)
+    )
 
 
 def last_error(stats: dict) -> str | None:
@@ -49,7 +53,7 @@ def warning_count(stats: dict) -> int:
 def dropped_reasons(stats: dict) -> dict[str, int]:
     """Why events were dropped (the pipelines' `eventhound/dropped/<reason>` counts)."""
     prefix = "eventhound/dropped/"
-    return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
 
 
 def run_row(source_key: str, stats: dict, started: str, finished: str, reason: str) -> dict:
@@ -71,8 +75,13 @@ def run_row(source_key: str, stats: dict, started: str, finished: str, reason: s
 
 def complete(stats: dict, reason: str) -> bool:
     """A crawl that read its whole source: finished, nothing failed to fetch or to read, events."""
-    return (reason == "finished" and stats.get("item_scraped_count", 0) > 0 and error_count(stats) == 0
-            and not stats.get("eventhound/fetch_errors") and not stats.get("eventhound/start_errors"))
+    return (
+        reason == "finished"
+        and stats.get("item_scraped_count", 0) > 0
+        and error_count(stats) == 0
+        and not stats.get("eventhound/fetch_errors")
+        and not stats.get("eventhound/start_errors")
+    )
 
 
 class RunLog:
@@ -90,19 +99,28 @@ class RunLog:
         return ext
 
     def spider_opened(self, spider):
-        self.started = database.iso_utc(datetime.now(timezone.utc))
+        self.started = database.iso_utc(datetime.now(UTC))
 
     def spider_closed(self, spider, reason):
-        finished = database.iso_utc(datetime.now(timezone.utc))
+        finished = database.iso_utc(datetime.now(UTC))
         source = getattr(spider, "source", None)
-        removed = record_crawl(self.db_path, source, spider.name, self.stats.get_stats(), self.started or finished,
-                               finished, reason, self.seen_at)
+        removed = record_crawl(
+            self.db_path,
+            source,
+            spider.name,
+            self.stats.get_stats(),
+            self.started or finished,
+            finished,
+            reason,
+            self.seen_at,
+        )
         if removed:
             spider.logger.info("%s: %d events no longer listed, marked removed", source.key, removed)
 
 
-def record_crawl(db_path: str, source, spider_name: str, stats: dict, started: str, finished: str, reason: str,
-                 seen_at: str | None) -> int:
+def record_crawl(
+    db_path: str, source, spider_name: str, stats: dict, started: str, finished: str, reason: str, seen_at: str | None
+) -> int:
     """After one source's crawl (here or on a Scrapyd node): its `runs` row, and, when the crawl
     was complete, a miss for each upcoming event it no longer lists. Returns how many events
     that marked removed."""

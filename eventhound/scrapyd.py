@@ -29,7 +29,7 @@ import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -62,9 +62,15 @@ class Node:
 
     def call(self, method: str, name: str, data=None, files=None) -> dict:
         try:
-            answer = requests.request(method, f"{self.url}/{name}.json", auth=self.auth, timeout=TIMEOUT,
-                                      params=data if method == "GET" else None,
-                                      data=data if method == "POST" else None, files=files)
+            answer = requests.request(
+                method,
+                f"{self.url}/{name}.json",
+                auth=self.auth,
+                timeout=TIMEOUT,
+                params=data if method == "GET" else None,
+                data=data if method == "POST" else None,
+                files=files,
+            )
             body = answer.json()
         except (requests.RequestException, ValueError) as exc:
             raise NodeError(f"{self.url}: {type(exc).__name__}: {exc}") from None
@@ -116,6 +122,7 @@ def deploy(nodes: list[Node], egg: bytes, version: str) -> None:
     """Add the egg as `version` of the project on every node (addversion.json), all nodes at
     once; then ask each for its spiders, so that the node lists the new egg's spiders (a
     subprocess) now rather than at the first job's schedule."""
+
     def add(node: Node) -> None:
         node.call("POST", "addversion", {"project": PROJECT, "version": version}, files={"egg": egg})
         node.call("GET", "listspiders", {"project": PROJECT, "_version": version})
@@ -142,8 +149,16 @@ def job_settings(now: datetime, overrides: dict) -> list[tuple[str, str]]:
 class Coordinator:
     """Schedules the sources on the nodes, politely, and stores each finished job once."""
 
-    def __init__(self, nodes: list[Node], db_path: str, now: datetime, overrides: dict, slots: int,
-                 job_seconds: float, manifest: Path):
+    def __init__(
+        self,
+        nodes: list[Node],
+        db_path: str,
+        now: datetime,
+        overrides: dict,
+        slots: int,
+        job_seconds: float,
+        manifest: Path,
+    ):
         self.nodes, self.db_path, self.now, self.slots = nodes, db_path, now, slots
         self.settings = job_settings(now, overrides)
         self.job_seconds, self.manifest = job_seconds, manifest
@@ -169,20 +184,35 @@ class Coordinator:
         """Schedule every waiting source whose domains are free on a node with a free slot."""
         busy = {d for job in self.running.values() for d in domains(entry_source(job.source_entry))}
         for source in list(waiting):
-            node = min((n for n in self.nodes if n.alive and self.load_of(n) < self.slots),
-                       key=self.load_of, default=None)
+            node = min(
+                (n for n in self.nodes if n.alive and self.load_of(n) < self.slots), key=self.load_of, default=None
+            )
             if node is None:
                 return
             if domains(source) & busy:
                 continue
             try:
-                jobid = node.call("POST", "schedule", [("project", PROJECT), ("spider", source.spider),
-                                                       ("source_entry", source.entry_json()), *self.settings])["jobid"]
+                jobid = node.call(
+                    "POST",
+                    "schedule",
+                    [
+                        ("project", PROJECT),
+                        ("spider", source.spider),
+                        ("source_entry", source.entry_json()),
+                        *self.settings,
+                    ],
+                )["jobid"]
             except NodeError:
                 node.alive = False
                 continue
-            job = Job(source.entry_json(), source.spider, node.url, jobid, database.iso_utc(datetime.now(timezone.utc)),
-                      started_clock=time.monotonic())
+            job = Job(
+                source.entry_json(),
+                source.spider,
+                node.url,
+                jobid,
+                database.iso_utc(datetime.now(UTC)),
+                started_clock=time.monotonic(),
+            )
             self.running[jobid] = job
             self.jobs.append(job)
             busy |= domains(source)
@@ -243,8 +273,13 @@ def load_job(node: Node, job: Job, db_path: str, now: datetime) -> SourceResult:
     except NodeError as exc:
         return failed(db_path, source, f"job {job.jobid} on {node.url}: {exc}", now)
     if report is None:
-        return failed(db_path, source, f"job {job.jobid} on {node.url} ended without its report "
-                                       f"(its log: {node.url}/logs/{PROJECT}/{job.spider}/{job.jobid}.log)", now)
+        return failed(
+            db_path,
+            source,
+            f"job {job.jobid} on {node.url} ended without its report "
+            f"(its log: {node.url}/logs/{PROJECT}/{job.spider}/{job.jobid}.log)",
+            now,
+        )
     run = json.loads(report)
     stats = run["stats"]
     records = {r["id"]: r for r in map(json.loads, (items or b"").decode("utf-8").splitlines()) if r}
@@ -262,17 +297,28 @@ def load_job(node: Node, job: Job, db_path: str, now: datetime) -> SourceResult:
 
 def failed(db_path: str, source: Source, message: str, now: datetime) -> SourceResult:
     """A source whose job failed as a whole: its runs row says why; nothing else changes."""
-    stamp = database.iso_utc(datetime.now(timezone.utc))
-    stats = {"eventhound/last_error": message, "eventhound/fetch_errors": 1, "eventhound/start_errors": 1,
-             "finish_reason": "job failed"}
+    stamp = database.iso_utc(datetime.now(UTC))
+    stats = {
+        "eventhound/last_error": message,
+        "eventhound/fetch_errors": 1,
+        "eventhound/start_errors": 1,
+        "finish_reason": "job failed",
+    }
     record_crawl(db_path, source, source.spider, stats, stamp, stamp, "job failed", database.iso_utc(now))
     result = judge(source.key, stats)
     result.problem = message
     return result
 
 
-def run_on_nodes(sources: list[Source], db_path: str, now: datetime, overrides: dict | None, urls: list[str],
-                 slots: int = 4, job_seconds: float = 2400.0) -> list[SourceResult]:
+def run_on_nodes(
+    sources: list[Source],
+    db_path: str,
+    now: datetime,
+    overrides: dict | None,
+    urls: list[str],
+    slots: int = 4,
+    job_seconds: float = 2400.0,
+) -> list[SourceResult]:
     """Crawl every source on the Scrapyd nodes at `urls` into db_path; one result per source, in order."""
     nodes = [Node(url) for url in urls]
     deploy(nodes, build_egg(), version=str(int(time.time())))

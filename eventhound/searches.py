@@ -68,6 +68,7 @@ def load_searches(path: str | Path | None) -> dict[str, SavedSearch]:
 
 def parse_search(name: str, entry, path: str = "digests.toml") -> SavedSearch:
     """Check one [digests.NAME] table; the error names the file, the digest and the problem."""
+
     def fail(problem: str):
         raise SearchError(f"{path}: [digests.{name}]: {problem}")
 
@@ -99,10 +100,21 @@ def parse_search(name: str, entry, path: str = "digests.toml") -> SavedSearch:
     lat = lon = None
     if (near := entry.get("near")) is not None:
         lat, lon = _place(near, fail)
-    return SavedSearch(name=name, title=entry["title"].strip(), **lists, near=near, km=float(km), lat=lat, lon=lon,
-                       days=days, free=entry.get("free", False), evening=entry.get("evening", False),
-                       attendance=attendance, text=text.strip() if text else None,
-                       filters={k: v for k, v in entry.items() if k != "title"})
+    return SavedSearch(
+        name=name,
+        title=entry["title"].strip(),
+        **lists,
+        near=near,
+        km=float(km),
+        lat=lat,
+        lon=lon,
+        days=days,
+        free=entry.get("free", False),
+        evening=entry.get("evening", False),
+        attendance=attendance,
+        text=text.strip() if text else None,
+        filters={k: v for k, v in entry.items() if k != "title"},
+    )
 
 
 def _words(entry: dict, key: str, fail) -> tuple[str, ...]:

@@ -18,13 +18,25 @@ Schedule becomes an RRULE on a VEVENT) both expand here, with ``recurring_ical_e
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors.base import Context
 
-__all__ = ["Window", "Budget", "prepare_recurrence", "occurrences", "occurrence_id", "rrule_text", "first",
-           "comparable", "rule_can_match", "NO_END", "RRULE_TEXT", "MAX_PER_SERIES"]
+__all__ = [
+    "Window",
+    "Budget",
+    "prepare_recurrence",
+    "occurrences",
+    "occurrence_id",
+    "rrule_text",
+    "first",
+    "comparable",
+    "rule_can_match",
+    "NO_END",
+    "RRULE_TEXT",
+    "MAX_PER_SERIES",
+]
 
 MAX_PER_SERIES = 1000
 MAX_TOTAL = 50_000
@@ -32,7 +44,7 @@ MAX_RULE_STEPS = 200_000  # per series
 MAX_FEED_STEPS = 1_000_000  # per feed
 DEFAULT_DAYS_BACK = 30
 DEFAULT_DAYS_AHEAD = 365
-UTC = timezone.utc
+UTC = UTC
 NO_END = "X-EVENTHOUND-NO-END"  # marks a VEVENT that published neither DTEND nor DURATION
 RRULE_TEXT = "X-EVENTHOUND-RRULE"  # the rule as published, kept before the expansion bounds it
 
@@ -145,8 +157,13 @@ def prepare_recurrence(component, start, window: Window, errors: list[str]):
 
 
 _FREQ_SECONDS = {
-    "SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 7 * 86400,
-    "MONTHLY": 28 * 86400, "YEARLY": 365 * 86400,
+    "SECONDLY": 1,
+    "MINUTELY": 60,
+    "HOURLY": 3600,
+    "DAILY": 86400,
+    "WEEKLY": 7 * 86400,
+    "MONTHLY": 28 * 86400,
+    "YEARLY": 365 * 86400,
 }
 
 
@@ -259,8 +276,9 @@ def rule_can_match(master) -> bool:
     from dateutil.rrule import rrulestr
 
     rule = first(master.get("RRULE"))
-    if not any(rule.get(k) for k in ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS")) \
-            and not any(isinstance(d, str) and d[:1] in "+-0123456789" for d in rule.get("BYDAY") or []):
+    if not any(rule.get(k) for k in ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS")) and not any(
+        isinstance(d, str) and d[:1] in "+-0123456789" for d in rule.get("BYDAY") or []
+    ):
         return True
     start = master["DTSTART"].dt
     start = start.replace(tzinfo=None) if isinstance(start, datetime) else datetime(start.year, start.month, start.day)
@@ -270,8 +288,9 @@ def rule_can_match(master) -> bool:
             break
         except ValueError:  # Feb 29
             continue
-    text = ";".join(part for part in rule.to_ical().decode().split(";")
-                    if not part.upper().startswith(("UNTIL=", "COUNT=")))
+    text = ";".join(
+        part for part in rule.to_ical().decode().split(";") if not part.upper().startswith(("UNTIL=", "COUNT="))
+    )
     probe = rrulestr(text, dtstart=probe_start)
     return next(iter(probe), None) is not None
 
@@ -306,4 +325,3 @@ def _chunked(series, window: Window, per_step: float, rule) -> list:
         if got < 100:
             span *= 2
     return list(found.values())
-

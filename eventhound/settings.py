@@ -25,8 +25,10 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 1
 # 429/503 with Retry-After: wait as asked, within a per-source budget (eventhound/middlewares.py)
-DOWNLOADER_MIDDLEWARES = {"eventhound.middlewares.RetryAfterMiddleware": 560,
-                          "eventhound.middlewares.DownloadFaultMiddleware": 950}
+DOWNLOADER_MIDDLEWARES = {
+    "eventhound.middlewares.RetryAfterMiddleware": 560,
+    "eventhound.middlewares.DownloadFaultMiddleware": 950,
+}
 EVENTHOUND_RETRY_AFTER_BUDGET = 120
 EVENTHOUND_RETRY_AFTER_TIMES = 3
 # A source's time budget: its crawl is closed after this many seconds (a partial crawl: it

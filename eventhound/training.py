@@ -27,9 +27,9 @@ from pipelines.classify import EVENT_TYPES
 LABELS = Path(__file__).parent / "data" / "relevance" / "labels.tsv"
 MODEL = Path(__file__).parent / "data" / "career_model.json"
 C_GRID = (0.5, 1.0, 2.0, 4.0)
-MIN_COUNT = 2          # a feature seen in fewer training events is left out
-MIN_SPAN = 0.05        # a feature whose class weights span less is left out of the model file
-DIGITS = 4             # weights are rounded to this many decimals
+MIN_COUNT = 2  # a feature seen in fewer training events is left out
+MIN_SPAN = 0.05  # a feature whose class weights span less is left out of the model file
+DIGITS = 4  # weights are rounded to this many decimals
 
 
 class TrainingError(Exception):
@@ -92,14 +92,18 @@ def fit(featured: list, labels: list[str], c: float) -> dict:
     coef = {int(k): row for k, row in zip(model.classes_, model.coef_)}
     intercept = {int(k): b for k, b in zip(model.classes_, model.intercept_)}
     absent = -20.0  # a class with no training event is never predicted
-    weights = [[round(float(w), DIGITS) for w in coef[i]] if i in coef else [0.0] * len(vocabulary)
-               for i in range(len(classes))]
+    weights = [
+        [round(float(w), DIGITS) for w in coef[i]] if i in coef else [0.0] * len(vocabulary)
+        for i in range(len(classes))
+    ]
     # weak features cost time at every event and change little (pruning at 0.05 cost 0.004
     # of dev average precision and halved the features)
     names = list(vocabulary)
     keep = [j for j in range(len(names)) if max(c[j] for c in weights) - min(c[j] for c in weights) >= MIN_SPAN]
     return {
-        "format": FORMAT, "classes": classes, "threshold": 0.5,
+        "format": FORMAT,
+        "classes": classes,
+        "threshold": 0.5,
         "bias": [round(float(intercept.get(i, absent)), DIGITS) for i in range(len(classes))],
         "features": [names[j] for j in keep],
         "weights": [[column[j] for j in keep] for column in weights],
@@ -109,7 +113,7 @@ def fit(featured: list, labels: list[str], c: float) -> dict:
 def f_beta(figures: dict, beta: float = 0.5) -> float:
     """F0.5 by default: precision counts twice as much as recall."""
     p, r = figures["precision"], figures["recall"]
-    return (1 + beta ** 2) * p * r / (beta ** 2 * p + r) if p + r else 0.0
+    return (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
 
 
 def choose_threshold(scores: list[float], truth: list[bool], weights: list[float] | None = None) -> tuple[float, dict]:
@@ -129,8 +133,13 @@ def binary_figures(predicted: list[bool], truth: list[bool], weights: list[float
     tp = sum(w for p, t, w in zip(predicted, truth, weights) if p and t)
     fp = sum(w for p, t, w in zip(predicted, truth, weights) if p and not t)
     fn = sum(w for p, t, w in zip(predicted, truth, weights) if t and not p)
-    return {"precision": tp / (tp + fp) if tp + fp else 0.0, "recall": tp / (tp + fn) if tp + fn else 0.0,
-            "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": tp / (tp + fp) if tp + fp else 0.0,
+        "recall": tp / (tp + fn) if tp + fn else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 FOLDS = 5
@@ -176,12 +185,15 @@ def train(labels_path: str | Path = LABELS, out: str | Path = MODEL, log=print) 
         judged = out_of_fold(rows, featured, c)
         scored = [r for r in rows if r["id"] in judged and r["publisher"] != WRITTEN]
         truth = [r["label"] != "other" for r in scored]
-        threshold, figures = choose_threshold([judged[r["id"]].career_score for r in scored], truth,
-                                              [sample_weight(r) for r in scored])
+        threshold, figures = choose_threshold(
+            [judged[r["id"]].career_score for r in scored], truth, [sample_weight(r) for r in scored]
+        )
         typed = sum(judged[r["id"]].best_career_type == r["label"] for r in scored if r["label"] != "other")
         figures["type_accuracy"] = typed / max(1, sum(truth))
-        log(f"C={c:g}: threshold {threshold:.3f}, out of fold precision {figures['precision']:.3f} "
-            f"recall {figures['recall']:.3f} career type right {figures['type_accuracy']:.3f}")
+        log(
+            f"C={c:g}: threshold {threshold:.3f}, out of fold precision {figures['precision']:.3f} "
+            f"recall {figures['recall']:.3f} career type right {figures['type_accuracy']:.3f}"
+        )
         key = (round(f_beta(figures), 6), figures["type_accuracy"])
         if best is None or key > best[0]:
             best = (key, c, threshold, figures)
@@ -190,7 +202,8 @@ def train(labels_path: str | Path = LABELS, out: str | Path = MODEL, log=print) 
     data["threshold"] = threshold
     data["meta"] = {
         "labels_sha256": hashlib.sha256(Path(labels_path).read_bytes()).hexdigest(),
-        "trained_on": {split: sum(r["split"] == split for r in rows) for split in ("train", "dev")}, "C": c,
+        "trained_on": {split: sum(r["split"] == split for r in rows) for split in ("train", "dev")},
+        "C": c,
         "out_of_fold": {k: round(v, 4) for k, v in figures.items()},
     }
     Path(out).write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")

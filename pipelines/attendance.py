@@ -46,21 +46,26 @@ MODES = {
 }
 PLACE_FIELDS = ("venue_name", "street", "city", "postal_code")
 
-_MEETING_HOST = (r"(?:[\w-]+\.)*(?:zoom\.us|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com"
-                 r"|webex\.com|gotomeeting\.com|meet\.goto\.com|gotomeet\.me|whereby\.com|meet\.jit\.si)")
+_MEETING_HOST = (
+    r"(?:[\w-]+\.)*(?:zoom\.us|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com"
+    r"|webex\.com|gotomeeting\.com|meet\.goto\.com|gotomeet\.me|whereby\.com|meet\.jit\.si)"
+)
 _MEETING_LINK = re.compile(rf"(?i)\b(?:https?://)?{_MEETING_HOST}/[^\s<>\"'()\[\]]*")
 _ONLINE_PLACE = re.compile(
     r"(?i)^\W*(?:online|virtual|virtually|zoom|webinar|web\s*ex|webex|microsoft\s+teams|ms\s+teams|teams|google\s+meet"
     r"|gotomeeting|go\s*to\s*meeting|live\s*stream|internet|web|remote|on\s*line)"
-    r"(?:\s+(?:only|event|meeting|webinar|session|call|link|platform|location))?(?:\s*\(?(?:link|details)[^)]*\)?)?\W*$")
+    r"(?:\s+(?:only|event|meeting|webinar|session|call|link|platform|location))?(?:\s*\(?(?:link|details)[^)]*\)?)?\W*$"
+)
 _HYBRID = folded(
     r"\bhybrid\s+(?:event|meeting|format|session|workshop|fair|conference|program|class|gathering)\b"
-    r"|\b(?:this\s+(?:is\s+a|event\s+is)\s+hybrid)\b|^\W*hybrid\W*$|[(\[]\s*hybrid\s*[)\]]|[-–—|:]\s*hybrid\s*$")
+    r"|\b(?:this\s+(?:is\s+a|event\s+is)\s+hybrid)\b|^\W*hybrid\W*$|[(\[]\s*hybrid\s*[)\]]|[-–—|:]\s*hybrid\s*$"
+)
 # "in person or online": searched only in the sentences that say "person" (pipelines.text)
 _IN_PERSON_AND_ONLINE = folded(
     r"\bin[-\s]person\s+(?:or|and|&|/|\+)\s+(?:online|virtual(?:ly)?|via\s+zoom|on\s+zoom|remote(?:ly)?)\b"
     r"|\b(?:online|virtual(?:ly)?|remote(?:ly)?|via\s+zoom)\s+(?:or|and|&|/|\+)\s+in[-\s]person\b"
-    r"|\bboth\s+in[-\s]person\s+and\s+(?:online|virtual(?:ly)?)\b")
+    r"|\bboth\s+in[-\s]person\s+and\s+(?:online|virtual(?:ly)?)\b"
+)
 _NOT_ONLINE = r"(?!\s+(?:reality|assistants?|machines?|tours?\s+of\s+the\s+|private\s+network|memory|banking|application|registration|applications|marketing|presence|safety|sales|store|business))"
 _TITLE_ONLINE = re.compile(
     rf"(?i)\b(?:virtual|online){_NOT_ONLINE}\s+(?:[\w&'-]+\s+){{0,3}}?(?:event|job\s+fair|career\s+fair|fair|expo|session"
@@ -68,7 +73,8 @@ _TITLE_ONLINE = re.compile(
     r"|summit|orientation|hiring\s+event|open\s+house|lunch|coffee|happy\s+hour|forum|chat|series|clinic|hour|bootcamp|boot\s+camp)s?\b"
     r"|\bwebinars?\b|\bvia\s+(?:zoom|teams|webex|google\s+meet)\b|\bon\s+zoom\b|\bzoom\s+(?:meeting|session|webinar)\b"
     r"|[(\[]\s*(?:virtual|online|zoom|webinar)(?:\s+(?:only|event))?\s*[)\]]"
-    r"|[-–—|:]\s*(?:virtual|online|zoom)(?:\s+(?:only|event))?\s*$|^\s*(?:virtual|online)\s*[-–—|:]")
+    r"|[-–—|:]\s*(?:virtual|online|zoom)(?:\s+(?:only|event))?\s*$|^\s*(?:virtual|online)\s*[-–—|:]"
+)
 _DESCRIPTION_ONLINE = folded(
     r"\b(?:via|on|using|over|through)\s+(?:zoom|microsoft\s+teams|ms\s+teams|teams|webex|google\s+meet|gotomeeting)\b"
     r"|\bzoom\s+(?:link|meeting|webinar|session|call)\b|\b(?:held|hosted|offered|conducted|presented|delivered)\s+"
@@ -76,9 +82,12 @@ _DESCRIPTION_ONLINE = folded(
     r"|workshop|webinar|networking|conference)\b|\bjoin\s+(?:us\s+)?(?:virtually|online|remotely)\b"
     r"|\battend\s+(?:virtually|online|remotely)\b|\bwebinar\b|\blive[-\s]?stream(?:ed)?\b"
     r"|\b(?:meeting|zoom|join(?:ing)?|webinar|access)\s+link\s+will\s+be\s+(?:sent|emailed|provided|shared)\b"
-    r"|\bthis\s+(?:is\s+an?\s+|event\s+is\s+(?:an?\s+)?)(?:virtual|online)(?:\s+only)?\b")
-_APPLY_ONLINE = folded(r"\b(?:apply|register|registration|sign\s+up|rsvp|buy|purchase|book|tickets?)\s+"
-                           r"(?:is\s+|are\s+)?(?:available\s+)?online\b")
+    r"|\bthis\s+(?:is\s+an?\s+|event\s+is\s+(?:an?\s+)?)(?:virtual|online)(?:\s+only)?\b"
+)
+_APPLY_ONLINE = folded(
+    r"\b(?:apply|register|registration|sign\s+up|rsvp|buy|purchase|book|tickets?)\s+"
+    r"(?:is\s+|are\s+)?(?:available\s+)?online\b"
+)
 
 
 def _mode(value) -> str | None:
@@ -91,12 +100,34 @@ def _mode(value) -> str | None:
 
 # The lower-cased words every match of a pattern holds one of: the pattern is searched only
 # in texts (or, where it cannot span a sentence end, sentences) that hold one (pipelines.text).
-_HOSTS = ("zoom.us", "zoomgov.com", "teams.microsoft.com", "teams.live.com", "meet.google.com", "webex.com",
-          "gotomeeting.com", "meet.goto.com", "gotomeet.me", "whereby.com", "meet.jit.si")
+_HOSTS = (
+    "zoom.us",
+    "zoomgov.com",
+    "teams.microsoft.com",
+    "teams.live.com",
+    "meet.google.com",
+    "webex.com",
+    "gotomeeting.com",
+    "meet.goto.com",
+    "gotomeet.me",
+    "whereby.com",
+    "meet.jit.si",
+)
 # what every "moved online" statement holds (pipelines.status)
 _MOVED_WORDS = ("mov", "now", "going")
-_ONLINE_WORDS = ("zoom", "teams", "webex", "google", "gotomeeting", "virtual", "online", "remote", "webinar",
-                 "stream", "link")
+_ONLINE_WORDS = (
+    "zoom",
+    "teams",
+    "webex",
+    "google",
+    "gotomeeting",
+    "virtual",
+    "online",
+    "remote",
+    "webinar",
+    "stream",
+    "link",
+)
 
 
 def meeting_link(*texts) -> str | None:
@@ -115,19 +146,24 @@ def meeting_link(*texts) -> str | None:
 
 
 def says_hybrid(text: str) -> bool:
-    """"Hybrid event", "(Hybrid)", "in person or online" and the like."""
+    """ "Hybrid event", "(Hybrid)", "in person or online" and the like."""
     lower = fold(text)
     if "hybrid" in lower and _HYBRID.search(lower):
         return True
-    return "person" in lower and has_any(lower, ("online", "virtual", "remote", "zoom")) \
+    return (
+        "person" in lower
+        and has_any(lower, ("online", "virtual", "remote", "zoom"))
         and any(_IN_PERSON_AND_ONLINE.search(lower, start, end) for start, end in sentence_spans(lower, ("person",)))
+    )
 
 
 def says_online(lower: str) -> bool:
     """Whether a (folded) description says the event is online ("via Zoom", "held virtually",
     "webinar"), not counting words about applying or registering online."""
-    return any(_DESCRIPTION_ONLINE.search(_APPLY_ONLINE.sub(" ", lower[start:end]))
-               for start, end in sentence_spans(lower, _ONLINE_WORDS))
+    return any(
+        _DESCRIPTION_ONLINE.search(_APPLY_ONLINE.sub(" ", lower[start:end]))
+        for start, end in sentence_spans(lower, _ONLINE_WORDS)
+    )
 
 
 def _has_coordinates(item) -> bool:
@@ -135,7 +171,6 @@ def _has_coordinates(item) -> bool:
 
 
 class AttendancePipeline(EventPipeline):
-
     def process_item(self, item):
         mode = _mode(item.get("attendance_mode"))
         title = item.get("title") if isinstance(item.get("title"), str) else ""
@@ -148,8 +183,7 @@ class AttendancePipeline(EventPipeline):
         any_link = has_any(everything, _HOSTS)
         online_places = [p for p in places if _ONLINE_PLACE.match(p) or (any_link and meeting_link(p))]
         online_place = bool(online_places) and any(_ONLINE_PLACE.match(p) for p in online_places)
-        physical = len(online_places) < len(places) \
-            or (_has_coordinates(item) and not online_place)
+        physical = len(online_places) < len(places) or (_has_coordinates(item) and not online_place)
 
         online_url = item.get("online_url") or (any_link and meeting_link(*places, description, *links)) or None
         if online_url and not item.get("online_url"):
@@ -158,14 +192,19 @@ class AttendancePipeline(EventPipeline):
 
         lower = fold(description)
         online_words = has_any(lower, _ONLINE_WORDS)
-        if mode == "hybrid" or (("hybrid" in everything or "person" in everything)
-                                and any(says_hybrid(text) for text in (title, description, *places))):
+        if mode == "hybrid" or (
+            ("hybrid" in everything or "person" in everything)
+            and any(says_hybrid(text) for text in (title, description, *places))
+        ):
             attendance = "hybrid"
         elif mode == "online":
             attendance = "online"
-        elif (online_place or (has_any(title.lower(), _ONLINE_WORDS) and _TITLE_ONLINE.search(title))
-              or item.get("status") == "moved_online"
-              or (online_words and has_any(lower, _MOVED_WORDS) and description_status(description) == "moved_online")):
+        elif (
+            online_place
+            or (has_any(title.lower(), _ONLINE_WORDS) and _TITLE_ONLINE.search(title))
+            or item.get("status") == "moved_online"
+            or (online_words and has_any(lower, _MOVED_WORDS) and description_status(description) == "moved_online")
+        ):
             attendance = "online"
         elif online_url or (online_words and says_online(lower)):
             attendance = "hybrid" if physical else "online"

@@ -18,7 +18,6 @@ def folded(names) -> set[str]:
 
 
 class CategoriesPipeline(EventPipeline):
-
     def process_item(self, item):
         include, exclude = item.get("_include_categories"), item.get("_exclude_categories")
         if not include and not exclude:

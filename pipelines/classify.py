@@ -28,13 +28,22 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from pipelines.base import EventPipeline
 
-EVENT_TYPES = ("job_fair", "job_club", "association_meeting", "networking", "conference",
-               "trade_show", "workshop", "info_session", "other")
+EVENT_TYPES = (
+    "job_fair",
+    "job_club",
+    "association_meeting",
+    "networking",
+    "conference",
+    "trade_show",
+    "workshop",
+    "info_session",
+    "other",
+)
 
 _NON_WORD = re.compile(r"[\W_]+")
 # ASCII text: lower case, and every character but a letter or digit a space, in one pass
@@ -50,7 +59,7 @@ def normalize(text) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(name: str) -> dict:
     """A data file of eventhound/data, parsed (once per process)."""
     with resources.files("eventhound").joinpath("data", name).open("rb") as handle:
@@ -165,9 +174,15 @@ class TypeRules:
             self.phrases.pop(phrase, None)
         self.matcher = PhraseMatcher(list(self.phrases) + list(self.negative))
         # what a phrase found adds: (type, weight, note of the reason); a 0 negative adds nothing
-        self.entries = {phrase: tuple((kind, weight, "") for kind, weight in kinds) for phrase, kinds in self.phrases.items()}
-        self.entries.update({phrase: (("other", weight, ", negative phrase"),) if weight else ()
-                             for phrase, weight in self.negative.items()})
+        self.entries = {
+            phrase: tuple((kind, weight, "") for kind, weight in kinds) for phrase, kinds in self.phrases.items()
+        }
+        self.entries.update(
+            {
+                phrase: (("other", weight, ", negative phrase"),) if weight else ()
+                for phrase, weight in self.negative.items()
+            }
+        )
 
         # Name shapes a phrase cannot say ("MidCamp", "Epsilon Nu Tau"): regular expressions
         # on the text as published, case kept.
@@ -184,8 +199,9 @@ class TypeRules:
             requires = rule.get("requires", [])
             if not isinstance(requires, list) or not all(isinstance(w, str) and normalize(w) for w in requires):
                 raise ValueError(f"event_types.toml: patterns.{name}: requires is a list of words")
-            self.patterns.append((name, regex, rule["type"], float(rule["weight"]), fields,
-                                  frozenset(normalize(w) for w in requires)))
+            self.patterns.append(
+                (name, regex, rule["type"], float(rule["weight"]), fields, frozenset(normalize(w) for w in requires))
+            )
 
     @staticmethod
     def _check(kind: str, where: str) -> None:
@@ -194,7 +210,9 @@ class TypeRules:
 
     # ------------------------------------------------------------------ the decision
 
-    def text_scores(self, title: str, description: str, raw_title: str = "", raw_description: str = "") -> tuple[dict, dict]:
+    def text_scores(
+        self, title: str, description: str, raw_title: str = "", raw_description: str = ""
+    ) -> tuple[dict, dict]:
         """Per-type scores of the texts, and per-type reasons (weight, field, phrase, note).
 
         Phrases are looked for in the normalized texts, patterns in the raw ones.
@@ -212,7 +230,10 @@ class TypeRules:
                     reasons.setdefault(kind, []).append((weight, field, phrase, note))
         normalized = {"title": title, "description": description}
         for name, regex, kind, weight, fields, requires in self.patterns:
-            for field, text, factor in (("title", raw_title, 1.0), ("description", raw_description, self.description_factor)):
+            for field, text, factor in (
+                ("title", raw_title, 1.0),
+                ("description", raw_description, self.description_factor),
+            ):
                 if field not in fields or not text:
                     continue
                 if requires and requires.isdisjoint(normalized[field].split(" ")):
@@ -232,9 +253,12 @@ class TypeRules:
     @staticmethod
     def _explain(reasons: dict, kind: str) -> str:
         parts = sorted(reasons.get(kind, []), key=lambda r: -r[0])[:3]
-        return "; ".join(f'{field}: "{phrase}" (+{_weight(weight)}{note})' if field != "schema.org"
-                         else f"schema.org: {phrase} (+{_weight(weight)})"
-                         for weight, field, phrase, note in parts)
+        return "; ".join(
+            f'{field}: "{phrase}" (+{_weight(weight)}{note})'
+            if field != "schema.org"
+            else f"schema.org: {phrase} (+{_weight(weight)})"
+            for weight, field, phrase, note in parts
+        )
 
     def decisive_schema(self, schema_types: Iterable[str]) -> tuple[str, str] | None:
         """(type, schema name) of the first decisive schema.org type ("a concert is a concert")."""
@@ -265,12 +289,20 @@ class TypeRules:
 
     def hints(self, categories: Iterable[str], schema_types: Iterable[str]) -> list[tuple[str, float]]:
         """What the source's categories (a threshold's worth each) and weak schema.org types add."""
-        return ([(kind, self.threshold) for kind in self.named_by_categories(categories)]
-                + [(kind, weight) for kind, weight, _ in self.schema_hints(schema_types)])
+        return [(kind, self.threshold) for kind in self.named_by_categories(categories)] + [
+            (kind, weight) for kind, weight, _ in self.schema_hints(schema_types)
+        ]
 
-    def classify(self, title: str, description: str, categories: list[str] = (),
-                 schema_types: list[str] = (), default: str | None = None,
-                 raw_title: str = "", raw_description: str = "") -> tuple[str, str]:
+    def classify(
+        self,
+        title: str,
+        description: str,
+        categories: list[str] = (),
+        schema_types: list[str] = (),
+        default: str | None = None,
+        raw_title: str = "",
+        raw_description: str = "",
+    ) -> tuple[str, str]:
         """(event_type, type_reason) from normalized title and description (and the raw ones, for patterns)."""
         decisive = self.decisive_schema(schema_types)
         if decisive:
@@ -323,15 +355,19 @@ class ClassifyPipeline(EventPipeline):
     def options(cls, settings) -> dict:
         return {"model_path": settings.get("EVENTHOUND_CAREER_MODEL") or None}
 
-    def judge(self, title: str, description: str, categories: tuple, schema_types: tuple,
-              raw_title: str, raw_description: str) -> tuple[float, str, str, str | None]:
+    def judge(
+        self, title: str, description: str, categories: tuple, schema_types: tuple, raw_title: str, raw_description: str
+    ) -> tuple[float, str, str, str | None]:
         """(career_score, event_type, type_reason, sure_type) by the career model; `other` when
         not career. `sure_type` is the likeliest career type when the model is sure of the type
         (at least half the career probability), whatever the score."""
         relevance = self.relevance
         said: dict[str, str] = {}
-        judged = self.model.judge(*relevance.event_features(title, description, raw_title, raw_description,
-                                                            categories, schema_types, self.rules, said))
+        judged = self.model.judge(
+            *relevance.event_features(
+                title, description, raw_title, raw_description, categories, schema_types, self.rules, said
+            )
+        )
         evidence = relevance.describe_evidence(judged.evidence, title, said)
         sure = judged.best_career_type if judged.type_share >= 0.5 else None
         score = judged.career_score
@@ -354,9 +390,13 @@ class ClassifyPipeline(EventPipeline):
             score, kind, reason, sure = 0.0, decisive[0], f"schema.org: {decisive[1]}", None
         else:
             score, kind, reason, sure = self._judge(
-                title, description, tuple(as_list(item.get("categories"))), schema_types,
+                title,
+                description,
+                tuple(as_list(item.get("categories"))),
+                schema_types,
                 raw_title if isinstance(raw_title, str) else "",
-                raw_description[:rules.description_chars] if isinstance(raw_description, str) else "")
+                raw_description[: rules.description_chars] if isinstance(raw_description, str) else "",
+            )
         default = item.get("event_type")
         item["career_score"] = score
         item["type_reason"] = reason

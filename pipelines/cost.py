@@ -45,31 +45,67 @@ from pipelines.text import fold, folded
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
 DOLLAR = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "MX": "MXN"}
-SIGNS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CA$": "CAD", "C$": "CAD", "A$": "AUD",
-         "AU$": "AUD", "NZ$": "NZD", "US$": "USD", "S$": "SGD", "HK$": "HKD"}
-CODES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "INR", "SGD", "HKD", "MXN", "SEK", "NOK", "DKK",
-         "PLN", "ZAR", "BRL")
+SIGNS = {
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "US$": "USD",
+    "S$": "SGD",
+    "HK$": "HKD",
+}
+CODES = (
+    "USD",
+    "EUR",
+    "GBP",
+    "CAD",
+    "AUD",
+    "NZD",
+    "CHF",
+    "JPY",
+    "INR",
+    "SGD",
+    "HKD",
+    "MXN",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "ZAR",
+    "BRL",
+)
 _NUM = r"\d{1,3}(?:[,.\s]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _SIGN = r"(?:CA\$|C\$|AU\$|A\$|NZ\$|US\$|S\$|HK\$|\$|€|£|¥|₹)"
 _CODE = r"(?:" + "|".join(CODES) + r")"
 _MONEY = re.compile(
-    rf"(?P<pre>{_SIGN}|\b{_CODE})\s?(?P<a>{_NUM})(?![\d%])|(?<![\w.,])(?P<b>{_NUM})\s?(?P<post>{_SIGN}|{_CODE}\b)")
+    rf"(?P<pre>{_SIGN}|\b{_CODE})\s?(?P<a>{_NUM})(?![\d%])|(?<![\w.,])(?P<b>{_NUM})\s?(?P<post>{_SIGN}|{_CODE}\b)"
+)
 _BARE = re.compile(rf"(?<![\w.,/:-])(?:{_NUM})(?![\w%/:-]|\.\d)")
 # A price followed by these is pay, not a cost ("$18/hour", "$50K", "$20 an hour").
-_PAY_AFTER = re.compile(r"(?i)\s*(?:k\b|/\s*h|/\s*hr|/\s*hour|\s*(?:per|an|a)\s+(?:hour|hr|year|month)|/\s*yr"
-                        r"|/\s*year|\+?\s*(?:salary|per\s+annum)|\s*(?:million|billion)|m\b)")
+_PAY_AFTER = re.compile(
+    r"(?i)\s*(?:k\b|/\s*h|/\s*hr|/\s*hour|\s*(?:per|an|a)\s+(?:hour|hr|year|month)|/\s*yr"
+    r"|/\s*year|\+?\s*(?:salary|per\s+annum)|\s*(?:million|billion)|m\b)"
+)
 _COST_WORDS = folded(
     r"\b(?:cost|costs|price|prices|pricing|fee|fees|admission|tickets?|entry|registration|register|members?"
     r"|non-?members?|guests?|per\s+person|at\s+the\s+door|door|advance|early[-\s]?bird|students?|general|"
-    r"includes?|included|rsvp|attendees?|charge|pay\s+at|payable|seat|table\s+of|sponsorships?)\b")
+    r"includes?|included|rsvp|attendees?|charge|pay\s+at|payable|seat|table\s+of|sponsorships?)\b"
+)
 _PAY_WORDS = folded(
     r"\b(?:salary|salaries|wages?|hourly|per\s+hour|an\s+hour|/\s*h(?:ou)?r|pay\s+(?:rate|range)|paying|"
     r"starting\s+pay|sign[-\s]on|bonus|scholarships?|prizes?|awards?|grants?|raised?|raising|donat\w*|funding|"
-    r"investment|revenue|budget|worth|earn\w*|income|compensation|stipend)\b")
+    r"investment|revenue|budget|worth|earn\w*|income|compensation|stipend)\b"
+)
 _FREE_COST = re.compile(
     r"(?i)^\W*(?:free|no\s+(?:cost|charge|fee)|complimentary|gratis|gratuit|gratuito)"
     r"(?:\s+(?:admission|entry|event|entrance|to\s+attend|of\s+charge|registration|and\s+open\s+to\s+(?:the\s+)?"
-    r"(?:public|all|everyone)|for\s+(?:all|everyone|everybody)))?\W*$")
+    r"(?:public|all|everyone)|for\s+(?:all|everyone|everybody)))?\W*$"
+)
 _FREE_PHRASE = folded(
     r"\bfree\s+(?:and\s+open\s+to|of\s+charge|admission|entry|entrance|to\s+(?:attend|register|join|participate)"
     r"|for\s+(?:all|everyone|everybody|the\s+public|(?:job\s*)?seekers|attendees|members|students|veterans|"
@@ -79,13 +115,18 @@ _FREE_PHRASE = folded(
     r"the\s+fair|cost)\s+(?:is|are)\s+(?:completely\s+|totally\s+|always\s+)?free\b"
     r"|\bno\s+(?:cost|charge|fee|admission\s+fee|registration\s+fee)\s+(?:to|for)\s+(?:attend|attendees|job\s*seekers|"
     r"participants|register|join)\b|\bat\s+no\s+(?:cost|charge)\b|\bno[-\s]cost\s+(?:event|workshop|program|training)\b"
-    r"|\b(?:cost|price|fee|admission|tickets?)\s*:\s*free\b|\bcomplimentary\s+(?:admission|registration|event)\b")
-_FREE_FOR_SOME = folded(r"\bfree\s+(?:for|to)\s+(?P<who>members|students|veterans|(?:job\s*)?seekers|"
-                            r"chamber\s+members|guests|attendees|participants|all|everyone|everybody|the\s+public)\b")
+    r"|\b(?:cost|price|fee|admission|tickets?)\s*:\s*free\b|\bcomplimentary\s+(?:admission|registration|event)\b"
+)
+_FREE_FOR_SOME = folded(
+    r"\bfree\s+(?:for|to)\s+(?P<who>members|students|veterans|(?:job\s*)?seekers|"
+    r"chamber\s+members|guests|attendees|participants|all|everyone|everybody|the\s+public)\b"
+)
 # "Free" in a title before one of these is a perk, not the event's cost.
-_PERK = (r"parking|food|lunch|breakfast|dinner|pizza|refreshments?|snacks?|drinks?|beverages?|coffee|beer|wine|"
-         r"ice\s+cream|wi-?fi|gifts?|giveaways?|swag|t-?shirts?|headshots?|photos?|childcare|child\s+care|"
-         r"raffle|samples?|books?|merch|shuttle|transportation|tickets?\s+for|resources|access\s+to|consultations?")
+_PERK = (
+    r"parking|food|lunch|breakfast|dinner|pizza|refreshments?|snacks?|drinks?|beverages?|coffee|beer|wine|"
+    r"ice\s+cream|wi-?fi|gifts?|giveaways?|swag|t-?shirts?|headshots?|photos?|childcare|child\s+care|"
+    r"raffle|samples?|books?|merch|shuttle|transportation|tickets?\s+for|resources|access\s+to|consultations?"
+)
 _TITLE_FREE = re.compile(rf"(?i)(?:^|[\s(\[:|–—-])free\b(?!\s*(?:{_PERK})\b)(?!\s*(?:&|and|with)\b)")
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 
@@ -160,8 +201,9 @@ def _text_cost(text: str, country, kind: str) -> tuple[int | None, list[float], 
             amounts.append(0.0)
         return free, amounts, currency
     if kind == "title":
-        amounts, currency = money(text, country) if any(c in text for c in "$€£¥₹") or re.search(_CODE, text) \
-            else ([], None)
+        amounts, currency = (
+            money(text, country) if any(c in text for c in "$€£¥₹") or re.search(_CODE, text) else ([], None)
+        )
         free = 1 if "free" in text.lower() and _TITLE_FREE.search(text) else None
         if free:
             amounts.append(0.0)
@@ -187,7 +229,6 @@ def _text_cost(text: str, country, kind: str) -> tuple[int | None, list[float], 
 
 
 class CostPipeline(EventPipeline):
-
     def process_item(self, item):
         country = item.get("country")
         is_free = to_bool(item.get("is_free"))

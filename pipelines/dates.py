@@ -53,7 +53,6 @@ def _before(end: datetime | date, start: datetime | date) -> bool:
 
 
 class NormalizeDatesPipeline(EventPipeline):
-
     def _parse(self, text: str, tz: str, languages: tuple[str, ...], day_first: bool) -> When:
         when = parse_when(text, self.now, tz, languages=languages, day_first=day_first)
         if when.warning:

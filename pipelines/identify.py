@@ -49,7 +49,7 @@ def _schema_name(value) -> str | None:
 
 def event_id(source, own_id, url, title, start) -> str:
     key = own_id or url or title or ""
-    digest = hashlib.sha1(f"{key}|{start or ''}".encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha1(f"{key}|{start or ''}".encode()).hexdigest()[:16]
     return f"{source or 'unknown'}:{digest}"
 
 
@@ -127,8 +127,9 @@ class IdentifyPipeline(EventPipeline):
     """The event's id, its own key and its status (scheduled unless a step decided otherwise)."""
 
     def process_item(self, item):
-        item["id"] = event_id(item.get("source"), item.get("own_id"), item.get("url"), item.get("title"),
-                              item.get("start"))
+        item["id"] = event_id(
+            item.get("source"), item.get("own_id"), item.get("url"), item.get("title"), item.get("start")
+        )
         item["status"] = item.get("status") or "scheduled"
         item["own_key"] = item.get("own_id") or item.get("url") or None  # not the title: titles repeat
         return item
@@ -156,6 +157,9 @@ class RecordPipeline(EventPipeline):
         record["event_type"] = item.get("event_type") or "other"
         record["country"] = country_code(item.get("country"))
         currency = item.get("currency")
-        record["currency"] = (currency.strip().upper() if isinstance(currency, str)
-                              and re.fullmatch(r"\s*[A-Za-z]{3}\s*", currency) else None)
+        record["currency"] = (
+            currency.strip().upper()
+            if isinstance(currency, str) and re.fullmatch(r"\s*[A-Za-z]{3}\s*", currency)
+            else None
+        )
         return record

@@ -53,12 +53,12 @@ def _city(gazetteer, item):
     if not isinstance(name, str) or not name.strip():
         return None
     region, country = item.get("region"), item.get("country")
-    return gazetteer.lookup(name, region if isinstance(region, str) else None,
-                            country if isinstance(country, str) else None)
+    return gazetteer.lookup(
+        name, region if isinstance(region, str) else None, country if isinstance(country, str) else None
+    )
 
 
 class AddressPipeline(EventPipeline):
-
     def process_item(self, item):
         if item.get("city"):
             return item
@@ -91,7 +91,6 @@ class AddressPipeline(EventPipeline):
 
 
 class PlaceZonePipeline(EventPipeline):
-
     def process_item(self, item):
         if item.get("timezone") not in (None, "", "UTC") or _online_only(item):
             return item
@@ -103,7 +102,6 @@ class PlaceZonePipeline(EventPipeline):
 
 
 class GeocodePipeline(EventPipeline):
-
     def __init__(self, now, stats):
         super().__init__(now, stats)
         self.gazetteer = gazetteer()  # opened once per process (see eventhound.places)

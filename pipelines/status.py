@@ -70,12 +70,16 @@ _TAIL_NO_COLON = r"(?:\s+(?:until|till|to|for|from)\s+[^()\[\]:|]*?)?"
 _SEP = r"[-–—:|~*!/]"
 _TITLE_BRACKET_PREFIX = re.compile(rf"(?i)^\s*[\[(*]+\s*(?:{_WORDS}){_TAIL}\s*[\])*]+\s*[-–—:|~]*\s*")
 _TITLE_PREFIX = re.compile(rf"(?i)^\s*(?:{_WORDS}){_TAIL_NO_COLON}\s*[-–—:|~*!]+\s*")
-_TITLE_CAPS_PREFIX = re.compile(r"^\s*(?:(?P<cancelled>CANCELL?ED|CANCELED)|(?P<postponed>POSTPONED)"
-                                r"|(?P<rescheduled>RESCHEDULED))\s+(?=\S)")
+_TITLE_CAPS_PREFIX = re.compile(
+    r"^\s*(?:(?P<cancelled>CANCELL?ED|CANCELED)|(?P<postponed>POSTPONED)"
+    r"|(?P<rescheduled>RESCHEDULED))\s+(?=\S)"
+)
 _TITLE_BRACKET = re.compile(rf"(?i)\s*[\[(]\s*(?:{_WORDS}){_TAIL}\s*[\])]\s*")
 _TITLE_SUFFIX = re.compile(rf"(?i)\s*(?:{_SEP}+|\s)\s*\**\s*(?:{_WORDS}){_TAIL}\s*\**!?\s*$")
-_CAPS = re.compile(r"\b(?:(?P<cancelled>CANCELL?ED|CANCELED)|(?P<postponed>POSTPONED)"
-                   r"|(?P<rescheduled>RESCHEDULED))\b")
+_CAPS = re.compile(
+    r"\b(?:(?P<cancelled>CANCELL?ED|CANCELED)|(?P<postponed>POSTPONED)"
+    r"|(?P<rescheduled>RESCHEDULED))\b"
+)
 _ANYWHERE = re.compile(rf"(?i)\b(?:{_WORDS})\b")
 
 # Description: explicit statements only.
@@ -96,10 +100,13 @@ _STATEMENT_ANCHORS = _STATEMENT_WORDS + ("virtual", "online")
 _OPENS = re.compile(rf"(?i)^\W*(?:update\s*:\s*)?(?:{_WORDS})\b(?!\s+(?:policy|polic|event|events|registrations?))")
 _CONDITION = folded(
     r"\b(?:if|in\s+case|in\s+the\s+event|should|may|might|could|unless|whether|policy|policies|refunds?|"
-    r"cancellations?|weather\s+permitting|inclement|subject\s+to|reserves?\s+the\s+right|possible|possibly)\b")
+    r"cancellations?|weather\s+permitting|inclement|subject\s+to|reserves?\s+the\s+right|possible|possibly)\b"
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_PREVIOUS = re.compile(r"(?i)\b(?:(?:re-?scheduled|moved|postponed|changed)\s+from|was|were|originally(?:\s+scheduled)?(?:\s+(?:for|on))?|previously"
-                       r"(?:\s+scheduled)?(?:\s+(?:for|on))?)\s+(?P<date>[^()\[\];]+)")
+_PREVIOUS = re.compile(
+    r"(?i)\b(?:(?:re-?scheduled|moved|postponed|changed)\s+from|was|were|originally(?:\s+scheduled)?(?:\s+(?:for|on))?|previously"
+    r"(?:\s+scheduled)?(?:\s+(?:for|on))?)\s+(?P<date>[^()\[\];]+)"
+)
 
 
 _HINTS = ("cancel", "postpon", "schedul", "new date", "online", "virtual", "changed to")
@@ -130,8 +137,11 @@ def title_status(title: str) -> tuple[str | None, str, str | None]:
     for pattern in (_TITLE_BRACKET_PREFIX, _TITLE_PREFIX, _TITLE_CAPS_PREFIX, _TITLE_SUFFIX, _TITLE_BRACKET):
         match = pattern.search(title)
         if match:
-            rest = (title[:match.start()] + " " + title[match.end():]).strip() if pattern is _TITLE_BRACKET \
-                else (title[:match.start()] + title[match.end():]).strip()
+            rest = (
+                (title[: match.start()] + " " + title[match.end() :]).strip()
+                if pattern is _TITLE_BRACKET
+                else (title[: match.start()] + title[match.end() :]).strip()
+            )
             rest = re.sub(rf"^(?:{_SEP}|\s)+|(?:\s|[-–—:|~/])+$", "", rest)
             rest = " ".join(rest.split())
             return _which(match), (rest or title), match.group()
@@ -147,7 +157,7 @@ def title_status(title: str) -> tuple[str | None, str, str | None]:
 
 def text_status(text: str) -> tuple[str | None, str | None]:
     match = _ANYWHERE.search(text)
-    return (_which(match), text[match.start():]) if match else (None, None)
+    return (_which(match), text[match.start() :]) if match else (None, None)
 
 
 def description_status(text: str) -> str | None:
@@ -189,7 +199,6 @@ def _moved(previous: str, start) -> bool:
 
 
 class StatusPipeline(EventPipeline):
-
     def _moment(self, text, tz: str) -> str | None:
         if isinstance(text, (list, tuple)):
             text = next((t for t in text if isinstance(t, str) and t.strip()), None)

@@ -37,8 +37,12 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(settings.get("EVENTHOUND_DB"), crawl_now(settings), crawler.stats,
-                   settings.getbool("EVENTHOUND_INDEX_EACH_SOURCE", True))
+        return cls(
+            settings.get("EVENTHOUND_DB"),
+            crawl_now(settings),
+            crawler.stats,
+            settings.getbool("EVENTHOUND_INDEX_EACH_SOURCE", True),
+        )
 
     def process_item(self, item):
         record = dict(item)

@@ -15,7 +15,7 @@ not "members only"). Regexes are built once per process (pipelines.classify.Phra
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pipelines.base import EventPipeline
 from pipelines.classify import PhraseMatcher, as_list, load_rules, normalize, normalized_texts
@@ -56,7 +56,7 @@ class Tagger:
         return sorted(chosen, key=lambda tag: (-scores[tag], self.rank[tag]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def tagger(name: str) -> Tagger:
     return Tagger(load_rules(name), name)
 

@@ -59,8 +59,11 @@ def _without_code(markup: str) -> str:
 
 def _hrefs(text: str) -> list[str]:
     """The href of every <a> in the markup, entities decoded."""
-    return [html.unescape(next(g for g in m.groups() if g is not None)).strip()
-            for m in _HREF.finditer(text)] if "href" in text.lower() else []
+    return (
+        [html.unescape(next(g for g in m.groups() if g is not None)).strip() for m in _HREF.finditer(text)]
+        if "href" in text.lower()
+        else []
+    )
 
 
 def _strip_html(text: str, multiline: bool, links: list[str] | None = None) -> str:
@@ -130,7 +133,6 @@ def clean_url(value) -> str | None:
 
 
 class ValidatePipeline(EventPipeline):
-
     def process_item(self, item):
         links: list[str] = []
         read_links = item.pop("links", None)  # hrefs an extractor read beside the text (css)

@@ -85,16 +85,33 @@ next occurrence), ``fallback`` (dateparser), with ``days`` (calendar helpers), `
 """
 
 from eventhound.dates.fallback import has_clock_time
-from eventhound.dates.parse import cache_clear, only_a_time, parse_moment, parse_when
-from eventhound.dates.values import GRACE, ONLY_A_TIME, Moment, When, to_iso
-from eventhound.dates.zones import to_utc_iso, zone
 
 # The engine's inner steps, for the tests that compare one path with another.
 from eventhound.dates.finish import _finish  # noqa: F401
 from eventhound.dates.grammar import _read  # noqa: F401
 from eventhound.dates.occurrences import _after, _fast_after, _feasible, _simple  # noqa: F401
-from eventhound.dates.parse import _shape  # noqa: F401
+from eventhound.dates.parse import (
+    _shape,  # noqa: F401
+    cache_clear,
+    only_a_time,
+    parse_moment,
+    parse_when,
+)
 from eventhound.dates.tokens import _tokenize  # noqa: F401
+from eventhound.dates.values import GRACE, ONLY_A_TIME, Moment, When, to_iso
+from eventhound.dates.zones import to_utc_iso, zone
 
-__all__ = ["GRACE", "ONLY_A_TIME", "Moment", "When", "cache_clear", "has_clock_time", "only_a_time",
-           "parse_moment", "parse_when", "to_iso", "to_utc_iso", "zone"]
+__all__ = [
+    "GRACE",
+    "ONLY_A_TIME",
+    "Moment",
+    "When",
+    "cache_clear",
+    "has_clock_time",
+    "only_a_time",
+    "parse_moment",
+    "parse_when",
+    "to_iso",
+    "to_utc_iso",
+    "zone",
+]

@@ -63,14 +63,13 @@ def _nth_weekday(y: int, m: int, n: int, wd: int) -> date | None:
         first = date(y, m, 1)
         day = 1 + (wd - first.weekday()) % 7 + 7 * (n - 1)
     else:
-        last = (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1))
+        last = date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
         day = last.day - (last.weekday() - wd) % 7 + 7 * (n + 1)
     return date(y, m, day) if 1 <= day and _valid(y, m, day) else None
 
 
 def _weekday_warning(wd: int, day: date) -> str:
-    return (f"{WEEKDAY_NAMES[wd]} does not match {day.isoformat()}, a {WEEKDAY_NAMES[day.weekday()]}: "
-            "the date is kept")
+    return f"{WEEKDAY_NAMES[wd]} does not match {day.isoformat()}, a {WEEKDAY_NAMES[day.weekday()]}: the date is kept"
 
 
 def _yearless(m: int, d: int, wd: int | None, today: date) -> tuple[date | None, str | None]:

@@ -56,8 +56,7 @@ def _time_only(text: str) -> bool:
     return not _FILLER.sub("", _CLOCK.sub("", text)).strip()
 
 
-def _parse_free(text: str, z: tzinfo, tz: str, now_local: datetime,
-                languages: tuple[str, ...]) -> Moment | None:
+def _parse_free(text: str, z: tzinfo, tz: str, now_local: datetime, languages: tuple[str, ...]) -> Moment | None:
     if len(text) > MAX_FREE_TEXT or not any(c.isalpha() for c in text):
         return None  # numbers alone the grammar did not read ("$25", "12") are not dates
     try:

@@ -87,8 +87,9 @@ def _gmt_offset(text: str) -> timedelta | None:
     return sign * timedelta(hours=hours, minutes=minutes)
 
 
-def _make(day: date, minutes: int, second: int, p: _Part, z: tzinfo, tzname: str,
-          tzover: tzinfo | None = None) -> tuple[datetime, str | None]:
+def _make(
+    day: date, minutes: int, second: int, p: _Part, z: tzinfo, tzname: str, tzover: tzinfo | None = None
+) -> tuple[datetime, str | None]:
     """The aware datetime of a day and a time of day (minutes may run past midnight), in
     the part's zone or offset, else the source zone."""
     extra_days, minutes = divmod(minutes, 1440)
@@ -171,8 +172,9 @@ def _finish(r: _Reading, today: date, z: tzinfo, tzname: str) -> When | None:
         warnings.append(f"end {to_iso(end_value)} is before the start: dropped")
         end_value = None
     if isinstance(value, datetime):
-        return When(start=value, end=end_value, all_day=False, timezone=_zone_label(value.tzinfo),
-                    warning=_join(*warnings))
+        return When(
+            start=value, end=end_value, all_day=False, timezone=_zone_label(value.tzinfo), warning=_join(*warnings)
+        )
     return When(start=value, end=end_value, all_day=True, timezone=label, warning=_join(*warnings))
 
 
@@ -192,16 +194,20 @@ def _ends(r: _Reading, start: _Part) -> tuple[_Part, _Part | None]:
             start.time = end.time
             start.zone, start.off = start.zone or end.zone, start.off or end.off
             end = None
-    if (end is not None and start.zone and end.zone and start.zone != end.zone
-            and (not _has_date(end) or (end.y, end.m, end.d) == (start.y, start.m, start.d))):
+    if (
+        end is not None
+        and start.zone
+        and end.zone
+        and start.zone != end.zone
+        and (not _has_date(end) or (end.y, end.m, end.d) == (start.y, start.m, start.d))
+    ):
         end = None  # "6 p.m. Eastern / 5 p.m. Central": one moment, written in two zones
     if end is not None:
         _inherit(start, end)
     return start, end
 
 
-def _start_value(start: _Part, end: _Part | None, day: date, z: tzinfo, tzname: str,
-                 warnings: list) -> datetime | date:
+def _start_value(start: _Part, end: _Part | None, day: date, z: tzinfo, tzname: str, warnings: list) -> datetime | date:
     """The start: its ISO value, its day and time (the meridiem shared with the end's), or its day."""
     if start.iso is not None:
         warnings.append(start.iso.warning)
@@ -217,8 +223,9 @@ def _start_value(start: _Part, end: _Part | None, day: date, z: tzinfo, tzname: 
     return value
 
 
-def _end_value(start: _Part, end: _Part, value: datetime | date, z: tzinfo, tzname: str,
-               warnings: list) -> datetime | date | None:
+def _end_value(
+    start: _Part, end: _Part, value: datetime | date, z: tzinfo, tzname: str, warnings: list
+) -> datetime | date | None:
     """The end: a dated end, or a time of day on the start's day (one before the start is
     on the next day); None when it cannot be read."""
     if _has_date(end):
@@ -241,14 +248,18 @@ def _end_value(start: _Part, end: _Part, value: datetime | date, z: tzinfo, tzna
     return end_value
 
 
-def _dated_end(start: _Part, end: _Part, value: datetime | date, z: tzinfo, tzname: str,
-               warnings: list) -> datetime | date | None:
+def _dated_end(
+    start: _Part, end: _Part, value: datetime | date, z: tzinfo, tzname: str, warnings: list
+) -> datetime | date | None:
     """An end that names its day: a yearless one is the first such day from the start."""
     start_day = value.date() if isinstance(value, datetime) else value
     if end.y is None and end.m is not None and end.d is not None and end.nth is None:
         end_day = _next_md(end.m, end.d, start_day)
-        w_end = (_weekday_warning(end.wd, end_day) if end_day and end.wd is not None
-                 and end_day.weekday() != end.wd else None)
+        w_end = (
+            _weekday_warning(end.wd, end_day)
+            if end_day and end.wd is not None and end_day.weekday() != end.wd
+            else None
+        )
         err_end = None if end_day else "no such day"
     else:
         end_day, w_end, err_end = _day_of(end, start_day)

@@ -6,9 +6,26 @@ from datetime import date, datetime, tzinfo
 
 from eventhound.dates.days import _full_year, _valid
 from eventhound.dates.iso import _INVALID, _parse_iso
-from eventhound.dates.kinds import (ALL_DAY, DASH, DAY_MONTH, DOTTED_TIME, ISO_DATETIME, KEYWORD, MONTH, NUMBER,
-                                    NUMERIC_DATE, OFFSET, ORDINAL, PUNCT, RELATIVE_DAY, TBA, TIME, WEEKDAY, YMD,
-                                    ZONE_NAME)
+from eventhound.dates.kinds import (
+    ALL_DAY,
+    DASH,
+    DAY_MONTH,
+    DOTTED_TIME,
+    ISO_DATETIME,
+    KEYWORD,
+    MONTH,
+    NUMBER,
+    NUMERIC_DATE,
+    OFFSET,
+    ORDINAL,
+    PUNCT,
+    RELATIVE_DAY,
+    TBA,
+    TIME,
+    WEEKDAY,
+    YMD,
+    ZONE_NAME,
+)
 from eventhound.dates.tokens import _clock, _Time, _Tok
 
 
@@ -26,12 +43,22 @@ class _Part:
         return self.d is not None or self.rel is not None or self.iso is not None or self.nth is not None
 
     def empty(self) -> bool:
-        return (self.y is None and self.m is None and self.d is None and self.wd is None and self.nth is None
-                and self.time is None and self.rel is None and self.iso is None)
+        return (
+            self.y is None
+            and self.m is None
+            and self.d is None
+            and self.wd is None
+            and self.nth is None
+            and self.time is None
+            and self.rel is None
+            and self.iso is None
+        )
 
     def __repr__(self):
-        return (f"P({self.kind} y={self.y} m={self.m} d={self.d} wd={self.wd} nth={self.nth} t={self.time} "
-                f"rel={self.rel} iso={self.iso} z={self.zone} off={self.off})")
+        return (
+            f"P({self.kind} y={self.y} m={self.m} d={self.d} wd={self.wd} nth={self.nth} t={self.time} "
+            f"rel={self.rel} iso={self.iso} z={self.zone} off={self.off})"
+        )
 
 
 _DAYS_AHEAD = (MONTH, NUMBER, ORDINAL, NUMERIC_DATE, YMD, DAY_MONTH)
@@ -118,7 +145,7 @@ class _Reader:
             self.new("range")
 
     def date_slot(self) -> None:
-        """"March 4, 11am-1pm & March 5, 11am-1pm": a date after an end that is only a time
+        """ "March 4, 11am-1pm & March 5, 11am-1pm": a date after an end that is only a time
         of day starts another moment (a second session), not the end's day."""
         cur = self.cur
         if cur.kind == "range" and cur.time is not None and not _has_date(cur) and _has_date(self.r.parts[0]):
@@ -148,7 +175,7 @@ def _read(toks: list[_Tok], day_first: bool, today: date, z: tzinfo, tzname: str
 
 
 def _on_iso_datetime(s: _Reader, t: _Tok, i: int) -> None:
-    """"2027-03-04T18:30:00-05:00" inside a text: read by the ISO fast path."""
+    """ "2027-03-04T18:30:00-05:00" inside a text: read by the ISO fast path."""
     moment, _rest = _parse_iso(t.raw, s.z, s.tzname)
     if moment is _INVALID or moment is None:
         s.impossible(t.raw)
@@ -176,21 +203,21 @@ def _set_date(s: _Reader, t: _Tok, ymd: tuple | None) -> None:
 
 
 def _on_ymd(s: _Reader, t: _Tok, i: int) -> None:
-    """"2027-03-04", "2027/03/04"."""
+    """ "2027-03-04", "2027/03/04"."""
     s.date_slot()
     y, m, d, _ = t.val
     _set_date(s, t, (y, m, d) if _valid(y, m, d) else None)
 
 
 def _on_numeric_date(s: _Reader, t: _Tok, i: int) -> None:
-    """"03/04/2027", "29.02.2020", "3/4": month-first unless day-first (or dotted)."""
+    """ "03/04/2027", "29.02.2020", "3/4": month-first unless day-first (or dotted)."""
     s.date_slot()
     a, b, c, sep = t.val
     _set_date(s, t, _resolve_nd(a, b, c, sep, s.day_first, s.today))
 
 
 def _on_day_month(s: _Reader, t: _Tok, i: int) -> None:
-    """"20-aug", "aug-20", "4/Mar/2027"."""
+    """ "20-aug", "aug-20", "4/Mar/2027"."""
     s.date_slot()
     d, m, ytext = t.val
     y = _full_year(ytext, s.today) if ytext else None
@@ -224,7 +251,7 @@ def _on_weekday(s: _Reader, t: _Tok, i: int) -> None:
 
 
 def _on_ordinal(s: _Reader, t: _Tok, i: int) -> None:
-    """"3rd Wednesday" (the n-th weekday of a month), else "the 3rd" (a day of the month)."""
+    """ "3rd Wednesday" (the n-th weekday of a month), else "the 3rd" (a day of the month)."""
     nxt = _sig(s.toks, i + 1)
     cur = s.cur
     if nxt is not None and nxt.kind == WEEKDAY and s.toks[i + 1].kind != PUNCT:
@@ -250,7 +277,7 @@ def _on_number(s: _Reader, t: _Tok, i: int) -> None:
 
 
 def _number_as_year(s: _Reader, t: _Tok) -> None:
-    """"2027" (another date's year when this one has its day), or "27" after a day and a month."""
+    """ "2027" (another date's year when this one has its day), or "27" after a day and a month."""
     value, length = t.val
     cur = s.cur
     if length == 4 and 1000 <= value <= 2999:
@@ -263,19 +290,36 @@ def _number_as_year(s: _Reader, t: _Tok) -> None:
 
 
 def _number_as_hour(s: _Reader, i: int, value: int, length: int, nxt: _Tok | None) -> bool:
-    """"6-8pm", "between 9 and 10am" (an hour whose meridiem comes with the end), "at 9",
+    """ "6-8pm", "between 9 and 10am" (an hour whose meridiem comes with the end), "at 9",
     "10am - 2" (the end's hour); False when the number is no hour."""
     cur, padded = s.cur, length == 2 and value < 10
-    if (_is_range_word(nxt, s.between) and value <= 23 and not (cur.m is not None and cur.d is None)
-            and _time_follows(s.toks, i + 1)):
+    if (
+        _is_range_word(nxt, s.between)
+        and value <= 23
+        and not (cur.m is not None and cur.d is None)
+        and _time_follows(s.toks, i + 1)
+    ):
         if cur.time is not None:
             s.open_range()
         s.cur.time = _clock(value, 0, 0, None, padded=padded)
-    elif (s.prev is not None and s.prev.kind == KEYWORD and s.prev.val in ("at", "à") and value <= 23
-          and cur.time is None and (nxt is None or nxt.kind != MONTH)):
+    elif (
+        s.prev is not None
+        and s.prev.kind == KEYWORD
+        and s.prev.val in ("at", "à")
+        and value <= 23
+        and cur.time is None
+        and (nxt is None or nxt.kind != MONTH)
+    ):
         cur.time = _clock(value, 0, 0, None, padded=padded, pm_default=True)
-    elif (cur.kind == "range" and s.r.parts[0].time is not None and cur.time is None and cur.d is None
-          and cur.m is None and value <= 24 and not s.month_later[i + 1]):
+    elif (
+        cur.kind == "range"
+        and s.r.parts[0].time is not None
+        and cur.time is None
+        and cur.d is None
+        and cur.m is None
+        and value <= 24
+        and not s.month_later[i + 1]
+    ):
         cur.time = _clock(value, 0, 0, None, padded=padded)
     else:
         return False
@@ -286,14 +330,27 @@ def _number_as_day(s: _Reader, t: _Tok, i: int, value: int, length: int, nxt: _T
     """A day of the month where a month, weekday or range start says so; else "27" as the
     year after a day and a month."""
     cur = s.cur
-    if cur.d is None and cur.nth is None and value >= 1 and (
-            cur.m is not None or (nxt is not None and nxt.kind == MONTH) or cur.wd is not None
+    if (
+        cur.d is None
+        and cur.nth is None
+        and value >= 1
+        and (
+            cur.m is not None
+            or (nxt is not None and nxt.kind == MONTH)
+            or cur.wd is not None
             or s.month_later[i + 1]
-            or (cur.kind == "range" and s.r.parts[0].d is not None and cur.time is None)):
+            or (cur.kind == "range" and s.r.parts[0].d is not None and cur.time is None)
+        )
+    ):
         cur.d = value
         s.r.evidence = True
-    elif cur.d is not None and cur.m is not None and cur.y is None and length == 2 \
-            and not (nxt is not None and nxt.kind == MONTH):
+    elif (
+        cur.d is not None
+        and cur.m is not None
+        and cur.y is None
+        and length == 2
+        and not (nxt is not None and nxt.kind == MONTH)
+    ):
         cur.y = _full_year(t.raw, s.today)
 
 
@@ -305,18 +362,23 @@ def _on_time(s: _Reader, t: _Tok, i: int) -> None:
 
 
 def _on_dotted_time(s: _Reader, t: _Tok, i: int) -> None:
-    """"14.12" after a date is a time ("29.02.2020 13.12"); elsewhere a number."""
+    """ "14.12" after a date is a time ("29.02.2020 13.12"); elsewhere a number."""
     cur = s.cur
-    if (cur.has_day() or cur.m is not None or (s.prev is not None and _is_range_word(s.prev, s.between))) \
-            and cur.time is None:
+    if (
+        cur.has_day() or cur.m is not None or (s.prev is not None and _is_range_word(s.prev, s.between))
+    ) and cur.time is None:
         cur.time = t.val
 
 
 def _on_offset(s: _Reader, t: _Tok, i: int) -> None:
     """An offset after a time ("-05:00", "GMT+2"); else a dash and an end ("2014-2015", "1:30-02:30")."""
     raw, cur, prev = t.raw, s.cur, s.prev
-    if prev is not None and prev.kind == TIME and cur.time is not None and (
-            raw[0] not in "+-−" or len(raw) == 5 or _offset_after_time(s.toks, i)):
+    if (
+        prev is not None
+        and prev.kind == TIME
+        and cur.time is not None
+        and (raw[0] not in "+-−" or len(raw) == 5 or _offset_after_time(s.toks, i))
+    ):
         cur.off = raw.replace("−", "-")
     elif raw[0] in "+-−" and raw[1:].replace(":", "").isdigit():
         s.open_range()
@@ -333,13 +395,13 @@ def _on_offset(s: _Reader, t: _Tok, i: int) -> None:
 
 
 def _on_zone_name(s: _Reader, t: _Tok, i: int) -> None:
-    """"EST", "Pacific Time": counts only right after a time (or another zone name)."""
+    """ "EST", "Pacific Time": counts only right after a time (or another zone name)."""
     if s.prev is not None and s.prev.kind in (TIME, ZONE_NAME) and s.cur.zone is None:
         s.cur.zone = t.val
 
 
 def _on_relative_day(s: _Reader, t: _Tok, i: int) -> None:
-    """"today", "tomorrow", "demain"."""
+    """ "today", "tomorrow", "demain"."""
     if s.cur.has_day():
         s.new("list")
     s.cur.rel = t.val
@@ -360,7 +422,7 @@ def _on_dash(s: _Reader, t: _Tok, i: int) -> None:
 
 
 def _on_keyword(s: _Reader, t: _Tok, i: int) -> None:
-    """"to"/"until" (and "and"/"à" after "between"/"de") open the range's end."""
+    """ "to"/"until" (and "and"/"à" after "between"/"de") open the range's end."""
     v = t.val
     if v == "to" or (s.between and v in ("and", "à")):
         s.open_range()
@@ -369,12 +431,13 @@ def _on_keyword(s: _Reader, t: _Tok, i: int) -> None:
 
 
 def _de_opens_range(toks: list[_Tok], i: int) -> bool:
-    """"de 9h à 17h", "de 10 a 12": "de" before a time, or before an hour and "à"/"to"."""
+    """ "de 9h à 17h", "de 10 a 12": "de" before a time, or before an hour and "à"/"to"."""
     n = len(toks)
     nxt = toks[i + 1] if i + 1 < n else None
-    return nxt is not None and (nxt.kind == TIME or (
-        nxt.kind == NUMBER and i + 2 < n and toks[i + 2].kind == KEYWORD
-        and toks[i + 2].val in ("à", "to")))
+    return nxt is not None and (
+        nxt.kind == TIME
+        or (nxt.kind == NUMBER and i + 2 < n and toks[i + 2].kind == KEYWORD and toks[i + 2].val in ("à", "to"))
+    )
 
 
 # Token kind -> its handler; kinds not here (words, counts) only count as the previous token.
@@ -402,8 +465,9 @@ _HANDLERS = {
 def _time_follows(toks: list[_Tok], i: int) -> bool:
     """After the range word at or after i, a clock time (or an hour with its am/pm) follows."""
     n = len(toks)
-    while i < n and (toks[i].kind == PUNCT
-                     or (toks[i].kind in (DASH, KEYWORD) and toks[i].val in ("-", "to", "and", "à"))):
+    while i < n and (
+        toks[i].kind == PUNCT or (toks[i].kind in (DASH, KEYWORD) and toks[i].val in ("-", "to", "and", "à"))
+    ):
         i += 1
     return i < n and toks[i].kind == TIME
 
@@ -421,5 +485,12 @@ def _offset_after_time(toks: list[_Tok], i: int) -> bool:
 
 
 def _has_date(p: _Part) -> bool:
-    return (p.d is not None or p.m is not None or p.y is not None or p.rel is not None or p.nth is not None
-            or p.wd is not None or p.iso is not None)
+    return (
+        p.d is not None
+        or p.m is not None
+        or p.y is not None
+        or p.rel is not None
+        or p.nth is not None
+        or p.wd is not None
+        or p.iso is not None
+    )

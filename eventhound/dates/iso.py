@@ -34,7 +34,7 @@ def _parse_iso(text: str, z: tzinfo, tzname: str) -> tuple[Moment | None, str]:
     m = _ISO.match(text)
     if not m:
         return None, text
-    rest = text[m.end():]
+    rest = text[m.end() :]
     g = m.groupdict()
     try:
         if g["y"]:
@@ -49,12 +49,12 @@ def _parse_iso(text: str, z: tzinfo, tzname: str) -> tuple[Moment | None, str]:
         return Moment(day, True), rest
     if "t" not in g["sep"].lower() and g["ts"] != ":":
         # after a space only "18:30" is a time ("2027-03-04 2027-03-06" is not 20:27)
-        return Moment(day, True), text[m.start("sep"):]
+        return Moment(day, True), text[m.start("sep") :]
     hour, minute, second = int(g["H"]), int(g["M"]), int(g["S"] or 0)
     ampm = _AMPM.match(rest)
     if ampm and g["off"] is None and 1 <= hour <= 12:
         hour = hour % 12 + (12 if ampm.group(1).lower() == "p" else 0)
-        rest = rest[ampm.end():]
+        rest = rest[ampm.end() :]
     if hour == 24 and minute == 0 and second == 0:
         day, hour = day + timedelta(days=1), 0
     if hour > 23 or minute > 59 or second > 60:
@@ -69,5 +69,5 @@ def _parse_iso(text: str, z: tzinfo, tzname: str) -> tuple[Moment | None, str]:
     if applied is None:
         # not a real offset (e.g. "10:00-20:00", "-13:00"): local time, the rest is junk
         value, warning = _local(wall, z)
-        return Moment(value, False, warning), text[m.start("off"):]
+        return Moment(value, False, warning), text[m.start("off") :]
     return Moment(applied[0], False, applied[1]), rest

@@ -20,11 +20,17 @@ def _rrule(rule: dict, dtstart: datetime):
     from dateutil.rrule import rrule, weekday
 
     return rrule(
-        _FREQS[rule["FREQ"]], dtstart=dtstart, interval=1, cache=False,
-        bymonth=rule["BYMONTH"] or None, byweekno=rule["BYWEEKNO"] or None,
-        byyearday=rule["BYYEARDAY"] or None, bymonthday=rule["BYMONTHDAY"] or None,
+        _FREQS[rule["FREQ"]],
+        dtstart=dtstart,
+        interval=1,
+        cache=False,
+        bymonth=rule["BYMONTH"] or None,
+        byweekno=rule["BYWEEKNO"] or None,
+        byyearday=rule["BYYEARDAY"] or None,
+        bymonthday=rule["BYMONTHDAY"] or None,
         byweekday=[weekday(d, o) for o, d in rule["BYDAY"]] or None,
-        byhour=rule["BYHOUR"] or None, byminute=rule["BYMINUTE"] or None,
+        byhour=rule["BYHOUR"] or None,
+        byminute=rule["BYMINUTE"] or None,
         bysetpos=rule["BYSETPOS"] or None,
     )
 
@@ -39,7 +45,8 @@ def _after(rule: dict, dtstart: datetime, after: datetime) -> datetime | None:
     """
     shift = max(0, (9999 - _SEARCH_YEARS[rule["FREQ"]] - dtstart.year) // 400 * 400)
     found = _rrule(rule, dtstart.replace(year=dtstart.year + shift)).after(
-        after.replace(year=after.year + shift), inc=True)
+        after.replace(year=after.year + shift), inc=True
+    )
     return found.replace(year=found.year - shift) if found is not None else None
 
 
@@ -66,8 +73,12 @@ def _simple(rule: dict) -> bool:
     freq, byday = rule["FREQ"], rule["BYDAY"]
     if freq in ("WEEKLY", "DAILY") or (freq == "MONTHLY" and byday and all(o is None for o, _ in byday)):
         # "monthly on tue and fri" is every Tuesday and Friday
-        return (not rule["BYMONTH"] and not rule["BYMONTHDAY"] and all(o is None for o, _ in byday)
-                and (bool(byday) or freq == "DAILY"))
+        return (
+            not rule["BYMONTH"]
+            and not rule["BYMONTHDAY"]
+            and all(o is None for o, _ in byday)
+            and (bool(byday) or freq == "DAILY")
+        )
     if bool(byday) == bool(rule["BYMONTHDAY"]) or any(o is None for o, _ in byday):
         return False
     return bool(rule["BYMONTH"]) if freq == "YEARLY" else not rule["BYMONTH"]
@@ -77,6 +88,7 @@ def _fast_after(rule: dict, today: date, times: list[int] | None, after: datetim
     """The first occurrence of a simple rule from `today` (on or after `after`, naive wall
     time, when `times` of day are given): what dateutil's rrule(...).after(inc=True) gives
     for it, without building one (a test compares the two)."""
+
     def days():
         freq = rule["FREQ"]
         if freq in ("WEEKLY", "DAILY") or all(o is None for o, _ in rule["BYDAY"]) and not rule["BYMONTHDAY"]:
@@ -127,8 +139,9 @@ def _feasible(rule: dict) -> bool:
             return False
         if rule["BYMONTH"]:
             weeks = [w for w in rule["BYWEEKNO"] if 1 <= w <= 52]
-            if not weeks or not any(date.fromisocalendar(2027, w, d).month in rule["BYMONTH"]
-                                    for w in weeks for d in range(1, 8)):
+            if not weeks or not any(
+                date.fromisocalendar(2027, w, d).month in rule["BYMONTH"] for w in weeks for d in range(1, 8)
+            ):
                 return False
     if rule["BYSETPOS"]:
         freq, byday = rule["FREQ"], rule["BYDAY"]
@@ -161,8 +174,11 @@ def _next_occurrence(rule: dict, ranges, zz: tzinfo, now: datetime):
     first = min(ranges, key=lambda r: r[0])
     dtstart = datetime.combine(today, time(first[0] // 60 % 24, first[0] % 60, first[2]))
     if simple and not first[2]:
-        times = (sorted(h * 60 + m for h in rule["BYHOUR"] for m in rule["BYMINUTE"])
-                 if rule["BYHOUR"] else [first[0] % 1440])
+        times = (
+            sorted(h * 60 + m for h in rule["BYHOUR"] for m in rule["BYMINUTE"])
+            if rule["BYHOUR"]
+            else [first[0] % 1440]
+        )
         found = _fast_after(rule, today, times, local_now)
     else:
         found = _after(rule, dtstart, local_now)

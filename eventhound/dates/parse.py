@@ -72,16 +72,16 @@ def _when_cached(text: str, now: datetime, tz: str, languages: tuple[str, ...], 
     z, zone_warning = _zone(tz)
     when = _read_text(_clean(text), now, z, tz if z is not UTC else "UTC", languages, day_first)
     if zone_warning:
-        when = When(when.start, when.end, when.all_day, when.timezone, when.rrule,
-                    _join(zone_warning, when.warning), when.error)
+        when = When(
+            when.start, when.end, when.all_day, when.timezone, when.rrule, _join(zone_warning, when.warning), when.error
+        )
     return when
 
 
 _REST_JUNK = " \t,.;:)]}\"'"
 
 
-def _read_text(text: str, now: datetime, z: tzinfo, tzname: str, languages: tuple[str, ...],
-               day_first: bool) -> When:
+def _read_text(text: str, now: datetime, z: tzinfo, tzname: str, languages: tuple[str, ...], day_first: bool) -> When:
     label = _zone_label(z)
     if not text:
         return When(timezone=label, error="empty text")
@@ -110,8 +110,16 @@ def _read_text(text: str, now: datetime, z: tzinfo, tzname: str, languages: tupl
         if when is not None:
             return when
     low = text.lower()
-    if ("tb" in low or "to be" in low or "all" in low or "clock" in low or "jour" in low or "de l" in low
-            or "du " in low or "todo" in low):
+    if (
+        "tb" in low
+        or "to be" in low
+        or "all" in low
+        or "clock" in low
+        or "jour" in low
+        or "de l" in low
+        or "du " in low
+        or "todo" in low
+    ):
         for lang in languages:
             for pattern, replacement in _PHRASES.get(lang, ()):
                 text = pattern.sub(replacement, text)
@@ -180,8 +188,7 @@ def only_a_time(text: str, now: datetime, tz: str, *, languages=("en",)) -> bool
     return parse_when(text, now, tz, languages=languages).error == ONLY_A_TIME
 
 
-def parse_moment(text: str, tz: str, now: datetime,
-                 languages: tuple[str, ...] = ("en",)) -> Moment | None:
+def parse_moment(text: str, tz: str, now: datetime, languages: tuple[str, ...] = ("en",)) -> Moment | None:
     """The start a published date string names, in the source zone tz; None if none."""
     if not isinstance(text, str) or not isinstance(tz, str) or not isinstance(now, datetime):
         return None

@@ -6,17 +6,44 @@ from datetime import datetime, tzinfo
 
 from eventhound.dates.finish import _pair_minutes
 from eventhound.dates.grammar import _is_range_word, _sig, _time_follows
-from eventhound.dates.kinds import (COUNT, DASH, DAY_MONTH, ISO_DATETIME, KEYWORD, MONTH, NUMBER, NUMERIC_DATE,
-                                    ORDINAL, PUNCT, RELATIVE_DAY, TIME, WEEKDAY, WORD, YMD, ZONE_NAME)
+from eventhound.dates.kinds import (
+    COUNT,
+    DASH,
+    DAY_MONTH,
+    ISO_DATETIME,
+    KEYWORD,
+    MONTH,
+    NUMBER,
+    NUMERIC_DATE,
+    ORDINAL,
+    PUNCT,
+    RELATIVE_DAY,
+    TIME,
+    WEEKDAY,
+    WORD,
+    YMD,
+    ZONE_NAME,
+)
 from eventhound.dates.occurrences import _feasible, _next_occurrence
 from eventhound.dates.tokens import _clock, _Tok
 from eventhound.dates.values import RRULE_DAYS, When
 from eventhound.dates.zones import _named_zone, _zone_label
 
-_PERIOD_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY", "weekend": "WEEKLY",
-                "weekday": "WEEKLY"}
-_ADVERB_FREQ = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "monthly": ("MONTHLY", 1),
-                "yearly": ("YEARLY", 1), "biweekly": ("WEEKLY", 2)}
+_PERIOD_FREQ = {
+    "day": "DAILY",
+    "week": "WEEKLY",
+    "month": "MONTHLY",
+    "year": "YEARLY",
+    "weekend": "WEEKLY",
+    "weekday": "WEEKLY",
+}
+_ADVERB_FREQ = {
+    "daily": ("DAILY", 1),
+    "weekly": ("WEEKLY", 1),
+    "monthly": ("MONTHLY", 1),
+    "yearly": ("YEARLY", 1),
+    "biweekly": ("WEEKLY", 2),
+}
 _DAYISH = {WEEKDAY, ORDINAL, NUMBER, MONTH, COUNT}
 WEEKDAYS_SET = (0, 1, 2, 3, 4)
 WEEKEND_SET = (5, 6)
@@ -37,21 +64,36 @@ def _is_recurring(toks: list[_Tok]) -> bool:
         if v in ("weekday", "weekend") and t.raw.lower().endswith("s"):
             return True
         if v == "every":
-            for nxt in toks[i + 1:i + 5]:
-                if nxt.kind in _DAYISH or (nxt.kind == KEYWORD and nxt.val in (
-                        "other", "week", "month", "year", "day", "weekday", "weekend", "last", "first")):
+            for nxt in toks[i + 1 : i + 5]:
+                if nxt.kind in _DAYISH or (
+                    nxt.kind == KEYWORD
+                    and nxt.val in ("other", "week", "month", "year", "day", "weekday", "weekend", "last", "first")
+                ):
                     return True
         if v in ("once", "twice") and i + 2 < n and toks[i + 1].kind == KEYWORD and toks[i + 1].val == "a":
             return True
-        if v == "of" and i + 2 < n and toks[i + 1].kind == KEYWORD and toks[i + 1].val == "the" \
-                and toks[i + 2].kind == KEYWORD and toks[i + 2].val == "month":
+        if (
+            v == "of"
+            and i + 2 < n
+            and toks[i + 1].kind == KEYWORD
+            and toks[i + 1].val == "the"
+            and toks[i + 2].kind == KEYWORD
+            and toks[i + 2].val == "month"
+        ):
             return True
     # "the fourth Thursday in November" (no year): the rule of a yearly event
     sig = [t for t in toks if t.kind not in (PUNCT, WORD)]
-    if (len(sig) >= 5 and sig[0].kind == KEYWORD and sig[0].val == "the" and sig[1].kind == ORDINAL
-            and sig[2].kind == WEEKDAY and sig[3].kind == KEYWORD and sig[3].val in ("in", "of")
-            and sig[4].kind == MONTH
-            and not any(t.kind == NUMBER and t.val[1] == 4 for t in sig)):
+    if (
+        len(sig) >= 5
+        and sig[0].kind == KEYWORD
+        and sig[0].val == "the"
+        and sig[1].kind == ORDINAL
+        and sig[2].kind == WEEKDAY
+        and sig[3].kind == KEYWORD
+        and sig[3].val in ("in", "of")
+        and sig[4].kind == MONTH
+        and not any(t.kind == NUMBER and t.val[1] == 4 for t in sig)
+    ):
         return True
     return False
 
@@ -72,8 +114,13 @@ def _time_ranges(toks: list[_Tok]) -> tuple[list[tuple[int, int | None, int]], s
         start = None
         if t.kind == TIME:
             start = t.val
-        elif t.kind == NUMBER and t.val[0] <= 23 and _time_follows(toks, i + 1) and i + 1 < n and \
-                _is_range_word(toks[i + 1], between):
+        elif (
+            t.kind == NUMBER
+            and t.val[0] <= 23
+            and _time_follows(toks, i + 1)
+            and i + 1 < n
+            and _is_range_word(toks[i + 1], between)
+        ):
             start = _clock(t.val[0], 0, 0, None, padded=t.val[1] == 2 and t.val[0] < 10)
         elif t.kind == NUMBER and _at_hour(toks, i):
             # "Wednesdays at 9": an hour, as in a dated text (never the 9th of the month)
@@ -121,8 +168,25 @@ class _RuleReader:
     """A recurring phrase being read: its significant tokens, the rule's parts so far, and
     the context the last words set (a month's days, a week number, "day" after numbers)."""
 
-    __slots__ = ("at_end", "at_start", "byday", "count", "day_ctx", "day_numbers", "freq", "interval", "month_ctx",
-                 "monthdays", "months", "n", "pending", "setpos", "sig", "week_ctx", "weeknos")
+    __slots__ = (
+        "at_end",
+        "at_start",
+        "byday",
+        "count",
+        "day_ctx",
+        "day_numbers",
+        "freq",
+        "interval",
+        "month_ctx",
+        "monthdays",
+        "months",
+        "n",
+        "pending",
+        "setpos",
+        "sig",
+        "week_ctx",
+        "weeknos",
+    )
 
     def __init__(self, sig: list[_Tok]):
         self.sig, self.n = sig, len(sig)
@@ -153,8 +217,7 @@ class _RuleReader:
 def _rule(toks: list[_Tok]) -> tuple[str, list, str | None] | None:
     """(RRULE, time ranges, zone name) of a recurring phrase; None when it is not one."""
     ranges, used, zone_name = _time_ranges(toks)
-    s = _RuleReader([t for i, t in enumerate(toks)
-                     if i not in used and t.kind not in (PUNCT, WORD, ZONE_NAME)])
+    s = _RuleReader([t for i, t in enumerate(toks) if i not in used and t.kind not in (PUNCT, WORD, ZONE_NAME)])
     i = 0
     while i < s.n:
         t = s.sig[i]
@@ -166,8 +229,7 @@ def _rule(toks: list[_Tok]) -> tuple[str, list, str | None] | None:
         if jump is not None:  # the handler read more than one token
             i = jump
             continue
-        if k not in (NUMBER, ORDINAL, MONTH) and not (
-                k == KEYWORD and v in ("and", "on", "the", "of", "in", "day")):
+        if k not in (NUMBER, ORDINAL, MONTH) and not (k == KEYWORD and v in ("and", "on", "the", "of", "in", "day")):
             s.month_ctx = False  # "december 21st and 31st": the month's days run until another word
         i += 1
     rule = _rule_parts(s)
@@ -198,10 +260,19 @@ def _rule_parts(s: _RuleReader) -> dict | None:
         return None  # "monthly meeting", "every March": the day is not known
     if freq == "WEEKLY" and not s.byday:
         return None
-    return {"FREQ": freq, "INTERVAL": s.interval if s.interval != 1 else None, "COUNT": s.count,
-            "BYMONTH": _unique(s.months), "BYWEEKNO": _unique(s.weeknos), "BYYEARDAY": _unique(yeardays),
-            "BYMONTHDAY": _unique(s.monthdays), "BYDAY": _unique(s.byday), "BYHOUR": [],
-            "BYMINUTE": [], "BYSETPOS": _unique(s.setpos)}
+    return {
+        "FREQ": freq,
+        "INTERVAL": s.interval if s.interval != 1 else None,
+        "COUNT": s.count,
+        "BYMONTH": _unique(s.months),
+        "BYWEEKNO": _unique(s.weeknos),
+        "BYYEARDAY": _unique(yeardays),
+        "BYMONTHDAY": _unique(s.monthdays),
+        "BYDAY": _unique(s.byday),
+        "BYHOUR": [],
+        "BYMINUTE": [],
+        "BYSETPOS": _unique(s.setpos),
+    }
 
 
 def _frequency(s: _RuleReader) -> str | None:
@@ -231,7 +302,7 @@ _NOT_A_RULE = -1
 
 
 def _every(s: _RuleReader, i: int, v) -> int:
-    """"every other week", "every 3 months", "every weekday", "every Tuesday"."""
+    """ "every other week", "every 3 months", "every weekday", "every Tuesday"."""
     j = i + 1
     if s.kw(j, "other"):
         s.interval, j = 2, j + 1
@@ -244,13 +315,13 @@ def _every(s: _RuleReader, i: int, v) -> int:
 
 
 def _adverb(s: _RuleReader, i: int, v) -> None:
-    """"daily", "weekly", "monthly", "yearly", "biweekly"."""
+    """ "daily", "weekly", "monthly", "yearly", "biweekly"."""
     s.freq, step = _ADVERB_FREQ[v]
     s.interval = max(s.interval, step)
 
 
 def _once_twice(s: _RuleReader, i: int, v) -> int | None:
-    """"once a month", "twice a week"; "twice" alone is a count."""
+    """ "once a month", "twice a week"; "twice" alone is a count."""
     if s.kw(i + 1, "a") and s.period(i + 2):
         p = s.sig[i + 2].val
         s.freq = _PERIOD_FREQ[p] if p != "weekend" else "WEEKLY"
@@ -261,12 +332,12 @@ def _once_twice(s: _RuleReader, i: int, v) -> int | None:
 
 
 def _count(s: _RuleReader, i: int, v) -> None:
-    """"3x"."""
+    """ "3x"."""
     s.count = v
 
 
 def _number(s: _RuleReader, i: int, v) -> int | None:
-    """"3 times"; a week number after "week"; a day of the month; else a number waiting for what it counts."""
+    """ "3 times"; a week number after "week"; a day of the month; else a number waiting for what it counts."""
     value = v[0]
     if s.kw(i + 1, "times", "x"):
         s.count = value
@@ -281,7 +352,7 @@ def _number(s: _RuleReader, i: int, v) -> int | None:
 
 
 def _ordinal(s: _RuleReader, i: int, v) -> int | None:
-    """"2nd to last"; "March 3rd" (a day of a month); else waiting for a weekday or "day"."""
+    """ "2nd to last"; "March 3rd" (a day of a month); else waiting for a weekday or "day"."""
     if s.kw(i + 1, "to") and (s.kw(i + 2, "last") or (s.kw(i + 2, "the") and s.kw(i + 3, "last"))):
         s.pending.append(-v)
         return i + 3 if s.kw(i + 2, "last") else i + 4
@@ -293,14 +364,16 @@ def _ordinal(s: _RuleReader, i: int, v) -> int | None:
 
 
 def _nth(n: int):
-    """"first", "last", "penultimate": an ordinal waiting for what it counts."""
+    """ "first", "last", "penultimate": an ordinal waiting for what it counts."""
+
     def handler(s: _RuleReader, i: int, v) -> None:
         s.pending.append(n)
+
     return handler
 
 
 def _weekday(s: _RuleReader, i: int, v) -> int | None:
-    """"Monday - Friday" (every day between); "1st and 3rd Wednesday"; "Tuesdays"."""
+    """ "Monday - Friday" (every day between); "1st and 3rd Wednesday"; "Tuesdays"."""
     wd = v[0]
     sig = s.sig
     if i + 2 < s.n and (sig[i + 1].kind == DASH or s.kw(i + 1, "to")) and sig[i + 2].kind == WEEKDAY:
@@ -316,12 +389,12 @@ def _weekday(s: _RuleReader, i: int, v) -> int | None:
 
 
 def _instance(s: _RuleReader, i: int, v) -> None:
-    """"the 2nd instance": the ordinals waiting are BYSETPOS."""
+    """ "the 2nd instance": the ordinals waiting are BYSETPOS."""
     s.setpos, s.pending = s.pending, []
 
 
 def _day(s: _RuleReader, i: int, v) -> None:
-    """"day 3 of the week" / "the 3rd day": numbers are days of the week; "day 15" a day of the month."""
+    """ "day 3 of the week" / "the 3rd day": numbers are days of the week; "day 15" a day of the month."""
     if s.pending:
         s.day_numbers = True
     else:
@@ -329,7 +402,7 @@ def _day(s: _RuleReader, i: int, v) -> None:
 
 
 def _week(s: _RuleReader, i: int, v) -> None:
-    """"week 12" (a week number), else weekly."""
+    """ "week 12" (a week number), else weekly."""
     if i + 1 < s.n and s.sig[i + 1].kind == NUMBER:
         s.week_ctx = True
     else:
@@ -350,12 +423,12 @@ def _year(s: _RuleReader, i: int, v) -> None:
 
 
 def _begin(s: _RuleReader, i: int, v) -> None:
-    """"at the beginning of the month": the 1st, when no other day is named."""
+    """ "at the beginning of the month": the 1st, when no other day is named."""
     s.at_start = True
 
 
 def _end(s: _RuleReader, i: int, v) -> None:
-    """"at the end of the month": the last day, when no other day is named."""
+    """ "at the end of the month": the last day, when no other day is named."""
     s.at_end = True
 
 
@@ -373,15 +446,30 @@ def _full_date(s: _RuleReader, i: int, v) -> int:
 
 # Keyword (its meaning) -> handler; token kind -> handler, for the other tokens.
 _RULE_WORDS = {
-    "every": _every, **dict.fromkeys(_ADVERB_FREQ, _adverb), "once": _once_twice, "twice": _once_twice,
-    "first": _nth(1), "last": _nth(-1), "penultimate": _nth(-2), "instance": _instance, "day": _day,
-    "week": _week, "weekend": _weekend_weekday, "weekday": _weekend_weekday, "month": _month, "year": _year,
-    "begin": _begin, "end": _end,
+    "every": _every,
+    **dict.fromkeys(_ADVERB_FREQ, _adverb),
+    "once": _once_twice,
+    "twice": _once_twice,
+    "first": _nth(1),
+    "last": _nth(-1),
+    "penultimate": _nth(-2),
+    "instance": _instance,
+    "day": _day,
+    "week": _week,
+    "weekend": _weekend_weekday,
+    "weekday": _weekend_weekday,
+    "month": _month,
+    "year": _year,
+    "begin": _begin,
+    "end": _end,
 }
 _RULE_KINDS = {
-    COUNT: _count, NUMBER: _number, ORDINAL: _ordinal, WEEKDAY: _weekday,
-    MONTH: _month_name, **dict.fromkeys(
-        (YMD, NUMERIC_DATE, DAY_MONTH, ISO_DATETIME, RELATIVE_DAY), _full_date),
+    COUNT: _count,
+    NUMBER: _number,
+    ORDINAL: _ordinal,
+    WEEKDAY: _weekday,
+    MONTH: _month_name,
+    **dict.fromkeys((YMD, NUMERIC_DATE, DAY_MONTH, ISO_DATETIME, RELATIVE_DAY), _full_date),
 }
 
 
@@ -426,5 +514,11 @@ def _when_rule(toks: list[_Tok], now: datetime, z: tzinfo) -> When | None:
         return When(timezone=_zone_label(zz), rrule=rule, error=f"rule not usable: {exc}")
     if start is None:
         return When(timezone=_zone_label(zz), rrule=rule, error="no occurrence of the rule found")
-    return When(start=start, end=end, all_day=not isinstance(start, datetime), timezone=_zone_label(zz),
-                rrule=rule, warning=warning)
+    return When(
+        start=start,
+        end=end,
+        all_day=not isinstance(start, datetime),
+        timezone=_zone_label(zz),
+        rrule=rule,
+        warning=warning,
+    )

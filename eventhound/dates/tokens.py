@@ -5,18 +5,56 @@ from __future__ import annotations
 import functools
 import re
 
-from eventhound.dates.kinds import (ALL_DAY, COUNT, DASH, DAY_MONTH, DOTTED_TIME, ISO_DATETIME, KEYWORD, MERIDIEM,
-                                    MONTH, NUMBER, NUMERIC_DATE, OFFSET, ORDINAL, PUNCT, RELATIVE_DAY, TBA, TIME,
-                                    TIME_WORD, WEEKDAY, WORD, YMD, ZONE_NAME)
-from eventhound.dates.words import (_KW_EN, _KW_ES, _KW_FR, _MONTHS_EN, _MONTHS_ES, _MONTHS_FR, _ORDINALS_EN,
-                                    _REL_EN, _REL_ES, _REL_FR, _TIMEWORDS_EN, _TIMEWORDS_ES, _TIMEWORDS_FR,
-                                    _VAGUE, _WEEKDAYS_EN, _WEEKDAYS_ES, _WEEKDAYS_FR)
+from eventhound.dates.kinds import (
+    ALL_DAY,
+    COUNT,
+    DASH,
+    DAY_MONTH,
+    DOTTED_TIME,
+    ISO_DATETIME,
+    KEYWORD,
+    MERIDIEM,
+    MONTH,
+    NUMBER,
+    NUMERIC_DATE,
+    OFFSET,
+    ORDINAL,
+    PUNCT,
+    RELATIVE_DAY,
+    TBA,
+    TIME,
+    TIME_WORD,
+    WEEKDAY,
+    WORD,
+    YMD,
+    ZONE_NAME,
+)
+from eventhound.dates.words import (
+    _KW_EN,
+    _KW_ES,
+    _KW_FR,
+    _MONTHS_EN,
+    _MONTHS_ES,
+    _MONTHS_FR,
+    _ORDINALS_EN,
+    _REL_EN,
+    _REL_ES,
+    _REL_FR,
+    _TIMEWORDS_EN,
+    _TIMEWORDS_ES,
+    _TIMEWORDS_FR,
+    _VAGUE,
+    _WEEKDAYS_EN,
+    _WEEKDAYS_ES,
+    _WEEKDAYS_FR,
+)
 from eventhound.dates.zones import _CASED_ZONES, _ZONE_NAMES
 
-
 _MER = r"[ap]\.?\s?m(?![^\W\d_])\.?"
-_EN_MONTH_RE = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-                r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_EN_MONTH_RE = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _TOKEN = re.compile(
     r"\s*(?:"
     # words first (the commonest), "GMT+2" before them
@@ -131,8 +169,9 @@ class _Time:
         return f"T({self.h}:{self.mi:02d}{self.mer or ''}{'?' if self.amb else ''})"
 
 
-def _clock(h: int, mi: int = 0, s: int = 0, mer: str | None = None, padded: bool = False,
-           pm_default: bool = False) -> _Time | None:
+def _clock(
+    h: int, mi: int = 0, s: int = 0, mer: str | None = None, padded: bool = False, pm_default: bool = False
+) -> _Time | None:
     if mer:
         if not 1 <= h <= 12 and not (h == 0 and mer == "a"):
             return None if h > 12 else _Time(h, mi, s, None)
@@ -153,7 +192,7 @@ def _tokenize(text: str, languages: tuple[str, ...]) -> list[_Tok]:
     meridiems = False
     lowered = text.lower()
     same = len(lowered) == len(text)  # lower() keeps positions (not so for a few letters, e.g. "İ")
-    for m in (_TOKEN_LOWER.finditer(lowered) if same else _TOKEN.finditer(text)):
+    for m in _TOKEN_LOWER.finditer(lowered) if same else _TOKEN.finditer(text):
         group = m.lastgroup
         if group is None:
             continue
@@ -204,16 +243,22 @@ def _time_or_word(kind: str, t: _Time | None, raw: str, pos: int) -> _Tok:
 
 
 def _hour_minute(m, raw: str, pos: int, english: bool) -> _Tok:
-    """"6:30", "18:30:00", "6:30 pm"; an English H:MM with an hour 1-6 is in the afternoon."""
+    """ "6:30", "18:30:00", "6:30 pm"; an English H:MM with an hour 1-6 is in the afternoon."""
     h_text, sec_text = m.group("hm_h"), m.group("hm_s") or m.group("hm_s2")
     mer = m.group("hm_mer")
-    t = _clock(int(h_text), int(m.group("hm_m")), int(sec_text or 0), mer[0].lower() if mer else None,
-               padded=(len(h_text) == 2 and h_text[0] == "0") or bool(sec_text), pm_default=english)
+    t = _clock(
+        int(h_text),
+        int(m.group("hm_m")),
+        int(sec_text or 0),
+        mer[0].lower() if mer else None,
+        padded=(len(h_text) == 2 and h_text[0] == "0") or bool(sec_text),
+        pm_default=english,
+    )
     return _time_or_word(TIME, t, raw, pos)
 
 
 def _hour_meridiem(m, raw: str, pos: int, english: bool) -> _Tok:
-    """"6pm", "6.30 p.m.", "630pm"."""
+    """ "6pm", "6.30 p.m.", "630pm"."""
     digits = m.group("hx_h")
     if len(digits) >= 3:
         h, mi = int(digits[:-2]), int(digits[-2:])
@@ -223,30 +268,35 @@ def _hour_meridiem(m, raw: str, pos: int, english: bool) -> _Tok:
 
 
 def _hour_dot(m, raw: str, pos: int, english: bool) -> _Tok:
-    """"14.12": maybe a time (the grammar decides)."""
-    t = _clock(int(m.group("hdot_h")), int(m.group("hdot_m")), 0, None,
-               padded=m.group("hdot_h")[0] == "0", pm_default=english)
+    """ "14.12": maybe a time (the grammar decides)."""
+    t = _clock(
+        int(m.group("hdot_h")), int(m.group("hdot_m")), 0, None, padded=m.group("hdot_h")[0] == "0", pm_default=english
+    )
     return _time_or_word(DOTTED_TIME, t, raw, pos)
 
 
 def _hour_h(m, raw: str, pos: int, english: bool) -> _Tok:
-    """"18h", "18h30", "9 h"."""
+    """ "18h", "18h30", "9 h"."""
     t = _clock(int(m.group("hh_h")), int(m.group("hh_m") or 0), 0, None, padded=True)
     return _time_or_word(TIME, t, raw, pos)
 
 
 def _numeric_date(a: str, b: str, year: str | None, sep: str):
     """A builder of NUMERIC_DATE tokens from the regex groups a, b and year."""
+
     def build(m, raw: str, pos: int, english: bool) -> _Tok:
         return _Tok(NUMERIC_DATE, (int(m.group(a)), int(m.group(b)), year and m.group(year), sep), raw, pos)
+
     return build
 
 
 def _day_month(day: str, month: str, year: str):
     """A builder of DAY_MONTH tokens: "20-aug", and "aug-20" read as "20-aug" is."""
+
     def build(m, raw: str, pos: int, english: bool) -> _Tok:
         value = (int(m.group(day)), _MONTHS_EN[m.group(month).lower()], m.group(year))
         return _Tok(DAY_MONTH, value, raw, pos)
+
     return build
 
 
@@ -284,24 +334,27 @@ _GROUPS = {
 
 
 def _join_twelve(toks: list[_Tok]) -> None:
-    """"12:00 Noon", "12 midnight": the word says which twelve o'clock it is (in place)."""
+    """ "12:00 Noon", "12 midnight": the word says which twelve o'clock it is (in place)."""
     for i in range(len(toks) - 1, 0, -1):
         tok, prev = toks[i], toks[i - 1]
-        if tok.kind == TIME and tok.raw.isalpha() and prev.kind in (TIME, NUMBER) \
-                and (prev.val.h if prev.kind == TIME else prev.val[0]) in (0, 12) \
-                and (prev.kind == NUMBER or prev.val.mi == 0):
-            toks[i - 1:i + 1] = [_Tok(TIME, tok.val, prev.raw + " " + tok.raw, prev.pos)]
+        if (
+            tok.kind == TIME
+            and tok.raw.isalpha()
+            and prev.kind in (TIME, NUMBER)
+            and (prev.val.h if prev.kind == TIME else prev.val[0]) in (0, 12)
+            and (prev.kind == NUMBER or prev.val.mi == 0)
+        ):
+            toks[i - 1 : i + 1] = [_Tok(TIME, tok.val, prev.raw + " " + tok.raw, prev.pos)]
 
 
 def _join_meridiems(toks: list[_Tok]) -> list[_Tok]:
-    """"8 pm", "6:30 p m": an am/pm written as a word of its own joins the time before it."""
+    """ "8 pm", "6:30 p m": an am/pm written as a word of its own joins the time before it."""
     out: list[_Tok] = []
     for tok in toks:
         if tok.kind == MERIDIEM and out and out[-1].kind == NUMBER and 1 <= out[-1].val[0] <= 12:
             prev = out.pop()
             out.append(_Tok(TIME, _Time(prev.val[0], 0, 0, tok.val), prev.raw + " " + tok.raw, prev.pos))
-        elif tok.kind == MERIDIEM and out and out[-1].kind == TIME and out[-1].val.mer is None \
-                and out[-1].val.amb:
+        elif tok.kind == MERIDIEM and out and out[-1].kind == TIME and out[-1].val.mer is None and out[-1].val.amb:
             out[-1].val.mer, out[-1].val.amb = tok.val, False
         elif tok.kind == MERIDIEM:
             out.append(_Tok(WORD, tok.raw.lower(), tok.raw, tok.pos))

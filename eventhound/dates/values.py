@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-UTC = timezone.utc
+UTC = UTC
 MAX_FREE_TEXT = 200  # longer texts are not dates; dateparser is not asked about them
 MAX_TEXT = 1000  # longer texts are not read at all
 GRACE = timedelta(days=7)  # a yearless date this recent is in the past, not next year

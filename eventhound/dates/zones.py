@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from eventhound.dates.values import UTC, _join
 
-
 DEFAULT_ZONE = "UTC"  # the zone of a source or item that names none
 
 
@@ -124,8 +123,7 @@ def _local(wall: datetime, z: tzinfo) -> tuple[datetime, str | None]:
 @functools.lru_cache(maxsize=1024)
 def _seasons(z: tzinfo, year: int) -> tuple[timedelta, timedelta]:
     """The zone's offsets in mid-January and mid-July of a year."""
-    return (datetime(year, 1, 15, 12, tzinfo=z).utcoffset(),
-            datetime(year, 7, 15, 12, tzinfo=z).utcoffset())
+    return (datetime(year, 1, 15, 12, tzinfo=z).utcoffset(), datetime(year, 7, 15, 12, tzinfo=z).utcoffset())
 
 
 def _express(wall: datetime, z: tzinfo, stated: timedelta, tzname: str) -> tuple[datetime, str | None]:
@@ -143,8 +141,11 @@ def _express(wall: datetime, z: tzinfo, stated: timedelta, tzname: str) -> tuple
     if z is not UTC and stated in _seasons(z, wall.year):
         value, gap = _local(wall, z)
         actual = value.utcoffset()
-        return value, _join(f"offset {_fmt_offset(stated)} is not {tzname}'s offset on that date "
-                            f"({_fmt_offset(actual)}): read as local time in {tzname}", gap)
+        return value, _join(
+            f"offset {_fmt_offset(stated)} is not {tzname}'s offset on that date "
+            f"({_fmt_offset(actual)}): read as local time in {tzname}",
+            gap,
+        )
     return instant, None
 
 
@@ -179,18 +180,37 @@ def _apply_offset(wall: datetime, off: str, z: tzinfo, tzname: str) -> tuple[dat
 
 # Zone names in the text -> IANA zones (so DST is right); used only right after a time.
 _ZONE_NAMES = {
-    "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "et": "America/New_York",
     "eastern": "America/New_York",
-    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago", "central": "America/Chicago",
-    "mst": "America/Denver", "mdt": "America/Denver", "mt": "America/Denver", "mountain": "America/Denver",
-    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "ct": "America/Chicago",
+    "central": "America/Chicago",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "mt": "America/Denver",
+    "mountain": "America/Denver",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
     "pacific": "America/Los_Angeles",
-    "akst": "America/Anchorage", "akdt": "America/Anchorage", "alaska": "America/Anchorage",
-    "hst": "Pacific/Honolulu", "hawaii": "Pacific/Honolulu",
-    "gmt": "UTC", "utc": "UTC",
-    "bst": "Europe/London", "cet": "Europe/Paris", "cest": "Europe/Paris",
-    "eet": "Europe/Athens", "eest": "Europe/Athens",
-    "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "jst": "Asia/Tokyo",
+    "akst": "America/Anchorage",
+    "akdt": "America/Anchorage",
+    "alaska": "America/Anchorage",
+    "hst": "Pacific/Honolulu",
+    "hawaii": "Pacific/Honolulu",
+    "gmt": "UTC",
+    "utc": "UTC",
+    "bst": "Europe/London",
+    "cet": "Europe/Paris",
+    "cest": "Europe/Paris",
+    "eet": "Europe/Athens",
+    "eest": "Europe/Athens",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "jst": "Asia/Tokyo",
 }
 _CASED_ZONES = {"ET", "CT", "MT", "PT"}  # two-letter names count only in capitals
 

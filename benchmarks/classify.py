@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from eventhound.training import LABELS, read_labels  # noqa: E402
 from pipelines.classify import EVENT_TYPES, ClassifyPipeline, normalize, type_rules  # noqa: E402
 
-NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2027, 1, 1, tzinfo=UTC)
 CORPUS = ROOT.parent / "shared" / "corpus" / "event_types.tsv"
 # A second, blind reading of the test split by the same guide: how far two readers agree
 SECOND_READING = LABELS.parent / "second_reading.tsv"
@@ -46,8 +46,12 @@ def by_model(pipeline: ClassifyPipeline, row: dict) -> str:
 
 def by_rules(row: dict) -> str:
     rules = type_rules()
-    return rules.classify(normalize(row["title"]), normalize(row["description"][:rules.description_chars]),
-                          raw_title=row["title"], raw_description=row["description"])[0]
+    return rules.classify(
+        normalize(row["title"]),
+        normalize(row["description"][: rules.description_chars]),
+        raw_title=row["title"],
+        raw_description=row["description"],
+    )[0]
 
 
 def second_reading(rows: list[dict], path: Path = SECOND_READING) -> list[str] | None:
@@ -65,7 +69,10 @@ def figures(rows: list[dict], got: list[str]) -> dict:
     tp = sum(t and s for t, s in zip(truth, said))
     career = [(r["label"], g) for r, g in zip(rows, got) if r["label"] != "other"]
     return {
-        "precision": tp / max(1, sum(said)), "recall": tp / max(1, sum(truth)), "said": sum(said), "career": sum(truth),
+        "precision": tp / max(1, sum(said)),
+        "recall": tp / max(1, sum(truth)),
+        "said": sum(said),
+        "career": sum(truth),
         "nine": sum(r["label"] == g for r, g in zip(rows, got)) / max(1, len(rows)),
         "career_typed": sum(want == g for want, g in career) / max(1, len(career)),
         "found_typed": sum(want == g for want, g in career) / max(1, sum(g != "other" for _, g in career)),
@@ -77,8 +84,10 @@ def print_side_by_side(title: str, rows: list[dict], results: dict[str, list[str
     print(f"{'':<8} {'precision':>9} {'recall':>7} {'nine-type':>9} {'career typed right':>19} {'of those found':>15}")
     for name, got in results.items():
         f = figures(rows, got)
-        print(f"{name:<8} {f['precision']:9.3f} {f['recall']:7.3f} {f['nine']:9.1%} {f['career_typed']:19.1%}"
-              f" {f['found_typed']:15.1%}   ({f['said']} said career)")
+        print(
+            f"{name:<8} {f['precision']:9.3f} {f['recall']:7.3f} {f['nine']:9.1%} {f['career_typed']:19.1%}"
+            f" {f['found_typed']:15.1%}   ({f['said']} said career)"
+        )
 
 
 def print_confusion(rows: list[dict], got: list[str]) -> None:
@@ -104,10 +113,14 @@ def print_calendars(rows: list[dict], got: list[str], whole_cities: set[str], le
         right_all += sum(want != "other" for want in kept)
         if len(pairs) >= least:
             career = sum(want != "other" for want, _ in pairs)
-            print(f"  {publisher[:44]:<44} {len(pairs):>4} events, {career:>3} career; kept {len(kept):>3}, "
-                  f"career {sum(w != 'other' for w in kept):>3}")
-    print(f"  all calendars of the split: kept {kept_all}, of them career {right_all} "
-          f"({right_all / max(1, kept_all):.1%})")
+            print(
+                f"  {publisher[:44]:<44} {len(pairs):>4} events, {career:>3} career; kept {len(kept):>3}, "
+                f"career {sum(w != 'other' for w in kept):>3}"
+            )
+    print(
+        f"  all calendars of the split: kept {kept_all}, of them career {right_all} "
+        f"({right_all / max(1, kept_all):.1%})"
+    )
     by_city = defaultdict(lambda: [0, 0, 0])  # whole city aggregates ("davis:..."): events, kept, career kept
     for row, g in zip(rows, got):
         city, sep, _ = row["publisher"].partition(":")
@@ -118,14 +131,18 @@ def print_calendars(rows: list[dict], got: list[str], whole_cities: set[str], le
     for city, (events, kept, right) in sorted(by_city.items()):
         career = sum(r["label"] != "other" for r in rows if r["publisher"].startswith(city + ":"))
         whole = "the whole city calendar" if city in whole_cities else "this split's calendars of the city"
-        print(f"  {city} ({whole}: {events} events, {career} career): kept {kept}, of them career {right} "
-              f"({right / max(1, kept):.1%})")
+        print(
+            f"  {city} ({whole}: {events} events, {career} career): kept {kept}, of them career {right} "
+            f"({right / max(1, kept):.1%})"
+        )
 
 
 def corpus_rows() -> list[dict]:
     with CORPUS.open(encoding="utf-8", newline="") as handle:
-        return [{"title": r["title"], "description": r.get("description_snippet", ""), "label": r["label"]}
-                for r in csv.DictReader(handle, delimiter="\t")]
+        return [
+            {"title": r["title"], "description": r.get("description_snippet", ""), "label": r["label"]}
+            for r in csv.DictReader(handle, delimiter="\t")
+        ]
 
 
 def timing(rows: list[dict], repeat: int) -> None:
@@ -136,21 +153,29 @@ def timing(rows: list[dict], repeat: int) -> None:
     started = time.perf_counter()
     for _ in range(repeat):
         for item in items:
-            title, description = normalize(item["title"]), normalize(item["description"][:rules.description_chars])
-            judge(title, description, (), (), item["title"], item["description"][:rules.description_chars])
+            title, description = normalize(item["title"]), normalize(item["description"][: rules.description_chars])
+            judge(title, description, (), (), item["title"], item["description"][: rules.description_chars])
     model_us = (time.perf_counter() - started) / (repeat * len(items)) * 1e6
     started = time.perf_counter()
     for _ in range(repeat):
         for row in rows:
             by_rules(row)
     rules_us = (time.perf_counter() - started) / (repeat * len(items)) * 1e6
-    print(f"\ncost per event, warm, uncached: model {model_us:.1f} µs, old rules {rules_us:.1f} µs "
-          f"(ratio {model_us / rules_us:.2f})")
+    print(
+        f"\ncost per event, warm, uncached: model {model_us:.1f} µs, old rules {rules_us:.1f} µs "
+        f"(ratio {model_us / rules_us:.2f})"
+    )
     code = "import time; t=time.perf_counter(); import pipelines.classify as c; c.type_rules(); {}; print(time.perf_counter()-t)"
     load = "from eventhound.relevance import career_model; career_model()"
     for name, extra in (("rules only", "pass"), ("rules + model", load)):
-        runs = sorted(float(subprocess.run([sys.executable, "-c", code.format(extra)], cwd=ROOT, text=True,
-                                           capture_output=True, check=True).stdout) for _ in range(5))
+        runs = sorted(
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code.format(extra)], cwd=ROOT, text=True, capture_output=True, check=True
+                ).stdout
+            )
+            for _ in range(5)
+        )
         print(f"start-up ({name}): {runs[2] * 1000:.0f} ms (median of 5 processes)")
 
 
@@ -183,8 +208,11 @@ def main(argv=None) -> int:
                 print(f"  [{row['label']} -> {got}] {row['title'][:80]!r} ({row['publisher']})")
     if CORPUS.exists():
         corpus = corpus_rows()
-        print_side_by_side("../shared/corpus/event_types.tsv (never trained on)", corpus,
-                           {"model": [by_model(pipeline, r) for r in corpus], "rules": [by_rules(r) for r in corpus]})
+        print_side_by_side(
+            "../shared/corpus/event_types.tsv (never trained on)",
+            corpus,
+            {"model": [by_model(pipeline, r) for r in corpus], "rules": [by_rules(r) for r in corpus]},
+        )
     timing(rows, args.repeat)
     return 0
 

@@ -26,18 +26,28 @@ import json
 import re
 import sys
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from eventhound.extract import Tally, extract_events
-from pipelines.status import title_status
 from eventhound.sources import Source, load_sources
+from pipelines.status import title_status
 
-KINDS = ("jsonld", "microdata", "rdfa", "hcalendar", "html-listing", "html-detail", "tribe-html",
-         "tribe-json", "rss", "xml-feed")
+KINDS = (
+    "jsonld",
+    "microdata",
+    "rdfa",
+    "hcalendar",
+    "html-listing",
+    "html-detail",
+    "tribe-html",
+    "tribe-json",
+    "rss",
+    "xml-feed",
+)
 CSS_KINDS = ("html-listing", "html-detail", "tribe-html")
 CSS_SOURCES = Path(__file__).resolve().parent / "corpus_sources.toml"
-NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
 def norm_title(text: str | None) -> str:
@@ -70,7 +80,7 @@ def same_start(expected: str, got: str | None) -> bool:
 def instant(value: str) -> datetime:
     """An expected start as an instant (a date is its midnight; floating is read as UTC)."""
     moment = datetime.fromisoformat(value if len(value) > 10 else value + "T00:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def publisher_zone(entry: dict) -> str:
@@ -78,8 +88,10 @@ def publisher_zone(entry: dict) -> str:
     `source_timezone`, else the upstream spider's zone its notes name ("spider timezone
     America/Detroit"), else UTC."""
     stated = next((e["source_timezone"] for e in entry["expected"] if e.get("source_timezone")), None)
-    named = re.search(r"spider timezone ([A-Z][a-z]+/[A-Z][A-Za-z_]+)",
-                      f"{entry.get('expected_source') or ''} {entry.get('notes') or ''}")
+    named = re.search(
+        r"spider timezone ([A-Z][a-z]+/[A-Z][A-Za-z_]+)",
+        f"{entry.get('expected_source') or ''} {entry.get('notes') or ''}",
+    )
     return stated or (named[1] if named else "UTC")
 
 
@@ -118,14 +130,18 @@ def main():
         file_found = 0
         unmatched = list(records)
         for want in expected:
-            hit = next((r for r in unmatched if same_title(want["title"], r) and same_start(want["start"], r["start"])), None)
+            hit = next(
+                (r for r in unmatched if same_title(want["title"], r) and same_start(want["start"], r["start"])), None
+            )
             expected_n[kind] += 1
             if hit:
                 found[kind] += 1
                 file_found += 1
                 unmatched.remove(hit)
             elif args.verbose:
-                near = [(r["title"], r["start"]) for r in records if norm_title(r["title"]) == norm_title(want["title"])]
+                near = [
+                    (r["title"], r["start"]) for r in records if norm_title(r["title"]) == norm_title(want["title"])
+                ]
                 print(f"  miss {entry['file']}: {want['title']!r} {want['start']}  got {near[:3]}")
         if entry.get("expected_count") is not None:
             unexpected[kind] += len(unmatched)
@@ -133,8 +149,10 @@ def main():
             print(f"  {kind:12s} {file_found:3d} / {len(expected):3d}, {len(unmatched)} unexpected  {entry['file']}")
     total_found, total = sum(found.values()), sum(expected_n.values())
     for kind in KINDS:
-        print(f"{kind:12s} {found[kind]:3d} / {expected_n[kind]:3d} expected events right "
-              f"({found[kind] / max(expected_n[kind], 1):.0%}), {unexpected[kind]} unexpected")
+        print(
+            f"{kind:12s} {found[kind]:3d} / {expected_n[kind]:3d} expected events right "
+            f"({found[kind] / max(expected_n[kind], 1):.0%}), {unexpected[kind]} unexpected"
+        )
     print(f"{'all':12s} {total_found:3d} / {total:3d} ({total_found / max(total, 1):.0%})")
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from corpus import (  # the same matching rules as benchmarks/corpus.py
@@ -66,7 +66,9 @@ def main():
         found = 0
         matched_series = set()
         for want in expected:
-            hit = next((r for r in unmatched if same_title(want["title"], r) and same_start(want["start"], r["start"])), None)
+            hit = next(
+                (r for r in unmatched if same_title(want["title"], r) and same_start(want["start"], r["start"])), None
+            )
             if hit:
                 found += 1
                 unmatched.remove(hit)
@@ -76,11 +78,16 @@ def main():
                     totals["status_n"] += 1
                     totals["status_ok"] += hit["status"] == "cancelled"
             elif args.verbose:
-                near = [(r["title"], r["start"]) for r in records if norm_title(r["title"]) == norm_title(want["title"])]
+                near = [
+                    (r["title"], r["start"]) for r in records if norm_title(r["title"]) == norm_title(want["title"])
+                ]
                 print(f"  miss {entry['file']}: {want['title']!r} {want['start']}  got {near[:3]}")
         listed_series = {e["title"] for e in expected if e.get("rrule")}
-        series_extra = [r for r in unmatched if r.get("series_id") and
-                        (r["series_id"] in matched_series or r["title"] in listed_series)]
+        series_extra = [
+            r
+            for r in unmatched
+            if r.get("series_id") and (r["series_id"] in matched_series or r["title"] in listed_series)
+        ]
         unexpected = [r for r in unmatched if r not in series_extra]
         if args.verbose:
             for r in unexpected:
@@ -89,13 +96,21 @@ def main():
         totals["expected"] += len(expected)
         totals["series_extra"] += len(series_extra)
         totals["unexpected"] += len(unexpected)
-        errors = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith(("eventhound/extract_errors/", "eventhound/extract_warnings/"))}
+        errors = {
+            k.rsplit("/", 1)[1]: v
+            for k, v in stats.items()
+            if k.startswith(("eventhound/extract_errors/", "eventhound/extract_warnings/"))
+        }
         name = Path(entry["file"]).name
-        print(f"{name[:58]:58s} {now.date().isoformat():10s} {found:4d}/{len(expected):<4d} "
-              f"{len(series_extra):10d} {len(unexpected):10d}  {errors or ''}")
-    print(f"{'ics':58s} {'':10s} {totals['found']:4d}/{totals['expected']:<4d} {totals['series_extra']:10d} "
-          f"{totals['unexpected']:10d}  ({totals['found'] / max(totals['expected'], 1):.0%} found; "
-          f"cancelled status right {totals['status_ok']}/{totals['status_n']})")
+        print(
+            f"{name[:58]:58s} {now.date().isoformat():10s} {found:4d}/{len(expected):<4d} "
+            f"{len(series_extra):10d} {len(unexpected):10d}  {errors or ''}"
+        )
+    print(
+        f"{'ics':58s} {'':10s} {totals['found']:4d}/{totals['expected']:<4d} {totals['series_extra']:10d} "
+        f"{totals['unexpected']:10d}  ({totals['found'] / max(totals['expected'], 1):.0%} found; "
+        f"cancelled status right {totals['status_ok']}/{totals['status_n']})"
+    )
 
 
 if __name__ == "__main__":

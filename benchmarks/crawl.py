@@ -52,6 +52,7 @@ def pin(cpu: int | None):
         return None
     return lambda: os.sched_setaffinity(0, {cpu})
 
+
 DETAIL = """<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8"><title>{title} &#8211; Example Chamber</title>
 <link rel="canonical" href="/events/{n}/">
@@ -67,9 +68,20 @@ LISTING = """<!DOCTYPE html>
 {next_link}<script type="application/ld+json">{itemlist}</script></head>
 <body><h1>Events</h1><ul>{links}</ul>{next_anchor}</body></html>
 """
-KINDS = ["Career & Job Fair", "Chapter Luncheon", "Business After Hours", "Resume Workshop", "Tech Summit",
-         "Healthcare Hiring Event", "Monthly Job Club", "Board of Directors Meeting", "Networking Breakfast",
-         "Manufacturing Expo", "Employer Information Session", "LinkedIn Basics Webinar"]
+KINDS = [
+    "Career & Job Fair",
+    "Chapter Luncheon",
+    "Business After Hours",
+    "Resume Workshop",
+    "Tech Summit",
+    "Healthcare Hiring Event",
+    "Monthly Job Club",
+    "Board of Directors Meeting",
+    "Networking Breakfast",
+    "Manufacturing Expo",
+    "Employer Information Session",
+    "LinkedIn Basics Webinar",
+]
 # What publishers write under an event: each page gets a few of these, so every description
 # differs (as on real sites) and holds the words the job-seeker steps look for: prices,
 # registration, "online", audiences, policies.
@@ -103,10 +115,17 @@ def page_chrome(kb: int) -> dict:
     if kb <= 0:
         return {"head_chrome": "", "menu_chrome": "", "foot_chrome": ""}
     third = kb * 1024 // 3
-    head = "".join(f'<link rel="stylesheet" id="plugin-{i}-css" href="/wp-content/plugins/plugin-{i}/style.css?ver=6.4.{i}" media="all">\n'
-                   for i in range(8))
-    settings = json.dumps({"baseUrl": "https://s.w.org/images/core/emoji/14.0.0/72x72/", "ext": ".png",
-                           "source": {"concatemoji": "/wp-includes/js/wp-emoji-release.min.js?ver=6.4.2"}})
+    head = "".join(
+        f'<link rel="stylesheet" id="plugin-{i}-css" href="/wp-content/plugins/plugin-{i}/style.css?ver=6.4.{i}" media="all">\n'
+        for i in range(8)
+    )
+    settings = json.dumps(
+        {
+            "baseUrl": "https://s.w.org/images/core/emoji/14.0.0/72x72/",
+            "ext": ".png",
+            "source": {"concatemoji": "/wp-includes/js/wp-emoji-release.min.js?ver=6.4.2"},
+        }
+    )
     while len(head) < third:
         head += f"<script>window._wpemojiSettings = {settings};</script>\n<style>.wp-block-button__link{{color:#fff;background:#32373c;border-radius:9999px;padding:1em 2em}}</style>\n"
     menu = '<ul class="menu">'
@@ -129,35 +148,64 @@ def generate_site(root: Path, pages: int, page_kb: int = 0) -> None:
         when = start + timedelta(days=n // 4, hours=(n % 4) * 2)
         title = f"{KINDS[n % len(KINDS)]} #{n}"
         event = {
-            "@context": "https://schema.org", "@type": "BusinessEvent", "name": title,
+            "@context": "https://schema.org",
+            "@type": "BusinessEvent",
+            "name": title,
             "description": " ".join(random.Random(n).sample(SENTENCES, 5 + n % 4)),
-            "startDate": when.isoformat(), "endDate": (when + timedelta(hours=2)).isoformat(),
+            "startDate": when.isoformat(),
+            "endDate": (when + timedelta(hours=2)).isoformat(),
             "url": f"/events/{n}/",
-            "location": {"@type": "Place", "name": f"Hall {n % 7}", "address": {
-                "@type": "PostalAddress", "streetAddress": f"{100 + n} Main St", "addressLocality": "Springfield",
-                "addressRegion": "IL", "postalCode": "62701", "addressCountry": "US"}},
+            "location": {
+                "@type": "Place",
+                "name": f"Hall {n % 7}",
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": f"{100 + n} Main St",
+                    "addressLocality": "Springfield",
+                    "addressRegion": "IL",
+                    "postalCode": "62701",
+                    "addressCountry": "US",
+                },
+            },
             "organizer": {"@type": "Organization", "name": "Example Chamber", "url": "/"},
             "offers": {"@type": "Offer", "price": "15", "priceCurrency": "USD"},
         }
         page = root / "events" / str(n)
         page.mkdir(parents=True)
-        (page / "index.html").write_text(DETAIL.format(
-            n=n, title=title.replace("&", "&amp;"), jsonld=json.dumps(event), when=when.strftime("%A, %B %d, %Y %I:%M %p"),
-            venue=f"Hall {n % 7}", street=f"{100 + n} Main St", body="<p>Details and registration.</p>" * 20,
-            **chrome))
+        (page / "index.html").write_text(
+            DETAIL.format(
+                n=n,
+                title=title.replace("&", "&amp;"),
+                jsonld=json.dumps(event),
+                when=when.strftime("%A, %B %d, %Y %I:%M %p"),
+                venue=f"Hall {n % 7}",
+                street=f"{100 + n} Main St",
+                body="<p>Details and registration.</p>" * 20,
+                **chrome,
+            )
+        )
     listings = (pages + PER_LISTING - 1) // PER_LISTING
     for i in range(listings):
         numbers = range(i * PER_LISTING, min(pages, (i + 1) * PER_LISTING))
-        itemlist = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
-            {"@type": "ListItem", "position": k + 1, "url": f"/events/{n}/"} for k, n in enumerate(numbers)]}
+        itemlist = {
+            "@context": "https://schema.org",
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": k + 1, "url": f"/events/{n}/"} for k, n in enumerate(numbers)
+            ],
+        }
         nxt = f"/events/page/{i + 2}/" if i + 1 < listings else None
         folder = root / "events" if i == 0 else root / "events" / "page" / str(i + 1)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.html").write_text(LISTING.format(
-            page=i + 1, itemlist=json.dumps(itemlist),
-            links="".join(f'<li><a href="/events/{n}/">Event {n}</a></li>' for n in numbers),
-            next_link=f'<link rel="next" href="{nxt}">' if nxt else "",
-            next_anchor=f'<a rel="next" href="{nxt}">Next</a>' if nxt else ""))
+        (folder / "index.html").write_text(
+            LISTING.format(
+                page=i + 1,
+                itemlist=json.dumps(itemlist),
+                links="".join(f'<li><a href="/events/{n}/">Event {n}</a></li>' for n in numbers),
+                next_link=f'<link rel="next" href="{nxt}">' if nxt else "",
+                next_anchor=f'<a rel="next" href="{nxt}">Next</a>' if nxt else "",
+            )
+        )
 
 
 BARE_SPIDER = '''
@@ -222,16 +270,37 @@ SKELETON_PIPELINES = {
 }
 
 
-JOB_SEEKER_STEPS = ("StatusPipeline", "AttendancePipeline", "CostPipeline", "ClassifyPipeline",
-                    "TopicsPipeline", "AudiencePipeline", "AddressPipeline", "PlaceZonePipeline", "GeocodePipeline")
+JOB_SEEKER_STEPS = (
+    "StatusPipeline",
+    "AttendancePipeline",
+    "CostPipeline",
+    "ClassifyPipeline",
+    "TopicsPipeline",
+    "AudiencePipeline",
+    "AddressPipeline",
+    "PlaceZonePipeline",
+    "GeocodePipeline",
+)
 
 
 def crawl_command(base_url: str, work: Path, db: Path) -> list[str]:
     """`eventhound crawl` of the benchmark site into db (its sources.toml written in work)."""
     sources = work / "sources.toml"
-    sources.write_text(f'[sources.bench]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
-    return [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(db),
-            "--now", "2027-01-01T00:00:00+00:00"]
+    sources.write_text(
+        f'[sources.bench]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n'
+    )
+    return [
+        sys.executable,
+        "-m",
+        "eventhound",
+        "crawl",
+        "--sources",
+        str(sources),
+        "--db",
+        str(db),
+        "--now",
+        "2027-01-01T00:00:00+00:00",
+    ]
 
 
 def run_timed(base_url: str, work: Path, db: Path) -> tuple[float, dict[str, float]]:
@@ -240,8 +309,7 @@ def run_timed(base_url: str, work: Path, db: Path) -> tuple[float, dict[str, flo
     args = crawl_command(base_url, work, db)
     for name, value in {**SETTINGS, "LOG_LEVEL": "INFO", "EVENTHOUND_TIME_PIPELINES": "True"}.items():
         args += ["-s", f"{name}={value}"]
-    done = subprocess.run(args, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          preexec_fn=pin(CRAWLER_CPU))
+    done = subprocess.run(args, check=True, capture_output=True, text=True, preexec_fn=pin(CRAWLER_CPU))
     elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", done.stderr)[1])
     seconds = {m[1]: float(m[2]) for m in re.finditer(r"'eventhound/seconds/(\w+)': ([\d.e-]+)", done.stderr)}
     return elapsed, seconds
@@ -286,9 +354,12 @@ def start_server(site: Path) -> tuple[subprocess.Popen, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     twist = Path(sys.executable).with_name("twist")
-    server = subprocess.Popen([str(twist), "--log-level", "error", "web", "--path", str(site),
-                               "--listen", f"tcp:{port}:interface=127.0.0.1"], preexec_fn=pin(SERVER_CPU),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(twist), "--log-level", "error", "web", "--path", str(site), "--listen", f"tcp:{port}:interface=127.0.0.1"],
+        preexec_fn=pin(SERVER_CPU),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base_url = f"http://127.0.0.1:{port}/"
     for _ in range(100):
         try:
@@ -304,8 +375,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="event detail pages to generate")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both crawls")
-    parser.add_argument("--page-kb", type=int, default=0,
-                        help="CMS chrome around each event page, in KiB (0: the bare 2 KiB page; real WordPress event pages carry 30-100)")
+    parser.add_argument(
+        "--page-kb",
+        type=int,
+        default=0,
+        help="CMS chrome around each event page, in KiB (0: the bare 2 KiB page; real WordPress event pages carry 30-100)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -331,41 +406,62 @@ def main():
                 dedupe_ms.append(time_dedupe(db))
                 elapsed, seconds = run_timed(base_url, work, work / f"bench-timed-{round_}.db")
                 shares.append((sum(seconds.get(k, 0.0) for k in JOB_SEEKER_STEPS) / elapsed, elapsed, seconds))
-                print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1][0]:6.1f} pages/s" for k, v in rates.items())
-                      + f", full/skeleton {rates['full'][-1][0] / rates['skeleton'][-1][0]:.2f}"
-                      + f", full/bare {rates['full'][-1][0] / rates['bare'][-1][0]:.2f}")
+                print(
+                    f"round {round_ + 1}: "
+                    + ", ".join(f"{k} {v[-1][0]:6.1f} pages/s" for k, v in rates.items())
+                    + f", full/skeleton {rates['full'][-1][0] / rates['skeleton'][-1][0]:.2f}"
+                    + f", full/bare {rates['full'][-1][0] / rates['bare'][-1][0]:.2f}"
+                )
             # This 2-core machine is shared and noisy: the best round of each crawl (least
             # disturbed, as timeit reports) and the median of the per-round ratios are both shown.
             best = {k: max(r for r, _ in v) for k, v in rates.items()}
             rate = {k: median(r for r, _ in v) for k, v in rates.items()}
             cpu = {k: median(c for _, c in v) for k, v in rates.items()}
-            paired = {pair: median(f[0] / b[0] for f, b in zip(rates[pair[0]], rates[pair[1]]))
-                      for pair in (("full", "bare"), ("full", "skeleton"), ("skeleton", "bare"), ("repeat", "full"))}
+            paired = {
+                pair: median(f[0] / b[0] for f, b in zip(rates[pair[0]], rates[pair[1]]))
+                for pair in (("full", "bare"), ("full", "skeleton"), ("skeleton", "bare"), ("repeat", "full"))
+            }
             page_bytes = (site / "events" / "0" / "index.html").stat().st_size
-            print(f"{args.pages} event pages of {page_bytes / 1024:.0f} KiB (+ listings, robots.txt), concurrency {SETTINGS['CONCURRENT_REQUESTS']}, "
-                  f"{args.rounds} rounds; pages/s best (median), CPU per page median")
-            labels = {"bare": "bare fetch-only spider", "item": "bare + one item a page",
-                      "skeleton": "eventhound, skeleton steps", "full": "eventhound, all steps",
-                      "repeat": "the same, repeat visit (304s)"}
+            print(
+                f"{args.pages} event pages of {page_bytes / 1024:.0f} KiB (+ listings, robots.txt), concurrency {SETTINGS['CONCURRENT_REQUESTS']}, "
+                f"{args.rounds} rounds; pages/s best (median), CPU per page median"
+            )
+            labels = {
+                "bare": "bare fetch-only spider",
+                "item": "bare + one item a page",
+                "skeleton": "eventhound, skeleton steps",
+                "full": "eventhound, all steps",
+                "repeat": "the same, repeat visit (304s)",
+            }
             for key, label in labels.items():
                 print(f"  {label:<28}: {best[key]:6.1f} ({rate[key]:6.1f}) pages/s  {cpu[key]:5.2f} ms CPU/page")
-            print("  (skeleton: dates, validate, identify, store; all steps add status, attendance, cost,"
-                  " type, topics, audience, place)")
+            print(
+                "  (skeleton: dates, validate, identify, store; all steps add status, attendance, cost,"
+                " type, topics, audience, place)"
+            )
             print(f"  dedupe after the crawl      : {median(dedupe_ms):6.1f} ms for {args.pages} events")
             for (a, b), ratio in paired.items():
                 print(f"  ratio {a}/{b:<9}: best {best[a] / best[b]:.2f}, median of rounds {ratio:.2f}")
             added = (args.pages / best["full"] + median(dedupe_ms) / 1000) / (args.pages / best["skeleton"]) - 1
-            added_median = (1 / paired[("full", "skeleton")] - 1) + median(dedupe_ms) / 1000 / (args.pages / rate["skeleton"])
-            print(f"  job-seeker steps + dedupe add to crawl time: {added * 100:+.1f}% (best rounds), "
-                  f"{added_median * 100:+.1f}% (median of rounds)")
+            added_median = (1 / paired[("full", "skeleton")] - 1) + median(dedupe_ms) / 1000 / (
+                args.pages / rate["skeleton"]
+            )
+            print(
+                f"  job-seeker steps + dedupe add to crawl time: {added * 100:+.1f}% (best rounds), "
+                f"{added_median * 100:+.1f}% (median of rounds)"
+            )
             share, elapsed, seconds = sorted(shares, key=lambda s: s[0])[len(shares) // 2]
-            print(f"  measured inside one crawl (EVENTHOUND_TIME_PIPELINES, the median round of {len(shares)}): "
-                  f"elapsed {elapsed:.2f} s")
+            print(
+                f"  measured inside one crawl (EVENTHOUND_TIME_PIPELINES, the median round of {len(shares)}): "
+                f"elapsed {elapsed:.2f} s"
+            )
             for name in JOB_SEEKER_STEPS:
                 print(f"    {name:<20} {seconds.get(name, 0.0) / args.pages * 1e6:6.1f} µs/event")
             dedupe_share = median(dedupe_ms) / 1000 / elapsed
-            print(f"    job-seeker steps {share * 100:.1f}% of the crawl's elapsed time; with the dedupe after it "
-                  f"{(share + dedupe_share) * 100:.1f}%")
+            print(
+                f"    job-seeker steps {share * 100:.1f}% of the crawl's elapsed time; with the dedupe after it "
+                f"{(share + dedupe_share) * 100:.1f}%"
+            )
         finally:
             server.terminate()
             server.wait(timeout=10)

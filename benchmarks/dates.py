@@ -37,7 +37,7 @@ import argparse
 import csv
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -140,8 +140,18 @@ def engine_inputs(rows):
 
 def dateparser_inputs(rows):
     """(text, settings) per row, prepared before any timing."""
-    return [(row["text"], {"RELATIVE_BASE": row_now(row), "TIMEZONE": row_zone(row),
-                           "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "future"}) for row in rows]
+    return [
+        (
+            row["text"],
+            {
+                "RELATIVE_BASE": row_now(row),
+                "TIMEZONE": row_zone(row),
+                "RETURN_AS_TIMEZONE_AWARE": True,
+                "PREFER_DATES_FROM": "future",
+            },
+        )
+        for row in rows
+    ]
 
 
 def run_engine(inputs):
@@ -185,11 +195,68 @@ def interleaved(runs, repeat=REPEAT):
     return list(zip(results, best))
 
 
-SOUP = ("March", "mar.", "3", "03", "31", "2027", "27", "3rd", "1st", "Tuesday", "Tuesdays", "weekdays", "every",
-        "other", "of", "the", "month", "week", "year", "day", "in", "on", "at", "@", "from", "to", "and", "-", "–",
-        "|", ",", "/", ".", "6:30", "6pm", "18h", "noon", "PM", "EST", "GMT+2", "-05:00", "+0:00", "TBA", "last",
-        "second", "instance", "4x", "twice", "2027-03-04", "2027-03-04T18:30:00-04:00", "03/04/2027", "29.02.2027",
-        "13.12", "week 53", "tomorrow", "24:00", "25 pm", "mardi", "à", "de")
+SOUP = (
+    "March",
+    "mar.",
+    "3",
+    "03",
+    "31",
+    "2027",
+    "27",
+    "3rd",
+    "1st",
+    "Tuesday",
+    "Tuesdays",
+    "weekdays",
+    "every",
+    "other",
+    "of",
+    "the",
+    "month",
+    "week",
+    "year",
+    "day",
+    "in",
+    "on",
+    "at",
+    "@",
+    "from",
+    "to",
+    "and",
+    "-",
+    "–",
+    "|",
+    ",",
+    "/",
+    ".",
+    "6:30",
+    "6pm",
+    "18h",
+    "noon",
+    "PM",
+    "EST",
+    "GMT+2",
+    "-05:00",
+    "+0:00",
+    "TBA",
+    "last",
+    "second",
+    "instance",
+    "4x",
+    "twice",
+    "2027-03-04",
+    "2027-03-04T18:30:00-04:00",
+    "03/04/2027",
+    "29.02.2027",
+    "13.12",
+    "week 53",
+    "tomorrow",
+    "24:00",
+    "25 pm",
+    "mardi",
+    "à",
+    "de",
+)
 
 
 def properties(n: int = 2000, seed: int = 7) -> tuple[int, float, float, int]:
@@ -200,7 +267,7 @@ def properties(n: int = 2000, seed: int = 7) -> tuple[int, float, float, int]:
     from eventhound.dates import parse_when
 
     rng = random.Random(seed)
-    now = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
+    now = datetime(2027, 1, 10, 14, 15, tzinfo=UTC)
     zones = ["America/New_York", "UTC", "Europe/London", "Asia/Kolkata", "Nope/Zone"]
     texts = ["".join(chr(rng.randrange(32, 0x3000)) for _ in range(rng.randrange(60))) for _ in range(n // 2)]
     texts += [" ".join(rng.choice(SOUP) for _ in range(rng.randrange(14))) for _ in range(n - n // 2)]
@@ -211,7 +278,8 @@ def properties(n: int = 2000, seed: int = 7) -> tuple[int, float, float, int]:
         elapsed = time.perf_counter() - started
         worst, total = max(worst, elapsed), total + elapsed
         ok = (result.start is None and bool(result.error) and not result.error.startswith("internal")) or (
-            result.error is None and (not isinstance(result.start, datetime) or result.start.utcoffset() is not None))
+            result.error is None and (not isinstance(result.start, datetime) or result.start.utcoffset() is not None)
+        )
         bad += not ok
     return len(texts), worst * 1e3, total / len(texts) * 1e3, bad
 
@@ -237,13 +305,14 @@ def main() -> int:
 
     from eventhound import dates
 
-    dates.parse_when("warm up: March 3, 2027", datetime(2027, 1, 1, tzinfo=timezone.utc), "UTC")
-    dates.parse_when("warm up dateparser", datetime(2027, 1, 1, tzinfo=timezone.utc), "UTC")
+    dates.parse_when("warm up: March 3, 2027", datetime(2027, 1, 1, tzinfo=UTC), "UTC")
+    dates.parse_when("warm up dateparser", datetime(2027, 1, 1, tzinfo=UTC), "UTC")
     dateparser.parse("March 3, 2027", languages=["en"])
 
     ours_in, theirs_in = engine_inputs(rows), dateparser_inputs(rows)
-    (ours, ours_s), (theirs, theirs_s) = interleaved([(run_engine, ours_in, dates.cache_clear),
-                                                      (run_dateparser, theirs_in, None)])
+    (ours, ours_s), (theirs, theirs_s) = interleaved(
+        [(run_engine, ours_in, dates.cache_clear), (run_dateparser, theirs_in, None)]
+    )
     [(_, ours_cached_s)] = interleaved([(run_engine, ours_in, None)])
 
     ours_ok = [score(row, *r[:3]) for row, r in zip(rows, ours)]
@@ -255,25 +324,35 @@ def main() -> int:
 
     print(f"{n} rows of {path.name}")
     print(f"{'engine':<34} {'right':>11} {'ms total':>10} {'µs / row':>10}")
-    print(f"{'eventhound.dates.parse_when':<34} {sum(ours_ok):>4} ({sum(ours_ok) / n:5.1%}) "
-          f"{ours_s * 1e3:>10.1f} {ours_s / n * 1e6:>10.1f}")
+    print(
+        f"{'eventhound.dates.parse_when':<34} {sum(ours_ok):>4} ({sum(ours_ok) / n:5.1%}) "
+        f"{ours_s * 1e3:>10.1f} {ours_s / n * 1e6:>10.1f}"
+    )
     print(f"{'  (second pass, cached)':<34} {'':>11} {ours_cached_s * 1e3:>10.1f} {ours_cached_s / n * 1e6:>10.1f}")
-    print(f"{'dateparser.parse':<34} {sum(theirs_ok):>4} ({sum(theirs_ok) / n:5.1%}) "
-          f"{theirs_s * 1e3:>10.1f} {theirs_s / n * 1e6:>10.1f}")
-    print(f"engine is {theirs_s / ours_s:.0f}x faster over the rows (first calls, best of {REPEAT}); "
-          f"right on {only_ours} rows dateparser misses, wrong on {only_theirs} it gets, both right on {both}")
+    print(
+        f"{'dateparser.parse':<34} {sum(theirs_ok):>4} ({sum(theirs_ok) / n:5.1%}) "
+        f"{theirs_s * 1e3:>10.1f} {theirs_s / n * 1e6:>10.1f}"
+    )
+    print(
+        f"engine is {theirs_s / ours_s:.0f}x faster over the rows (first calls, best of {REPEAT}); "
+        f"right on {only_ours} rows dateparser misses, wrong on {only_theirs} it gets, both right on {both}"
+    )
     count, worst_ms, mean_ms, bad = properties()
-    print(f"properties: {count} random and date-like strings (seeded): worst {worst_ms:.1f} ms, mean {mean_ms:.3f} ms, "
-          f"{bad} results neither an aware instant, a date, nor an error with a reason "
-          "(hypothesis runs the same properties in tests/test_dates.py)")
+    print(
+        f"properties: {count} random and date-like strings (seeded): worst {worst_ms:.1f} ms, mean {mean_ms:.3f} ms, "
+        f"{bad} results neither an aware instant, a date, nor an error with a reason "
+        "(hypothesis runs the same properties in tests/test_dates.py)"
+    )
     if args.verbose:
         print("\nrows the engine gets wrong:")
         for row, r, ok in zip(rows, ours, ours_ok):
             if not ok:
-                print(f"  {row['text']!r} now={row['relative_base'] or '-'} tz={row['timezone'] or '-'}\n"
-                      f"      want {row['expected_start'] or '-'} .. {row['expected_end'] or '-'} "
-                      f"{row['expected_rrule'] or ''}\n"
-                      f"      got  {fmt(r[0])} .. {fmt(r[1])} {r[2] or ''} {('error: ' + r[3]) if r[3] else ''}")
+                print(
+                    f"  {row['text']!r} now={row['relative_base'] or '-'} tz={row['timezone'] or '-'}\n"
+                    f"      want {row['expected_start'] or '-'} .. {row['expected_end'] or '-'} "
+                    f"{row['expected_rrule'] or ''}\n"
+                    f"      got  {fmt(r[0])} .. {fmt(r[1])} {r[2] or ''} {('error: ' + r[3]) if r[3] else ''}"
+                )
     if args.dateparser_misses:
         print("\nrows dateparser gets wrong:")
         for row, r, ok in zip(rows, theirs, theirs_ok):

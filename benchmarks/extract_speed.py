@@ -107,7 +107,9 @@ def main(argv: list[str]) -> int:
     warnings.simplefilter("ignore")
     pages = load_pages(corpus)
 
-    print(f"{'page':<72} {'kind':<9} {'ours ms':>8} {'extruct ms':>10} {'ratio':>6} {'events':>6} {'exp':>4} {'match':>5}")
+    print(
+        f"{'page':<72} {'kind':<9} {'ours ms':>8} {'extruct ms':>10} {'ratio':>6} {'events':>6} {'exp':>4} {'match':>5}"
+    )
     rows = []
     recall: dict[str, list[int]] = {}
     for label, kind, text, url, entry in pages:
@@ -142,8 +144,12 @@ def main(argv: list[str]) -> int:
     # Microdata / RDFa readers alone: our lxml code against extruct's extractors.
     print("\nDOM readers alone, ms/page     ours   extruct   ratio")
     for kind, rdfa, cls in (("microdata", False, MicrodataExtractor), ("rdfa", True, RDFaExtractor)):
-        sel = [(text, url) for label, k, text, url, entry in pages
-               if k == kind or (k == "fixture" and label.endswith(f"{kind}_event.html") or label.endswith(f"{kind}_events.html"))]
+        sel = [
+            (text, url)
+            for label, k, text, url, entry in pages
+            if k == kind
+            or (k == "fixture" and label.endswith(f"{kind}_event.html") or label.endswith(f"{kind}_events.html"))
+        ]
         if not sel:
             continue
         extractor = cls()

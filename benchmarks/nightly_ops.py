@@ -50,13 +50,22 @@ class SlowSite(BaseHTTPRequestHandler):
 
     def page(self) -> dict | None:
         if self.path == "/events/":
-            return {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
-                {"@type": "ListItem", "position": n + 1, "url": f"/events/{n}/"} for n in range(SLOW_PAGES)]}
+            return {
+                "@context": "https://schema.org",
+                "@type": "ItemList",
+                "itemListElement": [
+                    {"@type": "ListItem", "position": n + 1, "url": f"/events/{n}/"} for n in range(SLOW_PAGES)
+                ],
+            }
         number = self.path.strip("/").removeprefix("events/")
         if number.isdigit() and int(number) < SLOW_PAGES:
             self.server.stopping.wait(SLOW_SECONDS)
-            return {"@context": "https://schema.org", "@type": "Event", "name": f"Evening Job Club #{number}",
-                    "startDate": f"2027-02-{10 + int(number):02d}T18:00:00"}
+            return {
+                "@context": "https://schema.org",
+                "@type": "Event",
+                "name": f"Evening Job Club #{number}",
+                "startDate": f"2027-02-{10 + int(number):02d}T18:00:00",
+            }
         return None
 
     def do_GET(self):
@@ -84,10 +93,29 @@ def slow_site():
 
 def nightly_command(work: Path, base_url: str) -> list[str]:
     sources = work / "sources.toml"
-    sources.write_text(f'[sources.club]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
-    return [sys.executable, "-m", "eventhound", "nightly", "--sources", str(sources), "--db", str(work / "events.db"),
-            "--digest", str(work / "digest.xml"), "--now", "2027-02-01T12:00:00Z",
-            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0"]
+    sources.write_text(
+        f'[sources.club]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n'
+    )
+    return [
+        sys.executable,
+        "-m",
+        "eventhound",
+        "nightly",
+        "--sources",
+        str(sources),
+        "--db",
+        str(work / "events.db"),
+        "--digest",
+        str(work / "digest.xml"),
+        "--now",
+        "2027-02-01T12:00:00Z",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "CONCURRENT_REQUESTS=1",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+    ]
 
 
 def wait_for_lock(work: Path, pid: int, process: subprocess.Popen, limit: float = 60) -> bool:
@@ -121,28 +149,44 @@ def overlap(work: Path) -> dict:
     with sqlite3.connect(work / "events.db") as conn:
         runs = conn.execute("select source, pages, items, errors, finish_reason from runs").fetchall()
         events = conn.execute("select count(*) from events").fetchone()[0]
-    return {"locked": locked, "lock_seconds": lock_seconds, "second_code": second.returncode,
-            "second_seconds": second_seconds, "second_said": second.stderr.strip().splitlines()[-1:],
-            "first_code": first.returncode, "first_seconds": first_seconds, "runs": runs, "events": events,
-            "first_line": next((line for line in out.splitlines() if line.startswith("club ")), "")}
+    return {
+        "locked": locked,
+        "lock_seconds": lock_seconds,
+        "second_code": second.returncode,
+        "second_seconds": second_seconds,
+        "second_said": second.stderr.strip().splitlines()[-1:],
+        "first_code": first.returncode,
+        "first_seconds": first_seconds,
+        "runs": runs,
+        "events": events,
+        "first_line": next((line for line in out.splitlines() if line.startswith("club ")), ""),
+    }
 
 
 def report_kill(round_: int, figures: dict) -> None:
     killed, rerun = figures["killed"], figures["rerun"]
-    print(f"kill -9 round {round_}: killed after {killed['seconds_to_kill']:.1f} s with "
-          f"{killed['requested_when_killed']} of {PAGES} event pages asked for; after the kill: "
-          f"integrity_check {killed['integrity']}, {killed['events']} event rows, {len(killed['runs'])} runs rows")
-    print(f"  re-run: exit {rerun['returncode']} in {rerun['seconds']:.1f} s; integrity_check {rerun['integrity']}, "
-          f"{rerun['events']} events, {rerun['duplicate_ids']} duplicate ids, {rerun['duplicate_urls']} duplicate URLs; "
-          f"runs {rerun['runs']}")
+    print(
+        f"kill -9 round {round_}: killed after {killed['seconds_to_kill']:.1f} s with "
+        f"{killed['requested_when_killed']} of {PAGES} event pages asked for; after the kill: "
+        f"integrity_check {killed['integrity']}, {killed['events']} event rows, {len(killed['runs'])} runs rows"
+    )
+    print(
+        f"  re-run: exit {rerun['returncode']} in {rerun['seconds']:.1f} s; integrity_check {rerun['integrity']}, "
+        f"{rerun['events']} events, {rerun['duplicate_ids']} duplicate ids, {rerun['duplicate_urls']} duplicate URLs; "
+        f"runs {rerun['runs']}"
+    )
 
 
 def report_overlap(round_: int, figures: dict) -> None:
-    print(f"overlap round {round_}: the first took the lock after {figures['lock_seconds']:.1f} s "
-          f"({'held' if figures['locked'] else 'NOT seen'}); the second, started 1 s later, exited "
-          f"{figures['second_code']} after {figures['second_seconds']:.2f} s: {' '.join(figures['second_said'])}")
-    print(f"  the first exited {figures['first_code']} after {figures['first_seconds']:.1f} s; "
-          f"{figures['first_line'].split('  time=')[0]}; runs rows {figures['runs']}; {figures['events']} events")
+    print(
+        f"overlap round {round_}: the first took the lock after {figures['lock_seconds']:.1f} s "
+        f"({'held' if figures['locked'] else 'NOT seen'}); the second, started 1 s later, exited "
+        f"{figures['second_code']} after {figures['second_seconds']:.2f} s: {' '.join(figures['second_said'])}"
+    )
+    print(
+        f"  the first exited {figures['first_code']} after {figures['first_seconds']:.1f} s; "
+        f"{figures['first_line'].split('  time=')[0]}; runs rows {figures['runs']}; {figures['events']} events"
+    )
 
 
 def main():

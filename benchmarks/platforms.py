@@ -60,8 +60,9 @@ def read_text(entry: dict, mirrors: Path) -> str | None:
     owner, name = entry["repo"].split("/")
     for found in sorted(mirrors.glob(f"{owner}+{name}*")):
         git_dir = found / "repo" if (found / "repo").is_dir() else found
-        shown = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{entry['commit']}:{entry['path']}"],
-                               capture_output=True)
+        shown = subprocess.run(
+            ["git", "--git-dir", str(git_dir), "show", f"{entry['commit']}:{entry['path']}"], capture_output=True
+        )
         if shown.returncode == 0:
             return unwrap(entry, shown.stdout.decode("utf-8", errors="replace"))
     return None
@@ -88,8 +89,10 @@ def score(entry: dict, text: str, fmt: str | None) -> tuple[int, int]:
     """(expected events read right, events read) for one file read as `fmt` (None: detected)."""
     source = Source(key="bench", spider=fmt or "schemaorg", urls=(entry["url"],), timezone=entry["timezone"])
     records = extract_events(text, entry["url"], source, datetime.fromisoformat(entry["now"]), fmt=fmt, stats=Tally())
-    right = sum(any(same_title(e["title"], r) and same_start(e["start"], r.get("start")) for r in records)
-                for e in entry.get("event", []))
+    right = sum(
+        any(same_title(e["title"], r) and same_start(e["start"], r.get("start")) for r in records)
+        for e in entry.get("event", [])
+    )
     return right, len(records)
 
 
@@ -115,7 +118,9 @@ def main(argv=None) -> int:
             kind = "fixtures" if "fixture" in entry else "real"
             text = read_text(entry, args.mirrors)
             if text is None:
-                print(f"  skipped {entry['repo']}@{entry['commit'][:8]}:{entry['path']} (not in a fetched mirror: fetch the repository)")
+                print(
+                    f"  skipped {entry['repo']}@{entry['commit'][:8]}:{entry['path']} (not in a fetched mirror: fetch the repository)"
+                )
                 continue
             detected = formats.detect_format(text)
             right, read = score(entry, text, None)
@@ -132,9 +137,13 @@ def main(argv=None) -> int:
             row["read"] += read
             if args.verbose:
                 name = entry.get("fixture") or f"{entry['repo']}:{entry['path']}"
-                print(f"  {toml.stem:<12} {name[-60:]:<60} detected {detected:<10} right {right}/"
-                      f"{len(entry.get('event', []))} (before {right_before}), read {read}")
-    print(f"{'platform':<12} {'files':<10} {'detected':>8} {'right':>11} {'%':>6} {'before':>7} {'extra':>6} {'µs/event':>9}")
+                print(
+                    f"  {toml.stem:<12} {name[-60:]:<60} detected {detected:<10} right {right}/"
+                    f"{len(entry.get('event', []))} (before {right_before}), read {read}"
+                )
+    print(
+        f"{'platform':<12} {'files':<10} {'detected':>8} {'right':>11} {'%':>6} {'before':>7} {'extra':>6} {'µs/event':>9}"
+    )
     for kind in ("real", "fixtures"):
         sums = defaultdict(float)
         for (platform, k), row in sorted(totals.items()):
@@ -142,13 +151,17 @@ def main(argv=None) -> int:
                 continue
             for key, value in row.items():
                 sums[key] += value
-            print(f"{platform:<12} {int(row['files']):>3} {kind:<6} {int(row['detected']):>8} "
-                  f"{int(row['right']):>5}/{int(row['expected']):<5} {row['right'] / max(1, row['expected']):6.1%} "
-                  f"{int(row['before']):>7} {int(row['extra']):>6} {row['seconds'] / max(1, row['read']) * 1e6:9.0f}")
+            print(
+                f"{platform:<12} {int(row['files']):>3} {kind:<6} {int(row['detected']):>8} "
+                f"{int(row['right']):>5}/{int(row['expected']):<5} {row['right'] / max(1, row['expected']):6.1%} "
+                f"{int(row['before']):>7} {int(row['extra']):>6} {row['seconds'] / max(1, row['read']) * 1e6:9.0f}"
+            )
         if sums:
-            print(f"{'all ' + kind:<12} {int(sums['files']):>3} {'':<6} {int(sums['detected']):>8} "
-                  f"{int(sums['right']):>5}/{int(sums['expected']):<5} {sums['right'] / max(1, sums['expected']):6.1%} "
-                  f"{int(sums['before']):>7} {int(sums['extra']):>6}")
+            print(
+                f"{'all ' + kind:<12} {int(sums['files']):>3} {'':<6} {int(sums['detected']):>8} "
+                f"{int(sums['right']):>5}/{int(sums['expected']):<5} {sums['right'] / max(1, sums['expected']):6.1%} "
+                f"{int(sums['before']):>7} {int(sums['extra']):>6}"
+            )
     return 0
 
 

@@ -58,13 +58,43 @@ ZONE = "America/Chicago"
 SLOTS = 4  # jobs per node: the coordinator's default, and each node's max_proc
 # what differs between two crawls of the same pages by construction: when they ran
 RUN_COLUMNS = "source, pages, items, dropped, errors, warnings, finish_reason, error, dropped_reasons"
-CITIES = ["Springfield", "Riverton", "Lakeside", "Fairview", "Maple Grove", "Cedar Falls", "Oak Ridge",
-          "Brookhaven", "Millbrook", "Franklin", "Georgetown", "Clearwater"]
-PUBLISHERS = ["Chamber of Commerce", "Workforce Board", "Public Library", "SHRM Chapter",
-              "Community College Career Center", "Manufacturers Association", "Young Professionals Network"]
-KINDS = ["Spring Career & Job Fair", "Monthly Job Club", "Business After Hours", "Resume Workshop",
-         "Chapter Luncheon", "Healthcare Hiring Event", "Networking Breakfast", "Employer Information Session",
-         "LinkedIn Basics Webinar", "Manufacturing Expo", "Interview Skills Workshop", "Veterans Hiring Fair"]
+CITIES = [
+    "Springfield",
+    "Riverton",
+    "Lakeside",
+    "Fairview",
+    "Maple Grove",
+    "Cedar Falls",
+    "Oak Ridge",
+    "Brookhaven",
+    "Millbrook",
+    "Franklin",
+    "Georgetown",
+    "Clearwater",
+]
+PUBLISHERS = [
+    "Chamber of Commerce",
+    "Workforce Board",
+    "Public Library",
+    "SHRM Chapter",
+    "Community College Career Center",
+    "Manufacturers Association",
+    "Young Professionals Network",
+]
+KINDS = [
+    "Spring Career & Job Fair",
+    "Monthly Job Club",
+    "Business After Hours",
+    "Resume Workshop",
+    "Chapter Luncheon",
+    "Healthcare Hiring Event",
+    "Networking Breakfast",
+    "Employer Information Session",
+    "LinkedIn Basics Webinar",
+    "Manufacturing Expo",
+    "Interview Skills Workshop",
+    "Veterans Hiring Fair",
+]
 LISTING = """<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8"><title>Events &#8211; {publisher}</title>
 <script type="application/ld+json">{itemlist}</script></head>
@@ -89,15 +119,26 @@ def site_event(n: int, k: int) -> dict:
     when = datetime(2027, 2, 1, 8, 0, tzinfo=ZoneInfo(ZONE)) + timedelta(days=(n * 3 + k * 5) % 120, hours=(k % 5) * 2)
     city = CITIES[n % len(CITIES)]
     return {
-        "@context": "https://schema.org", "@type": "BusinessEvent",
+        "@context": "https://schema.org",
+        "@type": "BusinessEvent",
         "name": f"{KINDS[(n + k) % len(KINDS)]} #{k + 1}, {city}",
         "description": f"Hosted by the {name}. Meet employers, recruiters and career coaches; free and open "
-                       f"to the public. Registration is required.",
-        "startDate": when.isoformat(), "endDate": (when + timedelta(hours=2)).isoformat(),
+        f"to the public. Registration is required.",
+        "startDate": when.isoformat(),
+        "endDate": (when + timedelta(hours=2)).isoformat(),
         "url": f"/events/{k + 1}/",
-        "location": {"@type": "Place", "name": f"{city} Convention Hall, Room {k + 1}", "address": {
-            "@type": "PostalAddress", "streetAddress": f"{100 + k} Main St", "addressLocality": city,
-            "addressRegion": "IL", "postalCode": f"62{n % 1000:03d}", "addressCountry": "US"}},
+        "location": {
+            "@type": "Place",
+            "name": f"{city} Convention Hall, Room {k + 1}",
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": f"{100 + k} Main St",
+                "addressLocality": city,
+                "addressRegion": "IL",
+                "postalCode": f"62{n % 1000:03d}",
+                "addressCountry": "US",
+            },
+        },
         "organizer": {"@type": "Organization", "name": name, "url": "/"},
     }
 
@@ -108,17 +149,28 @@ def generate_sites(root: Path, count: int, pages: int) -> None:
         site = root / f"s{n}"
         (site / "events").mkdir(parents=True)
         (site / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
-        itemlist = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
-            {"@type": "ListItem", "position": k + 1, "url": f"/events/{k + 1}/"} for k in range(pages)]}
+        itemlist = {
+            "@context": "https://schema.org",
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": k + 1, "url": f"/events/{k + 1}/"} for k in range(pages)
+            ],
+        }
         links = "".join(f'<li><a href="/events/{k + 1}/">{site_event(n, k)["name"]}</a></li>' for k in range(pages))
         (site / "events" / "index.html").write_text(
-            LISTING.format(publisher=publisher(n), itemlist=json.dumps(itemlist), links=links.replace("&", "&amp;")))
+            LISTING.format(publisher=publisher(n), itemlist=json.dumps(itemlist), links=links.replace("&", "&amp;"))
+        )
         for k in range(pages):
             event = site_event(n, k)
             (site / "events" / str(k + 1)).mkdir()
-            (site / "events" / str(k + 1) / "index.html").write_text(DETAIL.format(
-                title=event["name"].replace("&", "&amp;"), publisher=publisher(n), jsonld=json.dumps(event),
-                description=event["description"]))
+            (site / "events" / str(k + 1) / "index.html").write_text(
+                DETAIL.format(
+                    title=event["name"].replace("&", "&amp;"),
+                    publisher=publisher(n),
+                    jsonld=json.dumps(event),
+                    description=event["description"],
+                )
+            )
 
 
 def serve(root: Path, count: int, ports_file: Path) -> None:
@@ -127,8 +179,9 @@ def serve(root: Path, count: int, ports_file: Path) -> None:
     from twisted.internet import reactor
     from twisted.web import server, static
 
-    ports = [reactor.listenTCP(0, server.Site(static.File(str(root / f"s{n}"))), interface="127.0.0.1")
-             for n in range(count)]
+    ports = [
+        reactor.listenTCP(0, server.Site(static.File(str(root / f"s{n}"))), interface="127.0.0.1") for n in range(count)
+    ]
     ports_file.write_text(json.dumps([port.getHost().port for port in ports]))
     reactor.run()
 
@@ -136,8 +189,11 @@ def serve(root: Path, count: int, ports_file: Path) -> None:
 def start_server(root: Path, count: int) -> tuple[subprocess.Popen, list[str]]:
     """The server process for `count` sites; returns it and each site's base URL."""
     ports_file = root / "ports.json"
-    process = subprocess.Popen([sys.executable, __file__, "--serve", str(root), "--sources", str(count)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(root), "--sources", str(count)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         if ports_file.exists():
@@ -148,8 +204,11 @@ def start_server(root: Path, count: int) -> tuple[subprocess.Popen, list[str]]:
 
 
 def sources_toml(urls: list[str], delay: float) -> str:
-    return "".join(f'[sources.s{n:03d}]\nspider = "schemaorg"\nurls = ["{url}events/"]\ntimezone = "{ZONE}"\n'
-                   f'settings = {{ DOWNLOAD_DELAY = {delay} }}\n' for n, url in enumerate(urls))
+    return "".join(
+        f'[sources.s{n:03d}]\nspider = "schemaorg"\nurls = ["{url}events/"]\ntimezone = "{ZONE}"\n'
+        f"settings = {{ DOWNLOAD_DELAY = {delay} }}\n"
+        for n, url in enumerate(urls)
+    )
 
 
 def crawl(work: Path, sources: Path, nodes: list[str], timeout: float) -> tuple[float, Path]:
@@ -157,8 +216,7 @@ def crawl(work: Path, sources: Path, nodes: list[str], timeout: float) -> tuple[
     its wall seconds and the database."""
     work.mkdir(parents=True)
     db = work / "events.db"
-    command = [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources),
-               "--db", str(db), "--now", NOW]
+    command = [sys.executable, "-m", "eventhound", "crawl", "--sources", str(sources), "--db", str(db), "--now", NOW]
     if nodes:
         command += ["--scrapyd", ",".join(nodes)]
     started = time.perf_counter()
@@ -172,13 +230,17 @@ def crawl(work: Path, sources: Path, nodes: list[str], timeout: float) -> tuple[
 def stored(db: Path) -> dict:
     """What a crawl stored, as the comparison needs it."""
     with closing(sqlite3.connect(db)) as conn:
+
         def rows(sql: str) -> list[tuple]:
             return [tuple(row) for row in conn.execute(sql)]
 
-        return {"ids": rows("select id from events order by id"), "records": rows("select * from events order by id"),
-                "runs": rows(f"select {RUN_COLUMNS} from runs order by source"),
-                "counts": dict(rows("select source, count(*) from events group by source order by source")),
-                "source_seconds": rows("select sum(julianday(finished) - julianday(started)) * 86400 from runs")[0][0]}
+        return {
+            "ids": rows("select id from events order by id"),
+            "records": rows("select * from events order by id"),
+            "runs": rows(f"select {RUN_COLUMNS} from runs order by source"),
+            "counts": dict(rows("select source, count(*) from events group by source order by source")),
+            "source_seconds": rows("select sum(julianday(finished) - julianday(started)) * 86400 from runs")[0][0],
+        }
 
 
 def egg_seconds() -> float:
@@ -204,16 +266,19 @@ def check(results: dict[str, dict], sources: int, pages: int) -> list[str]:
         counts = got["counts"]
         short = {key: n for key, n in counts.items() if n != pages}
         if len(counts) != sources or short:
-            lines.append(f"MISMATCH: {name}: {len(counts)} of {sources} sources stored events; "
-                         f"not {pages}: {short}")
+            lines.append(f"MISMATCH: {name}: {len(counts)} of {sources} sources stored events; not {pages}: {short}")
     if not any(line.startswith("MISMATCH") for line in lines):
-        lines.append(f"every source's event count, in every crawl: {pages} ("
-                     + " ".join(f"{key}={n}" for key, n in reference["counts"].items()) + ")")
+        lines.append(
+            f"every source's event count, in every crawl: {pages} ("
+            + " ".join(f"{key}={n}" for key, n in reference["counts"].items())
+            + ")"
+        )
     return lines
 
 
-def run_round(work: Path, sources: Path, modes: dict[str, list[str]], order: list[str],
-              timeout: float) -> dict[str, dict]:
+def run_round(
+    work: Path, sources: Path, modes: dict[str, list[str]], order: list[str], timeout: float
+) -> dict[str, dict]:
     """Every crawl once, in `order`, each into its own fresh database."""
     results = {}
     for name in order:
@@ -224,19 +289,25 @@ def run_round(work: Path, sources: Path, modes: dict[str, list[str]], order: lis
 
 def report(rounds: list[dict[str, dict]]) -> None:
     """Each crawl's wall seconds (median, best), how many sources crawled at once, the speed-up."""
-    print(f"over {len(rounds)} round(s), medians: wall seconds (best); a source's crawl seconds (runs "
-          f"started..finished); those summed / wall")
+    print(
+        f"over {len(rounds)} round(s), medians: wall seconds (best); a source's crawl seconds (runs "
+        f"started..finished); those summed / wall"
+    )
     for name in rounds[0]:
         walls = [r[name]["seconds"] for r in rounds]
         each = median(r[name]["source_seconds"] / len(r[name]["runs"]) for r in rounds)
         overlap = median(r[name]["source_seconds"] / r[name]["seconds"] for r in rounds)
-        print(f"  {name:<10} {median(walls):7.1f} s ({min(walls):7.1f} s)   {each:5.1f} s a source   "
-              f"{overlap:4.1f} sources at once")
+        print(
+            f"  {name:<10} {median(walls):7.1f} s ({min(walls):7.1f} s)   {each:5.1f} s a source   "
+            f"{overlap:4.1f} sources at once"
+        )
     ratios = [r["one node"]["seconds"] / r["two nodes"]["seconds"] for r in rounds]
     best = min(r["one node"]["seconds"] for r in rounds) / min(r["two nodes"]["seconds"] for r in rounds)
     goal = "met" if median(ratios) >= 1.8 else "NOT met"
-    print(f"  two-node speed-up (one node / two nodes): median {median(ratios):.2f}x, best rounds {best:.2f}x "
-          f"(goal >= 1.8x: {goal})")
+    print(
+        f"  two-node speed-up (one node / two nodes): median {median(ratios):.2f}x, best rounds {best:.2f}x "
+        f"(goal >= 1.8x: {goal})"
+    )
 
 
 def main():
@@ -260,9 +331,11 @@ def main():
         try:
             with scrapyd_nodes(work / "scrapyd", 2, max_proc=SLOTS) as running:
                 nodes = [url for _, url in running]
-                print(f"{args.sources} sites x {args.pages} event pages, DOWNLOAD_DELAY {args.delay:g} s; "
-                      f"2 Scrapyd nodes, {SLOTS} jobs each; building the egg takes {egg_seconds():.1f} s "
-                      f"(in each Scrapyd crawl's wall time)")
+                print(
+                    f"{args.sources} sites x {args.pages} event pages, DOWNLOAD_DELAY {args.delay:g} s; "
+                    f"2 Scrapyd nodes, {SLOTS} jobs each; building the egg takes {egg_seconds():.1f} s "
+                    f"(in each Scrapyd crawl's wall time)"
+                )
                 modes = {"one node": nodes[:1], "two nodes": nodes, **({} if args.no_local else {"local": []})}
                 rounds, mismatch = [], False
                 sources = work / "sources.toml"
@@ -271,8 +344,11 @@ def main():
                     order = list(modes) if n % 2 == 0 else list(reversed(modes))
                     results = run_round(work / f"round{n + 1}", sources, modes, order, timeout)
                     rounds.append(results)
-                    print(f"round {n + 1}: " + ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in results.items())
-                          + f"; speed-up {results['one node']['seconds'] / results['two nodes']['seconds']:.2f}x")
+                    print(
+                        f"round {n + 1}: "
+                        + ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in results.items())
+                        + f"; speed-up {results['one node']['seconds'] / results['two nodes']['seconds']:.2f}x"
+                    )
                     for line in check(results, args.sources, args.pages):
                         print("  " + line)
                         mismatch |= line.startswith("MISMATCH")

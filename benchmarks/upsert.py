@@ -24,15 +24,33 @@ def make_records(n: int) -> list[dict]:
     for i in range(n):
         r = {c: None for c in EVENT_COLUMNS}
         r.update(
-            id=f"bench:{i:06d}", source="bench", source_url=f"https://example.org/events?page={i // 20}",
-            title=f"Spring Job Fair number {i}", description="Meet employers hiring now. " * 8,
-            url=f"https://example.org/events/{i}", event_type="job_fair", topics='["tech"]',
-            start="2027-03-04T18:30:00-06:00", end="2027-03-04T20:30:00-06:00",
-            start_utc="2027-03-05T00:30:00Z", end_utc="2027-03-05T02:30:00Z", all_day=0,
-            timezone="America/Chicago", time_text="March 4, 6:30-8:30pm", status="scheduled",
-            attendance="in_person", venue_name="Convention Center", street="1 Main St",
-            city="Springfield", region="IL", postal_code="62701", country="US",
-            latitude=39.78, longitude=-89.65, organizer="Chamber of Commerce", is_free=1,
+            id=f"bench:{i:06d}",
+            source="bench",
+            source_url=f"https://example.org/events?page={i // 20}",
+            title=f"Spring Job Fair number {i}",
+            description="Meet employers hiring now. " * 8,
+            url=f"https://example.org/events/{i}",
+            event_type="job_fair",
+            topics='["tech"]',
+            start="2027-03-04T18:30:00-06:00",
+            end="2027-03-04T20:30:00-06:00",
+            start_utc="2027-03-05T00:30:00Z",
+            end_utc="2027-03-05T02:30:00Z",
+            all_day=0,
+            timezone="America/Chicago",
+            time_text="March 4, 6:30-8:30pm",
+            status="scheduled",
+            attendance="in_person",
+            venue_name="Convention Center",
+            street="1 Main St",
+            city="Springfield",
+            region="IL",
+            postal_code="62701",
+            country="US",
+            latitude=39.78,
+            longitude=-89.65,
+            organizer="Chamber of Commerce",
+            is_free=1,
         )
         records.append(r)
     return records
@@ -68,7 +86,9 @@ def run(fn, records, repeats=5):
             fn(db, records, "2027-03-02T00:00:00Z")
             again.append(time.perf_counter() - t)
             assert db["events"].count == len(records)
-            assert db.execute("SELECT count(*) FROM events WHERE first_seen != '2027-03-01T00:00:00Z'").fetchone()[0] == 0
+            assert (
+                db.execute("SELECT count(*) FROM events WHERE first_seen != '2027-03-01T00:00:00Z'").fetchone()[0] == 0
+            )
             db.close()
     return statistics.median(fresh), statistics.median(again)
 
@@ -78,7 +98,9 @@ def main():
     records = make_records(n)
     for name, fn in (("executemany ON CONFLICT", via_executemany), ("upsert_all + UPDATE", via_upsert_all)):
         fresh, again = run(fn, records)
-        print(f"{name:26s} {n} records: insert {fresh * 1000:7.1f} ms   re-upsert {again * 1000:7.1f} ms  (median of 5)")
+        print(
+            f"{name:26s} {n} records: insert {fresh * 1000:7.1f} ms   re-upsert {again * 1000:7.1f} ms  (median of 5)"
+        )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,18 @@ def crawl_command(work: Path, sources: str, *args, now: str) -> list[str]:
     """Write `sources` (sources.toml text) to work/sources.toml; the command that crawls it into
     work/events.db at `now`, AutoThrottle off, with `args` (e.g. "-s", "NAME=VALUE") added."""
     (work / "sources.toml").write_text(sources)
-    return eventhound_command("crawl", "--sources", work / "sources.toml", "--db", work / "events.db", "--now", now,
-                              "-s", "AUTOTHROTTLE_ENABLED=False", *args)
+    return eventhound_command(
+        "crawl",
+        "--sources",
+        work / "sources.toml",
+        "--db",
+        work / "events.db",
+        "--now",
+        now,
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        *args,
+    )
 
 
 def crawl(work: Path, sources: str, *args, now: str) -> tuple[subprocess.CompletedProcess, sqlite_utils.Database]:

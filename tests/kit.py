@@ -21,8 +21,9 @@ __all__ = ["Stats", "file_response", "spider_for", "callback_output", "cli", "fi
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def file_response(name: str | Path, url: str, *, body: bytes | None = None,
-                  headers: dict | None = None) -> scrapy.http.Response:
+def file_response(
+    name: str | Path, url: str, *, body: bytes | None = None, headers: dict | None = None
+) -> scrapy.http.Response:
     """The response a fetch of `url` would give for a fixture (a path under tests/fixtures or
     absolute), of the class Scrapy picks by its headers, URL and body."""
     if body is None:
@@ -35,13 +36,14 @@ def file_response(name: str | Path, url: str, *, body: bytes | None = None,
 
 def spider_for(source: Source, now: datetime, **settings) -> scrapy.Spider:
     """The source's spider, set up as a crawl would set it up, with the crawl's `now`."""
-    from scrapy.spiderloader import SpiderLoader
     from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
 
     loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["spiders"]}))
-    crawler = get_crawler(loader.load(source.spider),
-                          {"EVENTHOUND_NOW": now.isoformat(), "DEPTH_LIMIT": 20, "EVENTHOUND_MAX_FOLLOW": 500,
-                           **settings})
+    crawler = get_crawler(
+        loader.load(source.spider),
+        {"EVENTHOUND_NOW": now.isoformat(), "DEPTH_LIMIT": 20, "EVENTHOUND_MAX_FOLLOW": 500, **settings},
+    )
     return crawler.spidercls.from_crawler(crawler, source=source)
 
 
@@ -49,8 +51,9 @@ def callback_output(spider: scrapy.Spider, response, callback: str = "parse") ->
     """What one callback yields for a response: the items (as dicts) and the requests."""
     items, requests = [], []
     for output in getattr(spider, callback)(response) or ():
-        (requests if isinstance(output, Request) else items).append(output if isinstance(output, Request)
-                                                                     else dict(output))
+        (requests if isinstance(output, Request) else items).append(
+            output if isinstance(output, Request) else dict(output)
+        )
     return items, requests
 
 

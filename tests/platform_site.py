@@ -47,8 +47,11 @@ class ApiHandler(QuietHandler):
 @contextmanager
 def serve_api(root: Path, seen: list[str], paging: tuple[str, ...] = ("page",), authorizations: list | None = None):
     """Serve `root` as a platform's API; yields the base URL."""
-    handler = type("Api", (ApiHandler,), {"seen": seen, "paging": paging,
-                                          "authorizations": authorizations if authorizations is not None else []})
+    handler = type(
+        "Api",
+        (ApiHandler,),
+        {"seen": seen, "paging": paging, "authorizations": authorizations if authorizations is not None else []},
+    )
     with serve_directory(root, handler=handler) as base_url:
         yield base_url
 

@@ -37,8 +37,13 @@ def start_node(root: Path, max_proc: int = 4) -> tuple[subprocess.Popen, str]:
     port = free_port()
     (root / "scrapyd.conf").write_text(CONF.format(port=port, root=root, max_proc=max_proc))
     scrapyd = Path(sys.executable).with_name("scrapyd")
-    process = subprocess.Popen([str(scrapyd)], cwd=root, stdout=(root / "scrapyd.out").open("w"),
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(scrapyd)],
+        cwd=root,
+        stdout=(root / "scrapyd.out").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -31,8 +31,13 @@ class Second:
 
 
 def test_each_pipeline_runs_over_the_whole_batch_and_a_failure_drops_only_its_item():
-    crawler = get_crawler(settings_dict={"ITEM_PIPELINES": {f"{__name__}.First": 1, f"{__name__}.Second": 2},
-                                         "EVENTHOUND_BATCH_SIZE": 5, "EVENTHOUND_BATCH_SECONDS": 0.01})
+    crawler = get_crawler(
+        settings_dict={
+            "ITEM_PIPELINES": {f"{__name__}.First": 1, f"{__name__}.Second": 2},
+            "EVENTHOUND_BATCH_SIZE": 5,
+            "EVENTHOUND_BATCH_SECONDS": 0.01,
+        }
+    )
     crawler._apply_settings()
     manager = BatchedPipelines.from_crawler(crawler)
     CALLS.clear()
@@ -43,7 +48,10 @@ def test_each_pipeline_runs_over_the_whole_batch_and_a_failure_drops_only_its_it
     results = asyncio.run(six_items())
     # five items fill a batch: the first pipeline sees all five before the second sees any;
     # the sixth goes alone when the batch time is up
-    assert CALLS == [("first", n) for n in range(5)] + [("second", n) for n in (0, 1, 4)] + [("first", 5), ("second", 5)]
+    assert CALLS == [("first", n) for n in range(5)] + [("second", n) for n in (0, 1, 4)] + [
+        ("first", 5),
+        ("second", 5),
+    ]
     assert [r if isinstance(r, Exception) else r["n"] for r in results][:2] == [0, 1]
     assert isinstance(results[2], DropItem) and isinstance(results[3], ValueError)
     assert all(results[n] == {"n": n, "first": True, "second": True} for n in (0, 1, 4, 5))
@@ -52,13 +60,22 @@ def test_each_pipeline_runs_over_the_whole_batch_and_a_failure_drops_only_its_it
 
 
 def test_a_crawl_stores_in_batches_what_it_stored_one_by_one(demo_site_url, tmp_path):
-    sources = f'[sources.demo]\nspider = "schemaorg"\nurls = ["{demo_site_url}events/"]\ntimezone = "America/New_York"\n'
+    sources = (
+        f'[sources.demo]\nspider = "schemaorg"\nurls = ["{demo_site_url}events/"]\ntimezone = "America/New_York"\n'
+    )
     now = "2026-11-01T00:00:00+00:00"
     (tmp_path / "batched").mkdir()
     (tmp_path / "single").mkdir()
     batched, db = crawl(tmp_path / "batched", sources, "-s", "LOG_LEVEL=INFO", now=now)
-    one_by_one, db_single = crawl(tmp_path / "single", sources, "-s", "LOG_LEVEL=INFO",
-                                  "-s", "ITEM_PROCESSOR=scrapy.pipelines.ItemPipelineManager", now=now)
+    one_by_one, db_single = crawl(
+        tmp_path / "single",
+        sources,
+        "-s",
+        "LOG_LEVEL=INFO",
+        "-s",
+        "ITEM_PROCESSOR=scrapy.pipelines.ItemPipelineManager",
+        now=now,
+    )
     assert batched.returncode == one_by_one.returncode
     rows = query(db, "select * from events order by id")
     batches = int(re.search(r"'eventhound/item_batches': (\d+)", batched.stderr)[1])
@@ -67,5 +84,6 @@ def test_a_crawl_stores_in_batches_what_it_stored_one_by_one(demo_site_url, tmp_
     counts = [re.sub(r"time=\S+", "", summary(result, "demo")) for result in (batched, one_by_one)]
     assert counts[0] == counts[1] and "events=" in counts[0]
     seen = {"first_seen", "last_seen"}
-    assert [{k: v for k, v in r.items() if k not in seen} for r in rows] == \
-        [{k: v for k, v in r.items() if k not in seen} for r in query(db_single, "select * from events order by id")]
+    assert [{k: v for k, v in r.items() if k not in seen} for r in rows] == [
+        {k: v for k, v in r.items() if k not in seen} for r in query(db_single, "select * from events order by id")
+    ]

@@ -2,7 +2,7 @@
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,11 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bibliocommons"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago")
-API = ("https://gateway.bibliocommons.com/v2/libraries/rivertonlib/events?startDate=2027-09-01&endDate=2028-08-31"
-       "&limit=100&page=1")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/Chicago")
+API = (
+    "https://gateway.bibliocommons.com/v2/libraries/rivertonlib/events?startDate=2027-09-01&endDate=2028-08-31"
+    "&limit=100&page=1"
+)
 PAGE = "https://rivertonlib.bibliocommons.com/events/"
 
 
@@ -35,9 +37,14 @@ def test_occurrences_with_their_place_registration_and_categories():
     assert workshop["timezone"] == "America/Chicago"  # the branch's mapLocation.timeZone
     assert workshop["own_id"] == "6b1f0c2e8d1b82ca9f794c01"
     assert workshop["url"] == workshop["registration_url"] == PAGE + "6b1f0c2e8d1b82ca9f794c01"
-    assert (workshop["venue_name"], workshop["street"], workshop["city"], workshop["region"],
-            workshop["postal_code"], workshop["country"]) == (
-        "Central Library", "210 W. Main Street", "Riverton", "IL", "61701", "US")
+    assert (
+        workshop["venue_name"],
+        workshop["street"],
+        workshop["city"],
+        workshop["region"],
+        workshop["postal_code"],
+        workshop["country"],
+    ) == ("Central Library", "210 W. Main Street", "Riverton", "IL", "61701", "US")
     assert (workshop["latitude"], workshop["longitude"]) == ("40.484213", "-88.993712")
     assert workshop["categories"] == ["Jobs & Careers", "Classes & Workshops", "Adults", "Workforce Wednesdays"]
     assert workshop["attendance_mode"] == "OfflineEventAttendanceMode"
@@ -72,12 +79,15 @@ def test_the_listing_order_the_key_as_start_and_the_details_as_venue():
     assert events[2]["start_text"] == "2027-09-22T10:00" and events[2]["venue_name"] == "Exhibit Hall B"
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/user/login'>Log in</form></body></html>", "bibliocommons_not_json"),
-    ('{"error": {"code": "NOT_FOUND", "message": "Library not found"}}', "bibliocommons_api_error"),
-    ('{"status": 500, "message": "Internal Server Error"}', "bibliocommons_api_error"),
-    ('{"events": [{"event": {"title": "x"}}], "page": {"current": 1}}', "bibliocommons_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/user/login'>Log in</form></body></html>", "bibliocommons_not_json"),
+        ('{"error": {"code": "NOT_FOUND", "message": "Library not found"}}', "bibliocommons_api_error"),
+        ('{"status": 500, "message": "Internal Server Error"}', "bibliocommons_api_error"),
+        ('{"events": [{"event": {"title": "x"}}], "page": {"current": 1}}', "bibliocommons_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert bibliocommons.extract(body, API, CONTEXT).errors == [code]
 
@@ -101,12 +111,16 @@ def test_api_url_from_the_events_page_or_the_gateway_itself():
     short = spider_for(API, window_days_ahead=30, limit=50)
     assert short.api_url("https://rivertonlib.bibliocommons.com/v2/events") == (
         "https://gateway.bibliocommons.com/v2/libraries/rivertonlib/events?startDate=2027-09-01&endDate=2027-10-01"
-        "&limit=50&page=1")
+        "&limit=50&page=1"
+    )
     given = "https://gateway.bibliocommons.com/v2/libraries/rivertonlib/events?audiences=5ea06e21&limit=20"
     assert spider_for(given).api_url(given) == given + "&startDate=2027-09-01&endDate=2028-08-31&page=1"
     rss = "https://gateway.bibliocommons.com/v2/libraries/rivertonlib/rss/events?types=5ea06d75"
-    assert spider_for(rss).api_url(rss).startswith(
-        "https://gateway.bibliocommons.com/v2/libraries/rivertonlib/events?types=5ea06d75&startDate=")
+    assert (
+        spider_for(rss)
+        .api_url(rss)
+        .startswith("https://gateway.bibliocommons.com/v2/libraries/rivertonlib/events?types=5ea06d75&startDate=")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -118,12 +132,16 @@ def crawled(tmp_path_factory):
     shutil.copy(FIXTURES / "events_page2.json", api / "page=2.json")
     seen: list[str] = []
     with serve_api(work / "site", seen) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.riverton-library]
 spider = "bibliocommons"
 urls = ["{base}v2/libraries/rivertonlib/events"]
 timezone = "America/New_York"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
@@ -133,9 +151,13 @@ def test_crawl_reads_every_page_in_the_branches_zone(crawled):
     query_string = "startDate=2027-09-01&endDate=2028-08-31&limit=100"
     assert [path for path in seen if path != "/robots.txt"] == [
         f"/v2/libraries/rivertonlib/events?{query_string}&page=1",
-        f"/v2/libraries/rivertonlib/events?{query_string}&page=2"]
-    rows = query(db, "select title, start_utc, all_day, status, attendance, online_url, categories, url"
-                     " from events order by start_utc")
+        f"/v2/libraries/rivertonlib/events?{query_string}&page=2",
+    ]
+    rows = query(
+        db,
+        "select title, start_utc, all_day, status, attendance, online_url, categories, url"
+        " from events order by start_utc",
+    )
     assert [(r["title"], r["start_utc"]) for r in rows] == [
         ("Job Seekers' Résumé Workshop", "2027-09-15T19:00:00+00:00"),  # 14:00 Chicago, not the source's New York
         ("Career Resource Week", "2027-09-20T05:00:00+00:00"),
@@ -164,10 +186,13 @@ def test_discover_names_bibliocommons_and_the_library_events_page():
     offer = next(o for o in offers if o.spider == "bibliocommons")
     assert (offer.kind, offer.url) == ("platform", "https://rivertonlib.bibliocommons.com/v2/events")
     assert "links to its events" in offer.evidence and '"BiblioCommons" in the footer' in offer.evidence
-    own = bibliocommons.recognise("<html><body class='cp-events'></body></html>",
-                                  "https://rivertonlib.bibliocommons.com/v2/events?types=5ea06d75")
-    assert own == ("https://rivertonlib.bibliocommons.com/v2/events",
-                   "BiblioCommons Events (an events page on bibliocommons.com, BiblioCommons cp- components)")
+    own = bibliocommons.recognise(
+        "<html><body class='cp-events'></body></html>", "https://rivertonlib.bibliocommons.com/v2/events?types=5ea06d75"
+    )
+    assert own == (
+        "https://rivertonlib.bibliocommons.com/v2/events",
+        "BiblioCommons Events (an events page on bibliocommons.com, BiblioCommons cp- components)",
+    )
     catalogue_only = '<a href="https://rivertonlib.bibliocommons.com/v2/search?query=jobs">Catalogue</a>'
     assert bibliocommons.recognise(catalogue_only, "https://www.rivertonlibrary.org/") is None
     assert bibliocommons.recognise("<html><body>Events at the library</body></html>", "https://lib.example/") is None

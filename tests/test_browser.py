@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from bs4 import BeautifulSoup
@@ -23,8 +23,16 @@ from tests.test_saved_searches import EVENTS, NOW
 from tests.test_serve_public import free_port, status
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=412,915"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=412,915",
+]
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 JSON_LIST = re.compile(r'\[\s*"')
 
@@ -33,8 +41,9 @@ def browse(url: str, screenshot) -> BeautifulSoup:
     """The DOM of `url` after its scripts ran (and a screenshot of it), by headless Chromium."""
     assert CHROMIUM, "Debian's chromium is not installed (.ci/run installs it)"
     subprocess.run([CHROMIUM, *FLAGS, f"--screenshot={screenshot}", url], capture_output=True, timeout=120)
-    dom = subprocess.run([CHROMIUM, *FLAGS, "--virtual-time-budget=5000", "--dump-dom", url],
-                         capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(
+        [CHROMIUM, *FLAGS, "--virtual-time-budget=5000", "--dump-dom", url], capture_output=True, text=True, timeout=120
+    ).stdout
     return BeautifulSoup(dom, "html.parser")
 
 
@@ -73,14 +82,24 @@ def test_digest_index_and_page_in_a_browser(site):
 @pytest.fixture(scope="module")
 def datasette(site):
     db = database.open_db(site / "events.db")
-    start = datetime.now(timezone.utc) + timedelta(days=3)
-    record = dict(EVENTS[0], id="soon", start=start.astimezone(timezone(timedelta(hours=-6))).isoformat(),
-                  start_utc=database.iso_utc(start), end=None, topics='["healthcare"]', title="Spring Job Fair")
+    start = datetime.now(UTC) + timedelta(days=3)
+    record = dict(
+        EVENTS[0],
+        id="soon",
+        start=start.astimezone(timezone(timedelta(hours=-6))).isoformat(),
+        start_utc=database.iso_utc(start),
+        end=None,
+        topics='["healthcare"]',
+        title="Spring Job Fair",
+    )
     database.upsert_events(db, [record], database.iso_utc(start))
     db.close()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "eventhound", "serve", "--db", str(site / "events.db"),
-                               "--public", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "eventhound", "serve", "--db", str(site / "events.db"), "--public", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -105,7 +124,11 @@ def test_the_find_page_in_a_browser(site, datasette):
     assert len(form.select(".find-types input[type=checkbox]")) == 8
     assert form.find("input", attrs={"name": "types", "type": "hidden"})["value"] == "job_fair"
     assert [o["value"] for o in form.find("select", attrs={"name": "attendance"}).find_all("option")] == [
-        "", "in_person", "online", "hybrid"]
+        "",
+        "in_person",
+        "online",
+        "hybrid",
+    ]
     assert form.find("select", attrs={"name": "days"}).find("option", selected=True)["value"] == "30"
     assert form.find("input", id="find-free")["type"] == "checkbox"
     table = page.find("table")

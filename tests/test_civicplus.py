@@ -2,7 +2,7 @@
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,9 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "civicplus"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/New_York",
-                  options={"window_days_ahead": 45})
+CONTEXT = Context(
+    now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/New_York", options={"window_days_ahead": 45}
+)
 SITE = "https://www.fairhavenoh.gov"
 LISTING = f"{SITE}/Calendar.aspx?CID=14%2C22%2C31&view=list&month=9&year=2027"
 
@@ -31,14 +32,23 @@ def by_title(events: list[dict]) -> dict[str, dict]:
 def test_listing_events_with_times_place_and_calendar_names():
     result = civicplus.extract(page("calendar_2027-09.html"), LISTING, CONTEXT)
     events = by_title(result.events)
-    assert list(events) == ["City Council Regular Meeting", "Résumé & Cover Letter Workshop",
-                            "Fall Regional Job Fair", "Virtual Hiring Event: Fairhaven Public Works",
-                            "Storytime in the Park"]
+    assert list(events) == [
+        "City Council Regular Meeting",
+        "Résumé & Cover Letter Workshop",
+        "Fall Regional Job Fair",
+        "Virtual Hiring Event: Fairhaven Public Works",
+        "Storytime in the Park",
+    ]
     fair = events["Fall Regional Job Fair"]
     assert (fair["start_text"], fair["end_text"]) == ("2027-09-23T10:00:00", "2027-09-23T14:00:00")  # floating
     assert fair["own_id"] == "5520" and fair["url"] == f"{SITE}/Calendar.aspx?EID=5520"
     assert (fair["venue_name"], fair["street"], fair["city"], fair["region"], fair["postal_code"]) == (
-        "Fairhaven Civic Center", "200 N. Main St.", "Fairhaven", "OH", "45014")
+        "Fairhaven Civic Center",
+        "200 N. Main St.",
+        "Fairhaven",
+        "OH",
+        "45014",
+    )
     assert fair["categories"] == ["Workforce & Economic Development"]
     assert fair["description"].startswith("More than 60 employers")
     assert events["City Council Regular Meeting"]["categories"] == ["City Council"]
@@ -65,8 +75,11 @@ def test_next_month_within_the_window_then_none():
     assert first.next_page == LISTING.replace("month=9", "month=10")
     second = civicplus.extract(page("calendar_2027-10.html"), first.next_page, CONTEXT)
     assert second.next_page is None  # November starts after 45 days
-    december = civicplus.extract(page("calendar_2027-10.html"), LISTING.replace("month=9", "month=12"),
-                                 Context(now=CONTEXT.now, timezone=CONTEXT.timezone))
+    december = civicplus.extract(
+        page("calendar_2027-10.html"),
+        LISTING.replace("month=9", "month=12"),
+        Context(now=CONTEXT.now, timezone=CONTEXT.timezone),
+    )
     assert december.next_page == LISTING.replace("month=9&year=2027", "month=1&year=2028")
     search = f"{SITE}/Calendar.aspx?Keywords=&startDate=09/01/2027&enddate=12/31/2027&CID=22"
     assert civicplus.extract(page("calendar_2027-09.html"), search, CONTEXT).next_page is None
@@ -89,7 +102,10 @@ def test_event_page_with_time_place_cost_contact_and_registration():
     assert camp["title"] == "Interview Skills Bootcamp" and camp["own_id"] == "5538"
     assert (camp["start_text"], camp["end_text"]) == ("2027-10-12T09:00:00", "2027-10-12T12:00:00")
     assert (camp["venue_name"], camp["street"], camp["postal_code"]) == (
-        "OhioMeansJobs Fairhaven Center", "310 Commerce Dr.", "45014")
+        "OhioMeansJobs Fairhaven Center",
+        "310 Commerce Dr.",
+        "45014",
+    )
     assert camp["cost_text"] == "$10; free for job seekers registered with OhioMeansJobs"
     assert camp["organizer"] == "Dana Whitfield, Workforce Development"
     assert camp["registration_url"] == f"{SITE}/FormCenter/Workforce-Development-8/Interview-Bootcamp-Registration-112"
@@ -105,19 +121,26 @@ def test_event_page_meeting_link_is_online_not_registration():
 
 def test_event_page_without_a_time_row_is_all_day():
     text = page("event_5538.html")
-    start, end = text.index('<div id="ctl00_ctl00_MainContent_ModuleContent_ctl00_ctl04_time"'), text.index(
-        '<div itemprop="location"')
+    start, end = (
+        text.index('<div id="ctl00_ctl00_MainContent_ModuleContent_ctl00_ctl04_time"'),
+        text.index('<div itemprop="location"'),
+    )
     (event,) = civicplus.extract(text[:start] + text[end:], f"{SITE}/Calendar.aspx?EID=5538", CONTEXT).events
     assert event["start_text"] == "2027-10-12" and "end_text" not in event
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/login'>Sign in</form></body></html>", "civicplus_not_json"),
-    ('{"events": []}', "civicplus_not_json"),
-    ("<html><head><title>Runtime Error</title></head><body><h1>Server Error in '/' Application.</h1></body></html>",
-     "civicplus_api_error"),
-    (page("home_page.html"), "civicplus_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/login'>Sign in</form></body></html>", "civicplus_not_json"),
+        ('{"events": []}', "civicplus_not_json"),
+        (
+            "<html><head><title>Runtime Error</title></head><body><h1>Server Error in '/' Application.</h1></body></html>",
+            "civicplus_api_error",
+        ),
+        (page("home_page.html"), "civicplus_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert civicplus.extract(body, LISTING, CONTEXT).errors == [code]
 
@@ -146,8 +169,10 @@ def test_spider_asks_for_the_month_list_view():
     month = "view=list&month=9&year=2027"
     assert spider.api_url(f"{SITE}/") == f"{SITE}/Calendar.aspx?{month}"
     assert spider.api_url(f"{SITE}/Calendar.aspx?CID=22") == f"{SITE}/Calendar.aspx?CID=22&{month}"
-    assert spider.api_url(f"{SITE}/common/modules/iCalendar/iCalendar.aspx?catID=22&feed=calendar") == \
-        f"{SITE}/Calendar.aspx?CID=22&{month}"
+    assert (
+        spider.api_url(f"{SITE}/common/modules/iCalendar/iCalendar.aspx?catID=22&feed=calendar")
+        == f"{SITE}/Calendar.aspx?CID=22&{month}"
+    )
     assert spider.api_url(f"{SITE}/Calendar.aspx?EID=5538") == f"{SITE}/Calendar.aspx?EID=5538"
 
 
@@ -161,7 +186,9 @@ def crawled(tmp_path_factory):
     shutil.copy(FIXTURES / "event_5538.html", calendar / "EID=5538.json")
     seen: list[str] = []
     with serve_api(work / "site", seen, paging=("EID", "month")) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.fairhaven-city]
 spider = "civicplus"
 urls = ["{base}Calendar.aspx?CID=14,22,31"]
@@ -169,7 +196,9 @@ timezone = "America/New_York"
 
 [sources.fairhaven-city.civicplus]
 window_days_ahead = 45
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
@@ -179,7 +208,8 @@ def test_crawl_reads_each_month_and_the_followed_event_page(crawled):
     assert [path for path in seen if path != "/robots.txt"] == [
         "/Calendar.aspx?CID=14%2C22%2C31&view=list&month=9&year=2027",
         "/Calendar.aspx?CID=14%2C22%2C31&view=list&month=10&year=2027",
-        "/Calendar.aspx?EID=5538"]
+        "/Calendar.aspx?EID=5538",
+    ]
     rows = query(db, "select title, start_utc, all_day, status, attendance, categories from events order by start_utc")
     assert [(r["title"], r["start_utc"]) for r in rows] == [
         ("City Council Regular Meeting", "2027-09-13T23:00:00+00:00"),

@@ -3,7 +3,7 @@ phrase rules whose scores the model reads (TypeRules); topics and audience (pipe
 
 import csv
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,9 +14,8 @@ from pipelines.classify import EVENT_TYPES, ClassifyPipeline, PhraseMatcher, Typ
 from pipelines.topics import AudiencePipeline, TopicsPipeline
 from tests.kit import Stats, final_record
 
-NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
+NOW = datetime(2027, 1, 10, 14, 15, tzinfo=UTC)
 LABELED = Path(__file__).parent / "fixtures" / "classify" / "labeled.tsv"
-
 
 
 def classify(**item):
@@ -25,8 +24,9 @@ def classify(**item):
 
 def by_rules(title, description="", categories=(), schema_type=(), event_type=None):
     """(type, reason) of the phrase rules of event_types.toml alone."""
-    return type_rules().classify(normalize(title), normalize(description), list(categories), list(schema_type),
-                                 event_type, title, description)
+    return type_rules().classify(
+        normalize(title), normalize(description), list(categories), list(schema_type), event_type, title, description
+    )
 
 
 def tag(pipeline, **item):
@@ -50,8 +50,12 @@ def test_rules_on_their_labeled_examples():
     # the phrase rules were written against these: 95 % of the 78, 88 % of the 120 blind ones
     rows = labeled()
     assert len(rows) >= 55 and {r["label"] for r in rows} == set(EVENT_TYPES)
-    wrong = [(r["title"], r["label"], got) for r in rows for got in [by_rules(r["title"], r["description"])]
-             if got[0] != r["label"]]
+    wrong = [
+        (r["title"], r["label"], got)
+        for r in rows
+        for got in [by_rules(r["title"], r["description"])]
+        if got[0] != r["label"]
+    ]
     assert len(wrong) <= len(rows) * 0.05, wrong
 
 
@@ -67,18 +71,24 @@ def test_model_on_written_listings_it_never_saw():
     assert sum(g == r["label"] for g, r in zip(got, rows)) >= 0.65 * len(rows)
 
 
-@pytest.mark.parametrize("title, description, expected", [
-    ("Fall Healthcare Job Fair", "Meet hiring managers from area hospitals.", "job_fair"),
-    ("Monday Morning Job Club", "Our weekly job club for job seekers.", "job_club"),
-    ("Rotary Club Weekly Luncheon", "Members meet for lunch and a program by a guest speaker.",
-     "association_meeting"),
-    ("Business After Hours at Lakeside Bank", "", "networking"),
-    ("Healthcare Leadership Summit 2027", "", "conference"),
-    ("National Hardware Trade Show", "", "trade_show"),
-    ("Resume Writing Workshop", "Bring your resume; a career coach reviews it.", "workshop"),
-    ("Nursing Program Info Session", "", "info_session"),
-    ("Spring Symphony Concert", "", "other"),
-])
+@pytest.mark.parametrize(
+    "title, description, expected",
+    [
+        ("Fall Healthcare Job Fair", "Meet hiring managers from area hospitals.", "job_fair"),
+        ("Monday Morning Job Club", "Our weekly job club for job seekers.", "job_club"),
+        (
+            "Rotary Club Weekly Luncheon",
+            "Members meet for lunch and a program by a guest speaker.",
+            "association_meeting",
+        ),
+        ("Business After Hours at Lakeside Bank", "", "networking"),
+        ("Healthcare Leadership Summit 2027", "", "conference"),
+        ("National Hardware Trade Show", "", "trade_show"),
+        ("Resume Writing Workshop", "Bring your resume; a career coach reviews it.", "workshop"),
+        ("Nursing Program Info Session", "", "info_session"),
+        ("Spring Symphony Concert", "", "other"),
+    ],
+)
 def test_labeled_examples_one_per_type(title, description, expected):
     assert classify(title=title, description=description)["event_type"] == expected
 
@@ -120,13 +130,16 @@ def test_no_evidence_is_other():
 # --- negatives ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("title", [
-    "Eastside Chamber Orchestra: Winter Concert",
-    "Parent-Teacher Conference Day",
-    "Parent/Teacher Conferences",
-    "Greek Life: Fraternity Recruitment Kickoff",
-    "Big Ten Conference Championship",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Eastside Chamber Orchestra: Winter Concert",
+        "Parent-Teacher Conference Day",
+        "Parent/Teacher Conferences",
+        "Greek Life: Fraternity Recruitment Kickoff",
+        "Big Ten Conference Championship",
+    ],
+)
 def test_negative_phrases_cancel_career_words(title):
     assert by_rules(title, event_type="networking")[0] == "other"
     item = classify(title=title, description="")
@@ -140,8 +153,9 @@ def test_negative_phrase_is_in_the_reason():
 
 def test_a_chamber_is_still_a_chamber():
     assert by_rules("Chamber Luncheon")[0] == "association_meeting"
-    assert classify(title="Chamber Luncheon", description="Members meet for lunch.")["event_type"] == \
-        "association_meeting"
+    assert (
+        classify(title="Chamber Luncheon", description="Members meet for lunch.")["event_type"] == "association_meeting"
+    )
 
 
 # --- order of trust -------------------------------------------------------------------------
@@ -159,21 +173,30 @@ def test_weak_schema_type_is_only_a_hint():
     # BusinessEvent says nothing: the title decides
     assert classify(title="Spring Job Fair", schema_type="BusinessEvent")["event_type"] == "job_fair"
     # ExhibitionEvent adds a little to trade_show, not enough alone...
-    assert by_rules("Spring Gathering", schema_type=["ExhibitionEvent"], event_type="networking") == \
-        ("networking", "source default")
+    assert by_rules("Spring Gathering", schema_type=["ExhibitionEvent"], event_type="networking") == (
+        "networking",
+        "source default",
+    )
     # ...but enough with an "expo" in the title
-    assert by_rules("Packaging Expo", schema_type=["ExhibitionEvent"]) == \
-        ("trade_show", 'title: "expo" (+3); schema.org: ExhibitionEvent (+2)')
+    assert by_rules("Packaging Expo", schema_type=["ExhibitionEvent"]) == (
+        "trade_show",
+        'title: "expo" (+3); schema.org: ExhibitionEvent (+2)',
+    )
 
 
 def test_rules_category_beats_the_title():
-    assert by_rules("Spring Career Fair Prep Night", categories=["Community", "Workshops"]) == \
-        ("workshop", 'category: "Workshops"')
+    assert by_rules("Spring Career Fair Prep Night", categories=["Community", "Workshops"]) == (
+        "workshop",
+        'category: "Workshops"',
+    )
 
 
 def test_category_names_the_type_of_a_career_event():
-    item = classify(title="Career Fair Prep Night", description="Practice your pitch before the career fair.",
-                    categories=["Community", "Workshops"])
+    item = classify(
+        title="Career Fair Prep Night",
+        description="Practice your pitch before the career fair.",
+        categories=["Community", "Workshops"],
+    )
     assert item["event_type"] == "workshop" and item["career_score"] >= 0.5
 
 
@@ -194,8 +217,9 @@ def test_schema_type_beats_the_category():
 
 
 def test_title_beats_the_source_default():
-    item = classify(title="Resume Writing Workshop", description="A career coach reviews resumes.",
-                    event_type="networking")
+    item = classify(
+        title="Resume Writing Workshop", description="A career coach reviews resumes.", event_type="networking"
+    )
     assert item["event_type"] == "workshop"
 
 
@@ -220,10 +244,14 @@ def test_unknown_type_in_rules_is_refused():
 # --- patterns ---------------------------------------------------------------------------------
 
 
-PATTERN_RULES = {"threshold": 3, "description_factor": 0.5, "patterns": {
-    "camel_conference": {"regex": r"\b[A-Z][a-z]+Con\b", "type": "conference", "weight": 6},
-    "society": {"regex": r"\bAlpha Beta\b", "type": "other", "weight": 8, "fields": ["title", "description"]},
-}}
+PATTERN_RULES = {
+    "threshold": 3,
+    "description_factor": 0.5,
+    "patterns": {
+        "camel_conference": {"regex": r"\b[A-Z][a-z]+Con\b", "type": "conference", "weight": 6},
+        "society": {"regex": r"\bAlpha Beta\b", "type": "other", "weight": 8, "fields": ["title", "description"]},
+    },
+}
 
 
 def test_pattern_matches_the_title_as_published():
@@ -256,22 +284,39 @@ def test_pipeline_gives_the_patterns_the_raw_texts():
 
 
 def test_pattern_is_searched_only_in_texts_holding_a_required_word():
-    rules = TypeRules({"patterns": {"society": {"regex": r"\bBeta\b", "type": "other", "weight": 8,
-                                                "fields": ["title", "description"], "requires": ["Alpha"]}}})
-    assert rules.classify(normalize("Alpha Beta Mixer"), "", raw_title="Alpha Beta Mixer")[1] == \
-        'title: "Beta" (+8, society)'
+    rules = TypeRules(
+        {
+            "patterns": {
+                "society": {
+                    "regex": r"\bBeta\b",
+                    "type": "other",
+                    "weight": 8,
+                    "fields": ["title", "description"],
+                    "requires": ["Alpha"],
+                }
+            }
+        }
+    )
+    assert (
+        rules.classify(normalize("Alpha Beta Mixer"), "", raw_title="Alpha Beta Mixer")[1]
+        == 'title: "Beta" (+8, society)'
+    )
     # the regex would match, but no word of the text is a required one
     assert rules.classify(normalize("Beta Mixer"), "", raw_title="Beta Mixer") == ("other", "no evidence")
-    assert rules.classify("", normalize("Beta testers and alphabet soup"),
-                          raw_description="Beta testers and alphabet soup") == ("other", "no evidence")
+    assert rules.classify(
+        "", normalize("Beta testers and alphabet soup"), raw_description="Beta testers and alphabet soup"
+    ) == ("other", "no evidence")
 
 
-@pytest.mark.parametrize("rule, message", [
-    ({"regex": "(", "type": "conference", "weight": 1}, "patterns.broken: bad regex"),
-    ({"regex": "x", "type": "party", "weight": 1}, "unknown event type 'party'"),
-    ({"regex": "x", "type": "other", "weight": 1, "fields": ["venue"]}, "fields are title and/or description"),
-    ({"regex": "x", "type": "other", "weight": 1, "requires": "alpha"}, "requires is a list of words"),
-])
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ({"regex": "(", "type": "conference", "weight": 1}, "patterns.broken: bad regex"),
+        ({"regex": "x", "type": "party", "weight": 1}, "unknown event type 'party'"),
+        ({"regex": "x", "type": "other", "weight": 1, "fields": ["venue"]}, "fields are title and/or description"),
+        ({"regex": "x", "type": "other", "weight": 1, "requires": "alpha"}, "requires is a list of words"),
+    ],
+)
 def test_bad_patterns_are_refused(rule, message):
     with pytest.raises(ValueError, match=message):
         TypeRules({"patterns": {"broken": rule}})
@@ -292,8 +337,11 @@ def test_phrase_matcher_longest_phrase_and_whole_words():
 
 
 def test_topics_several_strongest_first():
-    item = tag(TopicsPipeline, title="Nursing & Health Care IT Career Fair",
-               description="Hospitals hiring nurses, software developers and data analysts.")
+    item = tag(
+        TopicsPipeline,
+        title="Nursing & Health Care IT Career Fair",
+        description="Hospitals hiring nurses, software developers and data analysts.",
+    )
     assert item["topics"][:2] == ["healthcare", "technology"]
     assert "data" in item["topics"]
 
@@ -319,15 +367,18 @@ def test_topics_stored_as_json_array():
 # --- audience ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("title, description, expected", [
-    ("Veterans Job Fair", "Open to veterans and military spouses.", ["veterans"]),
-    ("Campus Career Fair", "Free for students and recent graduates.", ["students"]),
-    ("Summer Youth Employment Fair", "For teens ages 16-24.", ["youth"]),
-    ("Board Breakfast", "This event is for members only.", ["members_only"]),
-    ("Chamber Mixer", "Members and non-members welcome!", []),
-    ("Veterans Day Parade", "", []),
-    ("Job Fair", "Everyone welcome.", []),
-])
+@pytest.mark.parametrize(
+    "title, description, expected",
+    [
+        ("Veterans Job Fair", "Open to veterans and military spouses.", ["veterans"]),
+        ("Campus Career Fair", "Free for students and recent graduates.", ["students"]),
+        ("Summer Youth Employment Fair", "For teens ages 16-24.", ["youth"]),
+        ("Board Breakfast", "This event is for members only.", ["members_only"]),
+        ("Chamber Mixer", "Members and non-members welcome!", []),
+        ("Veterans Day Parade", "", []),
+        ("Job Fair", "Everyone welcome.", []),
+    ],
+)
 def test_audience_when_stated(title, description, expected):
     assert tag(AudiencePipeline, title=title, description=description)["audience"] == expected
 

@@ -15,8 +15,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_extract_prints_the_stored_record_as_json_lines():
     page = FIXTURES / "schemaorg" / "job_fair.html"
-    result = run_eventhound("extract", page, "--url", "https://workforce.example/events/fair/",
-                            "--tz", "America/New_York", "--now", "2024-03-01T00:00:00Z")
+    result = run_eventhound(
+        "extract",
+        page,
+        "--url",
+        "https://workforce.example/events/fair/",
+        "--tz",
+        "America/New_York",
+        "--now",
+        "2024-03-01T00:00:00Z",
+    )
     assert result.returncode == 0, result.stderr
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert list(record)[:4] == ["id", "source", "source_url", "title"]
@@ -31,10 +39,21 @@ def test_extract_prints_the_stored_record_as_json_lines():
 def test_extract_takes_zone_and_defaults_from_a_source_entry(tmp_path):
     (tmp_path / "my.toml").write_text(
         '[sources.springfield]\nspider = "schemaorg"\nurls = ["https://springfield.example/events/"]\n'
-        'timezone = "America/Chicago"\nevent_type = "networking"\ncountry = "US"\nregion = "IL"\n')
+        'timezone = "America/Chicago"\nevent_type = "networking"\ncountry = "US"\nregion = "IL"\n'
+    )
     page = REPO / "eventhound" / "demo_site" / "events" / "hfma-chapter-meeting-february" / "index.html"
-    result = run_eventhound("extract", page, "--url", "https://springfield.example/events/hfma/",
-                            "--sources", tmp_path / "my.toml", "--source", "springfield", "--now", "2027-01-01T00:00:00Z")
+    result = run_eventhound(
+        "extract",
+        page,
+        "--url",
+        "https://springfield.example/events/hfma/",
+        "--sources",
+        tmp_path / "my.toml",
+        "--source",
+        "springfield",
+        "--now",
+        "2027-01-01T00:00:00Z",
+    )
     assert result.returncode == 0, result.stderr
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["source"] == "springfield"
@@ -61,7 +80,9 @@ def test_extract_reports_a_missing_file_clearly():
 
 def test_bad_sources_entry_names_file_key_and_problem(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[sources.chamber]\nspider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "Mars/Olympus"\n')
+    bad.write_text(
+        '[sources.chamber]\nspider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "Mars/Olympus"\n'
+    )
     with pytest.raises(SourceError, match=r"bad.toml: \[sources.chamber\]: unknown time zone 'Mars/Olympus'"):
         load_sources(bad)
     result = run_eventhound("crawl", "--sources", bad, "--db", tmp_path / "x.db")
@@ -70,14 +91,23 @@ def test_bad_sources_entry_names_file_key_and_problem(tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
-@pytest.mark.parametrize("entry, problem", [
-    ('spider = "icsfeed"\nurls = ["https://c.example/"]\ntimezone = "UTC"', "spider must be one of"),
-    ('spider = "schemaorg"\nurls = ["ftp://c.example/"]\ntimezone = "UTC"', "not an absolute http(s) URL"),
-    ('spider = "schemaorg"\nurls = ["https://c.example/"]', "timezone is required"),
-    ('spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\nevent_type = "party"', "event_type must be one of"),
-    ('spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\ncountry = "USA"', "country must be"),
-    ('spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\nenable = false', "unknown key(s) enable"),
-])
+@pytest.mark.parametrize(
+    "entry, problem",
+    [
+        ('spider = "icsfeed"\nurls = ["https://c.example/"]\ntimezone = "UTC"', "spider must be one of"),
+        ('spider = "schemaorg"\nurls = ["ftp://c.example/"]\ntimezone = "UTC"', "not an absolute http(s) URL"),
+        ('spider = "schemaorg"\nurls = ["https://c.example/"]', "timezone is required"),
+        (
+            'spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\nevent_type = "party"',
+            "event_type must be one of",
+        ),
+        ('spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\ncountry = "USA"', "country must be"),
+        (
+            'spider = "schemaorg"\nurls = ["https://c.example/"]\ntimezone = "UTC"\nenable = false',
+            "unknown key(s) enable",
+        ),
+    ],
+)
 def test_sources_validation(tmp_path, entry, problem):
     path = tmp_path / "s.toml"
     path.write_text(f"[sources.k]\n{entry}\n")
@@ -88,8 +118,10 @@ def test_sources_validation(tmp_path, entry, problem):
 
 def test_css_source_without_selectors_is_refused(tmp_path):
     path = tmp_path / "s.toml"
-    path.write_text('[sources.board]\nspider = "css"\nurls = ["https://b.example/meetings"]\ntimezone = "UTC"\n'
-                    '[sources.board.css]\ntitle = "h3::text"\n')
+    path.write_text(
+        '[sources.board]\nspider = "css"\nurls = ["https://b.example/meetings"]\ntimezone = "UTC"\n'
+        '[sources.board.css]\ntitle = "h3::text"\n'
+    )
     with pytest.raises(SourceError, match=r"\[sources.board\]: .*event"):
         load_sources(path)
 
@@ -102,7 +134,7 @@ def test_default_sources_file_is_valid():
     assert {s.spider for s in sources.values()} <= set(FORMATS)
     text = (REPO / "sources.toml").read_text()
     for key in sources:  # every source carries its evidence in the comment just above it
-        above = text[:text.index(f"[sources.{key}]")].rstrip().splitlines()
+        above = text[: text.index(f"[sources.{key}]")].rstrip().splitlines()
         comment = []
         while above and above[-1].startswith("#"):
             comment.append(above.pop())
@@ -118,12 +150,31 @@ def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path, demo_site_url)
     # one spider per format module in spiders/, each named after its module
     assert set(listed.stdout.split()) == {p.stem for p in (REPO / "spiders").glob("*.py") if p.stem != "__init__"}
     assert "schemaorg" in listed.stdout.split()
-    (tmp_path / "s.toml").write_text(f'[sources.demo]\nspider = "schemaorg"\nurls = ["{demo_site_url}events/"]\n'
-                                     'timezone = "America/Chicago"\n')
+    (tmp_path / "s.toml").write_text(
+        f'[sources.demo]\nspider = "schemaorg"\nurls = ["{demo_site_url}events/"]\ntimezone = "America/Chicago"\n'
+    )
     db = tmp_path / "scrapy.db"
-    crawled = subprocess.run([*scrapy, "crawl", "schemaorg", "-a", "source=demo", "-a", f"sources={tmp_path / 's.toml'}",
-                              "-s", f"EVENTHOUND_DB={db}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"],
-                             cwd=REPO, capture_output=True, text=True, timeout=120)
+    crawled = subprocess.run(
+        [
+            *scrapy,
+            "crawl",
+            "schemaorg",
+            "-a",
+            "source=demo",
+            "-a",
+            f"sources={tmp_path / 's.toml'}",
+            "-s",
+            f"EVENTHOUND_DB={db}",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert crawled.returncode == 0, crawled.stderr[-2000:]
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from events where source = 'demo'").fetchone()[0] == 8
@@ -148,15 +199,22 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_extract_reads_a_url_and_resolves_links_against_it(demo_site_url):
-    result = run_eventhound("extract", f"{demo_site_url}events/page/2/", "--tz", "America/Chicago",
-                            "--now", "2027-01-01T00:00:00Z")
+    result = run_eventhound(
+        "extract", f"{demo_site_url}events/page/2/", "--tz", "America/Chicago", "--now", "2027-01-01T00:00:00Z"
+    )
     assert result.returncode == 0, result.stderr
     records = {r["title"]: r for r in map(json.loads, result.stdout.splitlines())}
-    assert set(records) == {"Midwest Manufacturing & Skilled Trades Expo", "Employer Info Session: State Farm Claims Careers"}
+    assert set(records) == {
+        "Midwest Manufacturing & Skilled Trades Expo",
+        "Employer Info Session: State Farm Claims Careers",
+    }
     expo = records["Midwest Manufacturing & Skilled Trades Expo"]
     assert expo["url"] == f"{demo_site_url}events/manufacturing-expo/"
     assert expo["source_url"] == f"{demo_site_url}events/page/2/"
-    assert records["Employer Info Session: State Farm Claims Careers"]["online_url"] == "https://example.zoom.us/j/5551234567"
+    assert (
+        records["Employer Info Session: State Farm Claims Careers"]["online_url"]
+        == "https://example.zoom.us/j/5551234567"
+    )
 
 
 def test_serve_runs_datasette_with_the_metadata(tmp_path):
@@ -170,14 +228,30 @@ def test_serve_runs_datasette_with_the_metadata(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "eventhound", "serve", "--db", "demo.db", "--port", str(port),
-                               "--metadata", str(REPO / "datasette-metadata.json")],
-                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "eventhound",
+            "serve",
+            "--db",
+            "demo.db",
+            "--port",
+            str(port),
+            "--metadata",
+            str(REPO / "datasette-metadata.json"),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         body = None
         for _ in range(100):  # up to ~20 s for Datasette to start
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/demo/upcoming.json?_shape=array&days=3650", timeout=5) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/demo/upcoming.json?_shape=array&days=3650", timeout=5
+                ) as r:
                     body = json.loads(r.read())
                 break
             except OSError:
@@ -194,18 +268,34 @@ def test_serve_runs_datasette_with_the_metadata(tmp_path):
 
 def test_webcal_urls_are_read_as_https(tmp_path):
     path = tmp_path / "s.toml"
-    path.write_text('[sources.k]\nspider = "schemaorg"\nurls = ["webcal://calendar.example.org/feed.ics"]\ntimezone = "UTC"\n')
+    path.write_text(
+        '[sources.k]\nspider = "schemaorg"\nurls = ["webcal://calendar.example.org/feed.ics"]\ntimezone = "UTC"\n'
+    )
     assert load_sources(path)["k"].urls == ("https://calendar.example.org/feed.ics",)
 
 
 def test_a_day_first_source_reads_numeric_dates_day_first(tmp_path):
-    (tmp_path / "s.toml").write_text('[sources.uk]\nspider = "schemaorg"\nurls = ["https://uk.example/events/"]\n'
-                                     'timezone = "Europe/London"\nday_first = true\n')
+    (tmp_path / "s.toml").write_text(
+        '[sources.uk]\nspider = "schemaorg"\nurls = ["https://uk.example/events/"]\n'
+        'timezone = "Europe/London"\nday_first = true\n'
+    )
     page = tmp_path / "page.html"
-    page.write_text('<script type="application/ld+json">{"@type": "Event", "name": "Careers fair",'
-                    ' "startDate": "03/04/2027 10:00"}</script>')
-    result = run_eventhound("extract", page, "--url", "https://uk.example/events/fair/", "--sources", tmp_path / "s.toml",
-                            "--source", "uk", "--now", "2027-01-01T00:00:00Z")
+    page.write_text(
+        '<script type="application/ld+json">{"@type": "Event", "name": "Careers fair",'
+        ' "startDate": "03/04/2027 10:00"}</script>'
+    )
+    result = run_eventhound(
+        "extract",
+        page,
+        "--url",
+        "https://uk.example/events/fair/",
+        "--sources",
+        tmp_path / "s.toml",
+        "--source",
+        "uk",
+        "--now",
+        "2027-01-01T00:00:00Z",
+    )
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["start"] == "2027-04-03T10:00:00+01:00"
 

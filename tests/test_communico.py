@@ -2,7 +2,7 @@
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -15,8 +15,11 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "communico"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago",
-                  options={"window_days_ahead": 60, "page_days": 30})
+CONTEXT = Context(
+    now=datetime(2027, 9, 1, 12, tzinfo=UTC),
+    timezone="America/Chicago",
+    options={"window_days_ahead": 60, "page_days": 30},
+)
 REQ = {"private": False, "date": "2027-09-01", "days": 30, "locations": [], "ages": [], "types": []}
 
 
@@ -92,14 +95,17 @@ def test_text_lists_status_reasons_and_missing_urls():
     assert raw["registration_url"] == "https://www.eventbrite.com/e/12345"  # the third-party registration wins
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/login'>Sign in</form></body></html>", "communico_not_json"),
-    ("<html><body>Please accept cookies to continue</body></html>", "communico_not_json"),
-    ('{"status": "error", "message": "Invalid request"}', "communico_api_error"),
-    ('{"events": [], "page": {"current": 1}}', "communico_not_events"),
-    ('[1, 2, 3]', "communico_not_events"),
-    ('[{"kind": "calendar#event", "summary": "x"}]', "communico_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/login'>Sign in</form></body></html>", "communico_not_json"),
+        ("<html><body>Please accept cookies to continue</body></html>", "communico_not_json"),
+        ('{"status": "error", "message": "Invalid request"}', "communico_api_error"),
+        ('{"events": [], "page": {"current": 1}}', "communico_not_events"),
+        ("[1, 2, 3]", "communico_not_events"),
+        ('[{"kind": "calendar#event", "summary": "x"}]', "communico_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert communico.extract(body, api(), CONTEXT).errors == [code]
 
@@ -122,7 +128,9 @@ def crawled(tmp_path_factory):
         shutil.copy(FIXTURES / name, folder / f"req={req}.json")
     seen: list[str] = []
     with serve_api(work / "site", seen, paging=("req",)) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.maple-valley-library]
 spider = "communico"
 urls = ["{base}/events"]
@@ -131,7 +139,9 @@ timezone = "America/Chicago"
 [sources.maple-valley-library.communico]
 window_days_ahead = 60
 page_days = 30
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
@@ -141,8 +151,10 @@ def test_crawl_reads_both_pages_from_the_events_page_url(crawled):
     requests = [path for path in seen if path != "/robots.txt"]
     assert [urlsplit(path).path for path in requests] == ["/eeventcaldata", "/eeventcaldata"]
     assert [req_of(path)["date"] for path in requests] == ["2027-09-01", "2027-10-01"]
-    rows = query(db, "select title, start_utc, all_day, status, attendance, online_url, categories"
-                     " from events order by start_utc")
+    rows = query(
+        db,
+        "select title, start_utc, all_day, status, attendance, online_url, categories from events order by start_utc",
+    )
     assert [(r["title"], r["start_utc"]) for r in rows] == [
         ("Résumé Workshop (Online)", "2027-09-14T23:00:00+00:00"),
         ("Toddler Storytime", "2027-09-16T15:30:00+00:00"),

@@ -6,7 +6,7 @@ import hashlib
 import socket
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -30,8 +30,9 @@ LAST_MODIFIED = "Mon, 01 Feb 2027 08:00:00 GMT"
 
 
 def feed(titles: list[str]) -> bytes:
-    events = "".join(EVENT.format(uid=f"e{n}", start=f"202703{10 + n:02d}T100000", title=title)
-                     for n, title in enumerate(titles))
+    events = "".join(
+        EVENT.format(uid=f"e{n}", start=f"202703{10 + n:02d}T100000", title=title) for n, title in enumerate(titles)
+    )
     return FEED.format(events=events).encode()
 
 
@@ -54,8 +55,11 @@ class Publisher:
             return 500, b"down for maintenance", {}
         if self.mode == "reset":
             return None, b"", {}
-        unchanged = (handler.headers.get("If-None-Match") == etag if "ETag" in headers
-                     else handler.headers.get("If-Modified-Since") == LAST_MODIFIED)
+        unchanged = (
+            handler.headers.get("If-None-Match") == etag
+            if "ETag" in headers
+            else handler.headers.get("If-Modified-Since") == LAST_MODIFIED
+        )
         if unchanged:
             return 304, b"", headers
         return 200, body, {**headers, "Content-Type": "text/calendar; charset=utf-8"}
@@ -92,14 +96,17 @@ def publisher():
 
 
 def sources(base: str) -> str:
-    return "".join(f'[sources.{key}]\nspider = "ical"\nurls = ["{base}/{key}.ics"]\ntimezone = "America/Chicago"\n'
-                   for key in ("etag", "dated"))
+    return "".join(
+        f'[sources.{key}]\nspider = "ical"\nurls = ["{base}/{key}.ics"]\ntimezone = "America/Chicago"\n'
+        for key in ("etag", "dated")
+    )
 
 
 def night(tmp_path, publisher, day: int):
     publisher.seen.clear()
-    result, db = crawl(tmp_path, sources(publisher.base), "-s", "RETRY_ENABLED=False",
-                       now=f"2027-02-{day:02d}T09:00:00+00:00")
+    result, db = crawl(
+        tmp_path, sources(publisher.base), "-s", "RETRY_ENABLED=False", now=f"2027-02-{day:02d}T09:00:00+00:00"
+    )
     feeds = {path: (headers, status) for path, headers, status in publisher.seen if path != "/robots.txt"}
     return result, db, feeds
 
@@ -119,8 +126,12 @@ def test_an_unchanged_feed_is_not_downloaded_again_and_its_events_are_still_seen
     for key in ("etag", "dated"):
         assert "events=2 " in summary(second, key) and "unchanged=1 " in summary(second, key)
     seen = query(db, "select source, title, last_seen from events order by source, title")
-    assert [(r["source"], r["title"]) for r in seen] == [("dated", "Resume Workshop"), ("dated", "Spring Job Fair"),
-                                                          ("etag", "Resume Workshop"), ("etag", "Spring Job Fair")]
+    assert [(r["source"], r["title"]) for r in seen] == [
+        ("dated", "Resume Workshop"),
+        ("dated", "Spring Job Fair"),
+        ("etag", "Resume Workshop"),
+        ("etag", "Spring Job Fair"),
+    ]
     assert {r["last_seen"][:10] for r in seen} == {"2027-02-02"}  # seen this night, from the kept copy
 
 
@@ -155,7 +166,7 @@ def test_prune_cache_deletes_only_copies_not_asked_about_for_days(tmp_path, publ
     assert kept == 2
     assert prune_cache(copies, 30) == 0
     assert prune_cache(copies, 30, now=time.time() + 29 * 86400) == 0
-    later = datetime.fromtimestamp(time.time() + 31 * 86400, timezone.utc).isoformat()
+    later = datetime.fromtimestamp(time.time() + 31 * 86400, UTC).isoformat()
     pruned = run_eventhound("prune", "--db", tmp_path / "events.db", "--cache-days", "30", "--now", later)
     assert pruned.returncode == 0 and "2 kept page copies unused for 30 days" in pruned.stdout, pruned.stderr
     assert not list(copies.glob("*/*/*/pickled_meta"))

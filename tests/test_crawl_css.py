@@ -16,7 +16,9 @@ LIBRARY_SITE = Path(__file__).resolve().parent / "fixtures" / "css" / "library_s
 def crawled(tmp_path_factory):
     work = tmp_path_factory.mktemp("css-crawl")
     with serve_directory(SITE) as base_url:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.harbor-chamber]
 name = "Harbor County Chamber of Commerce"
 spider = "css"
@@ -37,7 +39,9 @@ time = ".event-meta .start::text"
 end = ".event-meta .end::text"
 location = "xpath:.//li[@class='venue']/node()[not(self::strong)]"
 description = ".entry-content p"
-""", now="2027-02-01T12:00:00+00:00")
+""",
+            now="2027-02-01T12:00:00+00:00",
+        )
     events = {r["title"]: r for r in query(db, "select * from events")}
     return base_url, result, events, query(db, "select * from runs")
 
@@ -46,8 +50,13 @@ def test_the_source_succeeds_with_every_event(crawled):
     _, result, events, _ = crawled
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert "harbor-chamber" in result.stdout and "events=5" in result.stdout
-    assert set(events) == {"Spring Job Fair 2027", "Women in Business Lunch", "Résumé Clinic",
-                           "Manufacturing Careers Night", "Chamber Golf Outing"}
+    assert set(events) == {
+        "Spring Job Fair 2027",
+        "Women in Business Lunch",
+        "Résumé Clinic",
+        "Manufacturing Careers Night",
+        "Chamber Golf Outing",
+    }
 
 
 def test_detail_pages_give_times_place_and_description(crawled):
@@ -89,7 +98,9 @@ def test_listing_values_stay_when_the_detail_page_fails_or_is_off_site(crawled):
 def library(tmp_path_factory):
     work = tmp_path_factory.mktemp("css-headings")
     with serve_directory(LIBRARY_SITE) as base_url:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.riverbend-library]
 name = "Riverbend Public Library, Career & Business Center"
 spider = "css"
@@ -104,7 +115,9 @@ title = ".event-title"
 date = ".event-time"
 location = ".event-room"
 link = "a.event-title::attr(href)"
-""", now="2027-02-01T12:00:00+00:00")
+""",
+            now="2027-02-01T12:00:00+00:00",
+        )
     return base_url, result, {r["title"]: r for r in query(db, "select * from events")}
 
 

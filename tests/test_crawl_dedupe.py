@@ -54,9 +54,14 @@ def test_crawl_marks_the_cross_listed_fair(crawled):
 def test_event_sources_holds_both_sources_urls(crawled):
     _, db, _, _ = crawled
     fair = query(db, "select id from events where title = 'Spring Career & Job Fair'")[0]["id"]
-    provenance = query(db, """
+    provenance = query(
+        db,
+        """
         select es.source, es.url, es.source_url from event_sources es join events e on e.id = es.event_id
-        where e.id = ? or e.duplicate_of = ? order by es.source""", fair, fair)
+        where e.id = ? or e.duplicate_of = ? order by es.source""",
+        fair,
+        fair,
+    )
     assert [r["source"] for r in provenance] == ["chamber", "library"]
     assert provenance[0]["url"].endswith("/events/spring-career-fair/")
     assert provenance[1]["url"].endswith("/calendar/4711/")

@@ -113,7 +113,9 @@ def test_digest_is_valid_rss_of_upcoming_events(crawled):
     assert len(titles) == 6
     assert any("HFMA Illinois Chapter" in t for t in titles)
     assert not any("Expo" in t for t in titles)
-    assert titles.index(next(t for t in titles if "HFMA" in t)) < titles.index(next(t for t in titles if "Job Fair" in t))
+    assert titles.index(next(t for t in titles if "HFMA" in t)) < titles.index(
+        next(t for t in titles if "Job Fair" in t)
+    )
 
 
 def test_upcoming_canned_query_through_datasette(crawled):

@@ -10,13 +10,23 @@ from tests.conftest import FIXTURES, crawl, query, summary
 
 NOW = "2027-02-01T12:00:00+00:00"
 # One repair that loses nothing: a continuation line that lost its leading space.
-REPAIRED_ICS = "\r\n".join([
-    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Riverside Library//Events//EN",
-    "BEGIN:VEVENT", "UID:resume-clinic-2027-03@riverside.example", "SUMMARY:Résumé Clinic",
-    "DTSTART;TZID=America/New_York:20270309T180000", "DTEND;TZID=America/New_York:20270309T193000",
-    "DESCRIPTION:Bring a printed copy of your résumé; a career librarian reviews it with y",
-    "ou one-on-one.",
-    "END:VEVENT", "END:VCALENDAR", ""])
+REPAIRED_ICS = "\r\n".join(
+    [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Riverside Library//Events//EN",
+        "BEGIN:VEVENT",
+        "UID:resume-clinic-2027-03@riverside.example",
+        "SUMMARY:Résumé Clinic",
+        "DTSTART;TZID=America/New_York:20270309T180000",
+        "DTEND;TZID=America/New_York:20270309T193000",
+        "DESCRIPTION:Bring a printed copy of your résumé; a career librarian reviews it with y",
+        "ou one-on-one.",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+)
 
 
 class GoogleApiHandler(QuietHandler):
@@ -99,8 +109,9 @@ timezone = "America/Chicago"
 def test_each_source_is_reported(crawled):
     _, first, _, _ = crawled
     assert first.returncode == 1, first.stderr[-3000:]  # the HTML-answering feed failed
-    board, gcal, triangle, library = (summary(first, key) for key in (
-        "capregion-wb", "springfield-gcal", "triangle-careers", "riverside-library"))
+    board, gcal, triangle, library = (
+        summary(first, key) for key in ("capregion-wb", "springfield-gcal", "triangle-careers", "riverside-library")
+    )
     assert " ok " in board and "events=27" in board
     assert " ok " in gcal and "events=7" in gcal
     assert "FAILED" in triangle and "no events found" in triangle and "errors=1 warnings=0" in triangle
@@ -117,8 +128,11 @@ def test_a_repaired_calendar_counts_a_warning_not_an_error(crawled):
 
 def test_occurrences_are_stored_with_local_and_utc_times_across_dst(crawled):
     db, _, _, _ = crawled
-    club = query(db, "select * from events where source = 'capregion-wb' and series_id = ? order by start_utc",
-                 "7q2k1jobclubtuesday0capregion@google.com")
+    club = query(
+        db,
+        "select * from events where source = 'capregion-wb' and series_id = ? order by start_utc",
+        "7q2k1jobclubtuesday0capregion@google.com",
+    )
     assert len(club) == 8
     assert [r["start"] for r in club][:2] == ["2027-02-02T09:30:00-05:00", "2027-02-09T09:30:00-05:00"]
     after_dst = next(r for r in club if r["start"].startswith("2027-03-16"))
@@ -133,19 +147,32 @@ def test_occurrences_are_stored_with_local_and_utc_times_across_dst(crawled):
 
 def test_cancelled_occurrence_is_stored_with_its_status(crawled):
     db, _, _, _ = crawled
-    statuses = {r["start"]: r["status"] for r in query(
-        db, "select start, status from events where series_id = ?", "7q2k1jobclubtuesday0capregion@google.com")}
+    statuses = {
+        r["start"]: r["status"]
+        for r in query(
+            db, "select start, status from events where series_id = ?", "7q2k1jobclubtuesday0capregion@google.com"
+        )
+    }
     assert statuses["2027-03-23T09:30:00-04:00"] == "cancelled"
     assert statuses["2027-03-10T13:00:00-05:00"] == "rescheduled"  # Tuesday 9:30 moved to Wednesday 13:00
     assert sum(1 for s in statuses.values() if s == "scheduled") == 6
-    moved = query(db, "select previous_start from events where series_id = ? and start = ?",
-                  "7q2k1jobclubtuesday0capregion@google.com", "2027-03-10T13:00:00-05:00")
+    moved = query(
+        db,
+        "select previous_start from events where series_id = ? and start = ?",
+        "7q2k1jobclubtuesday0capregion@google.com",
+        "2027-03-10T13:00:00-05:00",
+    )
     assert moved[0]["previous_start"] == "2027-03-09T09:30:00-05:00"
-    coffee = query(db, "select start, status, title from events where source = 'springfield-gcal' "
-                       "and series_id = '5j7s4slo6gfrmramd5buc4f7d4' order by start_utc")
+    coffee = query(
+        db,
+        "select start, status, title from events where source = 'springfield-gcal' "
+        "and series_id = '5j7s4slo6gfrmramd5buc4f7d4' order by start_utc",
+    )
     assert [(r["start"], r["status"]) for r in coffee] == [
-        ("2027-02-03T07:00:00-06:00", "scheduled"), ("2027-03-03T07:00:00-06:00", "scheduled"),
-        ("2027-04-07T07:00:00-05:00", "cancelled")]
+        ("2027-02-03T07:00:00-06:00", "scheduled"),
+        ("2027-03-03T07:00:00-06:00", "scheduled"),
+        ("2027-04-07T07:00:00-05:00", "cancelled"),
+    ]
 
 
 def test_single_and_all_day_events_and_place(crawled):
@@ -200,8 +227,11 @@ def test_a_trade_show_two_years_ahead_is_stored_beside_a_weekly_series_cut_at_th
     assert expo["series_id"] is None and expo["rrule"] is None
     breakfasts = rows[:-1]
     assert {(r["series_id"], r["rrule"]) for r in breakfasts} == {
-        ("glma-members-breakfast@glma.example", "FREQ=WEEKLY;BYDAY=TH")}
+        ("glma-members-breakfast@glma.example", "FREQ=WEEKLY;BYDAY=TH")
+    }
     assert (breakfasts[0]["start"], breakfasts[-1]["start"]) == (
-        "2027-01-07T07:30:00-05:00", "2028-01-27T07:30:00-05:00")  # the window: 2027-01-02 .. 2028-02-01
+        "2027-01-07T07:30:00-05:00",
+        "2028-01-27T07:30:00-05:00",
+    )  # the window: 2027-01-02 .. 2028-02-01
     assert breakfasts[10]["start"] == "2027-03-18T07:30:00-04:00"  # after the DST change
     assert not any(r["title"] == "Plant Safety Summit 2026" for r in rows)  # over before the window

@@ -24,12 +24,20 @@ DETAIL = """<html><head><script type="application/ld+json">{event}</script></hea
 def write_site(root, title_suffix):
     paths = ["/events/a/", "/events/b/", "/slow/c/"]
     (root / "events").mkdir(parents=True, exist_ok=True)
-    itemlist = {"@context": "https://schema.org", "@type": "ItemList",
-                "itemListElement": [{"@type": "ListItem", "position": i + 1, "url": p} for i, p in enumerate(paths)]}
+    itemlist = {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "itemListElement": [{"@type": "ListItem", "position": i + 1, "url": p} for i, p in enumerate(paths)],
+    }
     (root / "events" / "index.html").write_text(LISTING.format(itemlist=json.dumps(itemlist)))
     for day, path in enumerate(paths, start=10):
-        event = {"@context": "https://schema.org", "@type": "Event", "name": f"Job fair {path} {title_suffix}",
-                 "startDate": f"2027-05-{day}T10:00:00", "url": path}
+        event = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": f"Job fair {path} {title_suffix}",
+            "startDate": f"2027-05-{day}T10:00:00",
+            "url": path,
+        }
         (root / path.strip("/")).mkdir(parents=True, exist_ok=True)
         (root / path.strip("/") / "index.html").write_text(DETAIL.format(event=json.dumps(event)))
 
@@ -89,22 +97,41 @@ def test_killed_crawl_leaves_the_last_complete_crawl(site, tmp_path):
 
 PAGES, PER_LISTING = 3000, 150  # 20 listing pages: the last one at depth 19, within DEPTH_LIMIT (20)
 LISTINGS = PAGES // PER_LISTING
-FAST = ("-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "DOWNLOAD_DELAY=0",
-        "-s", f"EVENTHOUND_MAX_FOLLOW={PAGES * 2}", "-s", "LOG_LEVEL=WARNING")
+FAST = (
+    "-s",
+    "CONCURRENT_REQUESTS=16",
+    "-s",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    f"EVENTHOUND_MAX_FOLLOW={PAGES * 2}",
+    "-s",
+    "LOG_LEVEL=WARNING",
+)
 
 
 def listing_page(page: int) -> str:
     numbers = range((page - 1) * PER_LISTING, page * PER_LISTING)
-    itemlist = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
-        {"@type": "ListItem", "position": k + 1, "url": f"/events/{n}/"} for k, n in enumerate(numbers)]}
+    itemlist = {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": k + 1, "url": f"/events/{n}/"} for k, n in enumerate(numbers)
+        ],
+    }
     following = f'<a rel="next" href="/events/page/{page + 1}/">next</a>' if page < LISTINGS else ""
     return LISTING.format(itemlist=json.dumps(itemlist)).replace("</body>", following + "</body>")
 
 
 def event_page(number: int) -> str:
-    event = {"@context": "https://schema.org", "@type": "Event", "name": f"Regional Job Fair #{number}",
-             "startDate": f"2027-{5 + number % 6:02d}-{1 + number % 28:02d}T{9 + number % 8:02d}:00:00",
-             "url": f"/events/{number}/"}
+    event = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": f"Regional Job Fair #{number}",
+        "startDate": f"2027-{5 + number % 6:02d}-{1 + number % 28:02d}T{9 + number % 8:02d}:00:00",
+        "url": f"/events/{number}/",
+    }
     return DETAIL.format(event=json.dumps(event))
 
 
@@ -165,32 +192,55 @@ def database_state(db: Path) -> dict:
     with sqlite3.connect(db) as conn:
         conn.row_factory = sqlite3.Row
         integrity = conn.execute("pragma integrity_check").fetchone()[0]
-        events, ids, urls = conn.execute("select count(*), count(distinct id), count(distinct url) from events").fetchone()
+        events, ids, urls = conn.execute(
+            "select count(*), count(distinct id), count(distinct url) from events"
+        ).fetchone()
         runs = [dict(r) for r in conn.execute("select source, pages, items, errors, error, finish_reason from runs")]
-    return {"integrity": integrity, "events": events, "duplicate_ids": events - ids, "duplicate_urls": events - urls,
-            "runs": runs}
+    return {
+        "integrity": integrity,
+        "events": events,
+        "duplicate_ids": events - ids,
+        "duplicate_urls": events - urls,
+        "runs": runs,
+    }
 
 
 def kill_midway_then_recrawl(work: Path, server, kill_at: int = PAGES // 2) -> dict:
     """Crawl the EventSite into work/events.db, kill -9 the crawl once `kill_at` event pages
     were asked for, then crawl again to the end. The figures: pages asked for when killed,
     the database after the kill and after the re-run, and the seconds each part took."""
-    sources = f'[sources.fairs]\nspider = "schemaorg"\nurls = ["{server.base_url}events/"]\ntimezone = "America/Chicago"\n'
+    sources = (
+        f'[sources.fairs]\nspider = "schemaorg"\nurls = ["{server.base_url}events/"]\ntimezone = "America/Chicago"\n'
+    )
     started = time.monotonic()
-    crawling = subprocess.Popen(crawl_command(work, sources, *FAST, now="2027-04-01T00:00:00Z"),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    crawling = subprocess.Popen(
+        crawl_command(work, sources, *FAST, now="2027-04-01T00:00:00Z"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = started + 120
     while len(server.requested) < kill_at and crawling.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     alive = crawling.poll() is None
     crawling.send_signal(signal.SIGKILL)
     crawling.wait(timeout=10)
-    killed = {"requested_when_killed": len(server.requested), "alive_when_killed": alive,
-              "seconds_to_kill": time.monotonic() - started, **database_state(work / "events.db")}
+    killed = {
+        "requested_when_killed": len(server.requested),
+        "alive_when_killed": alive,
+        "seconds_to_kill": time.monotonic() - started,
+        **database_state(work / "events.db"),
+    }
     started = time.monotonic()
     again, _ = crawl(work, sources, *FAST, now="2027-04-01T00:00:00Z")
-    return {"killed": killed, "rerun": {"returncode": again.returncode, "seconds": time.monotonic() - started,
-                                        "stderr": again.stderr[-2000:], **database_state(work / "events.db")}}
+    return {
+        "killed": killed,
+        "rerun": {
+            "returncode": again.returncode,
+            "seconds": time.monotonic() - started,
+            "stderr": again.stderr[-2000:],
+            **database_state(work / "events.db"),
+        },
+    }
 
 
 def test_a_3000_page_crawl_killed_halfway_leaves_a_sound_database_and_the_rerun_stores_every_event(tmp_path):
@@ -203,5 +253,13 @@ def test_a_3000_page_crawl_killed_halfway_leaves_a_sound_database_and_the_rerun_
     assert rerun["returncode"] == 0, rerun["stderr"]
     assert rerun["integrity"] == "ok" and rerun["events"] == PAGES
     assert rerun["duplicate_ids"] == 0 and rerun["duplicate_urls"] == 0
-    assert rerun["runs"] == [{"source": "fairs", "pages": PAGES + LISTINGS + 1, "items": PAGES, "errors": 0,
-                              "error": None, "finish_reason": "finished"}]  # + robots.txt
+    assert rerun["runs"] == [
+        {
+            "source": "fairs",
+            "pages": PAGES + LISTINGS + 1,
+            "items": PAGES,
+            "errors": 0,
+            "error": None,
+            "finish_reason": "finished",
+        }
+    ]  # + robots.txt

@@ -48,7 +48,9 @@ JOB_FAIR_PAGE = """<!DOCTYPE html><html><head><title>Spring Job Fair</title>
    "address": {"@type": "PostalAddress", "streetAddress": "300 Broad St", "addressLocality": "Riverton",
                "addressRegion": "NJ", "postalCode": "08077"}}}</script>
 </head><body><h1>Spring Job Fair</h1></body></html>"""
-PLAIN_PAGE = "<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1><p>Details soon.</p></body></html>"
+PLAIN_PAGE = (
+    "<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1><p>Details soon.</p></body></html>"
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +62,17 @@ def crawled(tmp_path_factory):
         shutil.copy(FIXTURES / name, site / name)
     with serve_directory(site) as base:
         (site / "follow.xml").write_text(FOLLOW_FEED.format(base=base))
-        for path, html in (("events/spring-job-fair", JOB_FAIR_PAGE.replace("{base}", base)),
-                           ("events/veterans-hiring-event", PLAIN_PAGE.format(title="Veterans Hiring Event")),
-                           ("news/acme-tool-die", PLAIN_PAGE.format(title="Member Spotlight"))):
+        for path, html in (
+            ("events/spring-job-fair", JOB_FAIR_PAGE.replace("{base}", base)),
+            ("events/veterans-hiring-event", PLAIN_PAGE.format(title="Veterans Hiring Event")),
+            ("news/acme-tool-die", PLAIN_PAGE.format(title="Member Spotlight")),
+        ):
             (site / path).mkdir(parents=True)
             (site / path / "index.html").write_text(html)
         (site / "index.html").write_text(PLAIN_PAGE.format(title="Riverton Chamber"))
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.chamber-follow]
 spider = "rss"
 urls = ["{base}follow.xml"]
@@ -95,7 +101,9 @@ timezone = "America/New_York"
 spider = "rss"
 urls = ["{base}"]
 timezone = "America/New_York"
-""", now=NOW)
+""",
+            now=NOW,
+        )
     return db, result
 
 

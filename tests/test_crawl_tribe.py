@@ -2,7 +2,7 @@
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -68,11 +68,15 @@ def crawled(tmp_path_factory):
     # The static server ignores the query: /events/?ical=1 is answered with this iCal export.
     shutil.copy(FIXTURES / "ical_export.ics", closed_root / "events" / "index.html")
     open_seen, closed_seen, empty_seen = [], [], []
-    with serve_directory(open_root, handler=recording(open_seen)) as open_url, \
-            serve_directory(closed_root, handler=recording(closed_seen)) as closed_url, \
-            serve_directory(empty_root, handler=recording(empty_seen)) as empty_url:
+    with (
+        serve_directory(open_root, handler=recording(open_seen)) as open_url,
+        serve_directory(closed_root, handler=recording(closed_seen)) as closed_url,
+        serve_directory(empty_root, handler=recording(empty_seen)) as empty_url,
+    ):
         api_site(open_root, open_url)
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.riverton]
 spider = "tribe"
 urls = ["{open_url}events/"]
@@ -94,7 +98,9 @@ timezone = "America/New_York"
 spider = "tribe"
 urls = ["{empty_url}events/"]
 timezone = "America/New_York"
-""", now=NOW)
+""",
+            now=NOW,
+        )
     return db, result, list(open_seen), list(closed_seen), list(empty_seen)
 
 
@@ -156,21 +162,27 @@ def test_endpoints_for_each_kind_of_source_url():
     def spider(url, **options):
         source = Source(key="k", spider="tribe", urls=(url,), timezone="America/Chicago", options=options)
         s = TribeSpider(source=source)
-        s.context = type("C", (), {"now": datetime(2027, 2, 1, 3, tzinfo=timezone.utc)})()
+        s.context = type("C", (), {"now": datetime(2027, 2, 1, 3, tzinfo=UTC)})()
         return s
 
     # 03:00 UTC is still Jan 31 in Chicago
     api, ical = spider("https://chamber.example/").endpoints("https://chamber.example/")
-    assert api == ("https://chamber.example/wp-json/tribe/events/v1/events"
-                   "?start_date=2027-01-30&end_date=2028-01-31&per_page=50")
+    assert api == (
+        "https://chamber.example/wp-json/tribe/events/v1/events?start_date=2027-01-30&end_date=2028-01-31&per_page=50"
+    )
     assert ical == "https://chamber.example/events/?ical=1"
-    s = spider("https://chamber.example/calendar/list/?tribe-bar-date=2027-02", window_days_back=7, window_days_ahead=30,
-               per_page=25)
+    s = spider(
+        "https://chamber.example/calendar/list/?tribe-bar-date=2027-02",
+        window_days_back=7,
+        window_days_ahead=30,
+        per_page=25,
+    )
     api, ical = s.endpoints("https://chamber.example/calendar/list/?tribe-bar-date=2027-02")
     assert "start_date=2027-01-24&end_date=2027-03-02&per_page=25" in api
     assert ical == "https://chamber.example/calendar/list/?tribe-bar-date=2027-02&ical=1"
     api, ical = spider("https://x.example/org/wp-json/tribe/events/v1/events?categories=job-fairs").endpoints(
-        "https://x.example/org/wp-json/tribe/events/v1/events?categories=job-fairs")
+        "https://x.example/org/wp-json/tribe/events/v1/events?categories=job-fairs"
+    )
     assert api == "https://x.example/org/wp-json/tribe/events/v1/events?categories=job-fairs&start_date=2027-01-30"
     assert ical == "https://x.example/org/events/?ical=1"
     s = spider("https://chamber.example/", ical_url="https://chamber.example/?post_type=tribe_events&ical=1")

@@ -2,7 +2,7 @@
 saved pages through the extractor and every pipeline, an RSS feed, and a crawl over 127.0.0.1."""
 
 import shutil
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from eventhound.sources import Source
 from tests.conftest import crawl, query, summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schemaorg"
-NOW = datetime(2019, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2019, 1, 1, tzinfo=UTC)
 NY = "America/New_York"
 
 
@@ -65,9 +65,15 @@ def test_a_time_alone_counts_only_in_the_events_own_text_that_names_no_date():
 
 def test_a_date_alone_takes_the_one_time_the_page_states_for_it():
     assert reconciled("2024-02-01", "Feb 01 2024 6:30 pm - 8:30 pm", end="2024-02-01") == (
-        "2024-02-01T18:30:00", "2024-02-01T20:30:00", [crosscheck.FROM_PAGE])
+        "2024-02-01T18:30:00",
+        "2024-02-01T20:30:00",
+        [crosscheck.FROM_PAGE],
+    )
     assert reconciled("2024-02-01", "Feb 01 2024 10 pm - 1 am") == (
-        "2024-02-01T22:00:00", "2024-02-02T01:00:00", [crosscheck.FROM_PAGE])
+        "2024-02-01T22:00:00",
+        "2024-02-02T01:00:00",
+        [crosscheck.FROM_PAGE],
+    )
 
 
 def test_a_date_alone_stays_when_the_page_states_several_times_for_it():
@@ -77,12 +83,18 @@ def test_a_date_alone_stays_when_the_page_states_several_times_for_it():
 
 def test_a_date_alone_of_a_multi_day_event_keeps_its_end_date():
     assert reconciled("2024-02-01", "Feb 1, 2024 9:00 AM", end="2024-02-03") == (
-        "2024-02-01T09:00:00", "2024-02-03", [crosscheck.FROM_PAGE])
+        "2024-02-01T09:00:00",
+        "2024-02-03",
+        [crosscheck.FROM_PAGE],
+    )
 
 
 def test_a_naive_time_one_offset_away_is_utc_and_its_end_too():
     assert reconciled("2023-11-17T13:00", "November 17, 2023 8:00 AM – 10:00 AM", end="2023-11-17T15:00") == (
-        "2023-11-17T13:00:00+00:00", "2023-11-17T15:00:00+00:00", [crosscheck.WAS_UTC])
+        "2023-11-17T13:00:00+00:00",
+        "2023-11-17T15:00:00+00:00",
+        [crosscheck.WAS_UTC],
+    )
 
 
 def test_a_naive_utc_time_on_the_next_day_matches_the_local_day_before():
@@ -99,7 +111,10 @@ def test_a_naive_time_in_summer_uses_the_summer_offset():
 def test_a_naive_time_the_page_confirms_or_does_not_explain_is_kept():
     assert reconciled("2023-11-17T17:30", "November 17, 2023 5:30 PM") == ("2023-11-17T17:30", None, [])
     assert reconciled("2024-04-10T17:30", "April 10, 2024 6:00 PM", zone="America/Chicago") == (
-        "2024-04-10T17:30", None, [])
+        "2024-04-10T17:30",
+        None,
+        [],
+    )
     assert reconciled("2023-12-14T14:30", "December 14, 2023 9:30 AM", zone="UTC") == ("2023-12-14T14:30", None, [])
 
 
@@ -111,7 +126,10 @@ def test_a_time_with_an_offset_is_never_changed():
 def test_a_broken_time_takes_the_reading_the_page_confirms():
     text = "September 20, 2019 8:30 am - 10:00 am"
     assert reconciled("2019-9-20T08-08-30-00", text, end="2019-9-20T10-10-00-00") == (
-        "2019-09-20T08:30:00", "2019-09-20T10:00:00", [crosscheck.BROKEN_READ])
+        "2019-09-20T08:30:00",
+        "2019-09-20T10:00:00",
+        [crosscheck.BROKEN_READ],
+    )
 
 
 def test_a_broken_time_the_page_does_not_settle_is_left_to_the_date_engine():
@@ -173,7 +191,8 @@ def test_a_listing_page_text_is_not_tied_to_one_of_its_events():
 def test_markup_wins_where_the_page_states_a_time_nothing_explains():
     found, stats = records("job_club_page_disagrees.html", "America/Chicago")
     assert found == {
-        "April Job Club: Interviewing After 50": ("2024-04-10T17:30:00-05:00", "2024-04-10T20:00:00-05:00")}
+        "April Job Club: Interviewing After 50": ("2024-04-10T17:30:00-05:00", "2024-04-10T20:00:00-05:00")
+    }
     assert warnings(stats) == {}
 
 
@@ -212,15 +231,21 @@ FEED = """<?xml version="1.0" encoding="utf-8"?>
 def test_rss_event_module_start_checked_against_its_description():
     x = rss.extract(FEED, "https://harborworkforce.example/events.rss", Context(now=NOW, timezone=NY))
     starts = {e["title"]: (e["start_text"], e.get("end_text")) for e in x.events}
-    assert starts == {"Healthcare Hiring Day": ("2024-05-02T22:30:00+00:00", "2024-05-02T20:00:00-04:00"),
-                      "Forklift Certification Info Session": ("2024-05-07T10:00:00", None)}
+    assert starts == {
+        "Healthcare Hiring Day": ("2024-05-02T22:30:00+00:00", "2024-05-02T20:00:00-04:00"),
+        "Forklift Certification Info Session": ("2024-05-07T10:00:00", None),
+    }
     assert sorted(x.errors) == sorted([crosscheck.WAS_UTC, crosscheck.FROM_PAGE])
 
 
 # --------------------------------------------------------------------------- a crawl over HTTP
 
-PAGES = ("workforce_board_broken_time.html", "chamber_microdata_utc_times.html", "commission_date_only_mec.html",
-         "job_club_page_disagrees.html")
+PAGES = (
+    "workforce_board_broken_time.html",
+    "chamber_microdata_utc_times.html",
+    "commission_date_only_mec.html",
+    "job_club_page_disagrees.html",
+)
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,16 @@ from eventhound.sources import Source
 
 def event(id, **fields):
     record = {column: None for column in EVENT_COLUMNS}
-    record.update(id=id, source="demo", source_url="https://example.org/events", title=f"Event {id}",
-                  start="2027-03-04T18:30:00-06:00", start_utc="2027-03-05T00:30:00+00:00",
-                  timezone="America/Chicago", all_day=0)
+    record.update(
+        id=id,
+        source="demo",
+        source_url="https://example.org/events",
+        title=f"Event {id}",
+        start="2027-03-04T18:30:00-06:00",
+        start_utc="2027-03-05T00:30:00+00:00",
+        timezone="America/Chicago",
+        all_day=0,
+    )
     record.update(fields)
     return record
 
@@ -33,11 +40,31 @@ def test_schema(tmp_path):
     indexed = {tuple(i.columns) for i in db["events"].indexes}
     assert {("start_utc",), ("source",), ("event_type",), ("city",)} <= indexed
     assert list(db["sources"].columns_dict) == [
-        "key", "name", "spider", "urls", "timezone", "event_type", "country", "region", "enabled"]
+        "key",
+        "name",
+        "spider",
+        "urls",
+        "timezone",
+        "event_type",
+        "country",
+        "region",
+        "enabled",
+    ]
     assert db["sources"].pks == ["key"]
     assert list(db["runs"].columns_dict) == [
-        "id", "source", "started", "finished", "pages", "items", "dropped", "errors", "finish_reason", "error",
-        "warnings", "dropped_reasons"]
+        "id",
+        "source",
+        "started",
+        "finished",
+        "pages",
+        "items",
+        "dropped",
+        "errors",
+        "finish_reason",
+        "error",
+        "warnings",
+        "dropped_reasons",
+    ]
     assert "AUTOINCREMENT" in db["runs"].schema
     assert db["events"].detect_fts() == "events_fts"
     assert db["events"].triggers == []  # the index is refreshed after a load, not per row
@@ -95,9 +122,14 @@ def test_upsert_is_one_transaction(db):
 
 
 def test_fts_after_refresh(db):
-    database.upsert_events(db, [event("a", title="Spring Job Fair", venue_name="Grand Hall"),
-                                event("b", title="Welding workshop", organizer="Tri-County Chamber")],
-                           "2027-03-01T00:00:00Z")
+    database.upsert_events(
+        db,
+        [
+            event("a", title="Spring Job Fair", venue_name="Grand Hall"),
+            event("b", title="Welding workshop", organizer="Tri-County Chamber"),
+        ],
+        "2027-03-01T00:00:00Z",
+    )
     database.refresh_fts(db)
     assert [r["id"] for r in db["events"].search("fair")] == ["a"]
     assert [r["id"] for r in db["events"].search("chamber")] == ["b"]
@@ -110,8 +142,15 @@ def test_fts_after_refresh(db):
 
 
 def test_save_sources(db):
-    source = Source(key="tcc", spider="schemaorg", urls=("https://example.org/a", "https://example.org/b"),
-                    timezone="America/Chicago", name="Tri-County Chamber", event_type="networking", country="US")
+    source = Source(
+        key="tcc",
+        spider="schemaorg",
+        urls=("https://example.org/a", "https://example.org/b"),
+        timezone="America/Chicago",
+        name="Tri-County Chamber",
+        event_type="networking",
+        country="US",
+    )
     database.save_sources(db, [source])
     database.save_sources(db, [source])
     assert db["sources"].count == 1
@@ -121,9 +160,19 @@ def test_save_sources(db):
 
 
 def test_record_run(db):
-    first = database.record_run(db, {"source": "tcc", "started": "2027-03-01T00:00:00Z",
-                                     "finished": "2027-03-01T00:01:00Z", "pages": 3, "items": 12,
-                                     "dropped": 1, "errors": 0, "finish_reason": "finished"})
+    first = database.record_run(
+        db,
+        {
+            "source": "tcc",
+            "started": "2027-03-01T00:00:00Z",
+            "finished": "2027-03-01T00:01:00Z",
+            "pages": 3,
+            "items": 12,
+            "dropped": 1,
+            "errors": 0,
+            "finish_reason": "finished",
+        },
+    )
     second = database.record_run(db, {"source": "tcc", "finish_reason": "shutdown", "error": "boom"})
     assert second == first + 1
     rows = list(db["runs"].rows)
@@ -165,26 +214,31 @@ def test_runs_dropped_reasons_column_is_added_to_a_version_3_database(tmp_path):
     old.close()
     db = database.open_db(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(database.MIGRATIONS)
-    database.record_run(db, {"source": "lib", "dropped": 5, "dropped_reasons": '{"not_career": 5}',
-                             "finish_reason": "finished"})
+    database.record_run(
+        db, {"source": "lib", "dropped": 5, "dropped_reasons": '{"not_career": 5}', "finish_reason": "finished"}
+    )
     assert [(r["dropped"], r["dropped_reasons"]) for r in db["runs"].rows] == [(2, None), (5, '{"not_career": 5}')]
     db.close()
 
 
 def test_upcoming_window_order_and_exclusions(db):
     now = "2027-03-01T12:00:00Z"
-    database.upsert_events(db, [
-        event("past", start_utc="2027-03-01T11:59:59Z"),
-        event("now", start_utc="2027-03-01T12:00:00Z"),
-        event("later", start_utc="2027-03-20T09:00:00+00:00"),   # another ISO form
-        event("soon", start_utc="2027-03-02T08:00:00Z"),
-        event("allday", start_utc="2027-03-05"),                  # a bare date
-        event("edge", start_utc="2027-03-08T12:00:00Z"),          # exactly now + 7 days: out
-        event("far", start_utc="2027-04-01T00:00:00Z"),
-        event("dup", start_utc="2027-03-03T00:00:00Z", duplicate_of="soon"),
-        event("gone", start_utc="2027-03-03T00:00:00Z"),
-        event("nostart", start_utc=None),
-    ], "2027-03-01T00:00:00Z")
+    database.upsert_events(
+        db,
+        [
+            event("past", start_utc="2027-03-01T11:59:59Z"),
+            event("now", start_utc="2027-03-01T12:00:00Z"),
+            event("later", start_utc="2027-03-20T09:00:00+00:00"),  # another ISO form
+            event("soon", start_utc="2027-03-02T08:00:00Z"),
+            event("allday", start_utc="2027-03-05"),  # a bare date
+            event("edge", start_utc="2027-03-08T12:00:00Z"),  # exactly now + 7 days: out
+            event("far", start_utc="2027-04-01T00:00:00Z"),
+            event("dup", start_utc="2027-03-03T00:00:00Z", duplicate_of="soon"),
+            event("gone", start_utc="2027-03-03T00:00:00Z"),
+            event("nostart", start_utc=None),
+        ],
+        "2027-03-01T00:00:00Z",
+    )
     db.execute("UPDATE events SET removed_at = '2027-03-01T06:00:00Z' WHERE id = 'gone'")
     db.conn.commit()
     assert [e["id"] for e in database.upcoming(db, now, 7)] == ["now", "soon", "allday"]

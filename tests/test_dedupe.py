@@ -2,7 +2,7 @@
 
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,72 +17,124 @@ SEEN = "2027-03-01T00:00:00+00:00"
 
 def event(id, source, title, start, start_utc, **fields):
     record = {column: None for column in EVENT_COLUMNS}
-    record.update(id=id, source=source, title=title, start=start, start_utc=start_utc, all_day=0,
-                  timezone="America/Chicago", source_url=f"https://{source}.example/events/")
+    record.update(
+        id=id,
+        source=source,
+        title=title,
+        start=start,
+        start_utc=start_utc,
+        all_day=0,
+        timezone="America/Chicago",
+        source_url=f"https://{source}.example/events/",
+    )
     record.update(fields)
     return record
 
 
-BOS = dict(venue_name="Bank of Springfield Center", street="1 Convention Center Plaza", city="Springfield",
-           region="IL", postal_code="62701")
+BOS = dict(
+    venue_name="Bank of Springfield Center",
+    street="1 Convention Center Plaza",
+    city="Springfield",
+    region="IL",
+    postal_code="62701",
+)
 
 
 def chamber_fair(**fields):
-    base = dict(id="chamber:fair", source="chamber", title="Spring Career & Job Fair",
-                start="2027-03-04T10:00:00-06:00", start_utc="2027-03-04T16:00:00+00:00",
-                url="https://chamber.example/events/spring-career-fair/", description="Meet 60+ employers.",
-                end="2027-03-04T14:00:00-06:00", **BOS)
+    base = dict(
+        id="chamber:fair",
+        source="chamber",
+        title="Spring Career & Job Fair",
+        start="2027-03-04T10:00:00-06:00",
+        start_utc="2027-03-04T16:00:00+00:00",
+        url="https://chamber.example/events/spring-career-fair/",
+        description="Meet 60+ employers.",
+        end="2027-03-04T14:00:00-06:00",
+        **BOS,
+    )
     return event(**{**base, **fields})
 
 
 def ics_fair(**fields):
-    base = dict(id="workforce:fair", source="workforce", title="Spring Career and Job Fair 2027",
-                start="2027-03-04T16:00:00+00:00", start_utc="2027-03-04T16:00:00+00:00", timezone="UTC",
-                venue_name="Bank of Springfield Center, 1 Convention Center Plaza, Springfield, IL 62701",
-                url="https://workforce.example/calendar/fair.ics")
+    base = dict(
+        id="workforce:fair",
+        source="workforce",
+        title="Spring Career and Job Fair 2027",
+        start="2027-03-04T16:00:00+00:00",
+        start_utc="2027-03-04T16:00:00+00:00",
+        timezone="UTC",
+        venue_name="Bank of Springfield Center, 1 Convention Center Plaza, Springfield, IL 62701",
+        url="https://workforce.example/calendar/fair.ics",
+    )
     return event(**{**base, **fields})
 
 
 def library_fair(**fields):
-    base = dict(id="library:fair", source="library", title="Spring Job Fair - March 4, 2027", start="2027-03-04",
-                start_utc="2027-03-04", all_day=1, city="Springfield")
+    base = dict(
+        id="library:fair",
+        source="library",
+        title="Spring Job Fair - March 4, 2027",
+        start="2027-03-04",
+        start_utc="2027-03-04",
+        all_day=1,
+        city="Springfield",
+    )
     return event(**{**base, **fields})
 
 
 # ---------------------------------------------------------------------------- normalize_title
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("The 13th Annual Spring Job Fair 2027", "spring job fair"),
-    ("Spring Job Fair - March 4, 2027", "spring job fair"),
-    ("SPRING JOB FAIRS!", "spring job fair"),
-    ("Résumé & LinkedIn Workshop", "resume linkedin workshop"),
-    ("Springfield Chamber of Commerce presents: Business After Hours", "springfield business after hour"),
-    ("Job Club (Tuesday, 10am) at the Public Library", "job club"),
-    ("Veterans' Job Fair", "veteran job fair"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The 13th Annual Spring Job Fair 2027", "spring job fair"),
+        ("Spring Job Fair - March 4, 2027", "spring job fair"),
+        ("SPRING JOB FAIRS!", "spring job fair"),
+        ("Résumé & LinkedIn Workshop", "resume linkedin workshop"),
+        ("Springfield Chamber of Commerce presents: Business After Hours", "springfield business after hour"),
+        ("Job Club (Tuesday, 10am) at the Public Library", "job club"),
+        ("Veterans' Job Fair", "veteran job fair"),
+    ],
+)
 def test_normalize_title(text, expected):
     assert normalize_title(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "Spring Job Fair", "Spring Career Fair", "Spring Hiring Fair", "Spring Employment Fair", "Spring Jobs Fair",
-    "Spring Career Expo", "Spring Job Expo", "Spring Hiring Event", "Spring Career & Job Fair",
-    "Spring Job and Career Fair", "Spring Career/Job Fair", "SPRING CAREER FAIRS", "Hiring Event - Spring",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spring Job Fair",
+        "Spring Career Fair",
+        "Spring Hiring Fair",
+        "Spring Employment Fair",
+        "Spring Jobs Fair",
+        "Spring Career Expo",
+        "Spring Job Expo",
+        "Spring Hiring Event",
+        "Spring Career & Job Fair",
+        "Spring Job and Career Fair",
+        "Spring Career/Job Fair",
+        "SPRING CAREER FAIRS",
+        "Hiring Event - Spring",
+    ],
+)
 def test_every_name_of_a_job_fair_reads_job_fair(text):
     assert set(normalize_title(text).split()) == {"spring", "job", "fair"}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Career Fair Prep Workshop", "job fair prep workshop"),  # the sub-event word stays
-    ("Job Club", "job club"),
-    ("Career Center Open House", "career center open house"),
-    ("Fair Housing Workshop", "fair housing workshop"),
-    ("Spring Job Fair: 60+ Employers Hiring Now", "spring job fair employer hiring now"),
-    ("Regional Healthcare Career…", "regional healthcare job fair"),  # cut short inside the name
-    ("Regional Healthcare Career", "regional healthcare career"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Career Fair Prep Workshop", "job fair prep workshop"),  # the sub-event word stays
+        ("Job Club", "job club"),
+        ("Career Center Open House", "career center open house"),
+        ("Fair Housing Workshop", "fair housing workshop"),
+        ("Spring Job Fair: 60+ Employers Hiring Now", "spring job fair employer hiring now"),
+        ("Regional Healthcare Career…", "regional healthcare job fair"),  # cut short inside the name
+        ("Regional Healthcare Career", "regional healthcare career"),
+    ],
+)
 def test_job_fair_names_leave_other_words_alone(text, expected):
     assert normalize_title(text) == expected
 
@@ -121,8 +173,14 @@ def test_another_event_at_the_same_hour_and_place():
 
 
 def test_employer_registration_is_not_the_fair():
-    registration = ics_fair(title="Spring Career & Job Fair – Employer Registration", start_utc="2027-03-04T14:30:00+00:00")
-    assert same_event(chamber_fair(), registration) == (False, pytest.approx(0.75, abs=0.1), "a title adds registration")
+    registration = ics_fair(
+        title="Spring Career & Job Fair – Employer Registration", start_utc="2027-03-04T14:30:00+00:00"
+    )
+    assert same_event(chamber_fair(), registration) == (
+        False,
+        pytest.approx(0.75, abs=0.1),
+        "a title adds registration",
+    )
     assert not same_event(chamber_fair(), registration)[0]
 
 
@@ -154,7 +212,9 @@ def test_one_source_matches_only_the_same_instant():
 
 
 def test_career_fair_and_job_fair_are_one_event():
-    ok, score, reason = same_event(chamber_fair(title="Spring Career Fair"), library_fair(title="Spring Job Fair - March 4"))
+    ok, score, reason = same_event(
+        chamber_fair(title="Spring Career Fair"), library_fair(title="Spring Job Fair - March 4")
+    )
     assert ok and score == 1.0 and "same city" in reason
     assert same_event(ics_fair(title="Job and Career Fair"), chamber_fair(title="Springfield Hiring Event"))[0]
 
@@ -163,7 +223,9 @@ def test_job_fair_synonyms_make_no_false_merges():
     fair = chamber_fair(title="Spring Career Fair")
     prep = ics_fair(title="Spring Job Fair Prep Workshop", start_utc="2027-03-04T14:30:00+00:00")
     assert same_event(fair, prep)[:1] == (False,) and same_event(fair, prep)[2] == "a title adds prep, workshop"
-    week_later = ics_fair(title="Spring Job Fair", start="2027-03-11T16:00:00+00:00", start_utc="2027-03-11T16:00:00+00:00")
+    week_later = ics_fair(
+        title="Spring Job Fair", start="2027-03-11T16:00:00+00:00", start_utc="2027-03-11T16:00:00+00:00"
+    )
     assert not same_event(fair, week_later)[0]
     peoria = ics_fair(title="Spring Job Fair", venue_name="Peoria Civic Center, 201 SW Jefferson Ave, Peoria, IL 61602")
     assert same_event(fair, peoria) == (False, 0.0, "different cities")
@@ -191,8 +253,9 @@ def test_canonical_ties_go_to_the_earliest_first_seen_then_id():
 
 
 def test_find_duplicates_leaves_near_misses_alone():
-    week_later = chamber_fair(id="library:next", source="library", start="2027-03-11T10:00:00-06:00",
-                              start_utc="2027-03-11T16:00:00+00:00")
+    week_later = chamber_fair(
+        id="library:next", source="library", start="2027-03-11T10:00:00-06:00", start_utc="2027-03-11T16:00:00+00:00"
+    )
     clinic = ics_fair(title="Résumé Review Clinic")
     assert find_duplicates([chamber_fair(), week_later, clinic]) == []
 
@@ -210,10 +273,15 @@ def test_a_group_never_takes_two_unmatched_records_of_one_source():
 
 
 def test_find_duplicates_groups_a_fair_listed_under_three_names():
-    records = [chamber_fair(title="Spring Career Fair"), ics_fair(title="Spring Hiring Event"),
-               library_fair(title="Spring Job Fair - March 4, 2027")]
-    assert [(d, c) for d, c, _ in find_duplicates(records)] == [("library:fair", "chamber:fair"),
-                                                                 ("workforce:fair", "chamber:fair")]
+    records = [
+        chamber_fair(title="Spring Career Fair"),
+        ics_fair(title="Spring Hiring Event"),
+        library_fair(title="Spring Job Fair - March 4, 2027"),
+    ]
+    assert [(d, c) for d, c, _ in find_duplicates(records)] == [
+        ("library:fair", "chamber:fair"),
+        ("workforce:fair", "chamber:fair"),
+    ]
 
 
 def test_blocking_compares_across_midnight():
@@ -253,7 +321,14 @@ def db(tmp_path):
 
 
 def test_event_sources_schema_and_migration(db):
-    assert list(db["event_sources"].columns_dict) == ["event_id", "source", "source_url", "url", "first_seen", "last_seen"]
+    assert list(db["event_sources"].columns_dict) == [
+        "event_id",
+        "source",
+        "source_url",
+        "url",
+        "first_seen",
+        "last_seen",
+    ]
     assert db["event_sources"].pks == ["event_id", "source", "source_url"]
 
 
@@ -275,7 +350,9 @@ def test_mark_duplicates_across_sources(db):
         ("workforce", "https://workforce.example/calendar/fair.ics"),
         ("library", None),
     }
-    assert {r["source_url"] for r in provenance} == {f"https://{s}.example/events/" for s in ("chamber", "workforce", "library")}
+    assert {r["source_url"] for r in provenance} == {
+        f"https://{s}.example/events/" for s in ("chamber", "workforce", "library")
+    }
     assert database.event_provenance(db, "library:fair") == provenance  # from a duplicate too
     # running it again changes nothing
     assert database.mark_duplicates(db, "2027-03-02T00:00:00+00:00")["changed"] == 0
@@ -312,8 +389,9 @@ def test_mark_duplicates_leaves_old_and_removed_events_alone(db):
 
 def test_event_sources_keep_every_page_and_last_seen(db):
     database.upsert_events(db, [chamber_fair()], SEEN)
-    database.upsert_events(db, [chamber_fair(source_url="https://chamber.example/events/page/2/")],
-                           "2027-03-02T00:00:00+00:00")
+    database.upsert_events(
+        db, [chamber_fair(source_url="https://chamber.example/events/page/2/")], "2027-03-02T00:00:00+00:00"
+    )
     database.upsert_events(db, [chamber_fair()], "2027-03-03T00:00:00+00:00")
     rows = db.execute("select source_url, first_seen, last_seen from event_sources order by source_url").fetchall()
     assert rows == [
@@ -334,21 +412,25 @@ def test_migration_fills_event_sources_from_an_older_database(tmp_path):
     old.close()
     db = database.open_db(path)
     assert db.execute("select event_id, source, url from event_sources").fetchall() == [
-        ("chamber:fair", "chamber", "https://chamber.example/events/spring-career-fair/")]
+        ("chamber:fair", "chamber", "https://chamber.example/events/spring-career-fair/")
+    ]
     db.close()
 
 
 # ---------------------------------------------------------------------------- places and chains
 
 
-@pytest.mark.parametrize("location, city", [
-    ("Bank of Springfield Center, 1 Convention Center Plaza, Springfield, IL 62701", "Springfield"),
-    ("Peoria Civic Center, 201 SW Jefferson Ave, Peoria IL", "Peoria"),
-    ("Ellis Hospital, Schenectady", "Schenectady"),
-    ("Prairie Brewing Co., 3 W Old State Capitol Plaza, Springfield, IL, USA", "Springfield"),
-    ("Oakland Main Library, 125 14th St", None),
-    ("Moriches Community Ctr.", None),
-])
+@pytest.mark.parametrize(
+    "location, city",
+    [
+        ("Bank of Springfield Center, 1 Convention Center Plaza, Springfield, IL 62701", "Springfield"),
+        ("Peoria Civic Center, 201 SW Jefferson Ave, Peoria IL", "Peoria"),
+        ("Ellis Hospital, Schenectady", "Schenectady"),
+        ("Prairie Brewing Co., 3 W Old State Capitol Plaza, Springfield, IL, USA", "Springfield"),
+        ("Oakland Main Library, 125 14th St", None),
+        ("Moriches Community Ctr.", None),
+    ],
+)
 def test_city_read_from_a_one_line_location(location, city):
     from eventhound.dedupe import _location_city
 
@@ -373,15 +455,17 @@ def test_a_misspelled_word_still_matches():
     assert ok and score == 1.0
     # no word in common: transposed letters still meet in the blocking
     assert [d for d, _, _ in find_duplicates([chamber_fair(title="Sprign Fiar"), ics_fair(title="Spring Fair")])] == [
-        "workforce:fair"]
+        "workforce:fair"
+    ]
 
 
 def test_a_chain_does_not_join_two_cities():
     # A date-only listing with no place matches a Springfield fair and a Peoria fair with
     # the same title at the same hour; the two fairs must not end up in one group.
     springfield = chamber_fair(id="a:1", source="a")
-    peoria = chamber_fair(id="b:1", source="b", venue_name="Peoria Civic Center", street=None, city="Peoria",
-                          postal_code="61602")
+    peoria = chamber_fair(
+        id="b:1", source="b", venue_name="Peoria Civic Center", street=None, city="Peoria", postal_code="61602"
+    )
     bare = event("c:1", "c", "Spring Career & Job Fair", "2027-03-04T10:00:00-06:00", "2027-03-04T16:00:00+00:00")
     result = find_duplicates([springfield, peoria, bare])
     groups = {}
@@ -414,12 +498,16 @@ def test_blocking_meets_across_place_cells_and_dates():
     township = library_fair(id="township:1", source="township", city="Springfield Township")
     same_zip = ics_fair(venue_name="Bank of Springfield Center", city="Capital City", postal_code="62701")
     online = ics_fair(id="web:1", source="web", venue_name=None, attendance="online", online_url="https://zoom.us/j/1")
-    online_too = chamber_fair(id="zoom:1", source="zoom", venue_name=None, street=None, city=None, postal_code=None,
-                              attendance="online")
+    online_too = chamber_fair(
+        id="zoom:1", source="zoom", venue_name=None, street=None, city=None, postal_code=None, attendance="online"
+    )
     # 23:30 on the 4th in Chicago is 05:30 UTC on the 5th; the ICS date reads the 5th
-    late = chamber_fair(id="late:1", source="late", start="2027-03-04T23:30:00-06:00", start_utc="2027-03-05T05:30:00+00:00")
-    late_utc = ics_fair(id="lateics:1", source="lateics", start="2027-03-05T05:00:00+00:00",
-                        start_utc="2027-03-05T05:00:00+00:00")
+    late = chamber_fair(
+        id="late:1", source="late", start="2027-03-04T23:30:00-06:00", start_utc="2027-03-05T05:30:00+00:00"
+    )
+    late_utc = ics_fair(
+        id="lateics:1", source="lateics", start="2027-03-05T05:00:00+00:00", start_utc="2027-03-05T05:00:00+00:00"
+    )
     for a, b in [(chamber_fair(), township), (chamber_fair(), same_zip), (online, online_too), (late, late_utc)]:
         assert same_event(a, b)[0], (a["id"], b["id"])
         assert len(find_duplicates([a, b])) == 1, (a["id"], b["id"])
@@ -431,21 +519,43 @@ def _mixed_records(n: int, seed: int) -> list[dict]:
     under two city names, online, hybrid and placeless records, organizers named in
     titles, starts across midnight UTC, transposed typos, date-only listings."""
     rng = random.Random(seed)
-    titles = ["Job Fair", "Career Fair", "Hiring Event", "Spring Job Fair", "Sprign Job Fiar", "Acme Job Fair",
-              "Globex Career Fair", "Acme Globex Job Fair", "Spring Resume Workshop", "Resume Workshop",
-              "Tech Job Fair", "Springfield Job Fair", "Job Fair Prep Workshop", "Business After Hours",
-              "Spring Business After Hours", "Job and Career Expo"]
-    places = [dict(city="Springfield", venue_name="Civic Center"), dict(city="Springfield Township"),
-              dict(city="Springfield", postal_code="62701"), dict(city="Capital City", postal_code="62701"),
-              dict(city="Peoria", venue_name="Civic Center"), dict(venue_name="Civic Center"), {},
-              dict(attendance="online", online_url="https://zoom.us/j/1"), dict(attendance="hybrid", city="Peoria"),
-              dict(venue_name="Union Hall, 1 Main St, Springfield, IL"), dict(venue_name="Springfield Union Hall")]
+    titles = [
+        "Job Fair",
+        "Career Fair",
+        "Hiring Event",
+        "Spring Job Fair",
+        "Sprign Job Fiar",
+        "Acme Job Fair",
+        "Globex Career Fair",
+        "Acme Globex Job Fair",
+        "Spring Resume Workshop",
+        "Resume Workshop",
+        "Tech Job Fair",
+        "Springfield Job Fair",
+        "Job Fair Prep Workshop",
+        "Business After Hours",
+        "Spring Business After Hours",
+        "Job and Career Expo",
+    ]
+    places = [
+        dict(city="Springfield", venue_name="Civic Center"),
+        dict(city="Springfield Township"),
+        dict(city="Springfield", postal_code="62701"),
+        dict(city="Capital City", postal_code="62701"),
+        dict(city="Peoria", venue_name="Civic Center"),
+        dict(venue_name="Civic Center"),
+        {},
+        dict(attendance="online", online_url="https://zoom.us/j/1"),
+        dict(attendance="hybrid", city="Peoria"),
+        dict(venue_name="Union Hall, 1 Main St, Springfield, IL"),
+        dict(venue_name="Springfield Union Hall"),
+    ]
     offsets = ["-06:00", "+00:00", "-10:00", "+09:00"]
     records = []
     for k in range(n):
         day, hour, offset = rng.choice((4, 5)), rng.choice((0, 1, 10, 11, 12, 22, 23)), rng.choice(offsets)
         start = f"2027-03-0{day}T{hour:02d}:{rng.choice(('00', '30'))}:00{offset}"
-        utc = datetime.fromisoformat(start).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        utc = datetime.fromisoformat(start).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
         fields = dict(rng.choice(places), organizer=rng.choice((None, "Acme", "Globex")))
         if rng.random() < 0.25:
             start = utc = f"2027-03-0{day}"
@@ -455,12 +565,16 @@ def _mixed_records(n: int, seed: int) -> list[dict]:
 
 
 def test_blocking_loses_no_pair_that_all_pairs_would_find():
-    from eventhound.dedupe import _Event, _candidates, _matches, _same
+    from eventhound.dedupe import _candidates, _Event, _matches, _same
 
     records = _mixed_records(360, seed=3)
     events = [_Event(r) for r in records]
-    share_a_key = [(i, j) for i in range(len(events)) for j in range(i + 1, len(events))
-                   if set(events[i].keys.values()) & set(events[j].keys.values())]
+    share_a_key = [
+        (i, j)
+        for i in range(len(events))
+        for j in range(i + 1, len(events))
+        if set(events[i].keys.values()) & set(events[j].keys.values())
+    ]
     every_match = {(i, j) for i, j in share_a_key if _same(events[i], events[j])[0]}
     found = {(min(i, j), max(i, j)) for _, i, j in _matches(events)}
     assert len(every_match) > 200  # the mix does match, in every kind of cell

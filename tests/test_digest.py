@@ -1,6 +1,6 @@
 """eventhound.digest: the RSS 2.0 digest, read back with feedparser."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import feedparser
 import pytest
@@ -9,13 +9,21 @@ from eventhound import db as database
 from eventhound.db import EVENT_COLUMNS
 from eventhound.digest import when_text, write_rss
 
-NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def event(id, start, start_utc, **fields):
     record = {column: None for column in EVENT_COLUMNS}
-    record.update(id=id, source="demo", source_url="https://example.org/calendar", title=f"Event {id}",
-                  start=start, start_utc=start_utc, timezone="America/Chicago", all_day=0)
+    record.update(
+        id=id,
+        source="demo",
+        source_url="https://example.org/calendar",
+        title=f"Event {id}",
+        start=start,
+        start_utc=start_utc,
+        timezone="America/Chicago",
+        all_day=0,
+    )
     record.update(fields)
     return record
 
@@ -23,20 +31,46 @@ def event(id, start, start_utc, **fields):
 @pytest.fixture
 def feed(tmp_path):
     db = database.open_db(tmp_path / "events.db")
-    database.upsert_events(db, [
-        event("demo:fair", "2027-03-04T18:30:00-06:00", "2027-03-05T00:30:00Z",
-              end="2027-03-04T20:30:00-06:00", title="Tacos & <Jobs> Night",
-              url="https://example.org/events/fair?a=1&b=2", venue_name="Union Hall", city="Springfield",
-              region="IL", event_type="job_fair", description="Bring <b>résumés</b> & questions."),
-        event("demo:expo", "2027-03-10", "2027-03-10T06:00:00Z", all_day=1, title="Career Expo",
-              event_type="trade_show", city="Peoria"),
-        event("berlin:meetup", "2027-03-02T19:00:00+01:00", "2027-03-02T18:00:00Z",
-              timezone="Europe/Berlin", title="Founders meetup", event_type="networking",
-              attendance="online"),
-        event("demo:past", "2027-02-20T10:00:00-06:00", "2027-02-20T16:00:00Z"),
-        event("demo:far", "2027-06-01T10:00:00-05:00", "2027-06-01T15:00:00Z"),
-        event("demo:dup", "2027-03-04T18:30:00-06:00", "2027-03-05T00:30:00Z", duplicate_of="demo:fair"),
-    ], "2027-03-01T00:00:00Z")
+    database.upsert_events(
+        db,
+        [
+            event(
+                "demo:fair",
+                "2027-03-04T18:30:00-06:00",
+                "2027-03-05T00:30:00Z",
+                end="2027-03-04T20:30:00-06:00",
+                title="Tacos & <Jobs> Night",
+                url="https://example.org/events/fair?a=1&b=2",
+                venue_name="Union Hall",
+                city="Springfield",
+                region="IL",
+                event_type="job_fair",
+                description="Bring <b>résumés</b> & questions.",
+            ),
+            event(
+                "demo:expo",
+                "2027-03-10",
+                "2027-03-10T06:00:00Z",
+                all_day=1,
+                title="Career Expo",
+                event_type="trade_show",
+                city="Peoria",
+            ),
+            event(
+                "berlin:meetup",
+                "2027-03-02T19:00:00+01:00",
+                "2027-03-02T18:00:00Z",
+                timezone="Europe/Berlin",
+                title="Founders meetup",
+                event_type="networking",
+                attendance="online",
+            ),
+            event("demo:past", "2027-02-20T10:00:00-06:00", "2027-02-20T16:00:00Z"),
+            event("demo:far", "2027-06-01T10:00:00-05:00", "2027-06-01T15:00:00Z"),
+            event("demo:dup", "2027-03-04T18:30:00-06:00", "2027-03-05T00:30:00Z", duplicate_of="demo:fair"),
+        ],
+        "2027-03-01T00:00:00Z",
+    )
     out = tmp_path / "digest.xml"
     count = write_rss(db, out, now=NOW, days=30, title="Career events", link="https://example.org/")
     db.close()
@@ -84,14 +118,22 @@ def test_description_local_time_and_place(feed):
 
 
 def test_when_text():
-    assert when_text({"start": "2027-07-04T09:00:00-05:00", "timezone": "America/Chicago"}) == \
-        "Sun, Jul 4, 2027, 9:00 AM CDT"
-    assert when_text({"start": "2027-07-04T23:00:00-05:00", "end": "2027-07-05T01:00:00-05:00",
-                      "timezone": "America/Chicago"}) == "Sun, Jul 4, 2027, 11:00 PM – Mon, Jul 5, 2027, 1:00 AM CDT"
+    assert (
+        when_text({"start": "2027-07-04T09:00:00-05:00", "timezone": "America/Chicago"})
+        == "Sun, Jul 4, 2027, 9:00 AM CDT"
+    )
+    assert (
+        when_text(
+            {"start": "2027-07-04T23:00:00-05:00", "end": "2027-07-05T01:00:00-05:00", "timezone": "America/Chicago"}
+        )
+        == "Sun, Jul 4, 2027, 11:00 PM – Mon, Jul 5, 2027, 1:00 AM CDT"
+    )
     # No zone: the offset it was published with.
     assert when_text({"start": "2027-07-04T09:00:00+05:30"}) == "Sun, Jul 4, 2027, 9:00 AM UTC+05:30"
-    assert when_text({"start": "2027-07-04", "end": "2027-07-06", "all_day": 1}) == \
-        "Sun, Jul 4, 2027 – Tue, Jul 6, 2027, all day"
+    assert (
+        when_text({"start": "2027-07-04", "end": "2027-07-06", "all_day": 1})
+        == "Sun, Jul 4, 2027 – Tue, Jul 6, 2027, all day"
+    )
     assert when_text({"start": "2027-07-04", "all_day": 0}) == "Sun, Jul 4, 2027, time not stated"
 
 
@@ -116,14 +158,24 @@ def test_a_calendar_lists_its_time_zones_in_one_order_whatever_the_process():
     import subprocess
     import sys
 
-    script = ("from datetime import datetime, timezone\n"
-              "from tests.test_digest import event\n"
-              "from eventhound.digest import build_calendar\n"
-              "zones = ['America/Chicago', 'Europe/Berlin', 'America/Denver', 'Asia/Tokyo', 'America/New_York']\n"
-              "events = [event(f'z{n}', '2027-03-04T18:30:00', '2027-03-05T00:30:00Z', timezone=z)"
-              " for n, z in enumerate(zones)]\n"
-              "print([str(c['TZID']) for c in build_calendar(events, datetime(2027, 3, 1, tzinfo=timezone.utc),"
-              " 'x').subcomponents if c.name == 'VTIMEZONE'])\n")
-    seen = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in (1, 2, 3)}
+    script = (
+        "from datetime import datetime, timezone\n"
+        "from tests.test_digest import event\n"
+        "from eventhound.digest import build_calendar\n"
+        "zones = ['America/Chicago', 'Europe/Berlin', 'America/Denver', 'Asia/Tokyo', 'America/New_York']\n"
+        "events = [event(f'z{n}', '2027-03-04T18:30:00', '2027-03-05T00:30:00Z', timezone=z)"
+        " for n, z in enumerate(zones)]\n"
+        "print([str(c['TZID']) for c in build_calendar(events, datetime(2027, 3, 1, tzinfo=timezone.utc),"
+        " 'x').subcomponents if c.name == 'VTIMEZONE'])\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+        ).stdout
+        for seed in (1, 2, 3)
+    }
     assert seen == {"['America/Chicago', 'America/Denver', 'America/New_York', 'Asia/Tokyo', 'Europe/Berlin']\n"}

@@ -30,8 +30,10 @@ def test_the_events_calendar_page_offers_rest_ical_markup_and_feeds_in_that_orde
 
 
 def test_tec_markup_without_an_export_link_offers_the_guessed_ical_export():
-    page = ('<html><head><link rel="https://api.w.org/" href="https://jobs.example.org/site/wp-json/"></head>'
-            '<body class="post-type-archive-tribe_events"><div class="tribe-events-loop"></div></body></html>')
+    page = (
+        '<html><head><link rel="https://api.w.org/" href="https://jobs.example.org/site/wp-json/"></head>'
+        '<body class="post-type-archive-tribe_events"><div class="tribe-events-loop"></div></body></html>'
+    )
     offers = discover(page, "https://jobs.example.org/site/events/")
     assert [(o.kind, o.url) for o in offers] == [
         ("tribe-rest", "https://jobs.example.org/site/wp-json/tribe/events/v1/events"),  # from the API link
@@ -44,7 +46,11 @@ def test_a_calendar_link_and_subscription_links():
     assert [(o.kind, o.spider, o.url) for o in offers] == [
         # the LibCal calendar it links, read by the libcal adapter (its list JSON carries more than its .ics)
         ("platform", "libcal", "https://mvpl.libcal.com/ical_subscribe.php?src=p&cid=4410"),
-        ("ical", "ical", "https://www.maplevalleylibrary.org/calendar/career-programs.ics"),  # rel=alternate; webcal is the same
+        (
+            "ical",
+            "ical",
+            "https://www.maplevalleylibrary.org/calendar/career-programs.ics",
+        ),  # rel=alternate; webcal is the same
     ]
     assert '"Career programs (iCalendar)"' in offers[1].evidence
 
@@ -82,7 +88,11 @@ def test_google_calendar_embed_gives_its_public_ics_and_the_zone():
 def test_many_add_to_calendar_links_are_one_low_ranked_per_event_offer():
     offers = offers_of("chambermaster_listing.html", "https://business.portclarechamber.com/events/calendar")
     # a ChamberMaster listing: its adapter first (every event in /api/events), then the per-event exports
-    assert [(o.kind, o.spider, o.url) for o in offers][0] == ("platform", "growthzone", "https://business.portclarechamber.com/")
+    assert [(o.kind, o.spider, o.url) for o in offers][0] == (
+        "platform",
+        "growthzone",
+        "https://business.portclarechamber.com/",
+    )
     assert len(offers) == 2
     assert offers[1].kind == "ical-per-event" and offers[1].evidence.startswith("4 per-event")
     assert offers[1].rank > Offer("gcal", "ical", "x", "").rank
@@ -97,13 +107,18 @@ def test_sources_entry_is_valid_toml_and_a_valid_source():
     offers = offers_of("tec_events_list.html", "https://www.harborchamber.org/events/list/")
     text = sources_entry(offers[0], "harbor-chamber", "America/Detroit", name="Harbor County Chamber of Commerce")
     entry = tomllib.loads(text)["sources"]["harbor-chamber"]
-    assert entry == {"name": "Harbor County Chamber of Commerce", "spider": "tribe",
-                     "urls": ["https://www.harborchamber.org/wp-json/tribe/events/v1/events"],
-                     "timezone": "America/Detroit",
-                     "tribe": {"ical_url": "https://www.harborchamber.org/events/list/?ical=1"}}
+    assert entry == {
+        "name": "Harbor County Chamber of Commerce",
+        "spider": "tribe",
+        "urls": ["https://www.harborchamber.org/wp-json/tribe/events/v1/events"],
+        "timezone": "America/Detroit",
+        "tribe": {"ical_url": "https://www.harborchamber.org/events/list/?ical=1"},
+    }
     source = parse_source("harbor-chamber", entry)
     assert source.options == {"ical_url": "https://www.harborchamber.org/events/list/?ical=1"}
-    unknown_zone = tomllib.loads(sources_entry(Offer("ical", "ical", "https://x.example/a.ics", 'say "hi"'), "odd key", None))
+    unknown_zone = tomllib.loads(
+        sources_entry(Offer("ical", "ical", "https://x.example/a.ics", 'say "hi"'), "odd key", None)
+    )
     assert unknown_zone["sources"]["odd key"]["timezone"] == "UTC"
 
 
@@ -114,8 +129,14 @@ def test_key_and_name_defaults():
 
 
 def test_the_command_on_a_saved_page_and_on_a_page_without_offers(tmp_path):
-    result = run_eventhound("discover", FIXTURES / "tec_events_list.html", "--url", "https://www.harborchamber.org/events/list/",
-                            "--tz", "America/New_York")
+    result = run_eventhound(
+        "discover",
+        FIXTURES / "tec_events_list.html",
+        "--url",
+        "https://www.harborchamber.org/events/list/",
+        "--tz",
+        "America/New_York",
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "6 offer(s) at https://www.harborchamber.org/events/list/, best first:"
@@ -127,8 +148,10 @@ def test_the_command_on_a_saved_page_and_on_a_page_without_offers(tmp_path):
     assert nothing.returncode == 1
     assert "no calendar, feed" in nothing.stderr and "css source" in nothing.stderr
     blog = tmp_path / "blog.html"
-    blog.write_text('<html><head><link rel="alternate" type="application/rss+xml" title="News" href="/feed/">'
-                    '</head><body><p>Welcome</p></body></html>')
+    blog.write_text(
+        '<html><head><link rel="alternate" type="application/rss+xml" title="News" href="/feed/">'
+        "</head><body><p>Welcome</p></body></html>"
+    )
     only_blog = run_eventhound("discover", blog, "--url", "https://www.harborcountyedb.org/")
     assert only_blog.returncode == 1 and "https://www.harborcountyedb.org/feed/" in only_blog.stdout
     assert "only site feeds" in only_blog.stderr and "[sources." not in only_blog.stdout
@@ -147,7 +170,8 @@ def test_google_calendar_conversion_without_the_gcal_format(monkeypatch):
         fallback = importlib.reload(module)
         offers = fallback.discover((FIXTURES / "gcal_embed.html").read_text(), "https://harborjobseekers.org/calendar/")
         assert [o.url for o in offers] == [
-            "https://calendar.google.com/calendar/ical/harborjobseekers%40gmail.com/public/basic.ics"]
+            "https://calendar.google.com/calendar/ical/harborjobseekers%40gmail.com/public/basic.ics"
+        ]
     finally:
         monkeypatch.undo()
         importlib.reload(module)

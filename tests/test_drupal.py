@@ -3,7 +3,7 @@ exports and FullCalendar View pages read into raw events, and a crawl of a libra
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drupal"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/New_York")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/New_York")
 LIBRARY = "https://maplevalley.librarycalendar.com"
 FEED = LIBRARY + "/events/feed/json?start=2027-09-01&end=2028-08-31"
 CHAMBER = "https://www.rivertonchamber.org/jsonapi/node/event?include=field_event_type%2Cfield_tags&page%5Blimit%5D=2"
@@ -30,7 +30,7 @@ def feed_events() -> dict:
 
 
 def instant(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def test_feed_event_with_zone_branch_categories_and_id():
@@ -71,7 +71,10 @@ def test_listing_page_cards_follow_and_next_page():
     result = drupal.extract(page("upcoming_page0.html"), LIBRARY + "/events/upcoming", CONTEXT)
     club, workshop = result.events
     assert (club["title"], club["start_text"], club["end_text"]) == (
-        "Job Seekers Club", "2027-09-14T10:00:00", "2027-09-14T11:30:00")  # wall times: the source's zone
+        "Job Seekers Club",
+        "2027-09-14T10:00:00",
+        "2027-09-14T11:30:00",
+    )  # wall times: the source's zone
     assert club["venue_name"] == "Central Library" and club["categories"] == ["Career, Business & Finance", "Adults"]
     assert club["description"].startswith("Meet other job seekers") and club["own_id"] == club["url"]
     assert workshop["event_status"] == "CANCELLED" and workshop["start_text"] == "2027-10-05T14:00:00"
@@ -91,7 +94,10 @@ def test_event_page_gives_the_time_its_card_lacked():
     url = LIBRARY + "/event/interview-skills-workshop-48302"
     (event,) = drupal.extract(page("event_detail.html"), url, CONTEXT).events
     assert (event["title"], event["start_text"], event["end_text"]) == (
-        "Interview Skills Workshop", "2027-10-07T18:00:00", "2027-10-07T19:30:00")
+        "Interview Skills Workshop",
+        "2027-10-07T18:00:00",
+        "2027-10-07T19:30:00",
+    )
     assert event["url"] == url and event["venue_name"] == "Eastside Branch"
     assert event["categories"] == ["Career, Business & Finance", "Adults", "Teens"]
 
@@ -104,7 +110,12 @@ def test_jsonapi_fields_terms_occurrences_and_next_page():
     assert mixer["url"] == "https://www.rivertonchamber.org/events/young-professionals-networking-mixer"
     assert mixer["categories"] == ["Networking", "Young Professionals"]  # names from `included`
     assert (mixer["venue_name"], mixer["street"], mixer["city"], mixer["region"], mixer["postal_code"]) == (
-        "The Foundry", "12 Mill Street", "Riverton", "IL", "61701")
+        "The Foundry",
+        "12 Mill Street",
+        "Riverton",
+        "IL",
+        "61701",
+    )
     assert mixer["cost_text"] == "$10 members, $20 guests"
     assert mixer["registration_url"] == "https://www.rivertonchamber.org/register/yp-mixer"
     assert mixer["description"] == "Grow your network with young professionals from across the county."
@@ -112,8 +123,10 @@ def test_jsonapi_fields_terms_occurrences_and_next_page():
     assert [first["start_text"], second["start_text"]] == ["2027-10-12T11:00:00-05:00", "2027-11-09T11:00:00-06:00"]
     assert first["timezone"] == "America/Chicago" and first["series_id"] == second["series_id"] == "1207"
     assert [first["own_id"], second["own_id"]] == ["1207:0", "1207:1"] and "url" not in first
-    assert result.next_page == ("https://www.rivertonchamber.org/jsonapi/node/event"
-                                "?include=field_event_type%2Cfield_tags&page%5Boffset%5D=2&page%5Blimit%5D=2")
+    assert result.next_page == (
+        "https://www.rivertonchamber.org/jsonapi/node/event"
+        "?include=field_event_type%2Cfield_tags&page%5Boffset%5D=2&page%5Blimit%5D=2"
+    )
 
 
 def test_jsonapi_online_postponed_last_page():
@@ -126,9 +139,16 @@ def test_jsonapi_online_postponed_last_page():
 
 
 def test_views_rest_exports_flat_serializer_and_pager():
-    flat = [{"nid": "77", "title": "Employer Info Session", "field_date": "2027-10-20T15:00:00",
-             "field_location": "Career Center, Room 110", "path": "/events/employer-info-session",
-             "field_event_type": "Info Session"}]
+    flat = [
+        {
+            "nid": "77",
+            "title": "Employer Info Session",
+            "field_date": "2027-10-20T15:00:00",
+            "field_location": "Career Center, Room 110",
+            "path": "/events/employer-info-session",
+            "field_event_type": "Info Session",
+        }
+    ]
     (event,) = drupal.extract(json.dumps(flat), "https://careers.riverton.edu/events?_format=json", CONTEXT).events
     assert (event["start_text"], event["own_id"]) == ("2027-10-20T15:00:00", "77")
     assert event["categories"] == ["Info Session"]
@@ -136,11 +156,18 @@ def test_views_rest_exports_flat_serializer_and_pager():
     assert event["venue_name"] == "Career Center, Room 110"
     utc = Context(now=CONTEXT.now, timezone="America/Chicago", options={"naive_utc": True})
     (stored,) = drupal.extract(json.dumps(flat), "https://careers.riverton.edu/events?_format=json", utc).events
-    assert instant(stored["start_text"]) == datetime(2027, 10, 20, 15, tzinfo=timezone.utc)
-    nodes = {"rows": [{"nid": [{"value": 80}], "title": [{"value": "Career Fair"}],
-                       "field_event_date": [{"value": "1824044400", "end_value": "1824058800"}],
-                       "timezone": "America/Chicago"}],
-             "pager": {"current_page": 0, "total_items": 30, "total_pages": 2, "items_per_page": 20}}
+    assert instant(stored["start_text"]) == datetime(2027, 10, 20, 15, tzinfo=UTC)
+    nodes = {
+        "rows": [
+            {
+                "nid": [{"value": 80}],
+                "title": [{"value": "Career Fair"}],
+                "field_event_date": [{"value": "1824044400", "end_value": "1824058800"}],
+                "timezone": "America/Chicago",
+            }
+        ],
+        "pager": {"current_page": 0, "total_items": 30, "total_pages": 2, "items_per_page": 20},
+    }
     result = drupal.extract(json.dumps(nodes), "https://careers.riverton.edu/api/events", CONTEXT)
     (fair,) = result.events
     assert (fair["title"], fair["own_id"]) == ("Career Fair", "80")
@@ -152,27 +179,42 @@ def test_fullcalendar_view_page():
     result = drupal.extract(page("calendar_view.html"), "https://www.rivertonworkforce.org/events-calendar", CONTEXT)
     expo, closed = result.events
     assert (expo["title"], expo["start_text"], expo["end_text"], expo["own_id"]) == (
-        "Manufacturing Career Expo", "2027-10-14T09:00:00", "2027-10-14T13:00:00", "88")
+        "Manufacturing Career Expo",
+        "2027-10-14T09:00:00",
+        "2027-10-14T13:00:00",
+        "88",
+    )
     assert expo["url"] == "https://www.rivertonworkforce.org/events/manufacturing-career-expo"
     assert closed["start_text"] == "2027-11-25" and "end_text" not in closed  # FullCalendar's exclusive end
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/user/login'>Log in</form></body></html>", "drupal_not_json"),
-    ('{"message": "No route found for \\"GET /events/feed/json\\""}', "drupal_api_error"),
-    ('{"jsonapi": {"version": "1.0"}, "errors": [{"title": "Forbidden", "status": "403"}]}', "drupal_api_error"),
-    ('{"items": [], "kind": "something#else"}', "drupal_not_events"),
-    ('[{"nid": "5", "title": "About us", "body": "Our library"}]', "drupal_not_events"),
-    ('<html><head><script type="application/json" data-drupal-selector="drupal-settings-json">{"path": {}}</script>'
-     '</head><body>News</body></html>', "drupal_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/user/login'>Log in</form></body></html>", "drupal_not_json"),
+        ('{"message": "No route found for \\"GET /events/feed/json\\""}', "drupal_api_error"),
+        ('{"jsonapi": {"version": "1.0"}, "errors": [{"title": "Forbidden", "status": "403"}]}', "drupal_api_error"),
+        ('{"items": [], "kind": "something#else"}', "drupal_not_events"),
+        ('[{"nid": "5", "title": "About us", "body": "Our library"}]', "drupal_not_events"),
+        (
+            '<html><head><script type="application/json" data-drupal-selector="drupal-settings-json">{"path": {}}</script>'
+            "</head><body>News</body></html>",
+            "drupal_not_events",
+        ),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert drupal.extract(body, FEED, CONTEXT).errors == [code]
 
 
 def test_detected_from_its_content():
-    for name in ("events_feed.json", "jsonapi_page1.json", "upcoming_page0.html", "event_detail.html",
-                 "calendar_view.html"):
+    for name in (
+        "events_feed.json",
+        "jsonapi_page1.json",
+        "upcoming_page0.html",
+        "event_detail.html",
+        "calendar_view.html",
+    ):
         assert detect_format(page(name)) == "drupal", name
     assert not drupal.looks_like('[{"start_date": "2027-10-01", "name": "Fall fair"}]')
     assert not drupal.looks_like('<html><head><meta name="Generator" content="Drupal 10"></head><body>Hi</body></html>')
@@ -181,15 +223,23 @@ def test_detected_from_its_content():
 def test_recognise_claims_calendars_not_every_drupal_site():
     seen = drupal.recognise(page("upcoming_page0.html"), LIBRARY + "/events/upcoming")
     assert seen[0] == LIBRARY + "/" and "lc-event" in seen[1]
-    linked = '<html><head><meta name="Generator" content="Drupal 9"></head><body>' \
-             '<a href="/events/feed/json">Events feed</a></body></html>'
+    linked = (
+        '<html><head><meta name="Generator" content="Drupal 9"></head><body>'
+        '<a href="/events/feed/json">Events feed</a></body></html>'
+    )
     assert drupal.recognise(linked, "https://library.example.org/programs") == (
-        "https://library.example.org/events/feed/json", "Drupal (a link to /events/feed/json, Drupal's generator tag)")
-    assert drupal.recognise(page("calendar_view.html"), "https://www.rivertonworkforce.org/events-calendar")[0] == \
-        "https://www.rivertonworkforce.org/events-calendar"
-    plain = '<html><head><meta name="Generator" content="Drupal 10 (https://www.drupal.org)"></head>' \
-            '<body><img src="/sites/default/files/logo.png"><script data-drupal-selector="drupal-settings-json">{}' \
-            '</script></body></html>'
+        "https://library.example.org/events/feed/json",
+        "Drupal (a link to /events/feed/json, Drupal's generator tag)",
+    )
+    assert (
+        drupal.recognise(page("calendar_view.html"), "https://www.rivertonworkforce.org/events-calendar")[0]
+        == "https://www.rivertonworkforce.org/events-calendar"
+    )
+    plain = (
+        '<html><head><meta name="Generator" content="Drupal 10 (https://www.drupal.org)"></head>'
+        '<body><img src="/sites/default/files/logo.png"><script data-drupal-selector="drupal-settings-json">{}'
+        "</script></body></html>"
+    )
     assert drupal.recognise(plain, "https://www.city.example.gov/") is None
 
 
@@ -201,12 +251,16 @@ def crawled(tmp_path_factory):
     shutil.copy(FIXTURES / "events_feed.json", feed / "index.json")
     seen: list[str] = []
     with serve_api(work / "site", seen) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.maple-valley-library]
 spider = "drupal"
 urls = ["{base}"]
 timezone = "America/New_York"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 

@@ -3,7 +3,7 @@ makes the page's `eventon_init_load` POST."""
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -17,7 +17,7 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import ApiHandler
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eventon"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/Chicago")
 PAGE = "https://www.rivertonchamber.org/events/"
 INIT_LOAD = "https://www.rivertonchamber.org/?evo-ajax=eventon_init_load"
 
@@ -49,7 +49,8 @@ def test_the_calendar_page_with_place_organizer_categories_and_the_instant_of_a_
 
 def test_an_online_event_with_wall_clock_stamps_is_floating_in_the_calendars_zone():
     workshop = by_title(eventon.extract(page("calendar_page.html"), PAGE, CONTEXT))[
-        "Résumé Workshop: Get Past the Applicant Tracking System"]
+        "Résumé Workshop: Get Past the Applicant Tracking System"
+    ]
     assert (workshop["start_text"], workshop["end_text"]) == ("2027-10-13T18:00:00", "2027-10-13T19:30:00")
     assert workshop["timezone"] == "America/Chicago"
     assert workshop["online_url"] == "https://us02web.zoom.us/j/84412093311"
@@ -104,7 +105,7 @@ def test_an_ajax_calendar_page_names_its_init_load_request():
     html = page("calendar_ajax_page.html")
     result = eventon.extract(html, PAGE, CONTEXT)
     assert result.events == [] and result.errors == ["eventon_loaded_by_ajax"]
-    start, end = datetime(2027, 9, 1, 5, tzinfo=timezone.utc), datetime(2028, 8, 31, 5, tzinfo=timezone.utc)
+    start, end = datetime(2027, 9, 1, 5, tzinfo=UTC), datetime(2028, 8, 31, 5, tzinfo=UTC)
     url, fields = eventon.init_load_request(html, PAGE, start, end)
     assert url == INIT_LOAD
     form = dict(fields)
@@ -115,11 +116,14 @@ def test_an_ajax_calendar_page_names_its_init_load_request():
     assert eventon.init_load_request(page("calendar_page.html"), PAGE, start, end) is None  # printed, not loaded
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/wp-login.php'>Log in</form></body></html>", "eventon_not_json"),
-    ('{"status":"bad","msg":"Nonce validation failed"}', "eventon_api_error"),
-    ('{"items": [], "kind": "something#else"}', "eventon_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/wp-login.php'>Log in</form></body></html>", "eventon_not_json"),
+        ('{"status":"bad","msg":"Nonce validation failed"}', "eventon_api_error"),
+        ('{"items": [], "kind": "something#else"}', "eventon_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert eventon.extract(body, PAGE, CONTEXT).errors == [code]
 
@@ -140,6 +144,7 @@ def _handler(seen: list, posted: list):
             length = int(self.headers.get("Content-Length") or 0)
             posted.append(self.rfile.read(length).decode())
             self.do_GET()
+
     return type("EventonSite", (PostApi,), {"seen": seen, "paging": ("evo-ajax",), "authorizations": []})
 
 
@@ -152,12 +157,16 @@ def crawled(tmp_path_factory):
     shutil.copy(FIXTURES / "init_load.json", site / "evo-ajax=eventon_init_load.json")
     seen, posted = [], []
     with serve_directory(site, handler=_handler(seen, posted)) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.riverton-chamber]
 spider = "eventon"
 urls = ["{base}events/"]
 timezone = "America/Chicago"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen, posted
 
 
@@ -167,7 +176,7 @@ def test_crawl_posts_the_init_load_and_stores_its_events(crawled):
     assert [path for path in seen if path != "/robots.txt"] == ["/events/", "/?evo-ajax=eventon_init_load"]
     form = parse_qs(posted[0])
     assert form["nonce"] == ["5c1e0b7a9d"]
-    start = int(datetime(2027, 9, 1, 5, tzinfo=timezone.utc).timestamp())  # the crawl's day, 00:00 in Chicago
+    start = int(datetime(2027, 9, 1, 5, tzinfo=UTC).timestamp())  # the crawl's day, 00:00 in Chicago
     assert form["cals[evcal_calendar_11][sc][focus_start_date_range]"] == [str(start)]
     rows = query(db, "select title, start_utc, status, categories from events order by start_utc")
     assert [(r["title"], r["start_utc"]) for r in rows] == [

@@ -3,7 +3,7 @@ into raw events, and one crawl over HTTP: a feed switched off (the listing and i
 instead), a listing without times (its event pages followed), and a feed at its own address."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eventsmanager"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/Chicago")
 SITE = "https://www.harborvalleychamber.org"
 SHRM = "https://www.tricountyshrm.org"
 PAGE = f"{SITE}/events/"
@@ -74,24 +74,31 @@ def test_the_v6_event_page_gives_instants_with_the_events_offset_and_zone():
     assert fair["title"] == "Fall Regional Job Fair" and fair["own_id"] == url
     assert (fair["start_text"], fair["end_text"]) == ("2027-10-05T10:00:00-05:00", "2027-10-05T14:00:00-05:00")
     assert fair["timezone"] == "America/Chicago"
-    assert (fair["venue_name"], fair["street"]) == ("Harbor Valley Convention Center",
-                                                    "1200 Harbor Drive, Harbor Valley, WI, 54220")
+    assert (fair["venue_name"], fair["street"]) == (
+        "Harbor Valley Convention Center",
+        "1200 Harbor Drive, Harbor Valley, WI, 54220",
+    )
     assert fair["categories"] == ["Job Fairs", "Workforce Development", "hiring", "students"]
     assert fair["cost_text"] == "Free" and fair["registration_url"] == url + "#em-event-booking-form"
     assert "Career coaches" in fair["description"]
 
 
 def test_an_all_day_or_cancelled_event_page():
-    html = page("event_page.html").replace("allday=false", "allday=true").replace(
-        'em-event-single em-event-188 "', 'em-event-single em-event-188 em-event-cancelled"')
+    html = (
+        page("event_page.html")
+        .replace("allday=false", "allday=true")
+        .replace('em-event-single em-event-188 "', 'em-event-single em-event-188 em-event-cancelled"')
+    )
     fair = em.extract(html, f"{SITE}/events/fall-regional-job-fair/", CONTEXT).events[0]
     assert fair["start_text"] == "2027-10-05" and "end_text" not in fair
     assert fair["event_status"] == "EventCancelled"
 
 
 def test_an_event_page_without_calendar_links_is_read_from_its_when_text():
-    html = page("event_page.html").split('<button type="button" class="em-event-add-to-calendar')[0] + \
-        "</section></section></div></section></div></div></div></article></main></body></html>"
+    html = (
+        page("event_page.html").split('<button type="button" class="em-event-add-to-calendar')[0]
+        + "</section></section></div></section></div></div></div></article></main></body></html>"
+    )
     fair = em.extract(html, f"{SITE}/events/fall-regional-job-fair/", CONTEXT).events[0]
     assert (fair["start_text"], fair["end_text"]) == ("2027-10-05T10:00:00", "2027-10-05T14:00:00")
     assert fair["title"] == "Fall Regional Job Fair"  # the page's h1
@@ -100,8 +107,10 @@ def test_an_event_page_without_calendar_links_is_read_from_its_when_text():
 def test_the_v5_table_without_times_names_the_event_pages_to_follow():
     result = em.extract(page("classic_list.html"), f"{SHRM}/events/", CONTEXT)
     assert result.events == [] and result.errors == ["event_without_name"]  # the row without a link
-    assert result.follow == [f"{SHRM}/events/chapter-meeting-employment-law-update/",
-                             f"{SHRM}/events/shrm-cp-certification-study-group/"]
+    assert result.follow == [
+        f"{SHRM}/events/chapter-meeting-employment-law-update/",
+        f"{SHRM}/events/shrm-cp-certification-study-group/",
+    ]
 
 
 def test_a_v5_table_with_times_is_read_without_following():
@@ -135,19 +144,23 @@ CUSTOM = """<html><body><div class="em em-view-container" data-view="list-groupe
 def test_a_list_in_the_sites_own_format_is_read_item_by_item():
     result = em.extract(CUSTOM, PAGE, CONTEXT)
     assert [(e["title"], e["start_text"], e["url"]) for e in result.events] == [
-        ("Women in Leadership Panel", "2027-11-04T18:00:00", f"{SITE}/events/women-in-leadership-panel/")]
+        ("Women in Leadership Panel", "2027-11-04T18:00:00", f"{SITE}/events/women-in-leadership-panel/")
+    ]
     assert result.follow == [f"{SITE}/events/mock-interview-night/"] and result.errors == []
 
 
-@pytest.mark.parametrize("shown, day_first, expected", [
-    ("Fri. Jul. 03, 2026", False, "2026-07-03"),
-    ("27 Apr 26", False, "2026-04-27"),
-    ("05.07.26", False, "2026-07-05"),
-    ("09/05/2026", False, "2026-09-05"),
-    ("09/05/2026", True, "2026-05-09"),
-    ("25/10/2027", False, "2027-10-25"),
-    ("2027-10-04", False, "2027-10-04"),
-])
+@pytest.mark.parametrize(
+    "shown, day_first, expected",
+    [
+        ("Fri. Jul. 03, 2026", False, "2026-07-03"),
+        ("27 Apr 26", False, "2026-04-27"),
+        ("05.07.26", False, "2026-07-05"),
+        ("09/05/2026", False, "2026-09-05"),
+        ("09/05/2026", True, "2026-05-09"),
+        ("25/10/2027", False, "2027-10-25"),
+        ("2027-10-04", False, "2027-10-04"),
+    ],
+)
 def test_dates_in_the_forms_sites_give_them(shown, day_first, expected):
     context = Context(now=CONTEXT.now, options={"day_first": day_first})
     assert [d.isoformat() for d in em._dates(shown, context)] == [expected]
@@ -165,13 +178,22 @@ def test_the_ical_feed_is_read_by_the_ical_extractor():
     assert result.events[0]["own_id"].startswith("188@harborvalleychamber.org")
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/wp-login.php'>Log in</form></body></html>", "eventsmanager_not_json"),
-    ('{"code":"rest_no_route","message":"No route was found matching the URL and request method.",'
-     '"data":{"status":404}}', "eventsmanager_api_error"),
-    ("0", "eventsmanager_api_error"),
-    ('{"events": [{"event": {"title": "x"}}], "page": {"current": 1}}', "eventsmanager_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (
+            "<!DOCTYPE html><html><body><form action='/wp-login.php'>Log in</form></body></html>",
+            "eventsmanager_not_json",
+        ),
+        (
+            '{"code":"rest_no_route","message":"No route was found matching the URL and request method.",'
+            '"data":{"status":404}}',
+            "eventsmanager_api_error",
+        ),
+        ("0", "eventsmanager_api_error"),
+        ('{"events": [{"event": {"title": "x"}}], "page": {"current": 1}}', "eventsmanager_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert em.extract(body, PAGE, CONTEXT).errors == [code]
 
@@ -205,7 +227,9 @@ def crawled(tmp_path_factory):
         for path, text in files.items():
             (site / path).parent.mkdir(parents=True, exist_ok=True)
             (site / path).write_text(text, encoding="utf-8")
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.harbor-valley-chamber]
 spider = "eventsmanager"
 urls = ["{root}/events/"]
@@ -224,7 +248,9 @@ urls = ["{root}/feeds/downtown/"]
 timezone = "America/Chicago"
 [sources.downtown-feed.eventsmanager]
 ical_url = "{root}/feeds/downtown/events.ics"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
@@ -232,8 +258,11 @@ def test_crawl_falls_back_from_the_feed_to_the_listing_and_its_next_page(crawled
     result, db, seen = crawled
     assert result.returncode == 0, result.stderr[-2000:]
     assert seen.index("/events.ics") < seen.index("/events/") < seen.index("/events/?pno=2")
-    rows = query(db, "select title, start_utc, all_day, status, attendance, categories from events "
-                     "where source = 'harbor-valley-chamber' order by start_utc")
+    rows = query(
+        db,
+        "select title, start_utc, all_day, status, attendance, categories from events "
+        "where source = 'harbor-valley-chamber' order by start_utc",
+    )
     assert [(r["title"], r["start_utc"]) for r in rows] == [
         ("Fall Regional Job Fair", "2027-10-05T15:00:00+00:00"),
         ("Résumé Writing Workshop (Online)", "2027-10-07T17:00:00+00:00"),
@@ -252,8 +281,9 @@ def test_crawl_follows_the_event_pages_of_a_listing_without_times(crawled):
     result, db, seen = crawled
     assert "/assoc/events/chapter-meeting-employment-law-update/" in seen
     assert seen.count("/events.ics") == 1  # the chamber's; prefer_ical = false: not the association's
-    rows = query(db, "select title, start_utc, venue_name from events where source = 'tri-county-shrm' "
-                     "order by start_utc")
+    rows = query(
+        db, "select title, start_utc, venue_name from events where source = 'tri-county-shrm' order by start_utc"
+    )
     assert [(r["title"], r["start_utc"], r["venue_name"]) for r in rows] == [
         ("Chapter Meeting: Employment Law Update", "2027-11-03T12:30:00+00:00", "Riverside Conference Center"),
         ("SHRM-CP Certification Study Group", "2027-11-11T00:00:00+00:00", "Online"),
@@ -265,7 +295,11 @@ def test_crawl_reads_the_feed_at_its_own_address(crawled):
     result, db, seen = crawled
     assert "/feeds/downtown/events.ics" in seen and "/feeds/downtown/" not in seen
     rows = query(db, "select title, start_utc from events where source = 'downtown-feed' order by start_utc")
-    assert [r["title"] for r in rows] == ["Fall Regional Job Fair", "Résumé Writing Workshop (Online)",
-                                          "Young Professionals Networking Mixer", "Downtown Golf Classic"]
+    assert [r["title"] for r in rows] == [
+        "Fall Regional Job Fair",
+        "Résumé Writing Workshop (Online)",
+        "Young Professionals Networking Mixer",
+        "Downtown Golf Classic",
+    ]
     assert rows[0]["start_utc"] == "2027-10-05T15:00:00+00:00"
     assert "events=4" in summary(result, "downtown-feed")

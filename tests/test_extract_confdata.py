@@ -1,6 +1,6 @@
 """tech-conferences/conference-data JSON -> raw events (eventhound.extractors.confdata)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from eventhound.extract import Tally, extract_events
@@ -11,7 +11,7 @@ from eventhound.sources import Source
 
 FILE = Path(__file__).parent / "fixtures" / "confdata" / "conferences" / "2027" / "leadership.json"
 URL = "https://raw.githubusercontent.com/tech-conferences/conference-data/main/conferences/2027/leadership.json"
-NOW = datetime(2027, 2, 1, tzinfo=timezone.utc)
+NOW = datetime(2027, 2, 1, tzinfo=UTC)
 CTX = Context(now=NOW, timezone="UTC")
 
 
@@ -22,8 +22,12 @@ def extract(text=None, url=URL):
 def test_each_conference_is_an_all_day_event_with_inclusive_end():
     x = extract()
     assert [e["title"] for e in x.events] == [
-        "Engineering Leaders Summit Denver", "Remote Hiring & Onboarding Day", "Tech Talent Forum Berlin",
-        "StaffPlus Career Growth Conference", "Engineering Leaders Summit Denver"]
+        "Engineering Leaders Summit Denver",
+        "Remote Hiring & Onboarding Day",
+        "Tech Talent Forum Berlin",
+        "StaffPlus Career Growth Conference",
+        "Engineering Leaders Summit Denver",
+    ]
     assert x.errors == ["event_without_start"]  # the CTO Roundtable has no date yet
     berlin = x.events[2]
     assert (berlin["start_text"], berlin["end_text"], berlin["all_day"]) == ("2027-04-19", "2027-04-21", "true")
@@ -67,6 +71,8 @@ def test_bodies_that_are_not_conference_data_are_reported():
 def test_looks_like_and_detection():
     text = FILE.read_text()
     assert confdata.looks_like(text) and detect_format(text) == "confdata"
-    jsonld = '[{"@context": "https://schema.org", "@type": "Event", "name": "x", "url": "u", "startDate": "2027-01-01"}]'
+    jsonld = (
+        '[{"@context": "https://schema.org", "@type": "Event", "name": "x", "url": "u", "startDate": "2027-01-01"}]'
+    )
     assert not confdata.looks_like(jsonld)
     assert not confdata.looks_like('{"events": [{"start_date": "2027-01-01", "rest_url": "x"}]}')

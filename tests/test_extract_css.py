@@ -1,6 +1,6 @@
 """The css extractor: plain HTML read with the selectors of a source's [sources.KEY.css] table."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from eventhound.sources import Source
 FIXTURES = Path(__file__).parent / "fixtures" / "css"
 CHAMBER = FIXTURES / "chamber_site"
 BOARD_URL = "https://www.lakeshoreworkforce.org/meetings/meetings.aspx"
-NOW = datetime(2027, 1, 15, tzinfo=timezone.utc)
+NOW = datetime(2027, 1, 15, tzinfo=UTC)
 
 BOARD = {
     "event": "table#upcoming tr.listingRow",
@@ -106,8 +106,13 @@ def test_fixed_title_separate_start_and_end_times_and_a_page_wide_location():
     assert first["end_text"] == "11:00 AM"
     assert first["venue_name"] == "Central Library, Community Room 200 W. Maple Ave., Maple Valley"
     assert x.errors == []
-    source = Source(key="mvpl", spider="css", urls=("https://www.maplevalleylibrary.org/job-club/",),
-                    timezone="America/Chicago", options=JOB_CLUB)
+    source = Source(
+        key="mvpl",
+        spider="css",
+        urls=("https://www.maplevalleylibrary.org/job-club/",),
+        timezone="America/Chicago",
+        options=JOB_CLUB,
+    )
     records = extract_events((FIXTURES / "job_club_dates.html").read_text(), source.urls[0], source, NOW, fmt="css")
     assert [(r["start"], r["end"]) for r in records][:2] == [
         ("2027-03-02T09:30:00-06:00", "2027-03-02T11:00:00-06:00"),
@@ -133,19 +138,30 @@ def test_with_a_detail_table_linked_blocks_are_followed_with_their_listing_field
         "https://www.harborchamber.org/events/resume-clinic/",
     ]
     assert partials["https://www.harborchamber.org/events/resume-clinic/"] == {
-        "title": "Résumé Clinic", "date": "March 17, 2027",
+        "title": "Résumé Clinic",
+        "date": "March 17, 2027",
         "link": "https://www.harborchamber.org/events/resume-clinic/",
     }
     assert x.next_page == "https://www.harborchamber.org/events/page/2/"
-    assert css.extract((CHAMBER / "events" / "index.html").read_text(), "https://www.harborchamber.org/events/",
-                       Context(options=CHAMBER_OPTIONS)).follow == x.follow
+    assert (
+        css.extract(
+            (CHAMBER / "events" / "index.html").read_text(),
+            "https://www.harborchamber.org/events/",
+            Context(options=CHAMBER_OPTIONS),
+        ).follow
+        == x.follow
+    )
 
 
 def test_detail_page_completes_and_overrides_the_listing():
     x, partials = chamber_listing()
     url = "https://www.harborchamber.org/events/spring-job-fair/"
-    detail = css.extract_detail((CHAMBER / "events" / "spring-job-fair" / "index.html").read_text(), url,
-                                Context(options=CHAMBER_OPTIONS), listing=partials[url])
+    detail = css.extract_detail(
+        (CHAMBER / "events" / "spring-job-fair" / "index.html").read_text(),
+        url,
+        Context(options=CHAMBER_OPTIONS),
+        listing=partials[url],
+    )
     assert detail.errors == []
     (event,) = detail.events
     assert event["title"] == "Spring Job Fair 2027"  # the detail page's title wins
@@ -157,22 +173,46 @@ def test_detail_page_completes_and_overrides_the_listing():
 
 
 def test_a_detail_date_replaces_the_listing_date_and_time_together():
-    options = {**CHAMBER_OPTIONS, "time": ".event-time::text",
-               "detail": {**CHAMBER_OPTIONS["detail"], "date": ".event-meta .date::text", "time": ""}}
-    listing = {"title": "Spring Job Fair", "date": "March 3, 2027", "time": "9:00 AM",
-               "link": "https://www.harborchamber.org/events/spring-job-fair/"}
-    x = css.extract_detail((CHAMBER / "events" / "spring-job-fair" / "index.html").read_text(), listing["link"],
-                           Context(options=options), listing=listing)
+    options = {
+        **CHAMBER_OPTIONS,
+        "time": ".event-time::text",
+        "detail": {**CHAMBER_OPTIONS["detail"], "date": ".event-meta .date::text", "time": ""},
+    }
+    listing = {
+        "title": "Spring Job Fair",
+        "date": "March 3, 2027",
+        "time": "9:00 AM",
+        "link": "https://www.harborchamber.org/events/spring-job-fair/",
+    }
+    x = css.extract_detail(
+        (CHAMBER / "events" / "spring-job-fair" / "index.html").read_text(),
+        listing["link"],
+        Context(options=options),
+        listing=listing,
+    )
     assert x.events[0]["start_text"] == "Wednesday, March 3, 2027"  # not "... 9:00 AM"
-    assert css.merge_fields({"date": "d1", "time": "t1", "title": "a"}, {"time": "t2"}) == {"date": "d1", "time": "t2", "title": "a"}
+    assert css.merge_fields({"date": "d1", "time": "t1", "title": "a"}, {"time": "t2"}) == {
+        "date": "d1",
+        "time": "t2",
+        "title": "a",
+    }
 
 
 def test_a_detail_page_that_reads_nothing_keeps_the_listing_event():
-    listing = {"title": "Résumé Clinic", "date": "March 17, 2027", "link": "https://www.harborchamber.org/events/resume-clinic/"}
-    x = css.extract_detail("<html><body><p>Page moved.</p></body></html>", listing["link"],
-                           Context(options=CHAMBER_OPTIONS), listing=listing)
-    assert x.events == [{"title": "Résumé Clinic", "start_text": "March 17, 2027", "url": listing["link"],
-                         "own_id": listing["link"]}]
+    listing = {
+        "title": "Résumé Clinic",
+        "date": "March 17, 2027",
+        "link": "https://www.harborchamber.org/events/resume-clinic/",
+    }
+    x = css.extract_detail(
+        "<html><body><p>Page moved.</p></body></html>",
+        listing["link"],
+        Context(options=CHAMBER_OPTIONS),
+        listing=listing,
+    )
+    assert x.events == [
+        {"title": "Résumé Clinic", "start_text": "March 17, 2027", "url": listing["link"], "own_id": listing["link"]}
+    ]
 
 
 # ---------------------------------------------------------------- selector text
@@ -186,9 +226,14 @@ def test_selector_text_rules():
       <span class="meta" data-start="2027-06-02T13:00">x</span>
       <a class="more" href="/e/42#top">More</a>
     </div></body></html>"""
-    options = {"event": "div.ev", "title": "h3 ::text", "date": "span.meta::attr(data-start)",
-               "location": "xpath:substring-before(normalize-space(p[@class='when']), '1 p.m.')",
-               "description": "div.ev", "link": "a.more"}
+    options = {
+        "event": "div.ev",
+        "title": "h3 ::text",
+        "date": "span.meta::attr(data-start)",
+        "location": "xpath:substring-before(normalize-space(p[@class='when']), '1 p.m.')",
+        "description": "div.ev",
+        "link": "a.more",
+    }
     (event,) = css.extract(page, "https://example.org/events/", Context(options=options)).events
     assert event["title"] == "Hiring Event : Warehouse"  # text nodes joined by one space
     assert event["start_text"] == "2027-06-02T13:00"  # an attribute
@@ -229,7 +274,12 @@ def test_the_cost_text_through_the_pipelines():
     records = {r["title"]: r for r in extract_events(text, CSHRM_URL, source, NOW, fmt="css")}
     luncheon = records["March Chapter Luncheon: Leading Through Layoffs"]
     assert luncheon["start"] == "2027-03-11T11:30:00-05:00"
-    assert (luncheon["is_free"], luncheon["price_min"], luncheon["price_max"], luncheon["currency"]) == (0, 25.0, 40.0, "USD")
+    assert (luncheon["is_free"], luncheon["price_min"], luncheon["price_max"], luncheon["currency"]) == (
+        0,
+        25.0,
+        40.0,
+        "USD",
+    )
     breakfast = records["Job Seekers Networking Breakfast"]
     assert (breakfast["is_free"], breakfast["price_min"], breakfast["price_max"]) == (1, 0.0, 0.0)
     workshop = records["Employment Law Update Workshop"]
@@ -239,16 +289,22 @@ def test_the_cost_text_through_the_pipelines():
 # ---------------------------------------------------------------- configuration and bad input
 
 
-@pytest.mark.parametrize("options, expected", [
-    ({"date": "td::text", "title": "h3::text"}, "missing `event`"),
-    ({"event": "tr", "title": "h3::text"}, "missing `date`"),
-    ({"event": "tr", "date": "td::text"}, "missing `title`"),
-    ({"event": "tr[[", "date": "td::text", "title_text": "Job Club"}, "event is not a valid CSS selector"),
-    ({"event": "xpath://tr[", "date": "td::text", "title_text": "Job Club"}, "event is not a valid XPath selector"),
-    ({"event": "tr", "date": "td::text", "title_text": "Job Club", "dates": "td"}, "unknown key(s) dates"),
-    ({"event": "tr", "date": 3, "title_text": "Job Club"}, "date must be a selector string"),
-    ({"event": "tr", "date": "td", "title_text": "Job Club", "detail": {"time": "p"}}, "a detail table needs `link`"),
-])
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ({"date": "td::text", "title": "h3::text"}, "missing `event`"),
+        ({"event": "tr", "title": "h3::text"}, "missing `date`"),
+        ({"event": "tr", "date": "td::text"}, "missing `title`"),
+        ({"event": "tr[[", "date": "td::text", "title_text": "Job Club"}, "event is not a valid CSS selector"),
+        ({"event": "xpath://tr[", "date": "td::text", "title_text": "Job Club"}, "event is not a valid XPath selector"),
+        ({"event": "tr", "date": "td::text", "title_text": "Job Club", "dates": "td"}, "unknown key(s) dates"),
+        ({"event": "tr", "date": 3, "title_text": "Job Club"}, "date must be a selector string"),
+        (
+            {"event": "tr", "date": "td", "title_text": "Job Club", "detail": {"time": "p"}},
+            "a detail table needs `link`",
+        ),
+    ],
+)
 def test_config_problems_name_the_key(options, expected):
     problems = css.config_problems(options)
     assert any(expected in p for p in problems), problems
@@ -284,23 +340,38 @@ def test_blocks_sharing_one_link_are_not_followed_but_read_from_the_listing():
       <li><b>Job Club</b> <i>March 16, 2027</i> <a href="/register/">Register</a></li>
       <li><b>Career Fair</b> <i>April 7, 2027</i> <a href="/events/career-fair/">Details</a></li>
     </ul>"""
-    options = {"event": "li", "title": "b::text", "date": "i::text", "link": "a::attr(href)",
-               "detail": {"time": ".time::text"}}
+    options = {
+        "event": "li",
+        "title": "b::text",
+        "date": "i::text",
+        "link": "a::attr(href)",
+        "detail": {"time": ".time::text"},
+    }
     x, partials = css.read_listing(page, "https://library.example.org/events/", Context(options=options))
     assert x.follow == ["https://library.example.org/events/career-fair/"]
-    assert [(e["title"], e["start_text"]) for e in x.events] == [("Job Club", "March 2, 2027"), ("Job Club", "March 16, 2027")]
+    assert [(e["title"], e["start_text"]) for e in x.events] == [
+        ("Job Club", "March 2, 2027"),
+        ("Job Club", "March 16, 2027"),
+    ]
 
 
 IIBA_URL = "https://lakeshore.iiba.example/meetings/"
-IIBA = {"event": "li.meeting", "title": "h3::text", "date": ".when::text", "location": ".where::text",
-        "description": ".blurb"}
+IIBA = {
+    "event": "li.meeting",
+    "title": "h3::text",
+    "date": ".when::text",
+    "location": ".where::text",
+    "description": ".blurb",
+}
 
 
 def test_links_of_a_block_reach_the_attendance_step():
     x = read("chapter_meetings_links.html", IIBA_URL, IIBA)
     online, social = x.events
-    assert online["links"] == ["https://us06web.zoom.us/j/83512345678?pwd=QWxha2VzaG9yZQ",
-                               "https://lakeshore.iiba.example/meetings/2027-04/"]
+    assert online["links"] == [
+        "https://us06web.zoom.us/j/83512345678?pwd=QWxha2VzaG9yZQ",
+        "https://lakeshore.iiba.example/meetings/2027-04/",
+    ]
     assert "zoom.us" not in online["description"]  # the text alone never names the link
     source = Source(key="iiba", spider="css", urls=(IIBA_URL,), timezone="America/Chicago", options=IIBA)
     text = (FIXTURES / "chapter_meetings_links.html").read_text(encoding="utf-8")
@@ -351,8 +422,9 @@ def test_without_the_heading_option_a_time_alone_stays_alone():
 
 
 def test_listing_times_under_date_headings_become_events_on_those_days():
-    source = Source(key="riverbend-library", spider="css", urls=(LIBRARY_URL,), timezone="America/Chicago",
-                    options=LIBRARY_OPTIONS)
+    source = Source(
+        key="riverbend-library", spider="css", urls=(LIBRARY_URL,), timezone="America/Chicago", options=LIBRARY_OPTIONS
+    )
     stats = Tally()
     records = extract_events(LIBRARY.read_text(encoding="utf-8"), LIBRARY_URL, source, NOW, fmt="css", stats=stats)
     got = {r["title"]: (r["start"], r["end"]) for r in records}
@@ -379,4 +451,6 @@ def test_a_block_above_every_heading_has_no_heading_date():
     options = {"event": "li", "title": "b", "date": "i", "heading": "h4"}
     x = css.extract(page, "https://chapter.example.org/events/", Context(now=NOW, options=options))
     assert [(e["title"], e["start_text"]) for e in x.events] == [
-        ("Early mixer", "7:00 pm"), ("Chapter dinner", "Friday, April 2, 2027 7:00 pm")]
+        ("Early mixer", "7:00 pm"),
+        ("Chapter dinner", "Friday, April 2, 2027 7:00 pm"),
+    ]

@@ -1,7 +1,7 @@
 """The gcal extractor: Google Calendar API v3 event lists to raw events; embeds to public .ics URLs."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,9 +13,11 @@ from eventhound.extractors.gcal import google_calendar_ics_url, google_calendar_
 from eventhound.formats import detect_format
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gcal"
-NOW = datetime(2027, 2, 1, 12, 0, tzinfo=timezone.utc)
-API = ("https://www.googleapis.com/calendar/v3/calendars/springfieldchamber%40group.calendar.google.com/events"
-       "?key=AIzaTEST&singleEvents=true&maxResults=250")
+NOW = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
+API = (
+    "https://www.googleapis.com/calendar/v3/calendars/springfieldchamber%40group.calendar.google.com/events"
+    "?key=AIzaTEST&singleEvents=true&maxResults=250"
+)
 
 
 def read(name):
@@ -44,10 +46,15 @@ def test_single_events_list_instances_keep_their_ids_and_series():
     x = run(read("chamber_events_page1.json"))
     coffee = by_title(x)["Coffee Connections: Members Networking"]
     assert [e["start_text"] for e in coffee] == [
-        "2027-02-03T07:00:00-06:00", "2027-03-03T07:00:00-06:00", "2027-04-07T07:00:00-05:00"]
+        "2027-02-03T07:00:00-06:00",
+        "2027-03-03T07:00:00-06:00",
+        "2027-04-07T07:00:00-05:00",
+    ]
     assert [e["own_id"] for e in coffee] == [
-        "5j7s4slo6gfrmramd5buc4f7d4_20270203T130000Z", "5j7s4slo6gfrmramd5buc4f7d4_20270303T130000Z",
-        "5j7s4slo6gfrmramd5buc4f7d4_20270407T120000Z"]
+        "5j7s4slo6gfrmramd5buc4f7d4_20270203T130000Z",
+        "5j7s4slo6gfrmramd5buc4f7d4_20270303T130000Z",
+        "5j7s4slo6gfrmramd5buc4f7d4_20270407T120000Z",
+    ]
     assert all(e["series_id"] == "5j7s4slo6gfrmramd5buc4f7d4" and e["timezone"] == "America/Chicago" for e in coffee)
     assert coffee[0]["end_text"] == "2027-02-03T08:30:00-06:00"
     assert coffee[0]["organizer"] == "Springfield Chamber of Commerce"
@@ -107,9 +114,12 @@ def test_recurring_item_is_expanded_with_exceptions_overrides_and_cancellations(
     assert all(e["rrule"] == "FREQ=MONTHLY;BYDAY=2WE;UNTIL=20270630T065959Z" for e in dinners)
     # expanded occurrences get the ids Google gives the instances
     assert [e["own_id"] for e in dinners] == [
-        "4fq0pmichaptermeeting_20270114T020000Z", "4fq0pmichaptermeeting_20270311T010000Z",
-        "4fq0pmichaptermeeting_20270415T010000Z", "4fq0pmichaptermeeting_20270512T010000Z",
-        "4fq0pmichaptermeeting_20270610T010000Z"]
+        "4fq0pmichaptermeeting_20270114T020000Z",
+        "4fq0pmichaptermeeting_20270311T010000Z",
+        "4fq0pmichaptermeeting_20270415T010000Z",
+        "4fq0pmichaptermeeting_20270512T010000Z",
+        "4fq0pmichaptermeeting_20270610T010000Z",
+    ]
     webinar = by_title(x)["Career Transition into Project Management (webinar)"][0]
     assert webinar["online_url"] == "https://meet.google.com/xyz-abcd-efg"
     assert webinar["timezone"] == "America/Los_Angeles"
@@ -118,14 +128,18 @@ def test_recurring_item_is_expanded_with_exceptions_overrides_and_cancellations(
 
 def test_expanded_and_single_events_lists_give_the_same_ids():
     master = {
-        "kind": "calendar#events", "timeZone": "America/Chicago",
-        "items": [{
-            "id": "5j7s4slo6gfrmramd5buc4f7d4", "status": "confirmed",
-            "summary": "Coffee Connections: Members Networking",
-            "start": {"dateTime": "2027-02-03T07:00:00-06:00", "timeZone": "America/Chicago"},
-            "end": {"dateTime": "2027-02-03T08:30:00-06:00", "timeZone": "America/Chicago"},
-            "recurrence": ["RRULE:FREQ=MONTHLY;BYDAY=1WE;COUNT=2"],
-        }],
+        "kind": "calendar#events",
+        "timeZone": "America/Chicago",
+        "items": [
+            {
+                "id": "5j7s4slo6gfrmramd5buc4f7d4",
+                "status": "confirmed",
+                "summary": "Coffee Connections: Members Networking",
+                "start": {"dateTime": "2027-02-03T07:00:00-06:00", "timeZone": "America/Chicago"},
+                "end": {"dateTime": "2027-02-03T08:30:00-06:00", "timeZone": "America/Chicago"},
+                "recurrence": ["RRULE:FREQ=MONTHLY;BYDAY=1WE;COUNT=2"],
+            }
+        ],
     }
     expanded = [e["own_id"] for e in run(json.dumps(master)).events]
     single = [e["own_id"] for e in run(read("chamber_events_page1.json")).events if e.get("series_id")][:2]
@@ -137,27 +151,37 @@ def test_window_applies_to_api_lists_too():
     assert [e["start_text"][:10] for e in x.events if e.get("series_id")] == ["2027-01-13", "2027-03-10"]
 
 
-@pytest.mark.parametrize("text, code", [
-    (read("api_key_missing.json"), "gcal_api_error"),
-    ("<!DOCTYPE html><html><body>Error 404 (Not Found)</body></html>", "not_a_calendar"),
-    ("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "not_a_calendar"),
-    ('{"kind": "calendar#calendarList", "items": []}', "not_a_calendar"),
-    ('{"message":"Group not found"}', "not_a_calendar"),
-    ("", "not_a_calendar"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        (read("api_key_missing.json"), "gcal_api_error"),
+        ("<!DOCTYPE html><html><body>Error 404 (Not Found)</body></html>", "not_a_calendar"),
+        ("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "not_a_calendar"),
+        ('{"kind": "calendar#calendarList", "items": []}', "not_a_calendar"),
+        ('{"message":"Group not found"}', "not_a_calendar"),
+        ("", "not_a_calendar"),
+    ],
+)
 def test_what_is_not_an_events_list_is_reported(text, code):
     x = run(text)
     assert x.events == [] and x.errors == [code] and x.next_page is None
 
 
 def test_bad_items_are_skipped_and_counted():
-    data = {"kind": "calendar#events", "items": [
-        "not an object",
-        {"id": "a", "summary": "No start at all"},
-        {"id": "b", "summary": "Bad time", "start": {"dateTime": "next Tuesday"}},
-        {"id": "c", "summary": "Résumé Review Night", "start": {"dateTime": "2027-03-02T18:00:00-06:00"},
-         "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=2", "BOGUS LINE"]},
-    ]}
+    data = {
+        "kind": "calendar#events",
+        "items": [
+            "not an object",
+            {"id": "a", "summary": "No start at all"},
+            {"id": "b", "summary": "Bad time", "start": {"dateTime": "next Tuesday"}},
+            {
+                "id": "c",
+                "summary": "Résumé Review Night",
+                "start": {"dateTime": "2027-03-02T18:00:00-06:00"},
+                "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=2", "BOGUS LINE"],
+            },
+        ],
+    }
     x = run(json.dumps(data))
     assert [e["start_text"] for e in x.events] == ["2027-03-02T18:00:00-06:00", "2027-03-09T18:00:00-06:00"]
     assert x.errors.count("gcal_bad_item") == 2
@@ -167,35 +191,56 @@ def test_bad_items_are_skipped_and_counted():
 # ------------------------------------------------------------------ embeds
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("https://calendar.google.com/calendar/embed?src=c_9f2a1b3c4d%40group.calendar.google.com&ctz=America%2FChicago",
-     "https://calendar.google.com/calendar/ical/c_9f2a1b3c4d%40group.calendar.google.com/public/basic.ics"),
-    ("https://calendar.google.com/calendar/embed?height=600&amp;wkst=1&amp;ctz=America%2FNew_York&amp;src=springfield.chamber%40gmail.com",
-     "https://calendar.google.com/calendar/ical/springfield.chamber%40gmail.com/public/basic.ics"),
-    ("//calendar.google.com/calendar/embed?src=jobclub%40albanylibrary.example",
-     "https://calendar.google.com/calendar/ical/jobclub%40albanylibrary.example/public/basic.ics"),
-    ("https://www.google.com/calendar/embed?src=abc123%40group.calendar.google.com",
-     "https://calendar.google.com/calendar/ical/abc123%40group.calendar.google.com/public/basic.ics"),
-    ("https://calendar.google.com/calendar/u/0?cid=c3ByaW5nZmllbGQuY2hhbWJlckBnbWFpbC5jb20",
-     "https://calendar.google.com/calendar/ical/springfield.chamber%40gmail.com/public/basic.ics"),
-    ("abc123@group.calendar.google.com",
-     "https://calendar.google.com/calendar/ical/abc123%40group.calendar.google.com/public/basic.ics"),
-    ("en.usa#holiday@group.v.calendar.google.com",
-     "https://calendar.google.com/calendar/ical/en.usa%23holiday%40group.v.calendar.google.com/public/basic.ics"),
-    ("https://calendar.google.com/calendar/ical/abc123%40group.calendar.google.com/public/basic.ics",
-     "https://calendar.google.com/calendar/ical/abc123%40group.calendar.google.com/public/basic.ics"),
-    ("https://example.org/calendar/embed?src=abc%40group.calendar.google.com", None),
-    ("https://calendar.google.com/calendar/embed?ctz=America%2FChicago", None),
-    ("not a calendar", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (
+            "https://calendar.google.com/calendar/embed?src=c_9f2a1b3c4d%40group.calendar.google.com&ctz=America%2FChicago",
+            "https://calendar.google.com/calendar/ical/c_9f2a1b3c4d%40group.calendar.google.com/public/basic.ics",
+        ),
+        (
+            "https://calendar.google.com/calendar/embed?height=600&amp;wkst=1&amp;ctz=America%2FNew_York&amp;src=springfield.chamber%40gmail.com",
+            "https://calendar.google.com/calendar/ical/springfield.chamber%40gmail.com/public/basic.ics",
+        ),
+        (
+            "//calendar.google.com/calendar/embed?src=jobclub%40albanylibrary.example",
+            "https://calendar.google.com/calendar/ical/jobclub%40albanylibrary.example/public/basic.ics",
+        ),
+        (
+            "https://www.google.com/calendar/embed?src=abc123%40group.calendar.google.com",
+            "https://calendar.google.com/calendar/ical/abc123%40group.calendar.google.com/public/basic.ics",
+        ),
+        (
+            "https://calendar.google.com/calendar/u/0?cid=c3ByaW5nZmllbGQuY2hhbWJlckBnbWFpbC5jb20",
+            "https://calendar.google.com/calendar/ical/springfield.chamber%40gmail.com/public/basic.ics",
+        ),
+        (
+            "abc123@group.calendar.google.com",
+            "https://calendar.google.com/calendar/ical/abc123%40group.calendar.google.com/public/basic.ics",
+        ),
+        (
+            "en.usa#holiday@group.v.calendar.google.com",
+            "https://calendar.google.com/calendar/ical/en.usa%23holiday%40group.v.calendar.google.com/public/basic.ics",
+        ),
+        (
+            "https://calendar.google.com/calendar/ical/abc123%40group.calendar.google.com/public/basic.ics",
+            "https://calendar.google.com/calendar/ical/abc123%40group.calendar.google.com/public/basic.ics",
+        ),
+        ("https://example.org/calendar/embed?src=abc%40group.calendar.google.com", None),
+        ("https://calendar.google.com/calendar/embed?ctz=America%2FChicago", None),
+        ("not a calendar", None),
+        ("", None),
+    ],
+)
 def test_google_calendar_ics_url(value, expected):
     assert google_calendar_ics_url(value) == expected
 
 
 def test_an_embed_showing_several_calendars_names_them_all():
-    src = ("https://calendar.google.com/calendar/embed?src=events%40springfieldchamber.example"
-           "&src=c_9f2a1b3c4d%40group.calendar.google.com&color=%23039BE5")
+    src = (
+        "https://calendar.google.com/calendar/embed?src=events%40springfieldchamber.example"
+        "&src=c_9f2a1b3c4d%40group.calendar.google.com&color=%23039BE5"
+    )
     assert google_calendar_ics_urls(src) == [
         "https://calendar.google.com/calendar/ical/events%40springfieldchamber.example/public/basic.ics",
         "https://calendar.google.com/calendar/ical/c_9f2a1b3c4d%40group.calendar.google.com/public/basic.ics",

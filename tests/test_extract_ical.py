@@ -1,7 +1,7 @@
 """The ical extractor: iCalendar feeds to raw events, one per occurrence, on our own fixtures."""
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from eventhound.runlog import run_row
 from eventhound.sources import Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ical"
-NOW = datetime(2027, 2, 1, 12, 0, tzinfo=timezone.utc)  # window: 2027-01-02 .. 2028-02-01
+NOW = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)  # window: 2027-01-02 .. 2028-02-01
 
 
 def read(name):
@@ -129,26 +129,42 @@ def test_moved_occurrence_carries_its_original_start_in_the_event_zone():
 
 
 def test_original_start_of_moved_all_day_and_floating_occurrences():
-    text = calendar(*vevent("RRULE:FREQ=WEEKLY;COUNT=3", uid="week", summary="Career Week",
-                            start="DTSTART;VALUE=DATE:20270302"),
-                    *vevent("RECURRENCE-ID;VALUE=DATE:20270309", uid="week", summary="Career Week",
-                            start="DTSTART;VALUE=DATE:20270311"),
-                    *vevent("RRULE:FREQ=WEEKLY;COUNT=3", uid="club", summary="Job Club",
-                            start="DTSTART:20270302T180000"),
-                    *vevent("RECURRENCE-ID:20270309T180000", uid="club", summary="Job Club",
-                            start="DTSTART:20270309T190000"))
+    text = calendar(
+        *vevent("RRULE:FREQ=WEEKLY;COUNT=3", uid="week", summary="Career Week", start="DTSTART;VALUE=DATE:20270302"),
+        *vevent(
+            "RECURRENCE-ID;VALUE=DATE:20270309", uid="week", summary="Career Week", start="DTSTART;VALUE=DATE:20270311"
+        ),
+        *vevent("RRULE:FREQ=WEEKLY;COUNT=3", uid="club", summary="Job Club", start="DTSTART:20270302T180000"),
+        *vevent("RECURRENCE-ID:20270309T180000", uid="club", summary="Job Club", start="DTSTART:20270309T190000"),
+    )
     x = run(text, tz="America/Chicago")
     assert [(e["start_text"], e.get("previous_start_text")) for e in titled(x, "Career Week")] == [
-        ("2027-03-02", None), ("2027-03-11", "2027-03-09"), ("2027-03-16", None)]
+        ("2027-03-02", None),
+        ("2027-03-11", "2027-03-09"),
+        ("2027-03-16", None),
+    ]
     assert [(e["start_text"], e.get("previous_start_text")) for e in titled(x, "Job Club")] == [
-        ("2027-03-02T18:00:00", None), ("2027-03-09T19:00:00", "2027-03-09T18:00:00"), ("2027-03-16T18:00:00", None)]
+        ("2027-03-02T18:00:00", None),
+        ("2027-03-09T19:00:00", "2027-03-09T18:00:00"),
+        ("2027-03-16T18:00:00", None),
+    ]
 
 
 def test_a_series_changed_from_one_occurrence_on_is_not_a_moved_occurrence():
-    text = calendar(*vevent("RRULE:FREQ=WEEKLY;COUNT=4", uid="club", summary="Job Club",
-                            start="DTSTART;TZID=America/Chicago:20270302T180000"),
-                    *vevent("RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=America/Chicago:20270316T180000", uid="club",
-                            summary="Job Club", start="DTSTART;TZID=America/Chicago:20270316T183000"))
+    text = calendar(
+        *vevent(
+            "RRULE:FREQ=WEEKLY;COUNT=4",
+            uid="club",
+            summary="Job Club",
+            start="DTSTART;TZID=America/Chicago:20270302T180000",
+        ),
+        *vevent(
+            "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=America/Chicago:20270316T180000",
+            uid="club",
+            summary="Job Club",
+            start="DTSTART;TZID=America/Chicago:20270316T183000",
+        ),
+    )
     x = run(text, tz="America/Chicago")
     assert [e["start_text"][11:16] for e in x.events] == ["18:00", "18:00", "18:30", "18:30"]
     assert not any("previous_start_text" in e for e in x.events)
@@ -191,7 +207,10 @@ def test_a_trade_show_two_years_ahead_beside_a_weekly_series():
 def test_window_is_configurable_through_the_source_options():
     x = run("workforce_board_google.ics", window_days_back=0, window_days_ahead=60)
     assert [e["start_text"][:10] for e in titled(x, "Veterans Career Networking Night")] == [
-        "2027-02-04", "2027-03-04", "2027-04-01"]
+        "2027-02-04",
+        "2027-03-04",
+        "2027-04-01",
+    ]
     assert [e["start_text"] for e in titled(x, "Healthcare Career Week")] == ["2027-04-12"]  # single: kept
     assert not titled(x, "Fall Job Fair 2026")  # ended before the window
     wide = run("workforce_board_google.ics", window_days_back=120, window_days_ahead=500)
@@ -199,13 +218,21 @@ def test_window_is_configurable_through_the_source_options():
 
 
 def test_rdate_only_series_and_single_events():
-    text = calendar(*vevent("DTEND;TZID=America/Chicago:20270310T150000",
-                            "RDATE;TZID=America/Chicago:20270414T100000,20270512T100000", uid="fairs"),
-                    *vevent(uid="one-off", summary="Open House"))
+    text = calendar(
+        *vevent(
+            "DTEND;TZID=America/Chicago:20270310T150000",
+            "RDATE;TZID=America/Chicago:20270414T100000,20270512T100000",
+            uid="fairs",
+        ),
+        *vevent(uid="one-off", summary="Open House"),
+    )
     x = run(text, tz="America/Chicago")
     fairs = titled(x, "County Job Fair")
-    assert [e["start_text"] for e in fairs] == ["2027-03-10T10:00:00-06:00", "2027-04-14T10:00:00-05:00",
-                                                 "2027-05-12T10:00:00-05:00"]
+    assert [e["start_text"] for e in fairs] == [
+        "2027-03-10T10:00:00-06:00",
+        "2027-04-14T10:00:00-05:00",
+        "2027-05-12T10:00:00-05:00",
+    ]
     assert all(e["series_id"] == "fairs" and "rrule" not in e for e in fairs)
     single = titled(x, "Open House")[0]
     assert "series_id" not in single and "rrule" not in single
@@ -228,8 +255,9 @@ def test_utc_times_are_shown_in_the_calendar_zone_x_wr_timezone():
 
 
 def test_floating_time_in_a_calendar_with_x_wr_timezone_is_local_there():
-    session = titled(run("workforce_board_google.ics", tz="America/Chicago"),
-                     "Employer Info Session: Albany Regional Hospital")[0]
+    session = titled(
+        run("workforce_board_google.ics", tz="America/Chicago"), "Employer Info Session: Albany Regional Hospital"
+    )[0]
     assert session["start_text"] == "2027-05-05T12:00:00-04:00"
     assert session["timezone"] == "America/New_York"
     assert "end_text" not in session  # neither DTEND nor DURATION
@@ -239,7 +267,11 @@ def test_floating_times_without_a_calendar_zone_stay_wall_times_for_the_source_z
     x = run("chamber_floating_times.ics", tz="America/Chicago")
     breakfasts = titled(x, "Chamber Breakfast: Meet the Employers")
     assert [e["start_text"] for e in breakfasts] == [
-        "2027-03-02T07:30:00", "2027-03-09T07:30:00", "2027-03-16T07:30:00", "2027-03-23T07:30:00"]
+        "2027-03-02T07:30:00",
+        "2027-03-09T07:30:00",
+        "2027-03-16T07:30:00",
+        "2027-03-23T07:30:00",
+    ]
     assert all("timezone" not in e for e in breakfasts)
     assert breakfasts[0]["end_text"] == "2027-03-02T09:00:00"
 
@@ -322,8 +354,9 @@ def test_place_link_organizer_categories_and_description():
 
 
 def test_relative_url_is_made_absolute_against_the_feed():
-    desk = titled(run("library_tec_export.ics", url="https://www.riversidelibrary.example/events/?ical=1"),
-                  "Job Search Help Desk")[0]
+    desk = titled(
+        run("library_tec_export.ics", url="https://www.riversidelibrary.example/events/?ical=1"), "Job Search Help Desk"
+    )[0]
     assert desk["url"] == "https://www.riversidelibrary.example/event/job-search-help-desk/"
 
 
@@ -357,7 +390,9 @@ def test_continuation_lines_that_lost_their_space_are_joined_back():
 
 
 def test_a_repaired_calendar_counts_a_warning_and_a_broken_one_an_error():
-    source = Source(key="library", spider="ical", urls=("https://library.example/events.ics",), timezone="America/Chicago")
+    source = Source(
+        key="library", spider="ical", urls=("https://library.example/events.ics",), timezone="America/Chicago"
+    )
 
     def counts(text):
         stats = Tally()
@@ -365,8 +400,9 @@ def test_a_repaired_calendar_counts_a_warning_and_a_broken_one_an_error():
         row = run_row(source.key, stats, "S", "F", "finished")
         return [r["title"] for r in records], row["warnings"], row["errors"]
 
-    folded = calendar(*vevent("DESCRIPTION:Bring a printed copy of your résumé; a librarian reviews it with y",
-                              "ou one-on-one."))  # the continuation line lost its leading space
+    folded = calendar(
+        *vevent("DESCRIPTION:Bring a printed copy of your résumé; a librarian reviews it with y", "ou one-on-one.")
+    )  # the continuation line lost its leading space
     assert counts(folded) == (["County Job Fair"], 1, 0)
     truncated = calendar(*vevent()).replace("END:VCALENDAR\r\n", "") + "BEGIN:VEVENT\r\nUID:cut\r\nSUMMARY:Cut off\r\n"
     assert counts(truncated) == (["County Job Fair"], 0, 1)  # ical_truncated: the cut event is lost
@@ -378,7 +414,9 @@ def test_html_or_json_body_is_not_a_calendar(name):
     assert x.events == [] and x.errors == ["not_a_calendar"]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "null", b'{"message":"Group not found"}', "Sorry, this calendar is private."])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "null", b'{"message":"Group not found"}', "Sorry, this calendar is private."]
+)
 def test_anything_else_is_not_a_calendar(text):
     assert ical.extract(text, "https://x.example/", Context(now=NOW)).errors == ["not_a_calendar"]
 
@@ -395,7 +433,9 @@ def test_events_without_uid_or_with_a_shared_uid_stay_distinct():
     mixers = titled(x, "Young Professionals Mixer")
     assert [e["start_text"][:10] for e in mixers] == ["2027-04-15", "2027-05-13"]
     assert len({e["own_id"] for e in mixers}) == 2
-    assert [e["own_id"] for e in mixers] == [e["own_id"] for e in titled(run("chamber_floating_times.ics"), "Young Professionals Mixer")]
+    assert [e["own_id"] for e in mixers] == [
+        e["own_id"] for e in titled(run("chamber_floating_times.ics"), "Young Professionals Mixer")
+    ]
     orientations = [e for e in x.events if e["title"].startswith("New Member Orientation")]
     assert len(orientations) == 2  # same UID, different starts, no RECURRENCE-ID
 
@@ -421,9 +461,21 @@ def test_unreadable_parts_of_an_event_are_dropped_not_the_event():
 
 
 def test_stray_lines_and_unclosed_components_are_survived():
-    text = "\r\n".join(["BEGIN:VCALENDAR", "END:VEVENT", *vevent(uid="a"), "END:VTODO",
-                        "BEGIN:VEVENT", "UID:b", "SUMMARY:Resume Lab", "DTSTART:20270311T150000Z",
-                        "END:VCALENDAR", "trailing junk", ""])
+    text = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "END:VEVENT",
+            *vevent(uid="a"),
+            "END:VTODO",
+            "BEGIN:VEVENT",
+            "UID:b",
+            "SUMMARY:Resume Lab",
+            "DTSTART:20270311T150000Z",
+            "END:VCALENDAR",
+            "trailing junk",
+            "",
+        ]
+    )
     x = run(text, tz="America/Chicago")
     assert sorted(e["title"] for e in x.events) == ["County Job Fair", "Resume Lab"]
     assert "ical_bad_line" in x.errors
@@ -431,11 +483,20 @@ def test_stray_lines_and_unclosed_components_are_survived():
 
 def test_a_broken_value_outside_any_event_loses_only_its_component():
     # icalendar refuses the whole text for an unreadable value in the header or a VTIMEZONE
-    text = calendar("X-WR-TIMEZONE:America/New_York", "REFRESH-INTERVAL;VALUE=DURATION:hourly",
-                    "BEGIN:VTIMEZONE", "TZID:Chamber Time", "BEGIN:STANDARD", "DTSTART:sometime",
-                    "TZOFFSETFROM:-0500", "TZOFFSETTO:-0500", "END:STANDARD", "END:VTIMEZONE",
-                    *vevent(start="DTSTART:20270310T150000Z"),
-                    *vevent(uid="2", summary="Mock Interviews", start="DTSTART;TZID=Chamber Time:20270311T100000"))
+    text = calendar(
+        "X-WR-TIMEZONE:America/New_York",
+        "REFRESH-INTERVAL;VALUE=DURATION:hourly",
+        "BEGIN:VTIMEZONE",
+        "TZID:Chamber Time",
+        "BEGIN:STANDARD",
+        "DTSTART:sometime",
+        "TZOFFSETFROM:-0500",
+        "TZOFFSETTO:-0500",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+        *vevent(start="DTSTART:20270310T150000Z"),
+        *vevent(uid="2", summary="Mock Interviews", start="DTSTART;TZID=Chamber Time:20270311T100000"),
+    )
     x = run(text, tz="America/Chicago")
     assert x.errors.count("ical_bad_component") == 2
     by_title = {e["title"]: e for e in x.events}
@@ -461,8 +522,14 @@ def test_a_rule_every_second_is_refused_quickly():
 def test_a_dense_rule_is_capped_per_series():
     hours = ",".join(map(str, range(24)))
     minutes = ",".join(map(str, range(0, 60, 5)))
-    x, seconds = timed(calendar(*vevent(f"RRULE:FREQ=DAILY;BYHOUR={hours};BYMINUTE={minutes}",
-                                        start="DTSTART;TZID=America/Chicago:20270101T000000")))
+    x, seconds = timed(
+        calendar(
+            *vevent(
+                f"RRULE:FREQ=DAILY;BYHOUR={hours};BYMINUTE={minutes}",
+                start="DTSTART;TZID=America/Chicago:20270101T000000",
+            )
+        )
+    )
     assert len(x.events) == ical.MAX_PER_SERIES
     assert x.errors == ["occurrences_capped"]
     assert x.events[0]["start_text"] == "2027-01-02T06:00:00-06:00"  # now - 30 days, in the source zone
@@ -486,10 +553,28 @@ def test_an_old_daily_rule_without_end_gives_the_window_only():
 # ------------------------------------------------------------------ never raises
 
 _LINES = st.one_of(
-    st.sampled_from(["BEGIN:VEVENT", "END:VEVENT", "BEGIN:VTIMEZONE", "END:VTIMEZONE", "RRULE:FREQ=WEEKLY",
-                     "DTSTART:20270301T100000Z", "DTSTART;VALUE=DATE:20270301", "DTEND:2027", "SUMMARY:Job Fair",
-                     "UID:x", "RECURRENCE-ID:20270308T100000Z", "EXDATE:20270308T100000Z", "TZID:Foo",
-                     "DTSTART;TZID=Foo:20270301T100000", "STATUS:CANCELLED", "DURATION:PT1H", " folded", ""]),
+    st.sampled_from(
+        [
+            "BEGIN:VEVENT",
+            "END:VEVENT",
+            "BEGIN:VTIMEZONE",
+            "END:VTIMEZONE",
+            "RRULE:FREQ=WEEKLY",
+            "DTSTART:20270301T100000Z",
+            "DTSTART;VALUE=DATE:20270301",
+            "DTEND:2027",
+            "SUMMARY:Job Fair",
+            "UID:x",
+            "RECURRENCE-ID:20270308T100000Z",
+            "EXDATE:20270308T100000Z",
+            "TZID:Foo",
+            "DTSTART;TZID=Foo:20270301T100000",
+            "STATUS:CANCELLED",
+            "DURATION:PT1H",
+            " folded",
+            "",
+        ]
+    ),
     st.text(max_size=40),
 )
 

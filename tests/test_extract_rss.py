@@ -1,6 +1,6 @@
 """RSS / Atom feeds of events -> raw events (eventhound.extractors.rss)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ from eventhound.extractors.base import Context
 from eventhound.formats import detect_format
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rss"
-NOW = datetime(2027, 2, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2027, 2, 1, 12, tzinfo=UTC)
 FEED = "https://web.rivertonchamber.org/events?RSS=True"
 
 
@@ -51,21 +51,30 @@ def test_item_link_guid_and_description_as_published():
     assert spring["description"].startswith("<p>40+ employers hiring")
 
 
-@pytest.mark.parametrize("title, name, when", [
-    ("Business After Hours 4/21/2026 5:30 PM - 4/21/2026 7:00 PM", "Business After Hours",
-     "4/21/2026 5:30 PM - 4/21/2026 7:00 PM"),
-    ("Sat Nov 15 08  07:30 PM", None, "Sat Nov 15 08 07:30 PM"),
-    ("March 4, 2027: Spring Job Fair", "Spring Job Fair", "March 4, 2027"),
-    ("Spring Job Fair - Thursday, March 4th, 2027 from 6:00pm-8:00pm", "Spring Job Fair",
-     "Thursday, March 4th, 2027 from 6:00pm-8:00pm"),
-    ("Annual Awards Gala (May 12, 2027)", "Annual Awards Gala", "May 12, 2027"),
-    ("Careers Fair Wed 15 March", "Careers Fair", "Wed 15 March"),
-    ("Job Fair March 4-6, 2027", "Job Fair", "March 4-6, 2027"),
-    ("Job Fair on March 4 at Riverton College", "Job Fair on March 4 at Riverton College", "March 4"),
-    ("Class of 2026 Reunion", "Class of 2026 Reunion", None),
-    ("Top 10 May Events", "Top 10 May Events", None),
-    ("Route 66 Hiring Day", "Route 66 Hiring Day", None),
-])
+@pytest.mark.parametrize(
+    "title, name, when",
+    [
+        (
+            "Business After Hours 4/21/2026 5:30 PM - 4/21/2026 7:00 PM",
+            "Business After Hours",
+            "4/21/2026 5:30 PM - 4/21/2026 7:00 PM",
+        ),
+        ("Sat Nov 15 08  07:30 PM", None, "Sat Nov 15 08 07:30 PM"),
+        ("March 4, 2027: Spring Job Fair", "Spring Job Fair", "March 4, 2027"),
+        (
+            "Spring Job Fair - Thursday, March 4th, 2027 from 6:00pm-8:00pm",
+            "Spring Job Fair",
+            "Thursday, March 4th, 2027 from 6:00pm-8:00pm",
+        ),
+        ("Annual Awards Gala (May 12, 2027)", "Annual Awards Gala", "May 12, 2027"),
+        ("Careers Fair Wed 15 March", "Careers Fair", "Wed 15 March"),
+        ("Job Fair March 4-6, 2027", "Job Fair", "March 4-6, 2027"),
+        ("Job Fair on March 4 at Riverton College", "Job Fair on March 4 at Riverton College", "March 4"),
+        ("Class of 2026 Reunion", "Class of 2026 Reunion", None),
+        ("Top 10 May Events", "Top 10 May Events", None),
+        ("Route 66 Hiring Day", "Route 66 Hiring Day", None),
+    ],
+)
 def test_split_title(title, name, when):
     assert rss.split_title(title) == (name, when)
 
@@ -143,12 +152,15 @@ def test_malformed_feed_keeps_what_it_can_read():
     assert events["Veterans Hiring Event"]["start_text"] == "3/11/2027 10:00 AM"
 
 
-@pytest.mark.parametrize("body", [
-    "<!DOCTYPE html><html><head><title>Events</title></head><body><p>Our feed moved.</p></body></html>",
-    '{"events": []}',
-    "",
-    "Service Unavailable",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<!DOCTYPE html><html><head><title>Events</title></head><body><p>Our feed moved.</p></body></html>",
+        '{"events": []}',
+        "",
+        "Service Unavailable",
+    ],
+)
 def test_bodies_that_are_not_feeds_are_reported(body):
     x = rss.extract(body, FEED, Context(now=NOW))
     assert x.events == [] and x.errors == ["rss_not_feed"]

@@ -82,13 +82,20 @@ def test_detail_social_event_all_fields():
     assert e["event_status"] == "https://schema.org/EventScheduled"
     assert e["attendance_mode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert (e["venue_name"], e["street"], e["city"], e["region"], e["postal_code"], e["country"]) == (
-        "The Foundry Taproom", "41 Water Street", "Riverton", "OH", "45750", "US",
+        "The Foundry Taproom",
+        "41 Water Street",
+        "Riverton",
+        "OH",
+        "45750",
+        "US",
     )
     assert e["organizer"] == "Riverton Area Chamber of Commerce"
     assert e["organizer_url"] == "https://www.rivertonchamber.org/"
     # Two offers: member 0, guest 10.00 -> range; registration from the offer that has a url.
     assert (e["price_min"], e["price_max"], e["currency"]) == ("0", "10.00", "USD")
-    assert e["registration_url"] == "https://www.rivertonchamber.org/events/young-professionals-networking-mixer/register/"
+    assert (
+        e["registration_url"] == "https://www.rivertonchamber.org/events/young-professionals-networking-mixer/register/"
+    )
     # Entities stay as published.
     assert "Riverton&#8217;s" in e["description"]
 
@@ -150,7 +157,10 @@ def test_broken_jsonld_blocks_are_repaired():
     hiring = events["Healthcare Hiring Event"]
     assert hiring["start_text"] == "2024-05-08T09:00:00-04:00"
     assert hiring["url"] == "https://www.tricountyworkforce.org/calendar/healthcare-hiring-event"
-    assert hiring["description"] == "Meet recruiters from Mercy Regional\tand Tri-County Home Care.\nWalk-in interviews all day."
+    assert (
+        hiring["description"]
+        == "Meet recruiters from Mercy Regional\tand Tri-County Home Care.\nWalk-in interviews all day."
+    )
     assert hiring["venue_name"] == "Tri-County Career Center &amp; Annex"
     assert hiring["postal_code"] == "43302"
     forklift = events["Forklift Certification Info Session"]
@@ -207,9 +217,7 @@ def test_jsonld_partial_block_keeps_what_was_read():
 
 
 def test_graph_resolves_id_references():
-    x = extract_fixture(
-        "graph_page.html", "https://metrotechcouncil.org/events/women-in-tech-leadership-breakfast/"
-    )
+    x = extract_fixture("graph_page.html", "https://metrotechcouncil.org/events/women-in-tech-leadership-breakfast/")
     assert x.errors == [] and x.follow == []
     [e] = x.events
     assert e["title"] == "Women in Tech Leadership Breakfast"
@@ -266,13 +274,20 @@ def test_events_nested_in_organization_and_itemlist():
     item_list = {
         "@type": "ItemList",
         "itemListElement": [
-            {"@type": "ListItem", "position": 1, "item": {"@type": "CourseInstance", "name": "Welding I", "startDate": "2024-03-01"}},
+            {
+                "@type": "ListItem",
+                "position": 1,
+                "item": {"@type": "CourseInstance", "name": "Welding I", "startDate": "2024-03-01"},
+            },
             {"@type": "ListItem", "position": 2, "item": {"@id": "https://example.org/e/2"}},
             "https://example.org/e/3",
         ],
     }
     x = extract_schemaorg(page(json.dumps(org), json.dumps(item_list)), "https://example.org/guild")
-    assert [(e["title"], e["schema_type"]) for e in x.events] == [("Civic Hack", "Hackathon"), ("Welding I", "CourseInstance")]
+    assert [(e["title"], e["schema_type"]) for e in x.events] == [
+        ("Civic Hack", "Hackathon"),
+        ("Welding I", "CourseInstance"),
+    ]
     assert x.follow == ["https://example.org/e/dateless", "https://example.org/e/2", "https://example.org/e/3"]
 
 
@@ -303,8 +318,12 @@ def test_value_shapes_lists_and_objects():
 
 
 def test_postal_address_as_location():
-    block = {"@type": "Event", "name": "EP", "startDate": "2025-07-14",
-             "location": {"@type": "PostalAddress", "name": "Congress Centre", "addressCountry": "CZ"}}
+    block = {
+        "@type": "Event",
+        "name": "EP",
+        "startDate": "2025-07-14",
+        "location": {"@type": "PostalAddress", "name": "Congress Centre", "addressCountry": "CZ"},
+    }
     [e] = extract_schemaorg(page(json.dumps(block)), "https://example.org/").events
     assert (e["venue_name"], e["country"]) == ("Congress Centre", "CZ")
 
@@ -339,7 +358,12 @@ def test_microdata_nested_events():
     assert expo["end_text"] == "2024-10-03T19:00:00-05:00"
     assert expo["url"] == "https://www.lakeshoremfg.org/events/skilled-trades-career-expo"
     assert expo["venue_name"] == "Lakeshore Tech College, Building C"
-    assert (expo["street"], expo["city"], expo["region"], expo["postal_code"]) == ("1290 North Ave", "Cleveland", "WI", "53015")
+    assert (expo["street"], expo["city"], expo["region"], expo["postal_code"]) == (
+        "1290 North Ave",
+        "Cleveland",
+        "WI",
+        "53015",
+    )
     assert (expo["latitude"], expo["longitude"]) == ("43.9261", "-87.7454")  # <meta content>
     assert expo["registration_url"] == "https://www.lakeshoremfg.org/events/skilled-trades-career-expo/register"
     assert (expo["price_min"], expo["currency"]) == ("0", "USD")
@@ -364,7 +388,11 @@ def test_rdfa_event():
     assert e["own_id"] == "https://events.harborcountylibrary.org/event/public-sector-career-night#career-night"
     assert e["venue_name"] == "Harbor County Main Library"
     assert (e["street"], e["city"], e["region"], e["postal_code"], e["country"]) == (
-        "800 Harbor Way", "Bayview", "CA", "94501", "US",
+        "800 Harbor Way",
+        "Bayview",
+        "CA",
+        "94501",
+        "US",
     )
     assert e["organizer"] == "Harbor County Library"
     assert e["organizer_url"] == "https://www.harborcountylibrary.org/"
@@ -444,8 +472,10 @@ def test_fuzzed_jsonld_never_raises(body):
 
 
 def test_the_only_event_of_a_page_without_its_own_url_gets_the_page_url():
-    page = ('<script type="application/ld+json">{"@type": "Event", "name": "Nursing Hiring Event",'
-            ' "startDate": "2027-02-23T08:00"}</script>')
+    page = (
+        '<script type="application/ld+json">{"@type": "Event", "name": "Nursing Hiring Event",'
+        ' "startDate": "2027-02-23T08:00"}</script>'
+    )
     [event] = extract_schemaorg(page, "https://health.example/events/nursing/#top").events
     assert event["url"] == "https://health.example/events/nursing/"
     two = page + page.replace("Nursing", "Pharmacy")

@@ -1,6 +1,6 @@
 """The Events Calendar REST JSON -> raw events (eventhound.extractors.tribe)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from eventhound.extract import Tally, extract_events
@@ -11,7 +11,7 @@ from eventhound.sources import Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tribe"
 API = "https://www.rivertonchamber.org/wp-json/tribe/events/v1/events?start_date=2027-01-31"
-NOW = datetime(2027, 2, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2027, 2, 1, 12, tzinfo=UTC)
 CTX = Context(now=NOW, timezone="America/New_York")
 
 
@@ -31,8 +31,10 @@ def test_archive_page_events_and_next_rest_url():
     x = extract("chamber_events_page1.json")
     assert sorted(by_id(x)) == ["4101", "4102", "4103", "4104", "4105"]
     assert x.errors == ["event_without_start"]  # 4106 has an empty start_date
-    assert x.next_page == ("https://www.rivertonchamber.org/wp-json/tribe/events/v1/events/"
-                           "?per_page=6&start_date=2027-01-31&end_date=2028-02-01&page=2")
+    assert x.next_page == (
+        "https://www.rivertonchamber.org/wp-json/tribe/events/v1/events/"
+        "?per_page=6&start_date=2027-01-31&end_date=2028-02-01&page=2"
+    )
     assert extract("chamber_events_page2.json").next_page is None
 
 
@@ -73,7 +75,12 @@ def test_venue_organizer_cost_categories_and_website():
     assert mixer["title"] == "Young Professionals Networking Mixer &#8211; Spring Edition"  # as published
     assert mixer["url"] == "https://www.rivertonchamber.org/event/young-professionals-networking-mixer-spring/"
     assert (mixer["venue_name"], mixer["street"], mixer["city"], mixer["region"], mixer["postal_code"]) == (
-        "Riverton Brewing Co.", "212 Mill St.", "Riverton", "NJ", "08077")
+        "Riverton Brewing Co.",
+        "212 Mill St.",
+        "Riverton",
+        "NJ",
+        "08077",
+    )
     assert mixer["country"] == "United States"
     assert (mixer["latitude"], mixer["longitude"]) == ("40.0115", "-75.0149")
     assert mixer["organizer"] == "Riverton Area Chamber of Commerce"
@@ -126,9 +133,11 @@ def test_empty_archives_are_not_errors():
 
 
 def test_never_raises_on_odd_values():
-    odd = ('{"events": [{"id": 1, "title": "Job Fair", "start_date": "2027-03-04 10:00:00", "timezone": 5,'
-           ' "venue": "Hall", "organizer": {"organizer": ["x"]}, "cost_details": {"values": [{}, "ten"]},'
-           ' "categories": "Jobs", "all_day": null}, 7, null], "rest_url": "x"}')
+    odd = (
+        '{"events": [{"id": 1, "title": "Job Fair", "start_date": "2027-03-04 10:00:00", "timezone": 5,'
+        ' "venue": "Hall", "organizer": {"organizer": ["x"]}, "cost_details": {"values": [{}, "ten"]},'
+        ' "categories": "Jobs", "all_day": null}, 7, null], "rest_url": "x"}'
+    )
     x = tribe.extract(odd, API, CTX)
     assert [e["title"] for e in x.events] == ["Job Fair"]
     assert x.events[0]["start_text"] == "2027-03-04T10:00:00"

@@ -10,9 +10,11 @@ import pytest
 
 from tests.conftest import crawl, query, run_eventhound
 
-GOOD = ('<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Event",'
-        ' "name": "Spring Job Fair", "startDate": "2027-03-10T10:00:00-06:00"}</script>'
-        '<script type="application/ld+json">{"@type": "Event", "name": broken</script></head><body>x</body></html>')
+GOOD = (
+    '<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Event",'
+    ' "name": "Spring Job Fair", "startDate": "2027-03-10T10:00:00-06:00"}</script>'
+    '<script type="application/ld+json">{"@type": "Event", "name": broken</script></head><body>x</body></html>'
+)
 
 
 SLOW_SECONDS = 20
@@ -21,8 +23,10 @@ TITLE = "Feria de Empleo del Año · Café Español"  # every character is in IS
 
 
 def event_page(title: str, start: str = "2027-03-12T10:00:00-06:00") -> str:
-    return ('<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Event",'
-            f' "name": "{title}", "startDate": "{start}"}}</script></head><body><h1>{title}</h1></body></html>')
+    return (
+        '<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Event",'
+        f' "name": "{title}", "startDate": "{start}"}}</script></head><body><h1>{title}</h1></body></html>'
+    )
 
 
 class Faulty(BaseHTTPRequestHandler):
@@ -95,9 +99,19 @@ class Faulty(BaseHTTPRequestHandler):
     def error500(self):
         self.answer(500, b"oops")
 
-    ROUTES = {"/robots.txt": robots, "/good": good, "/a": redirect, "/b": redirect, "/big": big, "/reset": reset,
-              "/truncated": truncated, "/huge": huge, "/slow": slow, "/latin1": latin1,
-              "/latin1-undeclared": latin1_undeclared}
+    ROUTES = {
+        "/robots.txt": robots,
+        "/good": good,
+        "/a": redirect,
+        "/b": redirect,
+        "/big": big,
+        "/reset": reset,
+        "/truncated": truncated,
+        "/huge": huge,
+        "/slow": slow,
+        "/latin1": latin1,
+        "/latin1-undeclared": latin1_undeclared,
+    }
 
     def do_GET(self):
         self.ROUTES.get(self.path, Faulty.error500)(self)
@@ -105,11 +119,18 @@ class Faulty(BaseHTTPRequestHandler):
 
 # source key: (path, the source's own settings)
 SOURCES = {
-    "good": ("/good", ""), "loop": ("/a", ""), "big": ("/big", "DOWNLOAD_MAXSIZE = 10000"),
-    "robots": ("/private/events", ""), "reset": ("/reset", ""), "error500": ("/broken", ""),
-    "truncated": ("/truncated", ""), "huge": ("/huge", ""),  # the default 10 MiB limit
-    "slow": ("/slow", ""), "timeout": ("/slow", "DOWNLOAD_TIMEOUT = 5"),  # the default 30 s, and 5 s
-    "latin1": ("/latin1", ""), "latin1bare": ("/latin1-undeclared", ""),
+    "good": ("/good", ""),
+    "loop": ("/a", ""),
+    "big": ("/big", "DOWNLOAD_MAXSIZE = 10000"),
+    "robots": ("/private/events", ""),
+    "reset": ("/reset", ""),
+    "error500": ("/broken", ""),
+    "truncated": ("/truncated", ""),
+    "huge": ("/huge", ""),  # the default 10 MiB limit
+    "slow": ("/slow", ""),
+    "timeout": ("/slow", "DOWNLOAD_TIMEOUT = 5"),  # the default 30 s, and 5 s
+    "latin1": ("/latin1", ""),
+    "latin1bare": ("/latin1-undeclared", ""),
 }
 FAULTS = {
     "loop": "redirect loop",
@@ -125,9 +146,14 @@ FAULTS = {
 
 
 def sources_toml(base: str) -> str:
-    text = "".join(f'[sources.{key}]\nspider = "schemaorg"\nurls = ["{base}{path}"]\ntimezone = "UTC"\n'
-                   + (f"settings = {{ {settings} }}\n" if settings else "") for key, (path, settings) in SOURCES.items())
-    return text + '[sources.dns]\nspider = "schemaorg"\nurls = ["http://no-such-host.invalid/events"]\ntimezone = "UTC"\n'
+    text = "".join(
+        f'[sources.{key}]\nspider = "schemaorg"\nurls = ["{base}{path}"]\ntimezone = "UTC"\n'
+        + (f"settings = {{ {settings} }}\n" if settings else "")
+        for key, (path, settings) in SOURCES.items()
+    )
+    return (
+        text + '[sources.dns]\nspider = "schemaorg"\nurls = ["http://no-such-host.invalid/events"]\ntimezone = "UTC"\n'
+    )
 
 
 @pytest.fixture(scope="module")
@@ -147,8 +173,13 @@ def served():
 @pytest.fixture(scope="module")
 def crawled(served, tmp_path_factory):
     work = tmp_path_factory.mktemp("faults")
-    result, db = crawl(work, sources_toml(f"http://127.0.0.1:{served.server_address[1]}"), "-s", "RETRY_ENABLED=False",
-                       now="2027-02-01T12:00:00+00:00")
+    result, db = crawl(
+        work,
+        sources_toml(f"http://127.0.0.1:{served.server_address[1]}"),
+        "-s",
+        "RETRY_ENABLED=False",
+        now="2027-02-01T12:00:00+00:00",
+    )
     health = run_eventhound("health", "--db", work / "events.db", "--json")
     return result, db, health
 
@@ -218,8 +249,11 @@ class Slow(BaseHTTPRequestHandler):
             number = int(self.path.strip("/") or 0)
             if number:
                 time.sleep(3)
-            body = (GOOD.replace("Spring Job Fair", f"Job Fair {number}")
-                    .replace("</body>", f'<a rel="next" href="/{number + 1}">next</a></body>')).encode()
+            body = (
+                GOOD.replace("Spring Job Fair", f"Job Fair {number}").replace(
+                    "</body>", f'<a rel="next" href="/{number + 1}">next</a></body>'
+                )
+            ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
@@ -233,8 +267,12 @@ def test_a_source_over_its_time_budget_stores_what_it_read_and_says_so(tmp_path)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        result, db = crawl(tmp_path, f'[sources.slow]\nspider = "schemaorg"\nurls = ["{base}/"]\ntimezone = "UTC"\n'
-                           'settings = { CLOSESPIDER_TIMEOUT = 2 }\n', now="2027-02-01T12:00:00+00:00")
+        result, db = crawl(
+            tmp_path,
+            f'[sources.slow]\nspider = "schemaorg"\nurls = ["{base}/"]\ntimezone = "UTC"\n'
+            "settings = { CLOSESPIDER_TIMEOUT = 2 }\n",
+            now="2027-02-01T12:00:00+00:00",
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -250,12 +288,18 @@ def test_a_listing_longer_than_the_depth_limit_counts_its_lost_pages(tmp_path):
     site = tmp_path / "site"
     for number in range(5):  # /p0.html -> /p1.html -> ... -> /p4.html, one event each
         page = GOOD.replace("Spring Job Fair", f"Job Fair {number}").replace(
-            "</body>", f'<a rel="next" href="/p{number + 1}.html">next</a></body>' if number < 4 else "</body>")
+            "</body>", f'<a rel="next" href="/p{number + 1}.html">next</a></body>' if number < 4 else "</body>"
+        )
         site.mkdir(exist_ok=True)
         (site / f"p{number}.html").write_text(page)
     with serve_directory(site) as base:
-        result, db = crawl(tmp_path, f'[sources.long]\nspider = "schemaorg"\nurls = ["{base}p0.html"]\n'
-                           'timezone = "UTC"\n', "-s", "DEPTH_LIMIT=2", now="2027-02-01T12:00:00+00:00")
+        result, db = crawl(
+            tmp_path,
+            f'[sources.long]\nspider = "schemaorg"\nurls = ["{base}p0.html"]\ntimezone = "UTC"\n',
+            "-s",
+            "DEPTH_LIMIT=2",
+            now="2027-02-01T12:00:00+00:00",
+        )
     titles = sorted(r["title"] for r in query(db, "select title from events"))
     assert titles == ["Job Fair 0", "Job Fair 1", "Job Fair 2"]  # pages at depth 0, 1, 2
     line = next(line for line in result.stdout.splitlines() if line.startswith("long "))

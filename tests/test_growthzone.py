@@ -4,7 +4,7 @@ read into raw events, and a crawl of a chamber's calendar over HTTP."""
 import json
 import shutil
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "growthzone"
-NOW = datetime(2027, 9, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2027, 9, 1, 12, tzinfo=UTC)
 NAMES = ["2=Business After Hours", "3=Workforce Development", "5=Job Fairs", "6=Ribbon Cuttings", "7=Workshops"]
 CONTEXT = Context(now=NOW, timezone="America/Chicago", options={"category_names": NAMES})
 SITE = "https://business.rivertonchamber.org"
@@ -33,7 +33,7 @@ def api_events() -> dict:
 
 
 def instant(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def test_api_event_with_place_fees_contact_and_named_categories():
@@ -45,7 +45,12 @@ def test_api_event_with_place_fees_contact_and_named_categories():
     assert fair["organizer"] == "Dana Whitfield"
     # LocationDesc is the venue as written; the map pin (the chamber's own address) is not used
     assert (fair["venue_name"], fair["street"], fair["city"], fair["region"], fair["postal_code"]) == (
-        "Riverton Civic Center", "400 E Main Street", "Riverton", "IL", "61701")
+        "Riverton Civic Center",
+        "400 E Main Street",
+        "Riverton",
+        "IL",
+        "61701",
+    )
     assert fair["cost_text"] == "Free for job seekers. Employer booths: $150 members / $225 non-members"
     assert fair["categories"] == ["Workforce Development", "Job Fairs"]
     assert fair["description"].startswith('<span style="font-size:16px;">Meet more than 60')
@@ -88,16 +93,23 @@ def test_the_same_records_as_json():
 
 def test_the_calendar_page_names_its_categories():
     assert growthzone.category_names(page("calendar.html")) == [
-        "2=Business After Hours", "8=Community", "5=Job Fairs & Hiring Events", "6=Ribbon Cuttings",
-        "7=Workshops & Seminars", "3=Workforce Development"]
+        "2=Business After Hours",
+        "8=Community",
+        "5=Job Fairs & Hiring Events",
+        "6=Ribbon Cuttings",
+        "7=Workshops & Seminars",
+        "3=Workforce Development",
+    ]
 
 
 def test_month_calendar_follows_event_pages_from_today_and_the_next_month():
     result = growthzone.extract(page("calendar.html"), SITE + "/events/calendar", CONTEXT)
     assert result.events == [] and result.errors == []
-    assert result.follow == [SITE + "/events/details/resume-linkedin-lab-virtual-09-14-2027-5133",
-                             SITE + "/events/details/ribbon-cutting-sweet-crumb-bakery-5160",
-                             SITE + "/events/details/fall-career-job-fair-2027-5120"]  # Aug 31 is past
+    assert result.follow == [
+        SITE + "/events/details/resume-linkedin-lab-virtual-09-14-2027-5133",
+        SITE + "/events/details/ribbon-cutting-sweet-crumb-bakery-5160",
+        SITE + "/events/details/fall-career-job-fair-2027-5120",
+    ]  # Aug 31 is past
     assert result.next_page == SITE + "/events/calendar/2027-10-01"
     short = Context(now=NOW, timezone="America/Chicago", options={"window_days_ahead": 20})
     assert growthzone.extract(page("calendar.html"), SITE + "/events/calendar", short).next_page is None
@@ -108,12 +120,15 @@ def test_month_calendar_follows_event_pages_from_today_and_the_next_month():
 def test_event_page_times_with_the_printed_zone_fees_and_registration():
     [fair] = growthzone.extract(page("detail_job_fair.html"), SITE + "/events/details/x-5120", CONTEXT).events
     assert (fair["start_text"], fair["end_text"]) == ("2027-09-22T10:00-05:00", "2027-09-22T14:00-05:00")
-    assert instant(fair["start_text"]) == datetime(2027, 9, 22, 15, tzinfo=timezone.utc)
+    assert instant(fair["start_text"]) == datetime(2027, 9, 22, 15, tzinfo=UTC)
     assert fair["timezone"] == "America/Chicago" and fair["own_id"] == "5120"
     assert fair["cost_text"] == "Free for job seekers. Employer booths: $150 members / $225 non-members"
     assert fair["registration_url"] == SITE + "/events/register/5120"
-    assert (fair["venue_name"], fair["street"], fair["postal_code"]) == ("Riverton Civic Center", "400 E Main Street",
-                                                                         "61701")
+    assert (fair["venue_name"], fair["street"], fair["postal_code"]) == (
+        "Riverton Civic Center",
+        "400 E Main Street",
+        "61701",
+    )
     assert fair["organizer"] == "Dana Whitfield" and "event_status" not in fair  # EventScheduled
     assert fair["description"].endswith("dress for an interview!")
 
@@ -132,14 +147,22 @@ def test_event_page_without_a_time_is_all_day():
     assert tours["cost_text"] == "Free; registration required for each tour."
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/login'>Member Login</form></body></html>", "growthzone_not_json"),
-    ('<?xml version="1.0" encoding="utf-8"?><Error><Message>An error has occurred.</Message></Error>',
-     "growthzone_api_error"),
-    ('{"Message": "An error has occurred."}', "growthzone_api_error"),
-    ('{"items": [], "kind": "calendar#events"}', "growthzone_not_events"),
-    ('<?xml version="1.0"?><rss version="2.0"><channel><title>Events</title></channel></rss>', "growthzone_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/login'>Member Login</form></body></html>", "growthzone_not_json"),
+        (
+            '<?xml version="1.0" encoding="utf-8"?><Error><Message>An error has occurred.</Message></Error>',
+            "growthzone_api_error",
+        ),
+        ('{"Message": "An error has occurred."}', "growthzone_api_error"),
+        ('{"items": [], "kind": "calendar#events"}', "growthzone_not_events"),
+        (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Events</title></channel></rss>',
+            "growthzone_not_events",
+        ),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert growthzone.extract(body, API, CONTEXT).errors == [code]
 
@@ -160,12 +183,16 @@ def crawled(tmp_path_factory):
     shutil.copy(FIXTURES / "calendar.html", work / "site" / "events" / "calendar")
     seen: list[str] = []
     with serve_api(work / "site", seen) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.riverton-chamber]
 spider = "growthzone"
 urls = ["{base}"]
 timezone = "America/Chicago"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 

@@ -1,6 +1,6 @@
 """hCalendar and microformats2 h-event, read by the schemaorg extractor alongside schema.org markup."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
 
@@ -29,7 +29,11 @@ def test_classic_hcalendar_abbr_titles_card_and_description():
     assert resume["url"] == "https://www.maplevalleylibrary.org/events/1182/resume-writing-basics"
     assert resume["venue_name"] == "Central Library, Room B"
     assert (resume["street"], resume["city"], resume["region"], resume["postal_code"]) == (
-        "200 W. Maple Ave.", "Maple Valley", "IL", "60123")
+        "200 W. Maple Ave.",
+        "Maple Valley",
+        "IL",
+        "60123",
+    )
     assert resume["description"] == "Bring a printed copy of your résumé. Laptops provided."
 
 
@@ -77,8 +81,10 @@ def test_hcalendar_does_not_repeat_an_event_read_from_json_ld():
 
 
 def test_a_page_without_microformat_classes_is_not_parsed_as_a_tree():
-    page = ('<html><head><script>var css = "vevent h-event";</script></head>'
-            '<body><div class="events"><h2 class="summary">Job Club</h2></div></body></html>')
+    page = (
+        '<html><head><script>var css = "vevent h-event";</script></head>'
+        '<body><div class="events"><h2 class="summary">Job Club</h2></div></body></html>'
+    )
     with mock.patch.object(schemaorg, "_parse_tree", side_effect=AssertionError("parsed")):
         x = extract_schemaorg(page, "https://example.org/")
     assert x.events == [] and x.errors == []
@@ -88,8 +94,9 @@ def test_through_the_pipelines_the_hidden_start_is_an_instant():
     source = Source(key="mvpl", spider="schemaorg", urls=(LIBRARY,), timezone="America/Chicago")
     text = (FIXTURES / "library_workshops.html").read_text(encoding="utf-8")
     stats = Tally()
-    records = {r["title"]: r for r in extract_events(text, LIBRARY, source, datetime(2027, 1, 1, tzinfo=timezone.utc),
-                                                     stats=stats)}
+    records = {
+        r["title"]: r for r in extract_events(text, LIBRARY, source, datetime(2027, 1, 1, tzinfo=UTC), stats=stats)
+    }
     fair = records["Spring Hiring Fair: Healthcare & Manufacturing"]
     assert fair["start"] == "2027-03-25T13:00:00-05:00"
     assert fair["end_utc"].startswith("2027-03-25T21:00:00")

@@ -11,8 +11,13 @@ def test_a_crawl_with_events_succeeds():
 
 
 def test_an_unreachable_start_url_fails_and_says_why():
-    stats = {**FINE, "item_scraped_count": 0, "eventhound/start_errors": 1, "eventhound/fetch_errors": 1,
-             "eventhound/last_error": "https://c.example/events/: HTTP 503"}
+    stats = {
+        **FINE,
+        "item_scraped_count": 0,
+        "eventhound/start_errors": 1,
+        "eventhound/fetch_errors": 1,
+        "eventhound/last_error": "https://c.example/events/: HTTP 503",
+    }
     result = judge("chamber", stats)
     assert not result.ok and result.problem == "could not fetch https://c.example/events/: HTTP 503"
     assert result.errors == 1
@@ -26,10 +31,16 @@ def test_no_events_at_all_fails_and_counts_unreadable_markup():
 
 
 def test_a_platform_whose_answer_changed_says_what_it_lacked():
-    stats = {**FINE, "item_scraped_count": 0, "eventhound/extract_errors/event_without_start": 24,
-             "eventhound/extract_errors/localist_not_events": 1}
-    assert judge("campus", stats).problem == \
-        "no events found (25 unreadable: event_without_start 24, localist_not_events 1)"
+    stats = {
+        **FINE,
+        "item_scraped_count": 0,
+        "eventhound/extract_errors/event_without_start": 24,
+        "eventhound/extract_errors/localist_not_events": 1,
+    }
+    assert (
+        judge("campus", stats).problem
+        == "no events found (25 unreadable: event_without_start 24, localist_not_events 1)"
+    )
 
 
 def test_a_broken_off_crawl_fails():

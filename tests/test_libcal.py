@@ -2,7 +2,7 @@
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,9 +14,11 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "libcal"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/New_York")
-LIST = ("https://marlowlibrary.libcal.com/ajax/calendar/list?c=18342&date=0000-00-00&perpage=30&page=1"
-        "&audience=&cats=&camps=&inc=0")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/New_York")
+LIST = (
+    "https://marlowlibrary.libcal.com/ajax/calendar/list?c=18342&date=0000-00-00&perpage=30&page=1"
+    "&audience=&cats=&camps=&inc=0"
+)
 
 
 def page(name: str) -> str:
@@ -35,15 +37,19 @@ def test_list_occurrences_with_floating_times_place_registration_and_categories(
     assert workshop["categories"] == ["Careers & Jobs", "Computer Classes", "Adults"]
     assert workshop["attendance_mode"] == "OfflineEventAttendanceMode"
     assert (workshop["organizer"], workshop["organizer_url"]) == (
-        "Dana Whitfield", "https://marlowlibrary.libcal.com/profile/48213")
+        "Dana Whitfield",
+        "https://marlowlibrary.libcal.com/profile/48213",
+    )
     assert workshop["description"].startswith("<p>Bring a draft of your r&eacute;sum&eacute;")
     assert "cost_text" not in workshop and "event_status" not in workshop
     assert club["attendance_mode"] == "OnlineEventAttendanceMode" and "venue_name" not in club
     assert "online_url" not in club  # the list never gives the join link
     assert story["categories"] == ["Story Time", "Children - Preschool"] and "registration_url" not in story
     assert fair["start_text"] == "2027-09-22" and "end_text" not in fair  # all day, one day
-    assert result.next_page == ("https://marlowlibrary.libcal.com/ajax/calendar/list?c=18342&date=0000-00-00"
-                                "&perpage=30&audience=&cats=&camps=&inc=0&page=2")
+    assert result.next_page == (
+        "https://marlowlibrary.libcal.com/ajax/calendar/list?c=18342&date=0000-00-00"
+        "&perpage=30&audience=&cats=&camps=&inc=0&page=2"
+    )
 
 
 def test_last_page_cancelled_cost_and_untitled():
@@ -63,10 +69,16 @@ def test_paging_stops_past_the_window():
     assert libcal.extract(page("calendar_list_page1.json"), LIST, wide).next_page is not None
 
 
-@pytest.mark.parametrize("title, cancelled", [
-    ("(Cancelled) Job Club", True), ("CANCELED: Resume Lab", True), ("Resume Lab - Cancelled", True),
-    ("Cancel Culture: A Discussion", False), ("Why Programs Get Cancelled Less Often", False),
-])
+@pytest.mark.parametrize(
+    "title, cancelled",
+    [
+        ("(Cancelled) Job Club", True),
+        ("CANCELED: Resume Lab", True),
+        ("Resume Lab - Cancelled", True),
+        ("Cancel Culture: A Discussion", False),
+        ("Why Programs Get Cancelled Less Often", False),
+    ],
+)
 def test_cancelled_is_read_from_the_title(title, cancelled):
     record = {"title": title, "startdt": "2027-09-14 18:00:00"}
     raw = libcal.occurrence(record, LIST)
@@ -74,8 +86,9 @@ def test_cancelled_is_read_from_the_title(title, cancelled):
 
 
 def test_api_1_1_events_with_offsets_online_link_and_all_day():
-    result = libcal.extract(page("api_events.json"), "https://marlowlibrary.libcal.com/1.1/events?cal_id=18342",
-                            CONTEXT)
+    result = libcal.extract(
+        page("api_events.json"), "https://marlowlibrary.libcal.com/1.1/events?cal_id=18342", CONTEXT
+    )
     assert result.errors == [] and result.next_page is None
     club, workshop, fair = result.events
     assert club["start_text"] == "2027-09-16T10:00:00-04:00" and club["end_text"] == "2027-09-16T11:00:00-04:00"
@@ -89,12 +102,18 @@ def test_api_1_1_events_with_offsets_online_link_and_all_day():
     assert fair["start_text"] == "2027-09-22" and "end_text" not in fair
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/login'>Sign in to LibCal</form></body></html>", "libcal_not_json"),
-    ('{"error": "invalid_client", "error_description": "Client authentication failed"}', "libcal_api_error"),
-    ('{"items": [], "kind": "something#else"}', "libcal_not_events"),
-    ('{"events": [{"event": {"title": "Fair", "event_instances": []}}], "page": {"current": 1}}', "libcal_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/login'>Sign in to LibCal</form></body></html>", "libcal_not_json"),
+        ('{"error": "invalid_client", "error_description": "Client authentication failed"}', "libcal_api_error"),
+        ('{"items": [], "kind": "something#else"}', "libcal_not_events"),
+        (
+            '{"events": [{"event": {"title": "Fair", "event_instances": []}}], "page": {"current": 1}}',
+            "libcal_not_events",
+        ),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert libcal.extract(body, LIST, CONTEXT).errors == [code]
 
@@ -116,12 +135,16 @@ def crawled(tmp_path_factory):
     shutil.copy(FIXTURES / "calendar_list_page2.json", api / "page=2.json")
     seen: list[str] = []
     with serve_api(work / "site", seen) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.marlow-library]
 spider = "libcal"
-urls = ["{base.rstrip('/')}/calendar?cid=18342"]
+urls = ["{base.rstrip("/")}/calendar?cid=18342"]
 timezone = "America/New_York"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
@@ -129,8 +152,7 @@ def test_crawl_reads_every_page_from_the_calendar_page(crawled):
     result, db, seen = crawled
     assert result.returncode == 0, result.stderr[-2000:]
     first = "/ajax/calendar/list?c=18342&date=0000-00-00&perpage=30&page=1&audience=&cats=&camps=&inc=0"
-    assert [path for path in seen if path != "/robots.txt"] == [
-        first, first.replace("&page=1&", "&") + "&page=2"]
+    assert [path for path in seen if path != "/robots.txt"] == [first, first.replace("&page=1&", "&") + "&page=2"]
     rows = query(db, "select title, start_utc, all_day, status, attendance, categories from events order by start_utc")
     assert [(r["title"], r["start_utc"]) for r in rows] == [
         ("Job Seekers Résumé Workshop", "2027-09-14T22:00:00+00:00"),

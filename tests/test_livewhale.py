@@ -2,8 +2,7 @@
 source becomes, the platform recognised on a page, and a crawl of its pages over HTTP."""
 
 import json
-import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,11 @@ from eventhound.extractors.base import Context
 from eventhound.formats import detect_format
 from eventhound.sources import Source
 from spiders.livewhale import FIELDS, LiveWhaleSpider, filter_segments
-from tests.conftest import crawl, query, summary
-from tests.platform_site import crawl_site, serve_api
+from tests.conftest import query, summary
+from tests.platform_site import crawl_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "livewhale"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/New_York")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/New_York")
 WINDOW = f"start_date/2027-09-01/end_date/2028-08-31/max/1000/response_fields/{FIELDS}/"
 API = "https://events.lakemont.edu/live/json/events/group_id/57/" + WINDOW
 
@@ -40,8 +39,15 @@ def test_occurrences_times_place_links_cost_mode_and_categories():
     assert (expo["latitude"], expo["longitude"]) == ("42.4471", "-76.4832")
     assert expo["organizer"] == "Career Development Center" and expo["cost_text"] == "Free"
     assert expo["attendance_mode"] == "OfflineEventAttendanceMode" and "event_status" not in expo  # is_online: null
-    assert expo["categories"] == ["Career Fairs", "Undergraduate Students", "Alumni", "career fair", "internships",
-                                  "handshake", "Career Development Center"]
+    assert expo["categories"] == [
+        "Career Fairs",
+        "Undergraduate Students",
+        "Alumni",
+        "career fair",
+        "internships",
+        "handshake",
+        "Career Development Center",
+    ]
     assert expo["description"].startswith("<p>Bring copies of your r&eacute;sum&eacute;")
     assert lab1["title"] == "Résumé Review Drop-in (Virtual)"
     assert [lab1["own_id"], lab2["own_id"]] == ["148305@2027-09-14", "148305@2027-09-21"]
@@ -65,12 +71,29 @@ def test_all_day_cancelled_untitled_and_the_last_page():
 
 
 def test_the_v1_list_in_utc_is_placed_in_the_event_zone():
-    items = [{"id": 9001, "gid": 57, "title": "Chapter Meeting: Finger Lakes HR Association",
-              "url": "https://events.lakemont.edu/live/events/9001-chapter-meeting", "date_utc": "2027-11-09 17:30:00",
-              "date2_utc": "2027-11-09 19:00:00", "timezone": "America/Denver", "is_all_day": False,
-              "location_title": "Ward Alumni House", "tags": "hr, chapter meeting", "group_title": "HR Association"},
-             {"id": 9002, "title": "Benefits Fair", "date_utc": "2027-11-12 07:00:00", "timezone": "America/Denver",
-              "is_all_day": True, "group_title": "HR Association"}]
+    items = [
+        {
+            "id": 9001,
+            "gid": 57,
+            "title": "Chapter Meeting: Finger Lakes HR Association",
+            "url": "https://events.lakemont.edu/live/events/9001-chapter-meeting",
+            "date_utc": "2027-11-09 17:30:00",
+            "date2_utc": "2027-11-09 19:00:00",
+            "timezone": "America/Denver",
+            "is_all_day": False,
+            "location_title": "Ward Alumni House",
+            "tags": "hr, chapter meeting",
+            "group_title": "HR Association",
+        },
+        {
+            "id": 9002,
+            "title": "Benefits Fair",
+            "date_utc": "2027-11-12 07:00:00",
+            "timezone": "America/Denver",
+            "is_all_day": True,
+            "group_title": "HR Association",
+        },
+    ]
     result = livewhale.extract(json.dumps(items), "https://events.lakemont.edu/live/json/events/", CONTEXT)
     meeting, fair = result.events
     assert (meeting["start_text"], meeting["end_text"]) == ("2027-11-09T10:30:00-07:00", "2027-11-09T12:00:00-07:00")
@@ -84,12 +107,21 @@ def test_a_single_event_item():
     item = json.loads(page("events_page1.json"))["data"][2]
     result = livewhale.extract(json.dumps(item), "https://events.lakemont.edu/live/events/148201@JSON", CONTEXT)
     assert [(e["title"], e["own_id"]) for e in result.events] == [
-        ("Fall Career & Internship Expo", "148201@2027-09-23")]
+        ("Fall Career & Internship Expo", "148201@2027-09-23")
+    ]
 
 
 def v1_day(day: str, count: int, first_id: int) -> list[dict]:
-    return [{"id": first_id + n, "title": f"Advising hour {n}", "date_iso": f"{day}T{9 + n % 8:02d}:00:00-04:00",
-             "is_all_day": None, "group_title": "Career Development Center"} for n in range(count)]
+    return [
+        {
+            "id": first_id + n,
+            "title": f"Advising hour {n}",
+            "date_iso": f"{day}T{9 + n % 8:02d}:00:00-04:00",
+            "is_all_day": None,
+            "group_title": "Career Development Center",
+        }
+        for n in range(count)
+    ]
 
 
 def test_a_v1_list_at_its_max_continues_from_its_last_day():
@@ -105,12 +137,18 @@ def test_a_v1_list_at_its_max_continues_from_its_last_day():
     assert len(one_day.events) == 4 and one_day.next_page is None and one_day.errors == ["livewhale_truncated"]
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/livewhale/?login'>Sign in</form></body></html>", "livewhale_not_json"),
-    ('{"error": "Invalid request", "status": 400}', "livewhale_api_error"),
-    ('{"events": [{"event": {"title": "x"}}], "page": {"current": 1}}', "livewhale_not_events"),
-    ('[{"name": "Contoso", "displayName": "Contoso Videos"}]', "livewhale_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (
+            "<!DOCTYPE html><html><body><form action='/livewhale/?login'>Sign in</form></body></html>",
+            "livewhale_not_json",
+        ),
+        ('{"error": "Invalid request", "status": 400}', "livewhale_api_error"),
+        ('{"events": [{"event": {"title": "x"}}], "page": {"current": 1}}', "livewhale_not_events"),
+        ('[{"name": "Contoso", "displayName": "Contoso Videos"}]', "livewhale_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert livewhale.extract(body, API, CONTEXT).errors == [code]
 
@@ -134,16 +172,23 @@ def spider_for(url: str, **options) -> LiveWhaleSpider:
     return spider
 
 
-@pytest.mark.parametrize("given, filters", [
-    ("https://events.lakemont.edu/", ""),
-    ("https://events.lakemont.edu/calendar", ""),
-    ("https://events.lakemont.edu/live/calendar/view/all/group/Career%20Development%20Center",
-     "group/Career%20Development%20Center/"),
-    ("https://events.lakemont.edu/calendar#!view/all/tag/career fair/category/Networking",
-     "tag/career%20fair/category/Networking/"),
-    ("https://events.lakemont.edu/live/ical/events/group_id/57/header/Careers", "group_id/57/"),
-    ("https://events.lakemont.edu/live/json/events/group/Careers/max/3/start_date/2020-01-01/", "group/Careers/"),
-])
+@pytest.mark.parametrize(
+    "given, filters",
+    [
+        ("https://events.lakemont.edu/", ""),
+        ("https://events.lakemont.edu/calendar", ""),
+        (
+            "https://events.lakemont.edu/live/calendar/view/all/group/Career%20Development%20Center",
+            "group/Career%20Development%20Center/",
+        ),
+        (
+            "https://events.lakemont.edu/calendar#!view/all/tag/career fair/category/Networking",
+            "tag/career%20fair/category/Networking/",
+        ),
+        ("https://events.lakemont.edu/live/ical/events/group_id/57/header/Careers", "group_id/57/"),
+        ("https://events.lakemont.edu/live/json/events/group/Careers/max/3/start_date/2020-01-01/", "group/Careers/"),
+    ],
+)
 def test_api_url_keeps_the_source_filters_and_sets_the_window(given, filters):
     assert spider_for(given).api_url(given) == "https://events.lakemont.edu/live/json/events/" + filters + WINDOW
 
@@ -152,7 +197,8 @@ def test_api_url_options_and_v2_path():
     spider = spider_for("https://events.lakemont.edu/", window_days_ahead=30, max_events=250)
     assert spider.api_url("https://events.lakemont.edu/live/json/v2/events/tag/jobs/") == (
         "https://events.lakemont.edu/live/json/v2/events/tag/jobs/start_date/2027-09-01/end_date/2027-10-01/max/250/"
-        f"response_fields/{FIELDS}/")
+        f"response_fields/{FIELDS}/"
+    )
     assert filter_segments("https://x.edu/calendar/group/tag/only_starred/true") == ["only_starred/true"]
 
 
@@ -163,7 +209,8 @@ def test_recognised_on_its_calendar_page_and_on_a_page_embedding_it():
     embed = '<div class="lw_widget"></div><script src="https://events.lakemont.edu/live/resource/js/lw.js"></script>'
     assert livewhale.recognise(embed, "https://www.lakemont.edu/career/") == (
         "https://events.lakemont.edu/",
-        "LiveWhale (LiveWhale resources (/live/resource/), LiveWhale widget markup (lw_ classes))")
+        "LiveWhale (LiveWhale resources (/live/resource/), LiveWhale widget markup (lw_ classes))",
+    )
     plain = '<html><body class="flow_lw_x">Events at the library</body></html>'
     assert livewhale.recognise(plain, "https://lib.example/") is None
 
@@ -180,12 +227,17 @@ def test_discover_names_livewhale_first():
 def crawled(tmp_path_factory):
     api = "live/json/events/group_id/57/" + WINDOW.strip("/")
     pages = {f"{api}/index.json": FIXTURES / "events_page1.json", f"{api}/page=2.json": FIXTURES / "events_page2.json"}
-    return crawl_site(tmp_path_factory.mktemp("livewhale"), pages, """
+    return crawl_site(
+        tmp_path_factory.mktemp("livewhale"),
+        pages,
+        """
 [sources.lakemont-careers]
 spider = "livewhale"
 urls = ["{base}/live/ical/events/group_id/57/"]
 timezone = "America/New_York"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+        now="2027-09-01T12:00:00+00:00",
+    )
 
 
 def test_crawl_reads_both_pages_of_the_window(crawled):

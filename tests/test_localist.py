@@ -1,8 +1,7 @@
 """Localist: the API v2 JSON read into raw events, and a crawl of its pages over HTTP."""
 
 import json
-import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,11 @@ import pytest
 from eventhound.extractors import localist
 from eventhound.extractors.base import Context
 from eventhound.formats import detect_format
-from tests.conftest import crawl, query, summary
-from tests.platform_site import crawl_site, serve_api
+from tests.conftest import query, summary
+from tests.platform_site import crawl_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "localist"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/Chicago")
 API = "https://calendar.riverton.edu/api/2/events?start=2027-09-01&days=365&pp=100"
 
 
@@ -32,11 +31,24 @@ def test_one_raw_event_per_instance_with_place_cost_mode_and_categories():
     assert fair["url"] == "https://calendar.riverton.edu/event/fall_career_internship_fair"
     assert fair["registration_url"] == "https://riverton.joinhandshake.com/career_fairs/51234"
     assert (fair["venue_name"], fair["street"], fair["city"], fair["region"], fair["postal_code"]) == (
-        "Student Union Ballroom", "1 University Ave", "Riverton", "IL", "61701")
+        "Student Union Ballroom",
+        "1 University Ave",
+        "Riverton",
+        "IL",
+        "61701",
+    )
     assert (fair["latitude"], fair["longitude"]) == ("40.5123", "-88.9876")
     assert fair["cost_text"] == "Free" and fair["attendance_mode"] == "OfflineEventAttendanceMode"
-    assert fair["categories"] == ["Career Development", "Fairs & Expos", "Students", "Alumni", "Career Center",
-                                  "career fair", "internships", "handshake"]
+    assert fair["categories"] == [
+        "Career Development",
+        "Fairs & Expos",
+        "Students",
+        "Alumni",
+        "Career Center",
+        "career fair",
+        "internships",
+        "handshake",
+    ]
     assert fair["description"].startswith("Meet more than 120 employers")
     assert [lab1["own_id"], lab2["own_id"]] == ["92231100", "92231101"]
     assert lab1["series_id"] == lab2["series_id"] == "50311977"
@@ -61,11 +73,14 @@ def test_the_single_event_endpoint():
     assert [e["title"] for e in result.events] == ["Fall Career & Internship Fair"]
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/login'>Sign in</form></body></html>", "localist_not_json"),
-    ('{"error": "Not found", "status": 404}', "localist_api_error"),
-    ('{"items": [], "kind": "something#else"}', "localist_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/login'>Sign in</form></body></html>", "localist_not_json"),
+        ('{"error": "Not found", "status": 404}', "localist_api_error"),
+        ('{"items": [], "kind": "something#else"}', "localist_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert localist.extract(body, API, CONTEXT).errors == [code]
 
@@ -77,21 +92,30 @@ def test_detected_from_its_content():
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    pages = {"api/2/events/index.json": FIXTURES / "events_page1.json",
-             "api/2/events/page=2.json": FIXTURES / "events_page2.json"}
-    return crawl_site(tmp_path_factory.mktemp("localist"), pages, """
+    pages = {
+        "api/2/events/index.json": FIXTURES / "events_page1.json",
+        "api/2/events/page=2.json": FIXTURES / "events_page2.json",
+    }
+    return crawl_site(
+        tmp_path_factory.mktemp("localist"),
+        pages,
+        """
 [sources.riverton-calendar]
 spider = "localist"
 urls = ["{base}/"]
 timezone = "America/Chicago"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+        now="2027-09-01T12:00:00+00:00",
+    )
 
 
 def test_crawl_reads_every_page_from_the_site_root(crawled):
     result, db, seen = crawled
     assert result.returncode == 0, result.stderr[-2000:]
     assert [path for path in seen if path != "/robots.txt"] == [
-        "/api/2/events?start=2027-09-01&days=365&pp=100", "/api/2/events?start=2027-09-01&days=365&pp=100&page=2"]
+        "/api/2/events?start=2027-09-01&days=365&pp=100",
+        "/api/2/events?start=2027-09-01&days=365&pp=100&page=2",
+    ]
     rows = query(db, "select title, start_utc, all_day, status, attendance, categories from events order by start_utc")
     assert [(r["title"], r["start_utc"]) for r in rows] == [
         ("Résumé Lab (drop-in)", "2027-09-14T20:00:00+00:00"),
@@ -110,6 +134,10 @@ def test_discover_names_localist_and_its_site():
     from eventhound.discover import discover
 
     offers = discover(page("calendar_page.html"), "https://calendar.riverton.edu/department/career_center/calendar")
-    assert (offers[0].kind, offers[0].spider, offers[0].url) == ("platform", "localist", "https://calendar.riverton.edu/")
+    assert (offers[0].kind, offers[0].spider, offers[0].url) == (
+        "platform",
+        "localist",
+        "https://calendar.riverton.edu/",
+    )
     assert "Powered by Localist" in offers[0].evidence
     assert not localist.recognise("<html><body>Events at the library</body></html>", "https://lib.example/")

@@ -3,7 +3,7 @@
 import json
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "luma"
-NOW = datetime(2027, 9, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2027, 9, 1, 12, tzinfo=UTC)
 CONTEXT = Context(now=NOW, timezone="America/Chicago")
 API = "https://api2.luma.com/calendar/get-items?calendar_api_id=cal-Lk7sHq2TcA9vRm4&period=future&pagination_limit=50"
 CURSOR = "Y2FsZXYtQzNoU3owVG00Tm83VmIx"
@@ -37,7 +37,13 @@ def test_entries_read_with_local_times_place_cost_mode_and_tags():
     assert fair["timezone"] == "America/Chicago"
     assert fair["url"] == fair["registration_url"] == "https://lu.ma/fall-tech-fair-27"
     assert (fair["venue_name"], fair["street"], fair["city"], fair["region"], fair["postal_code"], fair["country"]) == (
-        "Merchandise Mart", "222 W Merchandise Mart Plaza", "Chicago", "Illinois", "60654", "US")
+        "Merchandise Mart",
+        "222 W Merchandise Mart Plaza",
+        "Chicago",
+        "Illinois",
+        "60654",
+        "US",
+    )
     assert (fair["latitude"], fair["longitude"]) == ("41.888528", "-87.635356")
     assert (fair["is_free"], fair["cost_text"]) == ("true", "Free")
     assert fair["attendance_mode"] == "OfflineEventAttendanceMode"
@@ -69,8 +75,10 @@ def test_last_page_cancelled_multiday_external_and_untitled():
 
 def test_a_calendar_page_gives_its_teaser_and_leads_to_the_items_api():
     result = luma.extract(page("calendar_page.html"), "https://lu.ma/lakeshore-tech", CONTEXT)
-    assert [e["title"] for e in result.events] == ["Fall Tech Career Fair 2027",
-                                                   "Résumé Review Workshop for Career Changers"]
+    assert [e["title"] for e in result.events] == [
+        "Fall Tech Career Fair 2027",
+        "Résumé Review Workshop for Career Changers",
+    ]
     assert result.next_page == API
     mirrored = luma.extract(page("calendar_page.html"), "http://127.0.0.1:8000/lakeshore-tech", CONTEXT)
     assert mirrored.next_page == "http://127.0.0.1:8000/calendar/get-items?" + API.split("?")[1]
@@ -89,18 +97,25 @@ def test_an_event_page_and_the_url_answer():
 def test_the_window_leaves_out_later_events_and_stops_paging():
     near = Context(now=NOW, timezone="America/Chicago", options={"window_days_ahead": 30})
     first = luma.extract(page("get_items_page1.json"), API, near)
-    assert [e["title"] for e in first.events] == ["Fall Tech Career Fair 2027",
-                                                  "Résumé Review Workshop for Career Changers"]
+    assert [e["title"] for e in first.events] == [
+        "Fall Tech Career Fair 2027",
+        "Résumé Review Workshop for Career Changers",
+    ]
     assert first.next_page is None  # the mixer (Oct 6) lies past Oct 1: the rest of the future too
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/signin'>Sign in to Luma</form></body></html>", "luma_not_json"),
-    ('{"message":"Sorry, we could not find what you were looking for.","code":null}', "luma_api_error"),
-    ('{"items": [], "kind": "something#else"}', "luma_not_events"),
-    ('<html><script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{}}}</script></html>',
-     "luma_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/signin'>Sign in to Luma</form></body></html>", "luma_not_json"),
+        ('{"message":"Sorry, we could not find what you were looking for.","code":null}', "luma_api_error"),
+        ('{"items": [], "kind": "something#else"}', "luma_not_events"),
+        (
+            '<html><script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{}}}</script></html>',
+            "luma_not_events",
+        ),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert luma.extract(body, API, CONTEXT).errors == [code]
 
@@ -108,20 +123,23 @@ def test_what_is_not_events_is_named(body, code):
 def test_detected_from_its_content():
     assert detect_format(page("get_items_page1.json")) == "luma"
     assert detect_format(page("calendar_page.html")) == "luma"
-    other_next = ('<script id="__NEXT_DATA__" type="application/json">'
-                  '{"props":{"pageProps":{"initialData":{}}}}</script>')
+    other_next = (
+        '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"initialData":{}}}}</script>'
+    )
     assert not luma.looks_like(other_next)
     assert not luma.looks_like('{"entries": [{"id": 1, "start_at": "2027-01-01"}]}')
     assert not luma.looks_like("<html><body>Events at the library</body></html>")
 
 
 def test_the_spider_asks_the_items_api_when_the_calendar_id_is_known():
-    source = parse_source("lta", {"spider": "luma", "urls": ["https://lu.ma/lakeshore-tech"],
-                                  "timezone": "America/Chicago"})
+    source = parse_source(
+        "lta", {"spider": "luma", "urls": ["https://lu.ma/lakeshore-tech"], "timezone": "America/Chicago"}
+    )
     spider = LumaSpider(source=source)
     assert spider.api_url("https://lu.ma/embed/calendar/cal-Lk7sHq2TcA9vRm4/events?lt=light") == API
     assert spider.api_url("https://api.lu.ma/calendar/get-items?calendar_api_id=cal-Lk7sHq2TcA9vRm4") == (
-        "https://api.lu.ma/calendar/get-items?calendar_api_id=cal-Lk7sHq2TcA9vRm4&period=future&pagination_limit=50")
+        "https://api.lu.ma/calendar/get-items?calendar_api_id=cal-Lk7sHq2TcA9vRm4&period=future&pagination_limit=50"
+    )
     assert spider.api_url("https://lu.ma/lakeshore-tech") == "https://lu.ma/lakeshore-tech"  # read the page itself
     assert "api2.luma.com" in spider.sites
 
@@ -129,8 +147,10 @@ def test_the_spider_asks_the_items_api_when_the_calendar_id_is_known():
 def test_discover_names_luma_from_an_embed():
     from eventhound.discover import discover
 
-    html = ('<html><body><h2>Upcoming events</h2><iframe src="https://lu.ma/embed/calendar/cal-Lk7sHq2TcA9vRm4/events'
-            '?lt=light" width="600" height="450"></iframe></body></html>')
+    html = (
+        '<html><body><h2>Upcoming events</h2><iframe src="https://lu.ma/embed/calendar/cal-Lk7sHq2TcA9vRm4/events'
+        '?lt=light" width="600" height="450"></iframe></body></html>'
+    )
     offers = [o for o in discover(html, "https://lakeshoretech.org/events") if o.kind == "platform"]
     assert (offers[0].spider, offers[0].url) == ("luma", "https://lu.ma/embed/calendar/cal-Lk7sHq2TcA9vRm4/events")
     assert "embed" in offers[0].evidence
@@ -147,12 +167,16 @@ def crawled(tmp_path_factory):
     shutil.copy(FIXTURES / "get_items_page2.json", api / f"pagination_cursor={CURSOR}.json")
     seen: list[str] = []
     with serve_api(work / "site", seen, paging=("pagination_cursor",)) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.lakeshore-tech]
 spider = "luma"
 urls = ["{base}/lakeshore-tech"]
 timezone = "America/Chicago"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
@@ -161,8 +185,10 @@ def test_crawl_reads_the_calendar_page_then_every_api_page(crawled):
     assert result.returncode == 0, result.stderr[-2000:]
     query_string = API.split("?")[1]
     assert [path for path in seen if path != "/robots.txt"] == [
-        "/lakeshore-tech", f"/calendar/get-items?{query_string}",
-        f"/calendar/get-items?{query_string}&pagination_cursor={CURSOR}"]
+        "/lakeshore-tech",
+        f"/calendar/get-items?{query_string}",
+        f"/calendar/get-items?{query_string}&pagination_cursor={CURSOR}",
+    ]
     rows = query(db, "select title, start_utc, status, attendance, categories, timezone from events order by start_utc")
     assert [(r["title"], r["start_utc"]) for r in rows] == [  # the page's teaser and the API's entries stored once
         ("Fall Tech Career Fair 2027", "2027-09-22T16:00:00+00:00"),
@@ -183,9 +209,23 @@ def test_crawl_reads_the_calendar_page_then_every_api_page(crawled):
 
 
 def test_odd_values_are_counted_never_raised():
-    odd = {"entries": [{"event": {"name": {"x": 1}, "start_at": "2027-10-01T18:00:00Z", "timezone": "Mars/Olympus",
-                                  "duration_interval": "P0Y0M99999999DT0H"}, "ticket_info": {"is_free": {}}},
-                       {"event": {"name": "Job Club", "start_at": "soon"}}, None, "x"], "has_more": True}
+    odd = {
+        "entries": [
+            {
+                "event": {
+                    "name": {"x": 1},
+                    "start_at": "2027-10-01T18:00:00Z",
+                    "timezone": "Mars/Olympus",
+                    "duration_interval": "P0Y0M99999999DT0H",
+                },
+                "ticket_info": {"is_free": {}},
+            },
+            {"event": {"name": "Job Club", "start_at": "soon"}},
+            None,
+            "x",
+        ],
+        "has_more": True,
+    }
     result = luma.extract(json.dumps(odd), API, CONTEXT)
     assert result.events == [] and result.errors == ["event_without_name", "event_without_start"]
     assert result.next_page is None  # has_more without a cursor

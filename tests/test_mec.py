@@ -2,7 +2,7 @@
 events, and a crawl over HTTP that falls back from the (switched off) feed to the listing."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mec"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/New_York")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/New_York")
 SITE = "https://careers.lakeshore.edu"
 PAGE = f"{SITE}/events/"
 MORE = f"{SITE}/wp-admin/admin-ajax.php?action=mec_list_load_more&mec_start_date=2027-10-14&mec_offset=3"
@@ -71,8 +71,10 @@ def test_a_load_more_answer_with_more_pages_names_the_next():
     answer = json.loads(page("load_more.json"))
     answer.update(has_more_event=1, offset=8, end_date="2027-10-30")
     result = mec.extract(json.dumps(answer), MORE, CONTEXT)
-    assert result.next_page == f"{SITE}/wp-admin/admin-ajax.php?action=mec_list_load_more" \
+    assert (
+        result.next_page == f"{SITE}/wp-admin/admin-ajax.php?action=mec_list_load_more"
         "&mec_start_date=2027-10-30&mec_offset=8"
+    )
 
 
 def test_the_date_without_json_ld_from_the_articles_month_and_its_label():
@@ -91,13 +93,18 @@ def test_the_ical_feed_is_read_by_the_ical_extractor():
     assert result.events[0]["categories"] == ["Career Fairs", "Employers"]
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/wp-login.php'>Log in</form></body></html>", "mec_not_json"),
-    ('{"code":"rest_forbidden","message":"Sorry, you are not allowed to do that.","data":{"status":401}}',
-     "mec_api_error"),
-    ("0", "mec_api_error"),
-    ('{"items": [], "kind": "something#else"}', "mec_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/wp-login.php'>Log in</form></body></html>", "mec_not_json"),
+        (
+            '{"code":"rest_forbidden","message":"Sorry, you are not allowed to do that.","data":{"status":401}}',
+            "mec_api_error",
+        ),
+        ("0", "mec_api_error"),
+        ('{"items": [], "kind": "something#else"}', "mec_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert mec.extract(body, PAGE, CONTEXT).errors == [code]
 
@@ -124,12 +131,16 @@ def crawled(tmp_path_factory):
         listing = page("events_page.html").replace(SITE + "/wp-admin/", base + "wp-admin/")
         (site / "events" / "index.json").write_text(listing)
         (site / "wp-admin" / "admin-ajax.php" / "mec_offset=3.json").write_text(page("load_more.json"))
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.lakeshore-careers]
 spider = "mec"
 urls = ["{base}events/"]
 timezone = "America/New_York"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
@@ -138,8 +149,9 @@ def test_crawl_falls_back_from_the_feed_to_the_listing_and_its_load_more(crawled
     assert result.returncode == 0, result.stderr[-2000:]
     paths = [path for path in seen if path != "/robots.txt"]
     assert paths[:2] == ["/?mec-ical-feed=1", "/events/"]
-    assert paths[2].startswith("/wp-admin/admin-ajax.php?action=mec_list_load_more"
-                               "&mec_start_date=2027-10-14&mec_offset=3&")
+    assert paths[2].startswith(
+        "/wp-admin/admin-ajax.php?action=mec_list_load_more&mec_start_date=2027-10-14&mec_offset=3&"
+    )
     assert len(paths) == 3
     rows = query(db, "select title, start_utc, all_day, status, attendance, categories from events order by start_utc")
     assert [(r["title"], r["start_utc"]) for r in rows] == [
@@ -163,12 +175,16 @@ def test_crawl_reads_the_ical_feed_when_the_site_has_it_on(tmp_path):
     (site / "index.json").write_text(page("ical_feed.ics"))
     seen: list[str] = []
     with serve_api(site, seen) as base:
-        result, db = crawl(tmp_path, f"""
+        result, db = crawl(
+            tmp_path,
+            f"""
 [sources.lakeshore-feed]
 spider = "mec"
 urls = ["{base}events/"]
 timezone = "America/New_York"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     assert result.returncode == 0, result.stderr[-2000:]
     assert [path for path in seen if path != "/robots.txt"] == ["/?mec-ical-feed=1"]  # the listing not needed
     rows = query(db, "select title, start_utc from events order by start_utc")
@@ -191,4 +207,5 @@ SINGLE_EVENT_PAGE = """<html><head><script type="application/ld+json">{"@context
 def test_a_single_event_page_with_a_mec_widget_is_read_as_schema_org():
     result = mec.extract(SINGLE_EVENT_PAGE, "https://careers.example.org/events/resume-review/", CONTEXT)
     assert [(e["title"], e["start_text"]) for e in result.events] == [
-        ("Resume Review Night", "2027-10-14T18:00:00-04:00")]
+        ("Resume Review Night", "2027-10-14T18:00:00-04:00")
+    ]

@@ -2,7 +2,7 @@
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -14,14 +14,14 @@ from tests.conftest import run_eventhound
 
 METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
 CLEVELAND = (41.4995, -81.69541)  # the gazetteer's Cleveland, OH
-NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 # id: (latitude, longitude, days from now, extra fields); distances from Cleveland
 PLACES = {
-    "downtown": (41.5012, -81.6745, 3, {}),          # ~1.8 km
-    "lakewood": (41.48199, -81.79819, 1, {}),        # ~8.8 km
-    "akron": (41.0814, -81.5190, 2, {}),             # ~48.8 km
-    "columbus": (39.96118, -82.99879, 1, {}),        # ~203 km
+    "downtown": (41.5012, -81.6745, 3, {}),  # ~1.8 km
+    "lakewood": (41.48199, -81.79819, 1, {}),  # ~8.8 km
+    "akron": (41.0814, -81.5190, 2, {}),  # ~48.8 km
+    "columbus": (39.96118, -82.99879, 1, {}),  # ~203 km
     "online": (None, None, 1, {"attendance": "online"}),
     "dup": (41.5012, -81.6745, 3, {"duplicate_of": "downtown"}),
     "past": (41.5012, -81.6745, -2, {}),
@@ -31,18 +31,32 @@ PLACES = {
 
 def record(id, lat, lon, start: datetime, **fields):
     row = {column: None for column in EVENT_COLUMNS}
-    row.update(id=id, source="demo", title=f"Job fair {id}", start=database.iso_utc(start),
-               start_utc=database.iso_utc(start), timezone="UTC", latitude=lat, longitude=lon,
-               city="Cleveland", region="OH", country="US", event_type="job_fair",
-               url=f"https://example.org/{id}")
+    row.update(
+        id=id,
+        source="demo",
+        title=f"Job fair {id}",
+        start=database.iso_utc(start),
+        start_utc=database.iso_utc(start),
+        timezone="UTC",
+        latitude=lat,
+        longitude=lon,
+        city="Cleveland",
+        region="OH",
+        country="US",
+        event_type="job_fair",
+        url=f"https://example.org/{id}",
+    )
     row.update(fields)
     return row
 
 
 def build(path: Path, now: datetime) -> Path:
     db = database.open_db(path)
-    database.upsert_events(db, [record(id, lat, lon, now + timedelta(days=days), **extra)
-                                for id, (lat, lon, days, extra) in PLACES.items()], database.iso_utc(now))
+    database.upsert_events(
+        db,
+        [record(id, lat, lon, now + timedelta(days=days), **extra) for id, (lat, lon, days, extra) in PLACES.items()],
+        database.iso_utc(now),
+    )
     database.refresh_fts(db)
     db.close()
     return path
@@ -52,11 +66,17 @@ def test_indexes_on_coordinates(tmp_path):
     db = database.open_db(tmp_path / "e.db")
     indexes = {tuple(i.columns) for i in db["events"].indexes}
     assert ("latitude", "longitude") in indexes and ("longitude",) in indexes
-    plan = " ".join(str(r) for r in db.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM events WHERE latitude BETWEEN 41 AND 42 AND longitude BETWEEN -82 AND -81"))
+    plan = " ".join(
+        str(r)
+        for r in db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM events WHERE latitude BETWEEN 41 AND 42 AND longitude BETWEEN -82 AND -81"
+        )
+    )
     assert "idx_events_l" in plan
     db.close()
-    assert ("latitude", "longitude") in {tuple(i.columns) for i in database.open_db(tmp_path / "e.db")["events"].indexes}
+    assert ("latitude", "longitude") in {
+        tuple(i.columns) for i in database.open_db(tmp_path / "e.db")["events"].indexes
+    }
 
 
 def test_db_near(tmp_path):
@@ -66,15 +86,23 @@ def test_db_near(tmp_path):
     assert rows[0]["distance_km"] == pytest.approx(1.8, abs=0.05)
     assert rows[1]["distance_km"] == pytest.approx(8.8, abs=0.2)
     assert [r["id"] for r in database.near(db, *CLEVELAND, 50, database.iso_utc(NOW), 30)] == [
-        "downtown", "lakewood", "akron"]
+        "downtown",
+        "lakewood",
+        "akron",
+    ]
     assert [r["id"] for r in database.near(db, *CLEVELAND, 250, database.iso_utc(NOW), 60)] == [
-        "downtown", "later", "lakewood", "akron", "columbus"]  # same place: by start
+        "downtown",
+        "later",
+        "lakewood",
+        "akron",
+        "columbus",
+    ]  # same place: by start
     assert database.near(db, *CLEVELAND, 1, database.iso_utc(NOW), 30) == []
 
 
 def test_near_canned_query(tmp_path):
     # The canned query compares with SQLite's datetime('now'): times relative to the real clock.
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     path = build(tmp_path / "events.db", now)
     ds = Datasette([str(path)], metadata=json.loads(METADATA.read_text(encoding="utf-8")))
 
@@ -104,14 +132,31 @@ def test_near_command_by_city(tmp_path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("2 events within 40 km of Cleveland, OH, US (41.4995, -81.6954)")
     assert "nearest first" in lines[0]
-    assert "    1.8 km  2027-03-04T12:00:00+00:00" in lines[1] and "Job fair downtown" in lines[1] and "https://example.org/downtown" in lines[1]
+    assert (
+        "    1.8 km  2027-03-04T12:00:00+00:00" in lines[1]
+        and "Job fair downtown" in lines[1]
+        and "https://example.org/downtown" in lines[1]
+    )
     assert "Job fair lakewood" in lines[2] and len(lines) == 3
 
 
 def test_near_command_by_point_and_errors(tmp_path):
     path = build(tmp_path / "events.db", NOW)
-    done = run_eventhound("near", "--lat", "41.0814", "--lon", "-81.5190", "--km", "10", "--db", path,
-                          "--now", NOW.isoformat(), "--days", "7")
+    done = run_eventhound(
+        "near",
+        "--lat",
+        "41.0814",
+        "--lon",
+        "-81.5190",
+        "--km",
+        "10",
+        "--db",
+        path,
+        "--now",
+        NOW.isoformat(),
+        "--days",
+        "7",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("1 events within 10 km of (41.0814, -81.5190)")
     assert "Job fair akron" in done.stdout
@@ -123,12 +168,15 @@ def test_near_command_by_point_and_errors(tmp_path):
     assert 'Example: eventhound near "Cleveland, OH" --km 40' in done.stdout
 
 
-@pytest.mark.parametrize("place, center", [
-    ("Toronto, Canada", "Toronto, ON, CA"),
-    ("London, United Kingdom", "London, ENG, GB"),
-    ("London, UK", "London, ENG, GB"),
-    ("Paris, France", "Paris, 11, FR"),
-])
+@pytest.mark.parametrize(
+    "place, center",
+    [
+        ("Toronto, Canada", "Toronto, ON, CA"),
+        ("London, United Kingdom", "London, ENG, GB"),
+        ("London, UK", "London, ENG, GB"),
+        ("Paris, France", "Paris, 11, FR"),
+    ],
+)
 def test_near_command_by_city_and_country(tmp_path, place, center):
     from click.testing import CliRunner
 
@@ -165,8 +213,18 @@ def job_seeker_db(path: Path) -> Path:
     rows = []
     for id, (kind, topics, free, hour, status) in JOB_SEEKER.items():
         start = datetime(2027, 3, 4, hour, 0, tzinfo=timezone(timedelta(hours=-5)))
-        row = record(id, 41.5012, -81.6745, start, title=f"{kind} {id}", event_type=kind,
-                     topics=json.dumps(topics), is_free=free, status=status, timezone="America/New_York")
+        row = record(
+            id,
+            41.5012,
+            -81.6745,
+            start,
+            title=f"{kind} {id}",
+            event_type=kind,
+            topics=json.dumps(topics),
+            is_free=free,
+            status=status,
+            timezone="America/New_York",
+        )
         rows.append({**row, "start": start.isoformat()})  # local time, as the pipelines store it
     database.upsert_events(db, rows, database.iso_utc(NOW))
     db.close()
@@ -175,12 +233,21 @@ def job_seeker_db(path: Path) -> Path:
 
 def test_db_near_job_seeker_filters(tmp_path):
     db = database.open_db(job_seeker_db(tmp_path / "events.db"))
-    found = lambda **f: sorted(r["id"] for r in database.near(db, *CLEVELAND, 40, database.iso_utc(NOW), 30, **f))
+
+    def found(**filters):
+        return sorted(r["id"] for r in database.near(db, *CLEVELAND, 40, database.iso_utc(NOW), 30, **filters))
+
     assert found() == sorted(JOB_SEEKER)
-    assert found(types=["job_fair", "association_meeting"], topics=["healthcare"], free=True, evening=True,
-                 with_cancelled=False) == ["hc-fair-night", "hc-meeting"]
-    assert found(evening=True, with_cancelled=False) == ["hc-fair-night", "hc-meeting", "hc-workshop", "paid-meeting",
-                                                         "tech-fair"]  # 17:00 local counts, 10:00 does not
+    assert found(
+        types=["job_fair", "association_meeting"], topics=["healthcare"], free=True, evening=True, with_cancelled=False
+    ) == ["hc-fair-night", "hc-meeting"]
+    assert found(evening=True, with_cancelled=False) == [
+        "hc-fair-night",
+        "hc-meeting",
+        "hc-workshop",
+        "paid-meeting",
+        "tech-fair",
+    ]  # 17:00 local counts, 10:00 does not
     assert found(free=True) == sorted(set(JOB_SEEKER) - {"paid-meeting"})
     assert found(topics=["hospitality", "technology"]) == ["hc-fair-night", "tech-fair"]
     assert found(types=["workshop"]) == ["hc-workshop"]
@@ -188,8 +255,24 @@ def test_db_near_job_seeker_filters(tmp_path):
 
 def test_near_command_job_seeker_search(tmp_path):
     path = job_seeker_db(tmp_path / "events.db")
-    done = run_eventhound("near", "Cleveland, OH", "--km", "40", "--type", "job_fair", "--type", "association_meeting",
-                          "--topic", "healthcare", "--free", "--evening", "--db", path, "--now", NOW.isoformat())
+    done = run_eventhound(
+        "near",
+        "Cleveland, OH",
+        "--km",
+        "40",
+        "--type",
+        "job_fair",
+        "--type",
+        "association_meeting",
+        "--topic",
+        "healthcare",
+        "--free",
+        "--evening",
+        "--db",
+        path,
+        "--now",
+        NOW.isoformat(),
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("3 events within 40 km")

@@ -24,14 +24,27 @@ with run_lock(sys.argv[1]):
 
 def demo_sources(tmp_path, base_url):
     path = tmp_path / "sources.toml"
-    path.write_text(f'[sources.demo]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n')
+    path.write_text(
+        f'[sources.demo]\nspider = "schemaorg"\nurls = ["{base_url}events/"]\ntimezone = "America/Chicago"\n'
+    )
     return path
 
 
 def nightly_command(tmp_path, sources, *extra):
-    return eventhound_command("nightly", "--sources", sources, "--db", tmp_path / "events.db",
-                              "--digest", tmp_path / "digest.xml", "--now", "2027-02-01T12:00:00Z",
-                              "-s", "AUTOTHROTTLE_ENABLED=False", *extra)
+    return eventhound_command(
+        "nightly",
+        "--sources",
+        sources,
+        "--db",
+        tmp_path / "events.db",
+        "--digest",
+        tmp_path / "digest.xml",
+        "--now",
+        "2027-02-01T12:00:00Z",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        *extra,
+    )
 
 
 def nightly(tmp_path, sources, *extra):
@@ -44,7 +57,13 @@ def test_a_good_night_writes_the_saved_searches_and_exits_0(tmp_path, demo_site_
     result = nightly(tmp_path, sources, "--out-dir", tmp_path / "site", "--digests", tmp_path / "digests.toml")
     assert result.returncode == 0, result.stderr[-2000:]
     assert {p.name for p in (tmp_path / "site").iterdir()} == {
-        "index.html", "fairs.rss", "fairs.atom", "fairs.ics", "fairs.html", "health.html"}
+        "index.html",
+        "fairs.rss",
+        "fairs.atom",
+        "fairs.ics",
+        "fairs.html",
+        "health.html",
+    }
     # the demo site carries one broken markup block on purpose: read, and said
     assert "fairs.{rss,atom,ics,html}" in result.stdout and "health.html: 1 sources need attention" in result.stdout
     health = (tmp_path / "site" / "health.html").read_text()
@@ -57,16 +76,23 @@ def test_bad_configuration_exits_2_and_writes_nothing(tmp_path, demo_site_url):
     result = nightly(tmp_path, bad)
     assert result.returncode == 2 and "[sources.x]: spider must be one of" in result.stderr
     (tmp_path / "digests.toml").write_text("[digests.x]\ntypes = ['job_fair']\n")
-    result = nightly(tmp_path, demo_sources(tmp_path, demo_site_url), "--out-dir", tmp_path / "site",
-                     "--digests", tmp_path / "digests.toml")
+    result = nightly(
+        tmp_path,
+        demo_sources(tmp_path, demo_site_url),
+        "--out-dir",
+        tmp_path / "site",
+        "--digests",
+        tmp_path / "digests.toml",
+    )
     assert result.returncode == 2 and "[digests.x]: title is required" in result.stderr
     assert not (tmp_path / "events.db").exists() and not (tmp_path / "site").exists()
 
 
 def test_a_second_run_exits_3_at_once_and_a_killed_holder_blocks_nothing(tmp_path, demo_site_url):
     sources = demo_sources(tmp_path, demo_site_url)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "events.db")], stdout=subprocess.PIPE,
-                              text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path / "events.db")], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
@@ -90,8 +116,13 @@ PAGE = '<html><head><script type="application/ld+json">{}</script></head><body><
 def write_held_site(root):
     """A listing of two event pages; the page /events/held/ is the one the test holds back."""
     events = {"a": "2027-03-10T10:00:00", "held": "2027-03-11T10:00:00"}
-    itemlist = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
-        {"@type": "ListItem", "position": i + 1, "url": f"/events/{name}/"} for i, name in enumerate(events)]}
+    itemlist = {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i + 1, "url": f"/events/{name}/"} for i, name in enumerate(events)
+        ],
+    }
     (root / "events").mkdir(parents=True)
     (root / "events" / "index.html").write_text(PAGE.format(json.dumps(itemlist)))
     for name, start in events.items():
@@ -113,8 +144,9 @@ def test_two_real_overlapping_nightly_runs_the_second_exits_3_and_the_first_comp
     write_held_site(tmp_path / "site")
     with serve_directory(tmp_path / "site", handler=Held) as base_url:
         sources = demo_sources(tmp_path, base_url)
-        first = subprocess.Popen(nightly_command(tmp_path, sources), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)
+        first = subprocess.Popen(
+            nightly_command(tmp_path, sources), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         try:
             assert asked.wait(60), "the first run never reached the held page"  # it holds the lock now
             second = nightly(tmp_path, sources)
@@ -130,5 +162,6 @@ def test_two_real_overlapping_nightly_runs_the_second_exits_3_and_the_first_comp
     assert re.search(r"^demo +ok +pages=4 events=2 ", out, re.M) and (tmp_path / "digest.xml").exists(), out
     with sqlite3.connect(tmp_path / "events.db") as conn:
         assert conn.execute("select source, items, errors, finish_reason from runs").fetchall() == [
-            ("demo", 2, 0, "finished")]  # the first run's row; the second wrote nothing
+            ("demo", 2, 0, "finished")
+        ]  # the first run's row; the second wrote nothing
         assert conn.execute("select count(*) from events").fetchone()[0] == 2

@@ -1,5 +1,5 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from scrapy.exceptions import DropItem
@@ -10,8 +10,7 @@ from pipelines.identify import IdentifyPipeline, RecordPipeline
 from pipelines.validate import ValidatePipeline, clean_text
 from tests.kit import Stats, final_record
 
-NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
-
+NOW = datetime(2027, 1, 10, 14, 15, tzinfo=UTC)
 
 
 def run(pipeline_cls, item, stats=None):
@@ -20,8 +19,13 @@ def run(pipeline_cls, item, stats=None):
 
 
 def raw(**kwargs):
-    item = {"source": "demo", "timezone": "America/Chicago", "_languages": ("en",),
-            "title": "Spring Job Fair", "start_text": "2027-03-04T18:30"}
+    item = {
+        "source": "demo",
+        "timezone": "America/Chicago",
+        "_languages": ("en",),
+        "title": "Spring Job Fair",
+        "start_text": "2027-03-04T18:30",
+    }
     item.update(kwargs)
     return item
 
@@ -84,8 +88,9 @@ def test_dates_unparseable_start_and_warnings_counted():
 
 
 def test_dates_languages_from_item():
-    item, _ = run(NormalizeDatesPipeline, raw(start_text="16 novembre 2027", timezone="Europe/Paris",
-                                              _languages=("fr",)))
+    item, _ = run(
+        NormalizeDatesPipeline, raw(start_text="16 novembre 2027", timezone="Europe/Paris", _languages=("fr",))
+    )
     assert item["start"] == "2027-11-16"
 
 
@@ -99,12 +104,15 @@ def valid(**kwargs):
 
 
 def test_validate_strips_html_and_entities():
-    item, _ = run(ValidatePipeline, valid(
-        title="  <b>Spring</b>&nbsp;Job &amp; Career   Fair ",
-        venue_name="&lt;p&gt;Hall&amp;nbsp;A&lt;/p&gt;",
-        city="Austin\n",
-        organizer="<script>alert(1)</script>ACME <!-- x --> Corp",
-    ))
+    item, _ = run(
+        ValidatePipeline,
+        valid(
+            title="  <b>Spring</b>&nbsp;Job &amp; Career   Fair ",
+            venue_name="&lt;p&gt;Hall&amp;nbsp;A&lt;/p&gt;",
+            city="Austin\n",
+            organizer="<script>alert(1)</script>ACME <!-- x --> Corp",
+        ),
+    )
     assert item["title"] == "Spring Job & Career Fair"
     assert item["venue_name"] == "Hall A"
     assert item["city"] == "Austin"
@@ -123,16 +131,24 @@ def test_validate_description_paragraphs():
 
 
 def test_validate_keeps_the_hrefs_the_markup_held():
-    item, _ = run(ValidatePipeline, valid(
-        description='<p>Our weekly group. <a href="https://us02web.zoom.us/j/841?pwd=Um&amp;from=addon" target="_blank">'
-                    "Click here to join</a>, or see <A HREF='/faq/'>the FAQ</A> and <a href=https://ex.org/a>this</a>.</p>"
-                    '<p><a href="https://us02web.zoom.us/j/841?pwd=Um&amp;from=addon">Join</a></p>',
-        venue_name="&lt;a href=&quot;https://www.slcl.example/hq/&quot;&gt;Library HQ&lt;/a&gt;",
-        title="Job Club"))
+    item, _ = run(
+        ValidatePipeline,
+        valid(
+            description='<p>Our weekly group. <a href="https://us02web.zoom.us/j/841?pwd=Um&amp;from=addon" target="_blank">'
+            "Click here to join</a>, or see <A HREF='/faq/'>the FAQ</A> and <a href=https://ex.org/a>this</a>.</p>"
+            '<p><a href="https://us02web.zoom.us/j/841?pwd=Um&amp;from=addon">Join</a></p>',
+            venue_name="&lt;a href=&quot;https://www.slcl.example/hq/&quot;&gt;Library HQ&lt;/a&gt;",
+            title="Job Club",
+        ),
+    )
     assert item["description"] == "Our weekly group. Click here to join, or see the FAQ and this.\n\nJoin"
     assert item["venue_name"] == "Library HQ"
-    assert item["_links"] == ["https://us02web.zoom.us/j/841?pwd=Um&from=addon", "/faq/", "https://ex.org/a",
-                              "https://www.slcl.example/hq/"]
+    assert item["_links"] == [
+        "https://us02web.zoom.us/j/841?pwd=Um&from=addon",
+        "/faq/",
+        "https://ex.org/a",
+        "https://www.slcl.example/hq/",
+    ]
     item, _ = run(ValidatePipeline, valid(description="<p>No links, only <b>words</b>.</p> See https://zoom.us/j/1"))
     assert "_links" not in item
 
@@ -143,13 +159,16 @@ def test_validate_empty_text_becomes_none():
 
 
 def test_validate_urls():
-    item, stats = run(ValidatePipeline, valid(
-        url=" https://example.org/e/1?a=1&amp;b=2 ",
-        registration_url="/register",
-        online_url="javascript:void(0)",
-        organizer_url="mailto:jobs@example.org",
-        source_url="http://example.org/events",
-    ))
+    item, stats = run(
+        ValidatePipeline,
+        valid(
+            url=" https://example.org/e/1?a=1&amp;b=2 ",
+            registration_url="/register",
+            online_url="javascript:void(0)",
+            organizer_url="mailto:jobs@example.org",
+            source_url="http://example.org/events",
+        ),
+    )
     assert item["url"] == "https://example.org/e/1?a=1&b=2"
     assert item["registration_url"] is None
     assert item["online_url"] is None
@@ -176,8 +195,15 @@ def test_validate_drops_no_start():
 
 
 def identify(**kwargs):
-    item = {"source": "demo", "title": "Job Fair", "start": "2027-03-04T18:30:00-06:00",
-            "url": "https://example.org/e/1", "all_day": False, "start_text": "x", "_languages": ("en",)}
+    item = {
+        "source": "demo",
+        "title": "Job Fair",
+        "start": "2027-03-04T18:30:00-06:00",
+        "url": "https://example.org/e/1",
+        "all_day": False,
+        "start_text": "x",
+        "_languages": ("en",),
+    }
     item.update(kwargs)
     return final_record(item)
 
@@ -201,6 +227,7 @@ def test_identify_id_stable_and_start_sensitive():
 
 def test_identify_id_matches_documented_formula():
     import hashlib
+
     expected = hashlib.sha1(b"abc|2027-03-04T18:30:00-06:00").hexdigest()[:16]
     assert identify(own_id="abc")["id"] == f"demo:{expected}"
 
@@ -208,8 +235,16 @@ def test_identify_id_matches_documented_formula():
 def test_identify_types_what_the_steps_decided():
     # status, attendance and cost are decided by pipelines/status.py, attendance.py, cost.py;
     # identify only types them (tests/test_status.py, test_attendance.py, test_cost.py)
-    record = identify(status="cancelled", previous_start="2027-03-01", attendance="online",
-                      online_url="https://zoom.us/j/1", is_free=True, price_min=0.0, price_max=0, currency=None)
+    record = identify(
+        status="cancelled",
+        previous_start="2027-03-01",
+        attendance="online",
+        online_url="https://zoom.us/j/1",
+        is_free=True,
+        price_min=0.0,
+        price_max=0,
+        currency=None,
+    )
     assert record["status"] == "cancelled" and record["previous_start"] == "2027-03-01"
     assert record["attendance"] == "online" and record["online_url"] == "https://zoom.us/j/1"
     assert (record["is_free"], record["price_min"], record["price_max"]) == (1, 0.0, 0.0)
@@ -219,9 +254,18 @@ def test_identify_types_what_the_steps_decided():
 
 
 def test_identify_types():
-    record = identify(all_day=True, latitude="30.27", longitude="-97.74", price_min="$1,200.50",
-                      price_max="bad", is_free="False", topics=["tech", "hiring"], country="us",
-                      currency="usd", postal_code=78701)
+    record = identify(
+        all_day=True,
+        latitude="30.27",
+        longitude="-97.74",
+        price_min="$1,200.50",
+        price_max="bad",
+        is_free="False",
+        topics=["tech", "hiring"],
+        country="us",
+        currency="usd",
+        postal_code=78701,
+    )
     assert record["all_day"] == 1
     assert record["latitude"] == 30.27 and record["longitude"] == -97.74
     assert record["price_min"] == 1200.5 and record["price_max"] is None
@@ -233,12 +277,37 @@ def test_identify_types():
 
 # country as published -> the record's ISO 3166-1 alpha-2 code
 COUNTRIES = {
-    "us": "US", "US": "US", " ca ": "CA", "gb": "GB", "XX": "XX", "UK": "GB", "uk": "GB",  # any two letters
-    "United States": "US", "  united   states ": "US", "USA": "US", "U.S.A.": "US", "u.s.": "US",
-    "America": "US", "Canada": "CA", "CAN": "CA", "U.K.": "GB", "England": "GB", "Deutschland": "DE",
-    "México": "MX", "Mexico": "MX", "The Netherlands": "NL", "Ind": "IN", "usa.": "US", "Canada.": "CA",
-    "u.s.a": None, "Atlantis": None, "Türkiye": None, "": None, "  ": None,
-    None: None, 123: None,
+    "us": "US",
+    "US": "US",
+    " ca ": "CA",
+    "gb": "GB",
+    "XX": "XX",
+    "UK": "GB",
+    "uk": "GB",  # any two letters
+    "United States": "US",
+    "  united   states ": "US",
+    "USA": "US",
+    "U.S.A.": "US",
+    "u.s.": "US",
+    "America": "US",
+    "Canada": "CA",
+    "CAN": "CA",
+    "U.K.": "GB",
+    "England": "GB",
+    "Deutschland": "DE",
+    "México": "MX",
+    "Mexico": "MX",
+    "The Netherlands": "NL",
+    "Ind": "IN",
+    "usa.": "US",
+    "Canada.": "CA",
+    "u.s.a": None,
+    "Atlantis": None,
+    "Türkiye": None,
+    "": None,
+    "  ": None,
+    None: None,
+    123: None,
 }
 
 
@@ -265,8 +334,10 @@ def test_pipelines_chain_and_from_crawler():
     from scrapy.utils.test import get_crawler
 
     crawler = get_crawler(settings_dict={"EVENTHOUND_NOW": "2027-01-10T14:15:00+00:00"})
-    pipes = [cls.from_crawler(crawler) for cls in (NormalizeDatesPipeline, ValidatePipeline, IdentifyPipeline,
-                                                   RecordPipeline)]
+    pipes = [
+        cls.from_crawler(crawler)
+        for cls in (NormalizeDatesPipeline, ValidatePipeline, IdentifyPipeline, RecordPipeline)
+    ]
     assert all(p.now == NOW for p in pipes)
     item = raw(title="<h1>Fair</h1>", start_text="Jan 12 10am", url="https://example.org/e/9")
     for p in pipes:
@@ -283,7 +354,9 @@ def test_pipelines_time_themselves_when_asked():
 
     from pipelines.classify import ClassifyPipeline
 
-    crawler = get_crawler(settings_dict={"EVENTHOUND_TIME_PIPELINES": True, "EVENTHOUND_NOW": "2027-01-10T14:15:00+00:00"})
+    crawler = get_crawler(
+        settings_dict={"EVENTHOUND_TIME_PIPELINES": True, "EVENTHOUND_NOW": "2027-01-10T14:15:00+00:00"}
+    )
     pipeline = ClassifyPipeline.from_crawler(crawler)
     item = pipeline.process_item({"title": "Spring Job Fair"})
     assert item["event_type"] == "job_fair"
@@ -293,10 +366,13 @@ def test_pipelines_time_themselves_when_asked():
     assert quiet.stats.get_value("eventhound/seconds/ClassifyPipeline") is None  # off by default
 
 
-@pytest.mark.parametrize("broken, plain", [
-    ("<p>Meet employers</p><script>var seats = 40; if (a<b) {", "Meet employers"),  # never closed
-    ("<p>Bring résumés</p><style>p{color:red}", "Bring résumés"),
-    ("<p>Doors open</p><script>track()</script><p>Free parking</p>", "Doors open\n\nFree parking"),
-])
+@pytest.mark.parametrize(
+    "broken, plain",
+    [
+        ("<p>Meet employers</p><script>var seats = 40; if (a<b) {", "Meet employers"),  # never closed
+        ("<p>Bring résumés</p><style>p{color:red}", "Bring résumés"),
+        ("<p>Doors open</p><script>track()</script><p>Free parking</p>", "Doors open\n\nFree parking"),
+    ],
+)
 def test_an_unclosed_script_or_style_hides_what_follows_as_in_a_browser(broken, plain):
     assert clean_text(broken, multiline=True) == plain

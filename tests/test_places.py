@@ -1,45 +1,102 @@
 """eventhound.places (address splitting, the offline gazetteer, distances) and the place pipelines."""
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from eventhound.places import (Address, Gazetteer, bounding_box, gazetteer, haversine_km, is_online_text,
-                               load_cities, normalize_name, parse_address)
+from eventhound.places import (
+    Address,
+    Gazetteer,
+    bounding_box,
+    gazetteer,
+    haversine_km,
+    is_online_text,
+    load_cities,
+    normalize_name,
+    parse_address,
+)
 from pipelines.locate import AddressPipeline, GeocodePipeline, PlaceZonePipeline
 from tests.kit import Stats
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "places"
-NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
+NOW = datetime(2027, 1, 10, 14, 15, tzinfo=UTC)
 
 # text -> (venue_name, street, city, region, postal_code, country)
 ADDRESSES = {
-    "1910 Carnegie Avenue, Cleveland, OH 44115":
-        (None, "1910 Carnegie Avenue", "Cleveland", "OH", "44115", "US"),
-    "Hilton Springfield, Lincoln Room, 700 E Adams St, Springfield, IL 62701":
-        ("Hilton Springfield, Lincoln Room", "700 E Adams St", "Springfield", "IL", "62701", "US"),
+    "1910 Carnegie Avenue, Cleveland, OH 44115": (None, "1910 Carnegie Avenue", "Cleveland", "OH", "44115", "US"),
+    "Hilton Springfield, Lincoln Room, 700 E Adams St, Springfield, IL 62701": (
+        "Hilton Springfield, Lincoln Room",
+        "700 E Adams St",
+        "Springfield",
+        "IL",
+        "62701",
+        "US",
+    ),
     "City Hall, Room 201": ("City Hall, Room 201", None, None, None, None, None),
     "Riverhead Free Library": ("Riverhead Free Library", None, None, None, None, None),
     "Springfield, IL": (None, None, "Springfield", "IL", None, "US"),
     "Cleveland, Ohio": (None, None, "Cleveland", "OH", None, "US"),
-    "123 Main St., Suite 200, Riverhead, NY 11901, USA":
-        (None, "123 Main St., Suite 200", "Riverhead", "NY", "11901", "US"),
-    "Toronto Reference Library, 789 Yonge St, Toronto, ON M4W 2G8, Canada":
-        ("Toronto Reference Library", "789 Yonge St", "Toronto", "ON", "M4W 2G8", "CA"),
-    "Public Library - 200 Main St - Springfield IL 62701":
-        ("Public Library", "200 Main St", "Springfield", "IL", "62701", "US"),
+    "123 Main St., Suite 200, Riverhead, NY 11901, USA": (
+        None,
+        "123 Main St., Suite 200",
+        "Riverhead",
+        "NY",
+        "11901",
+        "US",
+    ),
+    "Toronto Reference Library, 789 Yonge St, Toronto, ON M4W 2G8, Canada": (
+        "Toronto Reference Library",
+        "789 Yonge St",
+        "Toronto",
+        "ON",
+        "M4W 2G8",
+        "CA",
+    ),
+    "Public Library - 200 Main St - Springfield IL 62701": (
+        "Public Library",
+        "200 Main St",
+        "Springfield",
+        "IL",
+        "62701",
+        "US",
+    ),
     "Cleveland OH 44115": (None, None, "Cleveland", "OH", "44115", "US"),
     "Springfield, IL, 62701": (None, None, "Springfield", "IL", "62701", "US"),
     "Room 5, 12 Elm St": ("Room 5", "12 Elm St", None, None, None, None),
-    "Workforce Center; 55 W. Market Street; Akron, OH 44308-1234":
-        ("Workforce Center", "55 W. Market Street", "Akron", "OH", "44308-1234", "US"),
-    "Hamilton Convention Centre, 1 Summers Lane, Hamilton, Ontario L8P4Y2":
-        ("Hamilton Convention Centre", "1 Summers Lane", "Hamilton", "ON", "L8P 4Y2", "CA"),
-    "  Bldg 4,  600 Grand  Ave,\n Des Moines, IA 50309 ": ("Bldg 4", "600 Grand Ave", "Des Moines", "IA", "50309", "US"),
-    "Moriches Community Center, 31 Pine St, Center Moriches, NY":
-        ("Moriches Community Center", "31 Pine St", "Center Moriches", "NY", None, "US"),
+    "Workforce Center; 55 W. Market Street; Akron, OH 44308-1234": (
+        "Workforce Center",
+        "55 W. Market Street",
+        "Akron",
+        "OH",
+        "44308-1234",
+        "US",
+    ),
+    "Hamilton Convention Centre, 1 Summers Lane, Hamilton, Ontario L8P4Y2": (
+        "Hamilton Convention Centre",
+        "1 Summers Lane",
+        "Hamilton",
+        "ON",
+        "L8P 4Y2",
+        "CA",
+    ),
+    "  Bldg 4,  600 Grand  Ave,\n Des Moines, IA 50309 ": (
+        "Bldg 4",
+        "600 Grand Ave",
+        "Des Moines",
+        "IA",
+        "50309",
+        "US",
+    ),
+    "Moriches Community Center, 31 Pine St, Center Moriches, NY": (
+        "Moriches Community Center",
+        "31 Pine St",
+        "Center Moriches",
+        "NY",
+        None,
+        "US",
+    ),
 }
 
 
@@ -87,8 +144,9 @@ def test_trailing_country_of_an_address(text):
     assert (address.country, rest) == TRAILING_COUNTRIES[text]
 
 
-@pytest.mark.parametrize("text", ["Online", "Zoom", "virtual event", "Microsoft Teams", "https://zoom.us/j/123456",
-                                  "Webinar", "ONLINE ONLY"])
+@pytest.mark.parametrize(
+    "text", ["Online", "Zoom", "virtual event", "Microsoft Teams", "https://zoom.us/j/123456", "Webinar", "ONLINE ONLY"]
+)
 def test_online_locations(text):
     assert is_online_text(text)
     assert parse_address(text) == Address(venue_name=" ".join(text.split()), online=True)
@@ -177,7 +235,6 @@ def test_bounding_box_holds_the_circle():
 # --- AddressPipeline, PlaceZonePipeline, GeocodePipeline ----------------------------------
 
 
-
 def locate(**item):
     """The three place steps in crawl order (the dates step between them does not touch places)."""
     stats = Stats()
@@ -187,20 +244,38 @@ def locate(**item):
 
 
 def test_pipeline_splits_venue_string_and_geocodes():
-    item, stats = locate(venue_name="Hilton Springfield, Lincoln Room, 700 E Adams St, Springfield, IL 62701",
-                         country="US", region="MO", timezone="America/Chicago")
+    item, stats = locate(
+        venue_name="Hilton Springfield, Lincoln Room, 700 E Adams St, Springfield, IL 62701",
+        country="US",
+        region="MO",
+        timezone="America/Chicago",
+    )
     assert (item["venue_name"], item["street"], item["city"], item["region"], item["postal_code"]) == (
-        "Hilton Springfield, Lincoln Room", "700 E Adams St", "Springfield", "IL", "62701")
+        "Hilton Springfield, Lincoln Room",
+        "700 E Adams St",
+        "Springfield",
+        "IL",
+        "62701",
+    )
     assert (round(item["latitude"], 2), round(item["longitude"], 2)) == (39.8, -89.64)
     assert item["timezone"] == "America/Chicago"
     assert stats == {"eventhound/locate/split": 1, "eventhound/locate/geocoded": 1}
 
 
 def test_pipeline_splits_street_string_and_keeps_given_coordinates():
-    item, _ = locate(venue_name="Tri-C Metro Campus", street="1910 Carnegie Avenue, Cleveland, OH 44115",
-                     latitude="41.5012", longitude="-81.6745", timezone="America/New_York")
+    item, _ = locate(
+        venue_name="Tri-C Metro Campus",
+        street="1910 Carnegie Avenue, Cleveland, OH 44115",
+        latitude="41.5012",
+        longitude="-81.6745",
+        timezone="America/New_York",
+    )
     assert (item["venue_name"], item["street"], item["city"], item["country"]) == (
-        "Tri-C Metro Campus", "1910 Carnegie Avenue", "Cleveland", "US")
+        "Tri-C Metro Campus",
+        "1910 Carnegie Avenue",
+        "Cleveland",
+        "US",
+    )
     assert (item["latitude"], item["longitude"]) == ("41.5012", "-81.6745")  # the event's own, kept
 
 
@@ -224,11 +299,19 @@ def test_gazetteer_country_filters_by_name_too(small):
 
 
 def test_pipeline_city_zone_when_no_source_zone():
-    item = {"title": "Job Fair", "timezone": "UTC", "start_text": "2027-03-04T18:30", "end_text": "2027-03-04T20:00",
-            "venue_name": "1910 Carnegie Avenue, Cleveland, OH 44115", "_languages": ("en",)}
+    item = {
+        "title": "Job Fair",
+        "timezone": "UTC",
+        "start_text": "2027-03-04T18:30",
+        "end_text": "2027-03-04T20:00",
+        "venue_name": "1910 Carnegie Avenue, Cleveland, OH 44115",
+        "_languages": ("en",),
+    }
     from pipelines.dates import NormalizeDatesPipeline
+
     assert NormalizeDatesPipeline(now=NOW, stats=Stats()).process_item(dict(item))["start_utc"] == (
-        "2027-03-04T18:30:00+00:00")  # read without a place: UTC
+        "2027-03-04T18:30:00+00:00"
+    )  # read without a place: UTC
     stats = Stats()
     for step in (AddressPipeline, PlaceZonePipeline, NormalizeDatesPipeline, GeocodePipeline):
         item = step(now=NOW, stats=stats).process_item(item)
@@ -244,12 +327,15 @@ def test_pipeline_source_zone_wins():
     assert item["timezone"] == "America/Chicago" and item["start"] == "2027-03-04T18:30:00-06:00"
 
 
-@pytest.mark.parametrize("item", [
-    {"venue_name": "Zoom", "city": None},
-    {"venue_name": "Online", "country": "US", "region": "OH"},
-    {"city": "Cleveland", "region": "OH", "attendance": "online"},
-    {"city": "Cleveland", "region": "OH", "attendance_mode": "https://schema.org/OnlineEventAttendanceMode"},
-])
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"venue_name": "Zoom", "city": None},
+        {"venue_name": "Online", "country": "US", "region": "OH"},
+        {"city": "Cleveland", "region": "OH", "attendance": "online"},
+        {"city": "Cleveland", "region": "OH", "attendance_mode": "https://schema.org/OnlineEventAttendanceMode"},
+    ],
+)
 def test_pipeline_online_only_gets_no_coordinates(item):
     item, stats = locate(timezone="UTC", **item)
     assert item.get("latitude") is None and item.get("longitude") is None

@@ -3,7 +3,7 @@
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,9 +14,8 @@ from pipelines.classify import ClassifyPipeline
 from tests.conftest import FIXTURES, crawl, query, run_eventhound, summary
 from tests.kit import Stats
 
-NOW = datetime(2027, 3, 1, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, tzinfo=UTC)
 TINY_LABELS = FIXTURES / "relevance" / "labels.tsv"
-
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +68,15 @@ def test_labels_with_an_unknown_type_name_their_line(tmp_path):
         read_labels(bad)
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "no career model file; build it with `eventhound train`"),
-    ("{not json", "unreadable career model"),
-    ('{"format": "something-else/1"}', "not a career model"),
-    ('{"format": "eventhound-career-model/1", "classes": ["other"]}', "are not the nine event types"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no career model file; build it with `eventhound train`"),
+        ("{not json", "unreadable career model"),
+        ('{"format": "something-else/1"}', "not a career model"),
+        ('{"format": "eventhound-career-model/1", "classes": ["other"]}', "are not the nine event types"),
+    ],
+)
 def test_a_bad_or_missing_model_file_is_a_clear_error(tmp_path, content, message):
     path = tmp_path / "model.json"
     if content is not None:
@@ -85,10 +87,18 @@ def test_a_bad_or_missing_model_file_is_a_clear_error(tmp_path, content, message
 
 
 def test_crawl_with_a_bad_model_file_stops_before_crawling(tmp_path):
-    (tmp_path / "sources.toml").write_text('[sources.x]\nspider = "ical"\nurls = ["http://127.0.0.1:9/x.ics"]\n'
-                                           'timezone = "UTC"\n')
-    result = run_eventhound("crawl", "--sources", tmp_path / "sources.toml", "--db", tmp_path / "events.db",
-                            "-s", f"EVENTHOUND_CAREER_MODEL={tmp_path / 'missing.json'}")
+    (tmp_path / "sources.toml").write_text(
+        '[sources.x]\nspider = "ical"\nurls = ["http://127.0.0.1:9/x.ics"]\ntimezone = "UTC"\n'
+    )
+    result = run_eventhound(
+        "crawl",
+        "--sources",
+        tmp_path / "sources.toml",
+        "--db",
+        tmp_path / "events.db",
+        "-s",
+        f"EVENTHOUND_CAREER_MODEL={tmp_path / 'missing.json'}",
+    )
     assert result.returncode != 0
     assert "no career model file" in result.stderr
     assert not (tmp_path / "events.db").exists()
@@ -97,10 +107,12 @@ def test_crawl_with_a_bad_model_file_stops_before_crawling(tmp_path):
 def test_every_event_gets_a_score_and_other_exactly_when_judged_not_career():
     pipeline = ClassifyPipeline(NOW, Stats())
     threshold = career_model().threshold
-    for title, description in [("Spring Career Fair", "Employers hiring for many positions."),
-                                ("Toddler Story Time", "Songs and rhymes."),
-                                ("Chamber Business After Hours", "Network with members."),
-                                ("Varsity Basketball vs North", "Conference game.")]:
+    for title, description in [
+        ("Spring Career Fair", "Employers hiring for many positions."),
+        ("Toddler Story Time", "Songs and rhymes."),
+        ("Chamber Business After Hours", "Network with members."),
+        ("Varsity Basketball vs North", "Conference game."),
+    ]:
         item = pipeline.process_item({"title": title, "description": description})
         assert 0.0 <= item["career_score"] <= 1.0
         assert (item["event_type"] == "other") == (item["career_score"] < threshold), item
@@ -112,6 +124,7 @@ def test_a_source_default_type_still_applies_but_career_only_drops(tmp_path):
     kept = pipeline.process_item({"title": "Toddler Story Time", "description": "Songs.", "event_type": "networking"})
     assert kept["event_type"] == "networking" and kept["type_reason"].startswith("source default")
     from scrapy.exceptions import DropItem
+
     with pytest.raises(DropItem, match="not_career"):
         pipeline.process_item({"title": "Toddler Story Time", "description": "Songs.", "_career_only": True})
     assert pipeline.stats["eventhound/dropped/not_career"] == 1
@@ -135,13 +148,17 @@ def mixed_site():
 
 
 def test_career_only_source_keeps_career_events_and_counts_the_rest(tmp_path, mixed_site):
-    result, db = crawl(tmp_path, f"""
+    result, db = crawl(
+        tmp_path,
+        f"""
 [sources.riverside-library]
 spider = "ical"
 urls = ["{mixed_site}/library_mixed.ics"]
 timezone = "America/New_York"
 career_only = true
-""", now="2027-03-01T12:00:00+00:00")
+""",
+        now="2027-03-01T12:00:00+00:00",
+    )
     assert result.returncode == 0, result.stderr
     titles = sorted(r["title"] for r in query(db, "select title from events"))
     assert titles == ["Microsoft Excel for Beginners", "Résumé Writing Workshop", "Spring Career Fair"]
@@ -153,10 +170,21 @@ career_only = true
 
 
 def test_extract_explain_shows_kept_and_dropped_events(tmp_path):
-    (tmp_path / "sources.toml").write_text('[sources.lib]\nspider = "ical"\nurls = ["https://lib.example/e.ics"]\n'
-                                           'timezone = "America/New_York"\ncareer_only = true\n')
-    result = run_eventhound("extract", FIXTURES / "relevance" / "library_mixed.ics", "--sources",
-                            tmp_path / "sources.toml", "--source", "lib", "--explain", "--now", "2027-03-01T00:00:00Z")
+    (tmp_path / "sources.toml").write_text(
+        '[sources.lib]\nspider = "ical"\nurls = ["https://lib.example/e.ics"]\n'
+        'timezone = "America/New_York"\ncareer_only = true\n'
+    )
+    result = run_eventhound(
+        "extract",
+        FIXTURES / "relevance" / "library_mixed.ics",
+        "--sources",
+        tmp_path / "sources.toml",
+        "--source",
+        "lib",
+        "--explain",
+        "--now",
+        "2027-03-01T00:00:00Z",
+    )
     assert result.returncode == 0, result.stderr
     lines = {r["title"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert len(lines) == 7

@@ -23,10 +23,20 @@ def publish(site: Path, keys) -> None:
         page.unlink(missing_ok=True)
         return
     blocks = "".join(
-        '<script type="application/ld+json">' + json.dumps({
-            "@context": "https://schema.org", "@type": "Event", "name": EVENTS[k][0], "startDate": EVENTS[k][1],
-            "url": f"https://chamber.example/events/{k}", "location": {"@type": "Place", "name": "Hall"}}) + "</script>"
-        for k in keys)
+        '<script type="application/ld+json">'
+        + json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "Event",
+                "name": EVENTS[k][0],
+                "startDate": EVENTS[k][1],
+                "url": f"https://chamber.example/events/{k}",
+                "location": {"@type": "Place", "name": "Hall"},
+            }
+        )
+        + "</script>"
+        for k in keys
+    )
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(f"<html><head>{blocks}</head><body>Events</body></html>")
 

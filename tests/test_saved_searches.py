@@ -4,7 +4,7 @@ read back with feedparser, icalendar and recurring-ical-events."""
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -17,7 +17,7 @@ from eventhound.db import EVENT_COLUMNS
 from eventhound.digest import write_digests
 from eventhound.searches import SearchError, load_searches, parse_search
 
-NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 DIGESTS = """
 [digests.fairs-springfield]
 title = "Job fairs near Springfield"
@@ -39,21 +39,55 @@ days = 60
 
 def event(id, start, start_utc, **fields):
     record = {column: None for column in EVENT_COLUMNS}
-    record.update(id=id, source="demo", source_url="https://example.org/calendar", title=f"Event {id}",
-                  start=start, start_utc=start_utc, timezone="America/Chicago", all_day=0, event_type="job_fair",
-                  latitude=39.80, longitude=-89.64, status="scheduled")
+    record.update(
+        id=id,
+        source="demo",
+        source_url="https://example.org/calendar",
+        title=f"Event {id}",
+        start=start,
+        start_utc=start_utc,
+        timezone="America/Chicago",
+        all_day=0,
+        event_type="job_fair",
+        latitude=39.80,
+        longitude=-89.64,
+        status="scheduled",
+    )
     record.update(fields)
     return record
 
 
 EVENTS = [
-    event("fair", "2027-03-04T18:30:00-06:00", "2027-03-05T00:30:00+00:00", end="2027-03-04T20:30:00-06:00",
-          title='Nursing <script>alert("x")</script> & "Jobs" Fair', venue_name="Union Hall", city="Springfield",
-          url="https://example.org/fair?a=1&b=2", description="Hospitals hiring nurses."),
-    event("la", "2027-03-09T10:00:00-08:00", "2027-03-09T18:00:00+00:00", timezone="America/Los_Angeles",
-          latitude=34.05, longitude=-118.24, city="Los Angeles"),
-    event("paris", "2027-03-10T19:00:00+01:00", "2027-03-10T18:00:00+00:00", timezone="Europe/Paris",
-          attendance="online", event_type="networking", latitude=None, longitude=None),
+    event(
+        "fair",
+        "2027-03-04T18:30:00-06:00",
+        "2027-03-05T00:30:00+00:00",
+        end="2027-03-04T20:30:00-06:00",
+        title='Nursing <script>alert("x")</script> & "Jobs" Fair',
+        venue_name="Union Hall",
+        city="Springfield",
+        url="https://example.org/fair?a=1&b=2",
+        description="Hospitals hiring nurses.",
+    ),
+    event(
+        "la",
+        "2027-03-09T10:00:00-08:00",
+        "2027-03-09T18:00:00+00:00",
+        timezone="America/Los_Angeles",
+        latitude=34.05,
+        longitude=-118.24,
+        city="Los Angeles",
+    ),
+    event(
+        "paris",
+        "2027-03-10T19:00:00+01:00",
+        "2027-03-10T18:00:00+00:00",
+        timezone="Europe/Paris",
+        attendance="online",
+        event_type="networking",
+        latitude=None,
+        longitude=None,
+    ),
     event("expo", "2027-03-12", "2027-03-12T06:00:00+00:00", all_day=1, event_type="trade_show", title="Career Expo"),
     event("gone", "2027-03-05T09:00:00-06:00", "2027-03-05T15:00:00+00:00", status="cancelled", title="Spring Fair"),
     event("later", "2027-03-15T09:00:00-05:00", "2027-03-15T14:00:00+00:00", status="postponed", title="Hiring Day"),
@@ -96,9 +130,11 @@ def test_calendar_keeps_each_publishers_instant_and_zone(written):
     events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
     assert events["fair"].decoded("DTSTART") == datetime(2027, 3, 4, 18, 30, tzinfo=ZoneInfo("America/Chicago"))
     assert events["la"].decoded("DTSTART").utcoffset().total_seconds() == -8 * 3600
-    assert events["paris"].decoded("DTSTART") == datetime(2027, 3, 10, 18, tzinfo=timezone.utc)
+    assert events["paris"].decoded("DTSTART") == datetime(2027, 3, 10, 18, tzinfo=UTC)
     assert events["paris"]["DTSTART"].params["TZID"] == "Europe/Paris"
-    assert events["expo"].decoded("DTSTART") == date(2027, 3, 12) and events["expo"].decoded("DTEND") == date(2027, 3, 13)
+    assert events["expo"].decoded("DTSTART") == date(2027, 3, 12) and events["expo"].decoded("DTEND") == date(
+        2027, 3, 13
+    )
     assert str(events["gone"]["STATUS"]) == "CANCELLED" and str(events["later"]["STATUS"]) == "TENTATIVE"
     assert events["fair"]["LOCATION"] == "Union Hall, Springfield"
     assert events["later"].decoded("DTSTART").utcoffset().total_seconds() == -5 * 3600  # CDT
@@ -128,14 +164,17 @@ def test_page_and_index_are_escaped_and_link_every_file(written):
     assert 'href="webcal://digests.example.org/jobs/nursing.ics"' in index
 
 
-@pytest.mark.parametrize("entry, problem", [
-    ({"types": ["job_fair"]}, "title is required"),
-    ({"title": "x", "types": ["jobfair"]}, "types: jobfair not event types"),
-    ({"title": "x", "near": "Nowhereville, ZZ"}, "near: no city 'Nowhereville, ZZ'"),
-    ({"title": "x", "attendance": "remote"}, "attendance must be one of in_person, online, hybrid"),
-    ({"title": "x", "days": 0}, "days must be a whole number from 1 to 730"),
-    ({"title": "x", "colour": "red"}, "unknown key(s) colour"),
-])
+@pytest.mark.parametrize(
+    "entry, problem",
+    [
+        ({"types": ["job_fair"]}, "title is required"),
+        ({"title": "x", "types": ["jobfair"]}, "types: jobfair not event types"),
+        ({"title": "x", "near": "Nowhereville, ZZ"}, "near: no city 'Nowhereville, ZZ'"),
+        ({"title": "x", "attendance": "remote"}, "attendance must be one of in_person, online, hybrid"),
+        ({"title": "x", "days": 0}, "days must be a whole number from 1 to 730"),
+        ({"title": "x", "colour": "red"}, "unknown key(s) colour"),
+    ],
+)
 def test_a_bad_saved_search_names_the_file_the_digest_and_the_problem(entry, problem):
     with pytest.raises(SearchError, match=re.escape("digests.toml: [digests.mine]: " + problem)):
         parse_search("mine", entry)
@@ -151,16 +190,51 @@ def test_the_command_writes_the_files_and_keeps_out(tmp_path):
     database.upsert_events(db, EVENTS, "2027-03-01T00:00:00Z")
     db.close()
     (tmp_path / "digests.toml").write_text(DIGESTS)
-    result = subprocess.run([sys.executable, "-m", "eventhound", "digest", "--db", tmp_path / "events.db",
-                             "--out-dir", tmp_path / "site", "--digests", tmp_path / "digests.toml",
-                             "--now", NOW.isoformat()], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eventhound",
+            "digest",
+            "--db",
+            tmp_path / "events.db",
+            "--out-dir",
+            tmp_path / "site",
+            "--digests",
+            tmp_path / "digests.toml",
+            "--now",
+            NOW.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "site").iterdir())[:5] == [
-        "evening-online.atom", "evening-online.html", "evening-online.ics", "evening-online.rss", "fairs-springfield.atom"]
+        "evening-online.atom",
+        "evening-online.html",
+        "evening-online.ics",
+        "evening-online.rss",
+        "fairs-springfield.atom",
+    ]
     (tmp_path / "bad.toml").write_text("[digests.x]\ntypes = ['job_fair']\n")
-    bad = subprocess.run([sys.executable, "-m", "eventhound", "digest", "--db", tmp_path / "events.db",
-                          "--out-dir", tmp_path / "site", "--digests", tmp_path / "bad.toml"],
-                         capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eventhound",
+            "digest",
+            "--db",
+            tmp_path / "events.db",
+            "--out-dir",
+            tmp_path / "site",
+            "--digests",
+            tmp_path / "bad.toml",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode != 0 and "[digests.x]: title is required" in bad.stderr
 
 
@@ -176,16 +250,20 @@ def test_the_next_digest_shows_what_is_new_and_what_changed(tmp_path):
     database.upsert_events(db, EVENTS, "2027-03-01T00:00:00+00:00")
     searches = load_searches(None)
     write_digests(db, tmp_path / "site", searches, NOW)
-    moved = [dict(EVENTS[0], venue_name="Armory", street="200 Main St"),       # the fair's place changed
-             dict(EVENTS[1], status="cancelled"),                              # LA cancelled
-             dict(EVENTS[2], end="2027-03-10T21:00:00+01:00"),                # Paris: an end, a time change
-             event("added", "2027-03-20T09:00:00-05:00", "2027-03-20T14:00:00+00:00", title="New Hiring Event")]
+    moved = [
+        dict(EVENTS[0], venue_name="Armory", street="200 Main St"),  # the fair's place changed
+        dict(EVENTS[1], status="cancelled"),  # LA cancelled
+        dict(EVENTS[2], end="2027-03-10T21:00:00+01:00"),  # Paris: an end, a time change
+        event("added", "2027-03-20T09:00:00-05:00", "2027-03-20T14:00:00+00:00", title="New Hiring Event"),
+    ]
     database.upsert_events(db, moved, "2027-03-02T00:00:00+00:00")
-    write_digests(db, tmp_path / "site", searches, datetime(2027, 3, 2, 12, tzinfo=timezone.utc))
+    write_digests(db, tmp_path / "site", searches, datetime(2027, 3, 2, 12, tzinfo=UTC))
     runs = list(db.query("select digest, events, new, changed from digest_runs order by id"))
     db.close()
-    assert runs == [{"digest": "upcoming", "events": 6, "new": 6, "changed": 0},
-                    {"digest": "upcoming", "events": 7, "new": 1, "changed": 3}]
+    assert runs == [
+        {"digest": "upcoming", "events": 6, "new": 6, "changed": 0},
+        {"digest": "upcoming", "events": 7, "new": 1, "changed": 3},
+    ]
     calendar = icalendar.Calendar.from_ical((tmp_path / "site" / "upcoming.ics").read_bytes())
     events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
     assert len(events) == 7  # the same UIDs: a calendar app updates, not adds
@@ -196,26 +274,37 @@ def test_the_next_digest_shows_what_is_new_and_what_changed(tmp_path):
     assert "CANCELLED: Event la" in entries["la#1"] and "Time changed: Event paris" in entries["paris#1"]
     assert "expo" in entries  # unchanged: the same guid, not shown again
     page = (tmp_path / "site" / "upcoming.html").read_text()
-    new, changed = page.split('id="new"')[1].split("</section>")[0], page.split('id="changed"')[1].split("</section>")[0]
+    new, changed = (
+        page.split('id="new"')[1].split("</section>")[0],
+        page.split('id="changed"')[1].split("</section>")[0],
+    )
     assert "New Hiring Event" in new and "Event la" not in new
     assert "(Place changed)" in changed and "CANCELLED:" in changed and "(Time changed)" in changed
 
 
 def test_a_rescheduled_event_keeps_its_uid_and_shows_as_changed(tmp_path):
     db = database.open_db(tmp_path / "events.db")
-    first = event("demo:aaaa", "2027-03-08T18:00:00-06:00", "2027-03-09T00:00:00+00:00", title="Spring Career Fair",
-                  own_key="https://example.org/events/spring-career-fair")
+    first = event(
+        "demo:aaaa",
+        "2027-03-08T18:00:00-06:00",
+        "2027-03-09T00:00:00+00:00",
+        title="Spring Career Fair",
+        own_key="https://example.org/events/spring-career-fair",
+    )
     database.upsert_events(db, [first], "2027-03-01T00:00:00+00:00")
     searches = load_searches(None)
     write_digests(db, tmp_path / "one", searches, NOW)
     moved = dict(first, id="demo:bbbb", start="2027-03-11T18:00:00-06:00", start_utc="2027-03-12T00:00:00+00:00")
     database.upsert_events(db, [moved], "2027-03-02T00:00:00+00:00")
-    write_digests(db, tmp_path / "two", searches, datetime(2027, 3, 2, 12, tzinfo=timezone.utc))
+    write_digests(db, tmp_path / "two", searches, datetime(2027, 3, 2, 12, tzinfo=UTC))
     assert [r["removed_at"] for r in db.query("select removed_at from events where id = 'demo:aaaa'")] == [
-        "2027-03-02T00:00:00+00:00"]
+        "2027-03-02T00:00:00+00:00"
+    ]
     db.close()
-    before, after = (icalendar.Calendar.from_ical((tmp_path / d / "upcoming.ics").read_bytes()).walk("VEVENT")
-                     for d in ("one", "two"))
+    before, after = (
+        icalendar.Calendar.from_ical((tmp_path / d / "upcoming.ics").read_bytes()).walk("VEVENT")
+        for d in ("one", "two")
+    )
     assert len(before) == len(after) == 1 and before[0]["UID"] == after[0]["UID"]  # moved, not added
     assert (before[0]["SEQUENCE"], after[0]["SEQUENCE"]) == (0, 1)
     assert after[0].decoded("DTSTART") == datetime(2027, 3, 11, 18, tzinfo=ZoneInfo("America/Chicago"))

@@ -1,7 +1,7 @@
 """schema.org eventSchedule expanded like an iCalendar series (eventhound.series), and the window for series only."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from eventhound.sources import Source
 from tests.conftest import crawl, query, summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schemaorg"
-NOW = datetime(2027, 2, 1, 12, 0, tzinfo=timezone.utc)  # window: 2027-01-02 .. 2028-02-01
+NOW = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)  # window: 2027-01-02 .. 2028-02-01
 CLUB_URL = "https://www.lakeshoreworkforce.example/programs/job-club/"
 CLUB_ID = CLUB_URL + "#event"
 COFFEE_URL = "https://www.foxvalleychamber.example/events/networking-coffee"
@@ -32,8 +32,14 @@ def page(*events):
 
 
 def event(schedule, **fields):
-    return {"@context": "https://schema.org", "@type": "Event", "name": "Job Club",
-            "url": "https://club.example/job-club", "eventSchedule": schedule, **fields}
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": "Job Club",
+        "url": "https://club.example/job-club",
+        "eventSchedule": schedule,
+        **fields,
+    }
 
 
 def starts(extraction):
@@ -70,14 +76,18 @@ def test_occurrences_carry_the_series_rule_zone_and_the_event_fields():
     assert first["own_id"] == CLUB_ID + "#2027-01-11T18:00:00-06:00"
     assert first["timezone"] == "America/Chicago"
     assert (first["title"], first["venue_name"], first["city"]) == (
-        "Career Transition Job Club", "Lakeshore Workforce Center, Room 104", "Racine")
+        "Career Transition Job Club",
+        "Lakeshore Workforce Center, Room 104",
+        "Racine",
+    )
     assert first["organizer"] == "Lakeshore Workforce Center" and first["is_free"] == "true"
 
 
 def test_ids_are_stable_from_one_crawl_to_the_next():
     one = {e["start_text"]: e["own_id"] for e in run("job_club_monthly_schedule.html").events}
-    later = {e["start_text"]: e["own_id"] for e in run("job_club_monthly_schedule.html",
-                                                       now=NOW + timedelta(days=40)).events}
+    later = {
+        e["start_text"]: e["own_id"] for e in run("job_club_monthly_schedule.html", now=NOW + timedelta(days=40)).events
+    }
     shared = one.keys() & later.keys()
     assert len(shared) == 9 and "2028-02-14T18:00:00-06:00" in later  # two meetings out, one in
     assert all(one[start] == later[start] for start in shared)
@@ -102,7 +112,9 @@ def test_a_weekly_schedule_without_an_end_is_expanded_within_the_window_only():
     x = run("networking_coffee_weekly_schedule.html", url=COFFEE_URL)
     assert x.errors == [] and len(x.events) == 56
     assert (x.events[0]["start_text"], x.events[0]["end_text"]) == (
-        "2027-01-05T07:30:00-06:00", "2027-01-05T08:30:00-06:00")  # times from the event's own start and end
+        "2027-01-05T07:30:00-06:00",
+        "2027-01-05T08:30:00-06:00",
+    )  # times from the event's own start and end
     assert x.events[10]["start_text"] == "2027-03-16T07:30:00-05:00"
     assert x.events[-1]["start_text"] == "2028-01-25T07:30:00-06:00"  # the window ends 2028-02-01
     assert {e["rrule"] for e in x.events} == {"FREQ=WEEKLY;BYDAY=TU"}
@@ -112,62 +124,145 @@ def test_a_weekly_schedule_without_an_end_is_expanded_within_the_window_only():
 
 
 def test_a_schedule_that_names_its_days_needs_no_start_date():
-    html = page(event({"@type": "Schedule", "repeatFrequency": "Weekly", "byDay": ["WE"], "startTime": "19:00",
-                       "duration": "PT90M", "scheduleTimezone": "US/Eastern"}))
+    html = page(
+        event(
+            {
+                "@type": "Schedule",
+                "repeatFrequency": "Weekly",
+                "byDay": ["WE"],
+                "startTime": "19:00",
+                "duration": "PT90M",
+                "scheduleTimezone": "US/Eastern",
+            }
+        )
+    )
     x = run(html, window_days_back=0, window_days_ahead=21)
     assert [(e["start_text"], e["end_text"]) for e in x.events] == [
         ("2027-02-03T19:00:00-05:00", "2027-02-03T20:30:00-05:00"),
         ("2027-02-10T19:00:00-05:00", "2027-02-10T20:30:00-05:00"),
-        ("2027-02-17T19:00:00-05:00", "2027-02-17T20:30:00-05:00")]
+        ("2027-02-17T19:00:00-05:00", "2027-02-17T20:30:00-05:00"),
+    ]
     assert x.events[0]["timezone"] == "America/New_York"
     later = run(html, now=NOW + timedelta(days=7), window_days_back=0, window_days_ahead=21)
-    assert later.events[0]["own_id"] == x.events[1]["own_id"] == "https://club.example/job-club#2027-02-10T19:00:00-05:00"
+    assert (
+        later.events[0]["own_id"] == x.events[1]["own_id"] == "https://club.example/job-club#2027-02-10T19:00:00-05:00"
+    )
 
 
 # ------------------------------------------------------------------ the parts of a Schedule
 
 
-@pytest.mark.parametrize("schedule, rrule, first_starts", [
-    ({"repeatFrequency": "P2W", "byDay": "https://schema.org/Thursday", "startDate": "2027-01-07",
-      "startTime": "12:00"}, "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
-     ["2027-01-07T12:00:00", "2027-01-21T12:00:00", "2027-02-04T12:00:00"]),
-    ({"repeatFrequency": "P1M", "byMonthDay": 15, "startDate": "2027-01-01", "startTime": "8:00 AM",
-      "repeatCount": 2}, "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=2", ["2027-01-15T08:00:00", "2027-02-15T08:00:00"]),
-    ({"repeatFrequency": "P1M", "byDay": "http://schema.org/Friday", "byMonthWeek": -1, "startDate": "2027-01-01",
-      "endDate": "2027-03-31", "startTime": "16:00:00", "scheduleTimezone": "America/Denver"},
-     "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20270401T055959Z",
-     ["2027-01-29T16:00:00-07:00", "2027-02-26T16:00:00-07:00", "2027-03-26T16:00:00-06:00"]),
-    ({"repeatFrequency": "P1W", "byDay": ["Monday", "Wednesday"], "startDate": "2027-01-11", "endDate": "2027-01-20",
-      "startTime": "09:00"}, "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270120T235959",
-     ["2027-01-11T09:00:00", "2027-01-13T09:00:00", "2027-01-18T09:00:00", "2027-01-20T09:00:00"]),
-    ({"repeatFrequency": "P1D", "startDate": "2027-03-02", "endDate": "2027-03-04"},
-     "FREQ=DAILY;UNTIL=20270304", ["2027-03-02", "2027-03-03", "2027-03-04"]),
-])
+@pytest.mark.parametrize(
+    "schedule, rrule, first_starts",
+    [
+        (
+            {
+                "repeatFrequency": "P2W",
+                "byDay": "https://schema.org/Thursday",
+                "startDate": "2027-01-07",
+                "startTime": "12:00",
+            },
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+            ["2027-01-07T12:00:00", "2027-01-21T12:00:00", "2027-02-04T12:00:00"],
+        ),
+        (
+            {
+                "repeatFrequency": "P1M",
+                "byMonthDay": 15,
+                "startDate": "2027-01-01",
+                "startTime": "8:00 AM",
+                "repeatCount": 2,
+            },
+            "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=2",
+            ["2027-01-15T08:00:00", "2027-02-15T08:00:00"],
+        ),
+        (
+            {
+                "repeatFrequency": "P1M",
+                "byDay": "http://schema.org/Friday",
+                "byMonthWeek": -1,
+                "startDate": "2027-01-01",
+                "endDate": "2027-03-31",
+                "startTime": "16:00:00",
+                "scheduleTimezone": "America/Denver",
+            },
+            "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20270401T055959Z",
+            ["2027-01-29T16:00:00-07:00", "2027-02-26T16:00:00-07:00", "2027-03-26T16:00:00-06:00"],
+        ),
+        (
+            {
+                "repeatFrequency": "P1W",
+                "byDay": ["Monday", "Wednesday"],
+                "startDate": "2027-01-11",
+                "endDate": "2027-01-20",
+                "startTime": "09:00",
+            },
+            "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270120T235959",
+            ["2027-01-11T09:00:00", "2027-01-13T09:00:00", "2027-01-18T09:00:00", "2027-01-20T09:00:00"],
+        ),
+        (
+            {"repeatFrequency": "P1D", "startDate": "2027-03-02", "endDate": "2027-03-04"},
+            "FREQ=DAILY;UNTIL=20270304",
+            ["2027-03-02", "2027-03-03", "2027-03-04"],
+        ),
+    ],
+)
 def test_schedule_parts_become_the_rule(schedule, rrule, first_starts):
     x = run(page(event({"@type": "Schedule", **schedule})))
     assert x.errors == []
-    assert starts(x)[:len(first_starts)] == first_starts
+    assert starts(x)[: len(first_starts)] == first_starts
     assert {e["rrule"] for e in x.events} == {rrule}
 
 
 def test_exception_dates_of_an_all_day_schedule_remove_their_day():
-    x = run(page(event({"@type": "Schedule", "repeatFrequency": "P1D", "startDate": "2027-03-01",
-                        "endDate": "2027-03-05", "exceptDate": ["2027-03-02", "2027-03-04T00:00:00"]})))
+    x = run(
+        page(
+            event(
+                {
+                    "@type": "Schedule",
+                    "repeatFrequency": "P1D",
+                    "startDate": "2027-03-01",
+                    "endDate": "2027-03-05",
+                    "exceptDate": ["2027-03-02", "2027-03-04T00:00:00"],
+                }
+            )
+        )
+    )
     assert starts(x) == ["2027-03-01", "2027-03-03", "2027-03-05"]
 
 
 def test_several_schedules_are_several_series_and_a_schedule_without_repetition_is_one_event():
-    x = run(page(event([
-        {"@type": "Schedule", "startDate": "2029-06-01", "startTime": "12:00", "endTime": "14:00",
-         "scheduleTimezone": "Europe/Vienna"},
-        {"@type": "Schedule", "repeatFrequency": "P1M", "byDay": "https://schema.org/Sunday", "byMonthWeek": 3,
-         "startDate": "2027-02-01", "endDate": "2027-03-31", "startTime": "15:00", "endTime": "16:00",
-         "scheduleTimezone": "Europe/Vienna"},
-    ])))
+    x = run(
+        page(
+            event(
+                [
+                    {
+                        "@type": "Schedule",
+                        "startDate": "2029-06-01",
+                        "startTime": "12:00",
+                        "endTime": "14:00",
+                        "scheduleTimezone": "Europe/Vienna",
+                    },
+                    {
+                        "@type": "Schedule",
+                        "repeatFrequency": "P1M",
+                        "byDay": "https://schema.org/Sunday",
+                        "byMonthWeek": 3,
+                        "startDate": "2027-02-01",
+                        "endDate": "2027-03-31",
+                        "startTime": "15:00",
+                        "endTime": "16:00",
+                        "scheduleTimezone": "Europe/Vienna",
+                    },
+                ]
+            )
+        )
+    )
     assert [(e["start_text"], e.get("series_id")) for e in x.events] == [
         ("2029-06-01T12:00:00+02:00", None),  # one date, however far ahead: a single event
         ("2027-02-21T15:00:00+01:00", "https://club.example/job-club#schedule-2"),
-        ("2027-03-21T15:00:00+01:00", "https://club.example/job-club#schedule-2")]
+        ("2027-03-21T15:00:00+01:00", "https://club.example/job-club#schedule-2"),
+    ]
     assert x.events[0]["own_id"] == "https://club.example/job-club" and "rrule" not in x.events[0]
 
 
@@ -181,8 +276,10 @@ def test_microdata_schedule():
       </div></div>"""
     x = run(f"<!DOCTYPE html><html><body>{html}</body></html>", window_days_back=60)
     assert [(e["start_text"], e["end_text"]) for e in x.events] == [
-        ("2027-01-02T10:00:00", "2027-01-02T11:00:00"), ("2027-01-09T10:00:00", "2027-01-09T11:00:00"),
-        ("2027-01-16T10:00:00", "2027-01-16T11:00:00")]  # no scheduleTimezone: wall times of the source
+        ("2027-01-02T10:00:00", "2027-01-02T11:00:00"),
+        ("2027-01-09T10:00:00", "2027-01-09T11:00:00"),
+        ("2027-01-16T10:00:00", "2027-01-16T11:00:00"),
+    ]  # no scheduleTimezone: wall times of the source
     assert x.events[0]["series_id"] == "https://library.example/resume-lab" and "timezone" not in x.events[0]
 
 
@@ -190,11 +287,20 @@ def test_microdata_schedule():
 
 
 def test_the_events_own_start_places_a_rule_that_names_no_day():
-    x = run(page(event({"@type": "Schedule", "repeatFrequency": "P2W", "endDate": "2027-04-01"},
-                       startDate="2027-03-04T18:00:00-06:00", endDate="2027-03-04T19:00:00-06:00")))
+    x = run(
+        page(
+            event(
+                {"@type": "Schedule", "repeatFrequency": "P2W", "endDate": "2027-04-01"},
+                startDate="2027-03-04T18:00:00-06:00",
+                endDate="2027-03-04T19:00:00-06:00",
+            )
+        )
+    )
     assert [(e["start_text"], e["end_text"]) for e in x.events] == [
-        ("2027-03-04T18:00:00", "2027-03-04T19:00:00"), ("2027-03-18T18:00:00", "2027-03-18T19:00:00"),
-        ("2027-04-01T18:00:00", "2027-04-01T19:00:00")]  # every other Thursday, wall times of the source
+        ("2027-03-04T18:00:00", "2027-03-04T19:00:00"),
+        ("2027-03-18T18:00:00", "2027-03-18T19:00:00"),
+        ("2027-04-01T18:00:00", "2027-04-01T19:00:00"),
+    ]  # every other Thursday, wall times of the source
     assert x.events[0]["rrule"] == "FREQ=WEEKLY;INTERVAL=2;UNTIL=20270401T235959"
 
 
@@ -210,8 +316,19 @@ def test_a_schedule_that_cannot_be_placed_keeps_the_events_own_start():
 
 
 def test_a_rule_that_matches_no_date_is_reported():
-    x = run(page(event({"@type": "Schedule", "repeatFrequency": "P1Y", "byMonth": 2, "byMonthDay": 30,
-                        "startDate": "2027-01-01"})))
+    x = run(
+        page(
+            event(
+                {
+                    "@type": "Schedule",
+                    "repeatFrequency": "P1Y",
+                    "byMonth": 2,
+                    "byMonthDay": 30,
+                    "startDate": "2027-01-01",
+                }
+            )
+        )
+    )
     assert x.events == [] and x.errors == ["event_schedule_unsupported"]
 
 
@@ -239,20 +356,23 @@ def _vevent(start, end, rrule=None):
 
 def test_a_single_event_is_kept_however_far_ahead_and_dropped_once_over():
     window = series.Window(Context(now=NOW, timezone="America/Chicago"))
-    far = datetime(2029, 3, 20, 9, tzinfo=timezone.utc)
-    assert [c["DTSTART"].dt for c, _ in series.occurrences("u", [_vevent(far, far + timedelta(hours=8))], window,
-                                                           [], series.Budget())] == [far]
-    over = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)  # ended before the window's start (2027-01-02)
+    far = datetime(2029, 3, 20, 9, tzinfo=UTC)
+    assert [
+        c["DTSTART"].dt
+        for c, _ in series.occurrences("u", [_vevent(far, far + timedelta(hours=8))], window, [], series.Budget())
+    ] == [far]
+    over = datetime(2026, 12, 1, 9, tzinfo=UTC)  # ended before the window's start (2027-01-02)
     assert list(series.occurrences("u", [_vevent(over, over + timedelta(hours=1))], window, [], series.Budget())) == []
 
 
 def test_a_series_is_expanded_within_the_window_only():
     window = series.Window(Context(now=NOW, timezone="UTC", options={"window_days_back": 0, "window_days_ahead": 30}))
-    start = datetime(2026, 1, 4, 9, tzinfo=timezone.utc)  # a Monday
+    start = datetime(2026, 1, 4, 9, tzinfo=UTC)  # a Monday
     component = _vevent(start, start + timedelta(hours=1), "FREQ=WEEKLY")
     series.prepare_recurrence(component, start, window, [])
-    found = [c["DTSTART"].dt.date().isoformat() for c, _ in series.occurrences("u", [component], window, [],
-                                                                              series.Budget())]
+    found = [
+        c["DTSTART"].dt.date().isoformat() for c, _ in series.occurrences("u", [component], window, [], series.Budget())
+    ]
     assert found == ["2027-02-07", "2027-02-14", "2027-02-21", "2027-02-28"]
 
 
@@ -266,8 +386,10 @@ def crawled(tmp_path_factory):
     site = work / "site"
     (site / "programs").mkdir(parents=True)
     (site / "events").mkdir()
-    for name, target in (("job_club_monthly_schedule.html", site / "programs" / "job-club.html"),
-                         ("networking_coffee_weekly_schedule.html", site / "events" / "networking-coffee.html")):
+    for name, target in (
+        ("job_club_monthly_schedule.html", site / "programs" / "job-club.html"),
+        ("networking_coffee_weekly_schedule.html", site / "events" / "networking-coffee.html"),
+    ):
         target.write_bytes((FIXTURES / name).read_bytes())
     with serve_directory(site) as base:
         sources = f"""
@@ -297,9 +419,9 @@ def test_crawl_stores_each_meeting_of_the_schedule(crawled):
     assert [r["start"] for r in club][2:4] == ["2027-03-08T18:00:00-06:00", "2027-04-12T18:00:00-05:00"]
     assert not any(r["start"].startswith(("2027-05-10", "2027-10-11")) for r in club)
     assert {(r["series_id"], r["rrule"], r["timezone"], r["event_type"]) for r in club} == {
-        (CLUB_ID, "FREQ=MONTHLY;BYDAY=2MO", "America/Chicago", "job_club")}
-    coffee = query(db, "select start, end, series_id from events where source = 'foxvalley-chamber' "
-                       "order by start_utc")
+        (CLUB_ID, "FREQ=MONTHLY;BYDAY=2MO", "America/Chicago", "job_club")
+    }
+    coffee = query(db, "select start, end, series_id from events where source = 'foxvalley-chamber' order by start_utc")
     assert (coffee[0]["start"], coffee[0]["end"]) == ("2027-01-05T07:30:00-06:00", "2027-01-05T08:30:00-06:00")
     assert coffee[-1]["start"] == "2028-01-25T07:30:00-06:00"
 

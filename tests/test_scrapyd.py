@@ -46,16 +46,31 @@ def sources_toml(demo: str, board: str, gone: str) -> str:
         "board_hr": ("ical", f"{board}hr_chapter_monthly_moved.ics", "America/New_York"),
         "chamber": ("schemaorg", f"{gone}events/", "America/Chicago"),
     }
-    return "".join(f'[sources.{key}]\nspider = "{spider}"\nurls = ["{url}"]\ntimezone = "{tz}"\n'
-                   for key, (spider, url, tz) in entries.items())
+    return "".join(
+        f'[sources.{key}]\nspider = "{spider}"\nurls = ["{url}"]\ntimezone = "{tz}"\n'
+        for key, (spider, url, tz) in entries.items()
+    )
 
 
 def crawl(work: Path, sources: str, *extra, timeout=240):
     work.mkdir(parents=True, exist_ok=True)
     (work / "sources.toml").write_text(sources)
-    command = eventhound_command("nightly", "--sources", work / "sources.toml", "--db", work / "events.db",
-                                 "--digest", work / "digest.xml", "--out-dir", work / "site", "--now", NOW,
-                                 "-s", "AUTOTHROTTLE_ENABLED=False", *extra)
+    command = eventhound_command(
+        "nightly",
+        "--sources",
+        work / "sources.toml",
+        "--db",
+        work / "events.db",
+        "--digest",
+        work / "digest.xml",
+        "--out-dir",
+        work / "site",
+        "--now",
+        NOW,
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        *extra,
+    )
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
@@ -85,8 +100,10 @@ def test_nodes_store_the_same_events_runs_and_digests_as_a_local_crawl(local_and
 
 def test_one_job_per_site_at_a_time_across_the_nodes(local_and_nodes):
     work, _, _ = local_and_nodes
-    runs = query(sqlite_utils.Database(work / "nodes" / "events.db"),
-                 "select source, started, finished from runs where source like 'board_%' order by started")
+    runs = query(
+        sqlite_utils.Database(work / "nodes" / "events.db"),
+        "select source, started, finished from runs where source like 'board_%' order by started",
+    )
     assert len(runs) == 2
     assert runs[0]["finished"] <= runs[1]["started"]  # the board's two calendars never crawled at once
     jobs = json.loads((work / "nodes" / "events.jobs.json").read_text())["jobs"]
@@ -98,15 +115,22 @@ def slow_site(root: Path, count: int):
     """`count` sites' worth of pages on one server: /s<N>/ lists one event whose page takes 2 s."""
     for n in range(count):
         (root / f"s{n}").mkdir(parents=True, exist_ok=True)
-        event = {"@context": "https://schema.org", "@type": "Event", "name": f"Job Fair {n}",
-                 "startDate": f"2027-03-{n + 1:02d}T10:00:00-06:00", "url": f"/s{n}/fair/"}
+        event = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": f"Job Fair {n}",
+            "startDate": f"2027-03-{n + 1:02d}T10:00:00-06:00",
+            "url": f"/s{n}/fair/",
+        }
         (root / f"s{n}" / "index.html").write_text(
             f'<html><body><a href="/s{n}/fair/">Job Fair {n}</a>'
             f'<script type="application/ld+json">{{"@type": "ItemList", "itemListElement": '
-            f'[{{"@type": "ListItem", "url": "/s{n}/fair/"}}]}}</script></body></html>')
+            f'[{{"@type": "ListItem", "url": "/s{n}/fair/"}}]}}</script></body></html>'
+        )
         (root / f"s{n}" / "fair").mkdir(exist_ok=True)
         (root / f"s{n}" / "fair" / "index.html").write_text(
-            f'<html><script type="application/ld+json">{json.dumps(event)}</script></html>')
+            f'<html><script type="application/ld+json">{json.dumps(event)}</script></html>'
+        )
 
 
 class Slow(QuietHandler):
@@ -124,12 +148,24 @@ def test_a_node_killed_mid_run_loses_no_source_and_stores_none_twice(tmp_path):
         servers = [serve_directory(tmp_path / "site", handler=Slow) for _ in range(count)]
         urls = [server.__enter__() for server in servers]
         try:
-            sources = "".join(f'[sources.s{n}]\nspider = "schemaorg"\nurls = ["{urls[n]}s{n}/"]\n'
-                              f'timezone = "America/Chicago"\n' for n in range(count))
+            sources = "".join(
+                f'[sources.s{n}]\nspider = "schemaorg"\nurls = ["{urls[n]}s{n}/"]\ntimezone = "America/Chicago"\n'
+                for n in range(count)
+            )
             (tmp_path / "sources.toml").write_text(sources)
-            command = eventhound_command("crawl", "--sources", tmp_path / "sources.toml", "--db",
-                                         tmp_path / "events.db", "--now", NOW, "-s", "AUTOTHROTTLE_ENABLED=False",
-                                         "--scrapyd", ",".join(url for _, url in running))
+            command = eventhound_command(
+                "crawl",
+                "--sources",
+                tmp_path / "sources.toml",
+                "--db",
+                tmp_path / "events.db",
+                "--now",
+                NOW,
+                "-s",
+                "AUTOTHROTTLE_ENABLED=False",
+                "--scrapyd",
+                ",".join(url for _, url in running),
+            )
             coordinator = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             doomed = running[0][0]
             killed = kill_when_busy(tmp_path / "nodes" / "node1", doomed, coordinator)
@@ -162,14 +198,28 @@ def kill_when_busy(node_root: Path, node, coordinator, seconds: float = 60) -> b
 
 def test_load_stores_the_jobs_a_killed_coordinator_left(tmp_path):
     slow_site(tmp_path / "site", 2)
-    with scrapyd_nodes(tmp_path / "nodes", 2) as running, \
-            serve_directory(tmp_path / "site", handler=Slow) as first, \
-            serve_directory(tmp_path / "site", handler=Slow) as second:
+    with (
+        scrapyd_nodes(tmp_path / "nodes", 2) as running,
+        serve_directory(tmp_path / "site", handler=Slow) as first,
+        serve_directory(tmp_path / "site", handler=Slow) as second,
+    ):
         (tmp_path / "sources.toml").write_text(
-            "".join(f'[sources.s{n}]\nspider = "schemaorg"\nurls = ["{base}s{n}/"]\ntimezone = "America/Chicago"\n'
-                    for n, base in enumerate((first, second))))
-        command = eventhound_command("crawl", "--sources", tmp_path / "sources.toml", "--db", tmp_path / "events.db",
-                                     "--now", NOW, "--scrapyd", ",".join(url for _, url in running))
+            "".join(
+                f'[sources.s{n}]\nspider = "schemaorg"\nurls = ["{base}s{n}/"]\ntimezone = "America/Chicago"\n'
+                for n, base in enumerate((first, second))
+            )
+        )
+        command = eventhound_command(
+            "crawl",
+            "--sources",
+            tmp_path / "sources.toml",
+            "--db",
+            tmp_path / "events.db",
+            "--now",
+            NOW,
+            "--scrapyd",
+            ",".join(url for _, url in running),
+        )
         coordinator = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         manifest = tmp_path / "events.jobs.json"
         deadline = time.monotonic() + 60
@@ -180,14 +230,16 @@ def test_load_stores_the_jobs_a_killed_coordinator_left(tmp_path):
         coordinator.wait(timeout=10)
         assert query(sqlite_utils.Database(tmp_path / "events.db"), "select count(*) as n from events")[0]["n"] == 0
         while True:  # the jobs finish on their nodes
-            early = subprocess.run(eventhound_command("load", "--db", tmp_path / "events.db"), capture_output=True,
-                                   text=True, timeout=60)
+            early = subprocess.run(
+                eventhound_command("load", "--db", tmp_path / "events.db"), capture_output=True, text=True, timeout=60
+            )
             if "not stored" not in early.stdout or time.monotonic() > deadline:
                 break
             time.sleep(1)
         assert early.returncode == 0, early.stdout + early.stderr[-2000:]
-        again = subprocess.run(eventhound_command("load", "--db", tmp_path / "events.db"), capture_output=True,
-                               text=True, timeout=60)
+        again = subprocess.run(
+            eventhound_command("load", "--db", tmp_path / "events.db"), capture_output=True, text=True, timeout=60
+        )
     db = sqlite_utils.Database(tmp_path / "events.db")
     assert sorted(r["title"] for r in query(db, "select title from events")) == ["Job Fair 0", "Job Fair 1"]
     assert query(db, "select count(*) as n from runs")[0]["n"] == 2

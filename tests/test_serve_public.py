@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -34,15 +34,25 @@ def public_site(tmp_path_factory):
     path = tmp_path_factory.mktemp("serve") / "events.db"
     db = database.open_db(path)
     record = {column: None for column in EVENT_COLUMNS}
-    start = database.iso_utc(datetime.now(timezone.utc) + timedelta(days=2))
-    record.update(id="demo:fair", source="demo", title="Spring Job Fair", start=start, start_utc=start,
-                  timezone="UTC", event_type="job_fair")
+    start = database.iso_utc(datetime.now(UTC) + timedelta(days=2))
+    record.update(
+        id="demo:fair",
+        source="demo",
+        title="Spring Job Fair",
+        start=start,
+        start_utc=start,
+        timezone="UTC",
+        event_type="job_fair",
+    )
     database.upsert_events(db, [record], start)
     database.refresh_fts(db)
     db.close()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "eventhound", "serve", "--db", str(path), "--public",
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "eventhound", "serve", "--db", str(path), "--public", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):  # at most about 20 s
@@ -68,7 +78,10 @@ def test_downloads_and_csv_streams_are_off(public_site):
     with urllib.request.urlopen(public_site + "/-/settings.json", timeout=10) as response:
         settings = json.loads(response.read())
     assert (settings["allow_download"], settings["allow_csv_stream"], settings["default_allow_sql"]) == (
-        False, False, False)
+        False,
+        False,
+        False,
+    )
     assert status(public_site + "/events.db") in (403, 404)
 
 

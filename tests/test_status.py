@@ -1,71 +1,81 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from pipelines.status import StatusPipeline
 from tests.kit import Stats
 
-NOW = datetime(2027, 1, 10, 14, 15, tzinfo=timezone.utc)
-
+NOW = datetime(2027, 1, 10, 14, 15, tzinfo=UTC)
 
 
 def status(stats=None, **kwargs):
-    item = {"source": "demo", "timezone": "America/Chicago", "title": "Spring Job Fair",
-            "start": "2027-03-04T18:30:00-06:00", "time_text": "March 4, 2027 6:30 PM"}
+    item = {
+        "source": "demo",
+        "timezone": "America/Chicago",
+        "title": "Spring Job Fair",
+        "start": "2027-03-04T18:30:00-06:00",
+        "time_text": "March 4, 2027 6:30 PM",
+    }
     item.update(kwargs)
     return StatusPipeline(now=NOW, stats=stats if stats is not None else Stats()).process_item(item)
 
 
-@pytest.mark.parametrize("published, expected", [
-    ("https://schema.org/EventCancelled", "cancelled"),
-    ("http://schema.org/EventPostponed", "postponed"),
-    ("EventRescheduled", "rescheduled"),
-    ("eventmovedonline", "moved_online"),
-    ("schema:EventScheduled", "scheduled"),
-    ("https://schema.org/EventMovedOnline/", "moved_online"),
-    # iCalendar STATUS and Google Calendar status
-    ("CANCELLED", "cancelled"),
-    ("TENTATIVE", "scheduled"),
-    ("CONFIRMED", "scheduled"),
-    ("cancelled", "cancelled"),
-    (None, "scheduled"),
-    ("Whatever", "scheduled"),
-])
+@pytest.mark.parametrize(
+    "published, expected",
+    [
+        ("https://schema.org/EventCancelled", "cancelled"),
+        ("http://schema.org/EventPostponed", "postponed"),
+        ("EventRescheduled", "rescheduled"),
+        ("eventmovedonline", "moved_online"),
+        ("schema:EventScheduled", "scheduled"),
+        ("https://schema.org/EventMovedOnline/", "moved_online"),
+        # iCalendar STATUS and Google Calendar status
+        ("CANCELLED", "cancelled"),
+        ("TENTATIVE", "scheduled"),
+        ("CONFIRMED", "scheduled"),
+        ("cancelled", "cancelled"),
+        (None, "scheduled"),
+        ("Whatever", "scheduled"),
+    ],
+)
 def test_structured_status(published, expected):
     assert status(event_status=published)["status"] == expected
 
 
-@pytest.mark.parametrize("title, expected, stored", [
-    ("CANCELLED - Spring Job Fair", "cancelled", "Spring Job Fair"),
-    ("Canceled – Spring Job Fair", "cancelled", "Spring Job Fair"),
-    ("Spring Job Fair (Canceled)", "cancelled", "Spring Job Fair"),
-    ("CANCELLED: Chapter Luncheon", "cancelled", "Chapter Luncheon"),
-    ("[CANCELLED] Chapter Luncheon", "cancelled", "Chapter Luncheon"),
-    ("*CANCELED* HR Roundtable", "cancelled", "HR Roundtable"),
-    ("CANCELLED Business After Hours", "cancelled", "Business After Hours"),
-    ("Business After Hours | Cancelled", "cancelled", "Business After Hours"),
-    ("Career Expo - POSTPONED until further notice", "postponed", "Career Expo"),
-    ("POSTPONED until April 5: Career Expo", "postponed", "Career Expo"),
-    ("Postponed - Tech Summit 2027", "postponed", "Tech Summit 2027"),
-    ("Rescheduled: Board Meeting", "rescheduled", "Board Meeting"),
-    ("Networking Lunch - NEW DATE", "rescheduled", "Networking Lunch"),
-    ("NEW DATE! Career Fair", "rescheduled", "Career Fair"),
-    ("Resume Workshop (now virtual)", "moved_online", "Resume Workshop"),
-    ("Tuesday Morning Job Club (changed to Wednesday)", "rescheduled", "Tuesday Morning Job Club"),
-    ("Board Meeting - Date changed to March 9", "rescheduled", "Board Meeting"),
-    ("Board Meeting moved to the Library", "scheduled", "Board Meeting moved to the Library"),
-    ("Job Club (changed to Marriott East)", "scheduled", "Job Club (changed to Marriott East)"),
-    ("Job Club (changed to 2nd floor)", "scheduled", "Job Club (changed to 2nd floor)"),
-    ("Moved Online: Resume Workshop", "moved_online", "Resume Workshop"),
-    # a status word in capitals inside the title: the status, the title as published
-    ("Job Fair CANCELLED due to weather", "cancelled", "Job Fair CANCELLED due to weather"),
-    # a title that is only the status word is kept
-    ("CANCELLED", "cancelled", "CANCELLED"),
-    # not status words
-    ("Postponed Dreams: A Talk on Career Change", "scheduled", "Postponed Dreams: A Talk on Career Change"),
-    ("How to Handle a Cancelled Interview", "scheduled", "How to Handle a Cancelled Interview"),
-    ("Spring Job Fair", "scheduled", "Spring Job Fair"),
-])
+@pytest.mark.parametrize(
+    "title, expected, stored",
+    [
+        ("CANCELLED - Spring Job Fair", "cancelled", "Spring Job Fair"),
+        ("Canceled – Spring Job Fair", "cancelled", "Spring Job Fair"),
+        ("Spring Job Fair (Canceled)", "cancelled", "Spring Job Fair"),
+        ("CANCELLED: Chapter Luncheon", "cancelled", "Chapter Luncheon"),
+        ("[CANCELLED] Chapter Luncheon", "cancelled", "Chapter Luncheon"),
+        ("*CANCELED* HR Roundtable", "cancelled", "HR Roundtable"),
+        ("CANCELLED Business After Hours", "cancelled", "Business After Hours"),
+        ("Business After Hours | Cancelled", "cancelled", "Business After Hours"),
+        ("Career Expo - POSTPONED until further notice", "postponed", "Career Expo"),
+        ("POSTPONED until April 5: Career Expo", "postponed", "Career Expo"),
+        ("Postponed - Tech Summit 2027", "postponed", "Tech Summit 2027"),
+        ("Rescheduled: Board Meeting", "rescheduled", "Board Meeting"),
+        ("Networking Lunch - NEW DATE", "rescheduled", "Networking Lunch"),
+        ("NEW DATE! Career Fair", "rescheduled", "Career Fair"),
+        ("Resume Workshop (now virtual)", "moved_online", "Resume Workshop"),
+        ("Tuesday Morning Job Club (changed to Wednesday)", "rescheduled", "Tuesday Morning Job Club"),
+        ("Board Meeting - Date changed to March 9", "rescheduled", "Board Meeting"),
+        ("Board Meeting moved to the Library", "scheduled", "Board Meeting moved to the Library"),
+        ("Job Club (changed to Marriott East)", "scheduled", "Job Club (changed to Marriott East)"),
+        ("Job Club (changed to 2nd floor)", "scheduled", "Job Club (changed to 2nd floor)"),
+        ("Moved Online: Resume Workshop", "moved_online", "Resume Workshop"),
+        # a status word in capitals inside the title: the status, the title as published
+        ("Job Fair CANCELLED due to weather", "cancelled", "Job Fair CANCELLED due to weather"),
+        # a title that is only the status word is kept
+        ("CANCELLED", "cancelled", "CANCELLED"),
+        # not status words
+        ("Postponed Dreams: A Talk on Career Change", "scheduled", "Postponed Dreams: A Talk on Career Change"),
+        ("How to Handle a Cancelled Interview", "scheduled", "How to Handle a Cancelled Interview"),
+        ("Spring Job Fair", "scheduled", "Spring Job Fair"),
+    ],
+)
 def test_title_words(title, expected, stored):
     item = status(title=title)
     assert item["status"] == expected
@@ -78,13 +88,16 @@ def test_title_words_override_a_default_scheduled_but_not_a_stated_status():
     assert item["status"] == "cancelled" and item["title"] == "Spring Job Fair"
 
 
-@pytest.mark.parametrize("time_text, expected", [
-    ("CANCELLED", "cancelled"),
-    ("March 4, 2027 (Canceled)", "cancelled"),
-    ("Postponed until April 5, 2027", "postponed"),
-    ("New date: April 8, 2027 6pm (was March 4)", "rescheduled"),
-    ("Thursday, March 4, 2027 6:30 PM - 8:00 PM", "scheduled"),
-])
+@pytest.mark.parametrize(
+    "time_text, expected",
+    [
+        ("CANCELLED", "cancelled"),
+        ("March 4, 2027 (Canceled)", "cancelled"),
+        ("Postponed until April 5, 2027", "postponed"),
+        ("New date: April 8, 2027 6pm (was March 4)", "rescheduled"),
+        ("Thursday, March 4, 2027 6:30 PM - 8:00 PM", "scheduled"),
+    ],
+)
 def test_date_text_words(time_text, expected):
     assert status(time_text=time_text)["status"] == expected
 
@@ -94,24 +107,27 @@ def test_date_text_falls_back_to_start_text():
     assert item["status"] == "cancelled"
 
 
-@pytest.mark.parametrize("description, expected", [
-    ("This event has been cancelled. We apologize for the inconvenience.", "cancelled"),
-    ("Due to the storm, the fair is postponed. A new date will be announced.", "postponed"),
-    ("UPDATE: This meeting has been rescheduled to April 8.", "rescheduled"),
-    ("Our luncheon has been moved online. Join from home!", "moved_online"),
-    ("The workshop will now be held virtually via Zoom.", "moved_online"),
-    ("CANCELLED. See you at next month's meeting.", "cancelled"),
-    # false positives the description must not cause
-    ("Cancellation policy: cancel 48 hours before the event for a full refund.", "scheduled"),
-    ("If the event is cancelled due to weather, you will be notified by email.", "scheduled"),
-    ("In the event of inclement weather the job fair will be postponed.", "scheduled"),
-    ("Cancellations must be received by March 1. No-shows will be charged.", "scheduled"),
-    ("Learn how to recover when an interview gets postponed or cancelled.", "scheduled"),
-    ("The program may be cancelled if fewer than 10 people register.", "scheduled"),
-    ("Meet employers from 40 companies. Bring your resume.", "scheduled"),
-    ("Registration is now online. Applications are now online too.", "scheduled"),
-    ("Registration will now be online only.", "scheduled"),
-])
+@pytest.mark.parametrize(
+    "description, expected",
+    [
+        ("This event has been cancelled. We apologize for the inconvenience.", "cancelled"),
+        ("Due to the storm, the fair is postponed. A new date will be announced.", "postponed"),
+        ("UPDATE: This meeting has been rescheduled to April 8.", "rescheduled"),
+        ("Our luncheon has been moved online. Join from home!", "moved_online"),
+        ("The workshop will now be held virtually via Zoom.", "moved_online"),
+        ("CANCELLED. See you at next month's meeting.", "cancelled"),
+        # false positives the description must not cause
+        ("Cancellation policy: cancel 48 hours before the event for a full refund.", "scheduled"),
+        ("If the event is cancelled due to weather, you will be notified by email.", "scheduled"),
+        ("In the event of inclement weather the job fair will be postponed.", "scheduled"),
+        ("Cancellations must be received by March 1. No-shows will be charged.", "scheduled"),
+        ("Learn how to recover when an interview gets postponed or cancelled.", "scheduled"),
+        ("The program may be cancelled if fewer than 10 people register.", "scheduled"),
+        ("Meet employers from 40 companies. Bring your resume.", "scheduled"),
+        ("Registration is now online. Applications are now online too.", "scheduled"),
+        ("Registration will now be online only.", "scheduled"),
+    ],
+)
 def test_description_only_explicit_statements(description, expected):
     assert status(description=description)["status"] == expected
 
@@ -167,9 +183,16 @@ def test_extract_shows_status_attendance_and_cost():
 
     from tests.conftest import FIXTURES, run_eventhound
 
-    result = run_eventhound("extract", FIXTURES / "status_cost" / "chamber_events.html",
-                            "--url", "https://riverbend.example/events/", "--tz", "America/Chicago",
-                            "--now", "2027-01-10T00:00:00Z")
+    result = run_eventhound(
+        "extract",
+        FIXTURES / "status_cost" / "chamber_events.html",
+        "--url",
+        "https://riverbend.example/events/",
+        "--tz",
+        "America/Chicago",
+        "--now",
+        "2027-01-10T00:00:00Z",
+    )
     assert result.returncode == 0, result.stderr
     records = {r["url"].rsplit("/", 2)[-2]: r for r in map(json.loads, result.stdout.splitlines())}
     assert set(records) == {"spring-job-fair", "resume-clinic", "hr-roundtable"}
@@ -197,9 +220,16 @@ def test_extract_shows_a_moved_ical_occurrence_as_rescheduled():
 
     from tests.conftest import FIXTURES, run_eventhound
 
-    result = run_eventhound("extract", FIXTURES / "ical" / "hr_chapter_monthly_moved.ics",
-                            "--url", "https://www.rmhra.example/calendar.ics", "--tz", "America/Denver",
-                            "--now", "2027-02-01T12:00:00Z")
+    result = run_eventhound(
+        "extract",
+        FIXTURES / "ical" / "hr_chapter_monthly_moved.ics",
+        "--url",
+        "https://www.rmhra.example/calendar.ics",
+        "--tz",
+        "America/Denver",
+        "--now",
+        "2027-02-01T12:00:00Z",
+    )
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     chapter = {r["start"][:10]: r for r in records if r["series_id"] == "5m0ch4pt3rlunch2027rmhra@google.com"}

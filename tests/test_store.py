@@ -3,9 +3,8 @@
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
 
 from eventhound import db as database
 from eventhound.db import EVENT_COLUMNS
@@ -14,7 +13,7 @@ from eventhound.sources import Source
 from pipelines.store import StorePipeline
 from tests.kit import Stats
 
-NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -76,18 +75,35 @@ def test_store_flushes_a_big_buffer(tmp_path, monkeypatch):
 
 
 def test_run_row_counts():
-    stats = {"response_received_count": 5, "item_scraped_count": 9, "item_dropped_count": 2,
-             "eventhound/dropped/not_career": 1, "eventhound/dropped/no_start": 1,
-             "eventhound/fetch_errors": 1, "eventhound/extract_errors/json": 2,
-             "eventhound/extract_errors/microdata": 1, "eventhound/extract_warnings/ical_folding_repaired": 1,
-             "log_count/ERROR": 1, "spider_exceptions/count": 1,
-             "spider_exceptions/ValueError": 1,
-             "eventhound/last_error": "https://example.org/x: TimeoutError: took too long"}
+    stats = {
+        "response_received_count": 5,
+        "item_scraped_count": 9,
+        "item_dropped_count": 2,
+        "eventhound/dropped/not_career": 1,
+        "eventhound/dropped/no_start": 1,
+        "eventhound/fetch_errors": 1,
+        "eventhound/extract_errors/json": 2,
+        "eventhound/extract_errors/microdata": 1,
+        "eventhound/extract_warnings/ical_folding_repaired": 1,
+        "log_count/ERROR": 1,
+        "spider_exceptions/count": 1,
+        "spider_exceptions/ValueError": 1,
+        "eventhound/last_error": "https://example.org/x: TimeoutError: took too long",
+    }
     row = run_row("tcc", stats, "S", "F", "finished")
-    assert row == {"source": "tcc", "started": "S", "finished": "F", "pages": 5, "items": 9, "dropped": 2,
-                   "errors": 5, "warnings": 1, "finish_reason": "finished",
-                   "error": "https://example.org/x: TimeoutError: took too long",
-                   "dropped_reasons": '{"no_start": 1, "not_career": 1}'}
+    assert row == {
+        "source": "tcc",
+        "started": "S",
+        "finished": "F",
+        "pages": 5,
+        "items": 9,
+        "dropped": 2,
+        "errors": 5,
+        "warnings": 1,
+        "finish_reason": "finished",
+        "error": "https://example.org/x: TimeoutError: took too long",
+        "dropped_reasons": '{"no_start": 1, "not_career": 1}',
+    }
     assert run_row("x", {}, "S", "F", "shutdown")["errors"] == 0
     assert run_row("x", {}, "S", "F", "shutdown")["warnings"] == 0
 
@@ -104,12 +120,14 @@ def test_runlog_writes_run_and_source(tmp_path):
     db = database.open_db(path)
     runs = list(db["runs"].rows)
     assert [(r["source"], r["items"], r["finish_reason"]) for r in runs] == [
-        ("tcc", 3, "finished"), ("adhoc", 3, "shutdown")]
+        ("tcc", 3, "finished"),
+        ("adhoc", 3, "shutdown"),
+    ]
     assert runs[0]["started"] <= runs[0]["finished"]
     assert [r["key"] for r in db["sources"].rows] == ["tcc"]
 
 
-CRAWL = textwrap.dedent('''
+CRAWL = textwrap.dedent("""
     import sys
     import scrapy
     from scrapy.crawler import CrawlerProcess
@@ -140,13 +158,14 @@ CRAWL = textwrap.dedent('''
     })
     process.crawl(Spider)
     process.start()
-''')
+""")
 
 
 def test_real_crawl(tmp_path):
     path = tmp_path / "events.db"
-    done = subprocess.run([sys.executable, "-c", CRAWL, str(path)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", CRAWL, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     stored = rows(path)
     assert set(stored) == {"tcc:1", "tcc:2"}

@@ -3,7 +3,7 @@
 import copy
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trumba"
-NOW = datetime(2027, 9, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2027, 9, 1, 12, tzinfo=UTC)
 CONTEXT = Context(now=NOW, timezone="America/Los_Angeles", options={"window_days_ahead": 540})
 FEED = "https://www.trumba.com/calendars/lakeshore-career-center.json"
 API = FEED + "?startdate=20270901&days=365"
@@ -129,12 +129,15 @@ def test_an_empty_answer_is_no_error():
     assert trumba.extract("[]", API, CONTEXT).errors == []
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/login'>Sign in</form></body></html>", "trumba_not_json"),
-    ('{"Message": "An error has occurred."}', "trumba_api_error"),
-    ('{"events": [{"event": {"id": 1}}], "page": {"current": 1, "total": 1}}', "trumba_not_events"),
-    ('[{"id": 1, "name": "not a Trumba event"}]', "trumba_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/login'>Sign in</form></body></html>", "trumba_not_json"),
+        ('{"Message": "An error has occurred."}', "trumba_api_error"),
+        ('{"events": [{"event": {"id": 1}}], "page": {"current": 1, "total": 1}}', "trumba_not_events"),
+        ('[{"id": 1, "name": "not a Trumba event"}]', "trumba_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert trumba.extract(body, API, CONTEXT).errors == [code]
 
@@ -154,15 +157,19 @@ def crawled(tmp_path_factory):
         shutil.copy(FIXTURES / name, feed / name)
     seen: list[str] = []
     with serve_api(work / "site", seen, paging=("startdate",)) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.lakeshore-careers]
 spider = "trumba"
-urls = ["{base.rstrip('/')}/calendars/lakeshore-career-center.ics"]
+urls = ["{base.rstrip("/")}/calendars/lakeshore-career-center.ics"]
 timezone = "America/Los_Angeles"
 
 [sources.lakeshore-careers.trumba]
 window_days_ahead = 540
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
@@ -171,7 +178,8 @@ def test_crawl_reads_both_windows_from_the_calendar_address(crawled):
     assert result.returncode == 0, result.stderr[-2000:]
     assert [path for path in seen if path != "/robots.txt"] == [
         "/calendars/lakeshore-career-center.json?startdate=20270901&days=365",
-        "/calendars/lakeshore-career-center.json?startdate=20280831&days=175"]
+        "/calendars/lakeshore-career-center.json?startdate=20280831&days=175",
+    ]
     rows = query(db, "select title, start_utc, all_day, status, attendance, categories from events order by start_utc")
     assert [(r["title"], r["start_utc"]) for r in rows] == [
         ("Fall Career & Internship Fair", "2027-09-22T17:00:00+00:00"),

@@ -1,8 +1,7 @@
 """IEEE vTools: the public Events API (JSON:API) read into raw events, and a crawl of its pages over HTTP."""
 
 import json
-import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,15 @@ from eventhound.extractors import vtools
 from eventhound.extractors.base import Context
 from eventhound.formats import FORMATS, detect_format
 from eventhound.sources import parse_source
-from tests.conftest import crawl, query, summary
-from tests.platform_site import crawl_site, serve_api
+from tests.conftest import query, summary
+from tests.platform_site import crawl_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vtools"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago")
+CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/Chicago")
 API = "https://events.vtools.ieee.org/RST/events/api/public/v7/events/list?span=now~now%2B365.days&limit=500&sort=start-time"
-REGISTERED = pytest.mark.skipif("vtools" not in FORMATS, reason="vtools is not yet in eventhound.formats.DETECTION_ORDER")
+REGISTERED = pytest.mark.skipif(
+    "vtools" not in FORMATS, reason="vtools is not yet in eventhound.formats.DETECTION_ORDER"
+)
 
 
 def page(name: str) -> str:
@@ -35,13 +36,26 @@ def test_events_with_place_hosts_mode_cost_and_categories():
     assert fair["url"] == "https://events.vtools.ieee.org/m/581204"
     assert fair["registration_url"] == "https://events.vtools.ieee.org/event/register/581204"
     assert (fair["venue_name"], fair["street"], fair["city"], fair["postal_code"]) == (
-        "Riverton Convention Center, Hall B", "400 Commerce St", "Riverton", "61701")
+        "Riverton Convention Center, Hall B",
+        "400 Commerce St",
+        "Riverton",
+        "61701",
+    )
     assert (fair["latitude"], fair["longitude"]) == ("40.4842027", "-88.9936873")
     assert fair["organizer"] == "Riverton Section YP"
     assert fair["attendance_mode"] == "OfflineEventAttendanceMode"
     assert (fair["cost_text"], fair["is_free"]) == ("Free", "true")
-    assert fair["categories"] == ["Professional", "Affinity", "Student Branch", "Riverton Section YP", "Riverton State Univ",
-                                  "career-fair", "resume", "networking", "YoungProfessionals"]
+    assert fair["categories"] == [
+        "Professional",
+        "Affinity",
+        "Student Branch",
+        "Riverton Section YP",
+        "Riverton State Univ",
+        "career-fair",
+        "resume",
+        "networking",
+        "YoungProfessionals",
+    ]
     assert fair["description"].startswith("<p>Meet recruiters")
     assert webinar["online_url"] == "https://ieee.webex.com/ieee/j.php?MTID=m4f1c2a9e0b7d"
     assert webinar["attendance_mode"] == "OnlineEventAttendanceMode" and "venue_name" not in webinar
@@ -74,7 +88,9 @@ def test_a_multi_day_all_day_event_ends_on_its_last_day_and_links_next_wins():
 def test_a_single_event_and_bare_attributes():
     record = json.loads(page("events_page1.json"))["data"][1]
     single = vtools.extract(json.dumps({"data": record}), vtools.API + "?id=581377", CONTEXT)
-    assert [(e["title"], e["own_id"]) for e in single.events] == [("Webinar: Negotiating Your First Engineering Offer", "581377")]
+    assert [(e["title"], e["own_id"]) for e in single.events] == [
+        ("Webinar: Negotiating Your First Engineering Offer", "581377")
+    ]
     bare = vtools.extract(json.dumps({"data": [record["attributes"]]}), vtools.API, CONTEXT)  # what some caches keep
     assert bare.events[0]["own_id"] == "581377" and bare.events[0]["start_text"] == "2027-09-29T18:30:00-05:00"
 
@@ -85,14 +101,21 @@ def test_a_meetings_list_is_read_as_links_to_each_event():
     assert result.follow == [vtools.API + "?id=581204", vtools.API + "?id=581377"]
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/users/sign_in'>Sign in with your IEEE Account</form></body></html>",
-     "vtools_not_json"),
-    ('{"errors": [{"status": "400", "title": "Bad Request", "detail": "The \'spoid\' parameter is a feed sub-filter"}]}',
-     "vtools_api_error"),
-    ('{"events": [], "page": {"current": 1, "total": 1}}', "vtools_not_events"),
-    ('{"data": [{"type": "categories", "id": "2", "attributes": {"name": "Technical"}}]}', "vtools_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (
+            "<!DOCTYPE html><html><body><form action='/users/sign_in'>Sign in with your IEEE Account</form></body></html>",
+            "vtools_not_json",
+        ),
+        (
+            '{"errors": [{"status": "400", "title": "Bad Request", "detail": "The \'spoid\' parameter is a feed sub-filter"}]}',
+            "vtools_api_error",
+        ),
+        ('{"events": [], "page": {"current": 1, "total": 1}}', "vtools_not_events"),
+        ('{"data": [{"type": "categories", "id": "2", "attributes": {"name": "Technical"}}]}', "vtools_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert vtools.extract(body, API, CONTEXT).errors == [code]
 
@@ -115,34 +138,51 @@ def test_recognise_a_section_page_embedding_vtools():
     api = '<script src="x.js"></script><a href="https://events.vtools.ieee.org/RST/events/api/public/v7/events/list?tags=SBC&amp;tags_connector=AND">'
     assert vtools.recognise(api, "https://sb.example.edu/")[0] == vtools.API + "?tags=SBC&tags_connector=AND"
     two = '<a href="https://events.vtools.ieee.org/m/1">a</a> <a href="https://events.vtools.ieee.org/m/2">b</a>'
-    assert vtools.recognise(two, "https://sb.example.edu/events") == ("https://sb.example.edu/events",
-                                                                      "IEEE vTools (links to vTools event pages)")
-    assert vtools.recognise('<a href="https://events.vtools.ieee.org/m/372975">Register</a>', "https://me.example/") is None
+    assert vtools.recognise(two, "https://sb.example.edu/events") == (
+        "https://sb.example.edu/events",
+        "IEEE vTools (links to vTools event pages)",
+    )
+    assert (
+        vtools.recognise('<a href="https://events.vtools.ieee.org/m/372975">Register</a>', "https://me.example/")
+        is None
+    )
     assert vtools.recognise("<html><body>Events at the library</body></html>", "https://lib.example/") is None
 
 
 def spider(url: str):
     from spiders.vtools import VtoolsSpider
 
-    source = parse_source("riverton", {"spider": "vtools", "urls": [url], "timezone": "America/Chicago",
-                                       "vtools": {"window_days_ahead": 90}})
+    source = parse_source(
+        "riverton",
+        {"spider": "vtools", "urls": [url], "timezone": "America/Chicago", "vtools": {"window_days_ahead": 90}},
+    )
     made = VtoolsSpider(source=source)
     made.context = CONTEXT
     return made
 
 
 @REGISTERED
-@pytest.mark.parametrize("url, api", [
-    ("https://events.vtools.ieee.org/", vtools.API + "?span=now~now%2B90.days&limit=500&sort=start-time"),
-    ("https://events.vtools.ieee.org/events/search?category_id=1&q=career&location_type=virtual",
-     vtools.API + "?category_id=1&location_type=virtual&span=now~now%2B90.days&limit=500&sort=start-time"),
-    ("https://events.vtools.ieee.org/RST/events/api/public/v8/events/list.ics?tags=YP&limit=100",
-     "https://events.vtools.ieee.org/RST/events/api/public/v8/events/list?tags=YP&limit=100"
-     "&span=now~now%2B90.days&sort=start-time"),
-    (vtools.API + "?id=581204", vtools.API + "?id=581204"),
-    ("https://events.vtools.ieee.org/meetings/R40099/-0/365", "https://events.vtools.ieee.org/meetings/R40099/-0/365"),
-    ("https://r4.ieee.org/riverton/events/", "https://r4.ieee.org/riverton/events/"),
-])
+@pytest.mark.parametrize(
+    "url, api",
+    [
+        ("https://events.vtools.ieee.org/", vtools.API + "?span=now~now%2B90.days&limit=500&sort=start-time"),
+        (
+            "https://events.vtools.ieee.org/events/search?category_id=1&q=career&location_type=virtual",
+            vtools.API + "?category_id=1&location_type=virtual&span=now~now%2B90.days&limit=500&sort=start-time",
+        ),
+        (
+            "https://events.vtools.ieee.org/RST/events/api/public/v8/events/list.ics?tags=YP&limit=100",
+            "https://events.vtools.ieee.org/RST/events/api/public/v8/events/list?tags=YP&limit=100"
+            "&span=now~now%2B90.days&sort=start-time",
+        ),
+        (vtools.API + "?id=581204", vtools.API + "?id=581204"),
+        (
+            "https://events.vtools.ieee.org/meetings/R40099/-0/365",
+            "https://events.vtools.ieee.org/meetings/R40099/-0/365",
+        ),
+        ("https://r4.ieee.org/riverton/events/", "https://r4.ieee.org/riverton/events/"),
+    ],
+)
 def test_the_spider_asks_the_list_api_with_the_window(url, api):
     made = spider(url)
     assert made.api_url(url) == api
@@ -160,13 +200,18 @@ def test_the_spider_waits_60_seconds_between_requests():
 def crawled(tmp_path_factory):
     api = "RST/events/api/public/v7/events/list"
     pages = {f"{api}/index.json": FIXTURES / "events_page1.json", f"{api}/page=2.json": FIXTURES / "events_page2.json"}
-    return crawl_site(tmp_path_factory.mktemp("vtools"), pages, """
+    return crawl_site(
+        tmp_path_factory.mktemp("vtools"),
+        pages,
+        """
 [sources.riverton-ieee]
 spider = "vtools"
 urls = ["{base}/RST/events/api/public/v7/events/list"]
 timezone = "America/Chicago"
 settings = { DOWNLOAD_DELAY = 0 }
-""", now="2027-09-01T12:00:00+00:00")
+""",
+        now="2027-09-01T12:00:00+00:00",
+    )
 
 
 @REGISTERED

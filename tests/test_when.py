@@ -8,8 +8,9 @@ FIELDS = ["start", "end", "all_day", "timezone", "rrule", "warning", "error"]
 
 
 def run_when(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "eventhound", "when", *args], input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "eventhound", "when", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def when(*args) -> dict:
@@ -30,9 +31,15 @@ def test_help_has_a_purpose_and_an_example():
 
 def test_the_help_example():
     out = when("second Tuesday of each month, 7:30-9 AM", "--tz", "America/Chicago", "--now", "2027-01-10T14:15:00Z")
-    assert out == {"start": "2027-01-12T07:30:00-06:00", "end": "2027-01-12T09:00:00-06:00", "all_day": False,
-                   "timezone": "America/Chicago", "rrule": "FREQ=MONTHLY;BYDAY=2TU;BYHOUR=7;BYMINUTE=30",
-                   "warning": None, "error": None}
+    assert out == {
+        "start": "2027-01-12T07:30:00-06:00",
+        "end": "2027-01-12T09:00:00-06:00",
+        "all_day": False,
+        "timezone": "America/Chicago",
+        "rrule": "FREQ=MONTHLY;BYDAY=2TU;BYHOUR=7;BYMINUTE=30",
+        "warning": None,
+        "error": None,
+    }
 
 
 def test_a_range_of_days_and_a_time_range():
@@ -93,8 +100,10 @@ def test_jsonl_one_result_per_line_in_order_and_bad_lines_do_not_stop_the_stream
     assert all(list(o) == FIELDS for o in out)
     assert (out[0]["start"], out[0]["end"]) == ("2027-03-03", "2027-03-05")
     assert "bad input line" in out[1]["error"]
-    assert (out[2]["rrule"], out[2]["start"]) == ("FREQ=WEEKLY;BYDAY=TU;BYHOUR=9;BYMINUTE=30",
-                                                  "2027-01-12T09:30:00-05:00")
+    assert (out[2]["rrule"], out[2]["start"]) == (
+        "FREQ=WEEKLY;BYDAY=TU;BYHOUR=9;BYMINUTE=30",
+        "2027-01-12T09:30:00-05:00",
+    )
     assert "unknown time zone" in out[3]["error"]
     assert (out[4]["start"], out[4]["timezone"]) == ("2027-01-08", "America/Denver")
     assert "text" in out[5]["error"]

@@ -3,7 +3,7 @@ API key exchanged for a token, and a crawl of the API's pages over HTTP."""
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,9 @@ from tests.conftest import crawl, query, summary
 from tests.platform_site import serve_api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wildapricot"
-CONTEXT = Context(now=datetime(2027, 9, 1, 12, tzinfo=timezone.utc), timezone="America/Chicago",
-                  options={"site": "https://lakeshoreape.org"})
+CONTEXT = Context(
+    now=datetime(2027, 9, 1, 12, tzinfo=UTC), timezone="America/Chicago", options={"site": "https://lakeshoreape.org"}
+)
 API = "https://api.wildapricot.org/v2.2/accounts/318844/events?%24async=false&%24top=5"
 SITE = "https://lakeshoreape.org"
 
@@ -80,7 +81,10 @@ def test_the_public_events_page():
     assert result.errors == [] and result.next_page is None
     mixer, study, summit = result.events
     assert (mixer["title"], mixer["own_id"], mixer["url"]) == (
-        "Virtual Networking Mixer: Early-Career Engineers", "5102033", f"{SITE}/event-5102033")
+        "Virtual Networking Mixer: Early-Career Engineers",
+        "5102033",
+        f"{SITE}/event-5102033",
+    )
     assert (mixer["start_text"], mixer["end_text"]) == ("September 30, 2027 7:00 PM", "8:30 PM")
     assert mixer["timezone"] == "America/Chicago"
     assert mixer["registration_url"] == f"{SITE}/event-5102033/Registration"
@@ -92,18 +96,25 @@ def test_the_public_events_page():
     assert summit["url"] == f"{SITE}/event-5102079"  # a relative link made absolute
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<!DOCTYPE html><html><body><form action='/Sys/Login'>Log in</form></body></html>", "wildapricot_not_json"),
-    ('{"code": "Unauthorized", "message": "Authorization has been denied for this request."}', "wildapricot_api_error"),
-    ('{"events": [{"id": 1, "title": "x"}], "page": 1}', "wildapricot_not_events"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ("<!DOCTYPE html><html><body><form action='/Sys/Login'>Log in</form></body></html>", "wildapricot_not_json"),
+        (
+            '{"code": "Unauthorized", "message": "Authorization has been denied for this request."}',
+            "wildapricot_api_error",
+        ),
+        ('{"events": [{"id": 1, "title": "x"}], "page": 1}', "wildapricot_not_events"),
+    ],
+)
 def test_what_is_not_events_is_named(body, code):
     assert wildapricot.extract(body, API, CONTEXT).errors == [code]
 
 
 def test_an_async_answer_is_followed_to_its_result():
-    body = json.dumps({"ResultId": "a1b2", "ResultUrl": f"{API.split('?')[0]}?resultId=a1b2",
-                       "ProcessingState": "Waiting"})
+    body = json.dumps(
+        {"ResultId": "a1b2", "ResultUrl": f"{API.split('?')[0]}?resultId=a1b2", "ProcessingState": "Waiting"}
+    )
     result = wildapricot.extract(body, API, CONTEXT)
     assert result.next_page.endswith("resultId=a1b2") and result.errors == []
 
@@ -117,8 +128,10 @@ def test_detected_from_its_content():
 
 
 def test_the_api_key_is_exchanged_for_a_token_and_the_account_id():
-    source = parse_source("lakeshore", {"spider": "wildapricot", "urls": [f"{SITE}/"], "timezone": "America/Chicago",
-                                        "token_env": "LAKESHORE_WA_KEY"})
+    source = parse_source(
+        "lakeshore",
+        {"spider": "wildapricot", "urls": [f"{SITE}/"], "timezone": "America/Chicago", "token_env": "LAKESHORE_WA_KEY"},
+    )
     crawler = get_crawler(WildApricotSpider, {"EVENTHOUND_NOW": "2027-09-01T12:00:00+00:00"})
     spider = WildApricotSpider.from_crawler(crawler, source=source)
     assert spider.api_url(f"{SITE}/") == f"{SITE}/events"  # no token yet: the public page
@@ -126,12 +139,19 @@ def test_the_api_key_is_exchanged_for_a_token_and_the_account_id():
     assert (request.method, request.url) == ("POST", "https://oauth.wildapricot.org/auth/token")
     assert request.headers["Authorization"] == b"Basic QVBJS0VZOmszeQ=="  # APIKEY:k3y
     assert request.body == b"grant_type=client_credentials&scope=auto"
-    answer = {"access_token": "tok-abc", "token_type": "Bearer", "expires_in": 1800,
-              "refresh_token": "not_requested", "Permissions": [{"AccountId": 318844, "SecurityProfileId": 20}]}
+    answer = {
+        "access_token": "tok-abc",
+        "token_type": "Bearer",
+        "expires_in": 1800,
+        "refresh_token": "not_requested",
+        "Permissions": [{"AccountId": 318844, "SecurityProfileId": 20}],
+    }
     response = TextResponse(request.url, body=json.dumps(answer).encode(), encoding="utf-8", request=request)
     (api,) = spider.got_token(response)
-    assert api.url == ("https://api.wildapricot.org/v2.2/accounts/318844/events?%24async=false&%24top=100"
-                       "&%24filter=StartDate+ge+2027-09-01+and+StartDate+le+2028-08-31")
+    assert api.url == (
+        "https://api.wildapricot.org/v2.2/accounts/318844/events?%24async=false&%24top=100"
+        "&%24filter=StartDate+ge+2027-09-01+and+StartDate+le+2028-08-31"
+    )
     assert api.headers["Authorization"] == b"Bearer tok-abc"
     assert spider.context.options["site"] == SITE
 
@@ -145,7 +165,9 @@ def crawled(tmp_path_factory):
     shutil.copy(FIXTURES / "events_page2.json", api / "$skip=5.json")
     seen: list[str] = []
     with serve_api(work / "site", seen, paging=("$skip",)) as base:
-        result, db = crawl(work, f"""
+        result, db = crawl(
+            work,
+            f"""
 [sources.lakeshore-ape]
 spider = "wildapricot"
 urls = ["{base}/v2.2/accounts/318844/events"]
@@ -154,18 +176,23 @@ timezone = "America/Chicago"
 [sources.lakeshore-ape.wildapricot]
 page_size = 5
 site = "https://lakeshoreape.org"
-""", now="2027-09-01T12:00:00+00:00")
+""",
+            now="2027-09-01T12:00:00+00:00",
+        )
     return result, db, seen
 
 
 def test_crawl_reads_every_api_page(crawled):
     result, db, seen = crawled
     assert result.returncode == 0, result.stderr[-2000:]
-    first = ("/v2.2/accounts/318844/events?%24async=false&%24top=5"
-             "&%24filter=StartDate+ge+2027-09-01+and+StartDate+le+2028-08-31")
+    first = (
+        "/v2.2/accounts/318844/events?%24async=false&%24top=5"
+        "&%24filter=StartDate+ge+2027-09-01+and+StartDate+le+2028-08-31"
+    )
     assert [path for path in seen if path != "/robots.txt"] == [first, first + "&%24skip=5"]
-    rows = query(db, "select title, start_utc, all_day, status, attendance, categories, url from events "
-                     "order by start_utc")
+    rows = query(
+        db, "select title, start_utc, all_day, status, attendance, categories, url from events order by start_utc"
+    )
     assert [(r["title"], r["start_utc"]) for r in rows] == [
         ("Résumé Review Workshop", "2027-09-21T23:00:00+00:00"),
         ("Résumé Review Workshop", "2027-09-28T23:00:00+00:00"),

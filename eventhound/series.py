@@ -5,7 +5,7 @@ gcal, which builds a calendar from Google's JSON) and schema.org ``eventSchedule
 Schedule becomes an RRULE on a VEVENT) both expand here, with ``recurring_ical_events``.
 
 - ``Window``: the span occurrences must overlap, ``now - window_days_back`` ..
-  ``now + window_days_ahead`` (the source's options; 30 and 365 days by default), measured
+  ``now + window_days_ahead`` (the source's options, by ``WINDOW_OPTIONS``), measured
   in the source's zone. The window applies to series only: a single event is kept however
   far ahead it is (a trade show announced two years ahead), and dropped only when it ended
   before the window's start.
@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from eventhound.extractors.base import Context
+from eventhound.extractors.base import Context, Option, option_value
 
 __all__ = [
     "Window",
@@ -42,8 +42,19 @@ MAX_PER_SERIES = 1000
 MAX_TOTAL = 50_000
 MAX_RULE_STEPS = 200_000  # per series
 MAX_FEED_STEPS = 1_000_000  # per feed
-DEFAULT_DAYS_BACK = 30
-DEFAULT_DAYS_AHEAD = 365
+MAX_WINDOW_DAYS = 3650  # a window option beyond this is taken as not given
+# The options of a format that expands series (ical, gcal, schemaorg): their OPTIONS tables hold these.
+WINDOW_OPTIONS = {
+    "window_days_back": Option(
+        int, 30, "keep events and occurrences that end after the crawl's start minus this many days"
+    ),
+    "window_days_ahead": Option(
+        int,
+        365,
+        "expand a series' occurrences that start before the crawl's start plus "
+        "this many days (a single event is kept however far ahead)",
+    ),
+}
 UTC = UTC
 NO_END = "X-EVENTHOUND-NO-END"  # marks a VEVENT that published neither DTEND nor DURATION
 RRULE_TEXT = "X-EVENTHOUND-RRULE"  # the rule as published, kept before the expansion bounds it
@@ -91,9 +102,8 @@ class Window:
     """The time span occurrences must overlap: now - days_back .. now + days_ahead."""
 
     def __init__(self, context: Context):
-        options = context.options or {}
-        back = _days(options.get("window_days_back"), DEFAULT_DAYS_BACK)
-        ahead = _days(options.get("window_days_ahead"), DEFAULT_DAYS_AHEAD)
+        back = _days(context.options, "window_days_back")
+        ahead = _days(context.options, "window_days_ahead")
         now = context.now if context.now.tzinfo else context.now.replace(tzinfo=UTC)
         try:
             zone = ZoneInfo(context.timezone)
@@ -104,10 +114,9 @@ class Window:
         self.stop = now + timedelta(days=ahead)
 
 
-def _days(value, default: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3650:
-        return default
-    return int(value)
+def _days(options, name: str) -> int:
+    value = option_value(WINDOW_OPTIONS, options, name)
+    return value if value <= MAX_WINDOW_DAYS else WINDOW_OPTIONS[name].default
 
 
 class Budget:

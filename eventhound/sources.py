@@ -10,17 +10,39 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from eventhound.dates.zones import is_known
-from eventhound.formats import FORMATS, extractor
+from eventhound.extractors.base import option_problems
+from eventhound.formats import NAMES, extractor
 
 EVENT_TYPES = (
-    "job_fair", "job_club", "association_meeting", "networking", "conference",
-    "trade_show", "workshop", "info_session", "other",
+    "job_fair",
+    "job_club",
+    "association_meeting",
+    "networking",
+    "conference",
+    "trade_show",
+    "workshop",
+    "info_session",
+    "other",
 )
-SPIDERS = FORMATS
+SPIDERS = NAMES
 KNOWN_KEYS = {
-    "name", "spider", "urls", "timezone", "event_type", "country", "region",
-    "enabled", "follow_offsite", "languages", "day_first", "settings", "career_only", "token_env",
-    "include_categories", "exclude_categories", *FORMATS,
+    "name",
+    "spider",
+    "urls",
+    "timezone",
+    "event_type",
+    "country",
+    "region",
+    "enabled",
+    "follow_offsite",
+    "languages",
+    "day_first",
+    "settings",
+    "career_only",
+    "token_env",
+    "include_categories",
+    "exclude_categories",
+    *NAMES,
 }
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -74,113 +96,156 @@ def parse_source(key: str, entry: dict, path: str = "sources.toml") -> Source:
     """Validate one `[sources.KEY]` table; the error names the file, key and problem."""
     if not isinstance(entry, dict):
         _fail(path, key, "must be a table")
-    unknown = set(entry) - KNOWN_KEYS
-    if unknown:
-        _fail(path, key, f"unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN_KEYS))}")
-    spider = entry.get("spider")
-    if spider not in SPIDERS:
-        _fail(path, key, f"spider must be one of {', '.join(SPIDERS)}, not {spider!r}")
-    urls = entry.get("urls")
-    if isinstance(urls, str):
-        urls = [urls]
-    if isinstance(urls, list):  # webcal:// is how calendars are offered for subscription: it is https
-        urls = ["https://" + u[len("webcal://"):] if isinstance(u, str) and u.lower().startswith("webcal://") else u
-                for u in urls]
-    if not urls or not isinstance(urls, list):
-        _fail(path, key, "urls must be a non-empty list of http(s) URLs")
-    for url in urls:
-        parts = urlsplit(url) if isinstance(url, str) else None
-        if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
-            _fail(path, key, f"not an absolute http(s) URL: {url!r}")
-    tz = entry.get("timezone")
-    if not tz:
-        _fail(path, key, "timezone is required (an IANA zone such as 'America/Chicago')")
-    if not is_known(tz):
-        _fail(path, key, f"unknown time zone {tz!r} (use an IANA zone such as 'America/Chicago')")
-    event_type = entry.get("event_type")
-    if event_type is not None and event_type not in EVENT_TYPES:
-        _fail(path, key, f"event_type must be one of {', '.join(EVENT_TYPES)}, not {event_type!r}")
+    for check in ENTRY_CHECKS:
+        if problem := check(key, entry):
+            _fail(path, key, problem)
     country = entry.get("country")
-    if country is not None and not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
-        _fail(path, key, f"country must be an ISO 3166-1 alpha-2 code such as 'US', not {country!r}")
-    for flag in ("enabled", "follow_offsite", "day_first", "career_only"):
-        if flag in entry and not isinstance(entry[flag], bool):
-            _fail(path, key, f"{flag} must be true or false")
-    languages = entry.get("languages", ["en"])
-    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-        _fail(path, key, "languages must be a list of language codes such as ['en', 'es']")
-    settings = entry.get("settings", {})
-    if not isinstance(settings, dict):
-        _fail(path, key, "settings must be a table of Scrapy settings")
-    for name in FORMATS:
-        if name in entry and name != spider:
-            _fail(path, key, f"a [{key}.{name}] table is for spider {name!r}, but this source's spider is {spider!r}")
-    options = entry.get(spider, {})
-    if not isinstance(options, dict):
-        _fail(path, key, f"{spider} must be a table of {spider} options")
-    if spider == "css":
-        from eventhound.extractors.css import config_problems
-
-        if problems := config_problems(options):
-            _fail(path, key, "; ".join(problems))
-    elif problems := option_problems(spider, options):
-        _fail(path, key, "; ".join(problems))
-    filters = {}
-    for name in ("include_categories", "exclude_categories"):
-        listed = entry.get(name, [])
-        if not isinstance(listed, list) or not all(isinstance(c, str) and c.strip() for c in listed):
-            _fail(path, key, f"{name} must be a list of category names such as ['Career Development']")
-        filters[name] = frozenset(" ".join(c.split()).casefold() for c in listed)
-    token_env = entry.get("token_env")
-    if token_env is not None and not (isinstance(token_env, str) and _ENV_NAME.fullmatch(token_env)):
-        _fail(path, key, "token_env must name an environment variable (such as 'MEETUP_TOKEN'), never hold the token")
     return Source(
         key=key,
         name=entry.get("name") or key,
-        spider=spider,
-        urls=tuple(urls),
-        timezone=tz,
-        event_type=event_type,
+        spider=entry["spider"],
+        urls=tuple(_urls(entry)),
+        timezone=entry["timezone"],
+        event_type=entry.get("event_type"),
         country=country.upper() if country else None,
         region=entry.get("region"),
         enabled=entry.get("enabled", True),
         follow_offsite=entry.get("follow_offsite", False),
-        languages=tuple(languages),
+        languages=tuple(entry.get("languages", ["en"])),
         day_first=entry.get("day_first"),
         career_only=entry.get("career_only", False),
-        token_env=token_env,
-        **filters,
-        settings=settings,
-        options=options,
+        token_env=entry.get("token_env"),
+        include_categories=_categories(entry, "include_categories"),
+        exclude_categories=_categories(entry, "exclude_categories"),
+        settings=entry.get("settings", {}),
+        options=entry.get(entry["spider"], {}),
         entry=dict(entry),
     )
 
 
-OPTION_KINDS = {int: "a whole number", str: "a text", bool: "true or false", list: "a list of texts"}
+# --------------------------------------------------------------------------- the checks of one entry
+# Each takes (key, entry) and returns what is wrong in words, or None; parse_source runs them in order.
 
 
-def option_problems(spider: str, options: dict) -> list[str]:
-    """What is wrong with a format's options table, by the `OPTIONS` (name -> type) its
-    extractor module declares; a format that declares none is not checked here."""
-    declared = getattr(extractor(spider), "OPTIONS", None)
-    if declared is None:
-        return []
-    problems = []
-    for name, value in options.items():
-        kind = declared.get(name)
-        if kind is None:
-            problems.append(f"{spider}.{name} is not a {spider} option (known: {', '.join(sorted(declared)) or 'none'})")
-        elif not _is_kind(value, kind):
-            problems.append(f"{spider}.{name} must be {OPTION_KINDS[kind]}, not {value!r}")
-    return problems
+def _unknown_keys(key, entry):
+    if unknown := set(entry) - KNOWN_KEYS:
+        return f"unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN_KEYS))}"
 
 
-def _is_kind(value, kind: type) -> bool:
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    if kind is list:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    return isinstance(value, kind)
+def _spider(key, entry):
+    if (spider := entry.get("spider")) not in SPIDERS:
+        return f"spider must be one of {', '.join(SPIDERS)}, not {spider!r}"
+
+
+def _urls(entry) -> list | None:
+    """The entry's urls as a list; webcal:// is how calendars are offered for subscription: it is https."""
+    urls = entry.get("urls")
+    if isinstance(urls, str):
+        urls = [urls]
+    if isinstance(urls, list):
+        urls = [
+            "https://" + u[len("webcal://") :] if isinstance(u, str) and u.lower().startswith("webcal://") else u
+            for u in urls
+        ]
+    return urls
+
+
+def _url_list(key, entry):
+    urls = _urls(entry)
+    if not urls or not isinstance(urls, list):
+        return "urls must be a non-empty list of http(s) URLs"
+    for url in urls:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
+            return f"not an absolute http(s) URL: {url!r}"
+
+
+def _timezone(key, entry):
+    if not (tz := entry.get("timezone")):
+        return "timezone is required (an IANA zone such as 'America/Chicago')"
+    if not is_known(tz):
+        return f"unknown time zone {tz!r} (use an IANA zone such as 'America/Chicago')"
+
+
+def _event_type(key, entry):
+    if (event_type := entry.get("event_type")) is not None and event_type not in EVENT_TYPES:
+        return f"event_type must be one of {', '.join(EVENT_TYPES)}, not {event_type!r}"
+
+
+def _country(key, entry):
+    country = entry.get("country")
+    if country is not None and not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
+        return f"country must be an ISO 3166-1 alpha-2 code such as 'US', not {country!r}"
+
+
+def _flags(key, entry):
+    for flag in ("enabled", "follow_offsite", "day_first", "career_only"):
+        if flag in entry and not isinstance(entry[flag], bool):
+            return f"{flag} must be true or false"
+
+
+def _languages(key, entry):
+    languages = entry.get("languages", ["en"])
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        return "languages must be a list of language codes such as ['en', 'es']"
+
+
+def _settings(key, entry):
+    if not isinstance(entry.get("settings", {}), dict):
+        return "settings must be a table of Scrapy settings"
+
+
+def _format_options(key, entry):
+    """The [sources.KEY.<spider>] table: only the source's own format's, and as that format declares."""
+    spider = entry["spider"]
+    for name in NAMES:
+        if name in entry and name != spider:
+            return f"a [{key}.{name}] table is for spider {name!r}, but this source's spider is {spider!r}"
+    options = entry.get(spider, {})
+    if not isinstance(options, dict):
+        return f"{spider} must be a table of {spider} options"
+    return "; ".join(format_problems(spider, options)) or None
+
+
+def _category_lists(key, entry):
+    for name in ("include_categories", "exclude_categories"):
+        listed = entry.get(name, [])
+        if not isinstance(listed, list) or not all(isinstance(c, str) and c.strip() for c in listed):
+            return f"{name} must be a list of category names such as ['Career Development']"
+
+
+def _token_env(key, entry):
+    token_env = entry.get("token_env")
+    if token_env is not None and not (isinstance(token_env, str) and _ENV_NAME.fullmatch(token_env)):
+        return "token_env must name an environment variable (such as 'MEETUP_TOKEN'), never hold the token"
+
+
+ENTRY_CHECKS = (
+    _unknown_keys,
+    _spider,
+    _url_list,
+    _timezone,
+    _event_type,
+    _country,
+    _flags,
+    _languages,
+    _settings,
+    _format_options,
+    _category_lists,
+    _token_env,
+)
+
+
+def _categories(entry, name: str) -> frozenset[str]:
+    return frozenset(" ".join(c.split()).casefold() for c in entry.get(name, []))
+
+
+def format_problems(spider: str, options: dict) -> list[str]:
+    """What is wrong with a format's options table: by the module's own `config_problems` where it
+    has one (css: required keys, selectors that compile, a nested detail table), else by its OPTIONS."""
+    module = extractor(spider)
+    own_check = getattr(module, "config_problems", None)
+    return own_check(options) if own_check else option_problems(spider, module.OPTIONS, options)
 
 
 def read_tables(path: str | Path, kind: str, error: type[ValueError] = SourceError) -> dict:

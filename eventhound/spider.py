@@ -12,7 +12,7 @@ from twisted.python.failure import Failure
 from w3lib.encoding import html_to_unicode
 
 from eventhound.clock import crawl_now
-from eventhound.extractors.base import Context, count_reasons
+from eventhound.extractors.base import Context, count_reasons, option_value
 from eventhound.extractors.platform import api_message
 from eventhound.faults import cause
 from eventhound.formats import extractor
@@ -26,8 +26,12 @@ def page_text(response) -> str:
     that undeclared Western pages are written in, as browsers read them. (Scrapy guesses an
     undeclared encoding from the bytes, and took a Spanish page's "Año" for Central European.)"""
     content_type = response.headers.get(b"Content-Type")
-    _, text = html_to_unicode(content_type.decode("latin-1") if content_type else None, response.body,
-                              default_encoding="cp1252", auto_detect_fun=_utf8_if_valid)
+    _, text = html_to_unicode(
+        content_type.decode("latin-1") if content_type else None,
+        response.body,
+        default_encoding="cp1252",
+        auto_detect_fun=_utf8_if_valid,
+    )
     return text
 
 
@@ -52,8 +56,13 @@ class EventSpider(scrapy.Spider):
     source: Source
     context: Context
 
-    def __init__(self, source: Source | str | None = None, sources: str = "sources.toml",
-                 source_entry: str | None = None, **kwargs):
+    def __init__(
+        self,
+        source: Source | str | None = None,
+        sources: str = "sources.toml",
+        source_entry: str | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if source_entry is not None:
             source = entry_source(source_entry)
@@ -77,8 +86,9 @@ class EventSpider(scrapy.Spider):
         # Per-source Scrapy settings (e.g. DOWNLOAD_DELAY); settings are not frozen yet here.
         for name, value in spider.source.settings.items():
             crawler.settings.set(name, value, priority="spider")
-        spider.context = Context(now=crawl_now(crawler.settings), timezone=spider.source.timezone,
-                                 options=spider.source.options)
+        spider.context = Context(
+            now=crawl_now(crawler.settings), timezone=spider.source.timezone, options=spider.source.options
+        )
         crawler.signals.connect(spider.request_dropped, signal=scrapy.signals.request_dropped)
         return spider
 
@@ -94,6 +104,10 @@ class EventSpider(scrapy.Spider):
         for url in [*extraction.follow, *filter(None, [extraction.next_page])]:
             if request := self.follow(url, self.parse):
                 yield request
+
+    def option(self, name: str):
+        """An option of the source's [sources.KEY.<spider>] table, else its default in the format's OPTIONS."""
+        return option_value(extractor(self.name).OPTIONS, self.source.options, name)
 
     def beyond_depth(self, response, next_page: str | None) -> list[str]:
         """A next page Scrapy will not fetch (DEPTH_LIMIT): its events are lost, so it is an
@@ -160,11 +174,6 @@ class PlatformSpider(EventSpider):
     def api_url(self, url: str) -> str:
         return url
 
-    def option(self, key: str, default: int) -> int:
-        """A whole-number option of the source's [sources.KEY.<spider>] table (checked on load)."""
-        value = self.source.options.get(key, default)
-        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
-
     def today(self):
         """The crawl's day in the source's zone (what an API's start date is)."""
         return self.context.now.astimezone(ZoneInfo(self.source.timezone)).date()
@@ -186,8 +195,9 @@ class PlatformSpider(EventSpider):
         for url in self.start_urls:
             api = self.api_url(url)
             self.sites.add(urlsplit(api).netloc)
-            yield scrapy.Request(api, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True},
-                                 headers=self.headers())
+            yield scrapy.Request(
+                api, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True}, headers=self.headers()
+            )
 
     def follow(self, url: str, callback, **kwargs):
         return super().follow(url, callback, headers={**self.headers(), **kwargs.pop("headers", {})}, **kwargs)
@@ -205,8 +215,11 @@ class FeedFirstSpider(PlatformSpider):
         async for request in super().start():
             source = next((u for u in self.start_urls if self.api_url(u) == request.url), request.url)
             if request.url != source:  # the feed, asked for a listing source
-                request = request.replace(callback=self.parse_feed, errback=self.feed_failed,
-                                          meta={**request.meta, "listing": self.listing_url(source)})
+                request = request.replace(
+                    callback=self.parse_feed,
+                    errback=self.feed_failed,
+                    meta={**request.meta, "listing": self.listing_url(source)},
+                )
             yield request
 
     def parse_feed(self, response):
@@ -222,5 +235,6 @@ class FeedFirstSpider(PlatformSpider):
 
     def listing(self, url: str) -> scrapy.Request:
         self.sites.add(urlsplit(url).netloc)
-        return scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True},
-                              dont_filter=True)
+        return scrapy.Request(
+            url, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True}, dont_filter=True
+        )

@@ -29,6 +29,11 @@ class BiblioCommonsSpider(PlatformSpider):
         else:
             api = f"https://{GATEWAY}/v2/libraries/{slug}/events"
         start = self.today()
-        return with_query(api, replace=False, startDate=start.isoformat(),
-                          endDate=(start + timedelta(days=self.option("window_days_ahead", 365))).isoformat(),
-                          limit=min(200, max(1, self.option("limit", 100))), page=1)
+        return with_query(
+            api,
+            replace=False,
+            startDate=start.isoformat(),
+            endDate=(start + timedelta(days=self.option("window_days_ahead"))).isoformat(),
+            limit=min(200, max(1, self.option("limit"))),
+            page=1,
+        )

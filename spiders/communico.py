@@ -7,7 +7,7 @@ one request asks for; the extractor names the next page until the window is cove
 
 from urllib.parse import urlsplit
 
-from eventhound.extractors.communico import API_PATH, PAGE_DAYS, first_request
+from eventhound.extractors.communico import API_PATH, OPTIONS, first_request
 from eventhound.extractors.platform import query_value
 from eventhound.spider import PlatformSpider
 
@@ -20,5 +20,9 @@ class CommunicoSpider(PlatformSpider):
         if parts.path.rstrip("/").endswith(API_PATH) and query_value(url, "req"):
             return url  # the API request itself, as given
         base = f"{parts.scheme}://{parts.netloc}{API_PATH}"
-        return first_request(base, self.today(), self.option("window_days_ahead", 365),
-                             self.option("page_days", PAGE_DAYS) or PAGE_DAYS)
+        return first_request(
+            base,
+            self.today(),
+            self.option("window_days_ahead"),
+            self.option("page_days") or OPTIONS["page_days"].default,
+        )

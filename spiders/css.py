@@ -1,10 +1,8 @@
 """css: plain HTML listings (and their event pages) read with the source's configured selectors."""
 
-
 from eventhound.extractors import css
 from eventhound.items import source_item
 from eventhound.spider import EventSpider, page_text
-
 
 
 class CssSpider(EventSpider):
@@ -22,8 +20,9 @@ class CssSpider(EventSpider):
         yield from self.items(extraction.events, response)
         for url in extraction.follow:
             already = url in self.followed
-            request = self.follow(url, self.parse_detail, cb_kwargs={"listing": partials[url]},
-                                  meta={"listing_url": response.url})
+            request = self.follow(
+                url, self.parse_detail, cb_kwargs={"listing": partials[url]}, meta={"listing_url": response.url}
+            )
             if request is not None:
                 yield request
             elif not already:

@@ -25,5 +25,5 @@ class DrupalSpider(PlatformSpider):
         elif not parts.path.rstrip("/").endswith(FEED_PATH):
             return url
         today = self.today()
-        end = today + timedelta(days=self.option("window_days_ahead", 365))
+        end = today + timedelta(days=self.option("window_days_ahead"))
         return with_query(url, replace=False, start=today.isoformat(), end=end.isoformat())

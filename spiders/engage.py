@@ -31,7 +31,15 @@ class EngageSpider(PlatformSpider):
             api = f"{parts.scheme}://{parts.netloc}{'/engage' if on_campuslabs else ''}{API_MARK}"
         zone = ZoneInfo(self.source.timezone)
         today = datetime.combine(self.today(), time(0), zone)
-        until = today + timedelta(days=self.option("window_days_ahead", 365))
-        return with_query(api, replace=False, endsAfter=today.isoformat(), startsBefore=until.isoformat(),
-                          orderByField="endsOn", orderByDirection="ascending", status="Approved",
-                          take=PAGE_SIZE, query="")
+        until = today + timedelta(days=self.option("window_days_ahead"))
+        return with_query(
+            api,
+            replace=False,
+            endsAfter=today.isoformat(),
+            startsBefore=until.isoformat(),
+            orderByField="endsOn",
+            orderByDirection="ascending",
+            status="Approved",
+            take=PAGE_SIZE,
+            query="",
+        )

@@ -34,6 +34,13 @@ class EventbriteSpider(PlatformSpider):
             api = API.format(id=organizer.group(1))
         else:
             return url  # the organizer page itself (or any other page) is read as published
-        end = self.today() + timedelta(days=self.option("window_days_ahead", 365))
-        return with_query(api, replace=False, status="live,started,canceled", order_by="start_asc", expand=EXPAND,
-                          time_filter="current_future", **{"start_date.range_end": f"{end.isoformat()}T23:59:59"})
+        end = self.today() + timedelta(days=self.option("window_days_ahead"))
+        return with_query(
+            api,
+            replace=False,
+            status="live,started,canceled",
+            order_by="start_asc",
+            expand=EXPAND,
+            time_filter="current_future",
+            **{"start_date.range_end": f"{end.isoformat()}T23:59:59"},
+        )

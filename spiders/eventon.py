@@ -34,10 +34,16 @@ class EventonSpider(PlatformSpider):
         if "ajax_loading_cal" not in text or text.lstrip().startswith("{"):
             return None
         start = datetime.combine(self.today(), time(0), ZoneInfo(self.source.timezone))
-        end = start + timedelta(days=self.option("window_days_ahead", 365))
+        end = start + timedelta(days=self.option("window_days_ahead"))
         found = eventon.init_load_request(text, response.url, start, end)
         if found is None:
             return None
         url, fields = found
-        return scrapy.FormRequest(url, formdata=fields, callback=self.parse, errback=self.fetch_failed,
-                                  headers={"X-Requested-With": "XMLHttpRequest"}, dont_filter=True)
+        return scrapy.FormRequest(
+            url,
+            formdata=fields,
+            callback=self.parse,
+            errback=self.fetch_failed,
+            headers={"X-Requested-With": "XMLHttpRequest"},
+            dont_filter=True,
+        )

@@ -27,11 +27,9 @@ class EventsmanagerSpider(FeedFirstSpider):
     name = "eventsmanager"
 
     def api_url(self, url: str) -> str:
-        options = self.source.options
-        if urlsplit(url).path.endswith(FEED) or options.get("prefer_ical") is False:
+        if urlsplit(url).path.endswith(FEED) or not self.option("prefer_ical"):
             return url
-        ical_url = options.get("ical_url")
-        return ical_url if isinstance(ical_url, str) and ical_url else site_root(url) + FEED
+        return self.option("ical_url") or site_root(url) + FEED
 
     def listing_url(self, url: str) -> str:
         """The events page for a source URL (the site's root: its default `/events/` page)."""

@@ -30,11 +30,16 @@ class GrowthzoneSpider(PlatformSpider):
     async def start(self):
         async for request in super().start():
             api = urlsplit(request.url)
-            if api.path != API_PATH or self.source.options.get("category_names"):
+            if api.path != API_PATH or self.option("category_names"):
                 yield request
                 continue
-            yield scrapy.Request(f"{api.scheme}://{api.netloc}/events/calendar", callback=self.read_categories,
-                                 errback=self.no_categories, meta={"api": request}, dont_filter=True)
+            yield scrapy.Request(
+                f"{api.scheme}://{api.netloc}/events/calendar",
+                callback=self.read_categories,
+                errback=self.no_categories,
+                meta={"api": request},
+                dont_filter=True,
+            )
 
     def read_categories(self, response):
         """The calendar's category names, then its API."""

@@ -27,10 +27,24 @@ class LibcalSpider(PlatformSpider):
     def api_url(self, url: str) -> str:
         parts = urlsplit(url)
         if parts.path.startswith(API_PATH):
-            return with_query(url, replace=False, date=self.today().isoformat(),
-                              days=min(365, self.option("window_days_ahead", 365)), limit=500)
+            return with_query(
+                url,
+                replace=False,
+                date=self.today().isoformat(),
+                days=min(365, self.option("window_days_ahead")),
+                limit=500,
+            )
         if parts.path.startswith(LIST_PATH):
             return with_query(url, replace=False, date="0000-00-00", perpage=PER_PAGE, page=1)
         calendar = query_value(url, "cid") or query_value(url, "cal_id") or "-1"
-        return with_query(f"{parts.scheme}://{parts.netloc}{LIST_PATH}", c=calendar, date="0000-00-00",
-                          perpage=PER_PAGE, page=1, audience="", cats="", camps="", inc=0)
+        return with_query(
+            f"{parts.scheme}://{parts.netloc}{LIST_PATH}",
+            c=calendar,
+            date="0000-00-00",
+            perpage=PER_PAGE,
+            page=1,
+            audience="",
+            cats="",
+            camps="",
+            inc=0,
+        )

@@ -15,11 +15,28 @@ from urllib.parse import quote, urlsplit
 
 from eventhound.spider import PlatformSpider
 
-FILTERS = frozenset({"group", "group_id", "exclude_group", "tag", "exclude_tag", "tag_mode", "category",
-                     "exclude_category", "category_mode", "only_starred", "search", "has_location",
-                     "near_location", "near_distance"})
-FIELDS = ("location,summary,description,tags,event_types,event_types_audience,group_title,is_online,online_url,"
-          "online_type,registration,cost,is_canceled,timezone")
+FILTERS = frozenset(
+    {
+        "group",
+        "group_id",
+        "exclude_group",
+        "tag",
+        "exclude_tag",
+        "tag_mode",
+        "category",
+        "exclude_category",
+        "category_mode",
+        "only_starred",
+        "search",
+        "has_location",
+        "near_location",
+        "near_distance",
+    }
+)
+FIELDS = (
+    "location,summary,description,tags,event_types,event_types_audience,group_title,is_online,online_url,"
+    "online_type,registration,cost,is_canceled,timezone"
+)
 
 
 def filter_segments(url: str) -> list[str]:
@@ -41,8 +58,12 @@ class LiveWhaleSpider(PlatformSpider):
         parts = urlsplit(url)
         base = "/live/json/v2/events/" if "/live/json/v2/" in parts.path else "/live/json/events/"
         start = self.today()
-        end = start + timedelta(days=self.option("window_days_ahead", 365))
-        segments = [*dict.fromkeys(filter_segments(url)), f"start_date/{start.isoformat()}",
-                    f"end_date/{end.isoformat()}", f"max/{self.option('max_events', 1000)}",
-                    f"response_fields/{FIELDS}"]
+        end = start + timedelta(days=self.option("window_days_ahead"))
+        segments = [
+            *dict.fromkeys(filter_segments(url)),
+            f"start_date/{start.isoformat()}",
+            f"end_date/{end.isoformat()}",
+            f"max/{self.option('max_events')}",
+            f"response_fields/{FIELDS}",
+        ]
         return f"{parts.scheme}://{parts.netloc}{base}{'/'.join(segments)}/"

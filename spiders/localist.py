@@ -17,5 +17,6 @@ class LocalistSpider(PlatformSpider):
     def api_url(self, url: str) -> str:
         parts = urlsplit(url)
         api = url if API_PATH in parts.path else f"{parts.scheme}://{parts.netloc}{API_PATH}"
-        return with_query(api, replace=False, start=self.today().isoformat(),
-                          days=min(370, self.option("window_days_ahead", 365)), pp=100)
+        return with_query(
+            api, replace=False, start=self.today().isoformat(), days=min(370, self.option("window_days_ahead")), pp=100
+        )

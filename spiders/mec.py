@@ -20,6 +20,6 @@ class MecSpider(FeedFirstSpider):
     name = "mec"
 
     def api_url(self, url: str) -> str:
-        if FEED in url or "mec_list_load_more" in url or self.source.options.get("prefer_ical") is False:
+        if FEED in url or "mec_list_load_more" in url or not self.option("prefer_ical"):
             return url
         return with_query(site_root(url), **{FEED: 1})

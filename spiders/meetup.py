@@ -18,6 +18,7 @@ import json
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from eventhound.extractors.meetup import OPTIONS
 from eventhound.extractors.platform import with_query
 from eventhound.spider import PlatformSpider
 
@@ -80,13 +81,20 @@ class MeetupSpider(PlatformSpider):
         parts = urlsplit(request.url)
         params = dict(parse_qsl(parts.query))
         today = self.today()
-        ahead = today + timedelta(days=self.option("window_days_ahead", 365))
-        variables = {"urlname": params.get("urlname"), "first": self.option("page_size", 50) or 50,
-                     "from": f"{today.isoformat()}T00:00:00Z", "to": f"{ahead.isoformat()}T23:59:59Z"}
+        ahead = today + timedelta(days=self.option("window_days_ahead"))
+        variables = {
+            "urlname": params.get("urlname"),
+            "first": self.option("page_size") or OPTIONS["page_size"].default,
+            "from": f"{today.isoformat()}T00:00:00Z",
+            "to": f"{ahead.isoformat()}T23:59:59Z",
+        }
         if params.get("after"):
             variables["after"] = params["after"]
-        post = request.replace(url=urlunsplit(parts._replace(query="")), method="POST",
-                               body=json.dumps({"query": QUERY, "variables": variables}),
-                               meta={**request.meta, "meetup_url": request.url})
+        post = request.replace(
+            url=urlunsplit(parts._replace(query="")),
+            method="POST",
+            body=json.dumps({"query": QUERY, "variables": variables}),
+            meta={**request.meta, "meetup_url": request.url},
+        )
         post.headers["Content-Type"] = "application/json"
         return post

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import urldefrag
 
-
 from eventhound.extractors import rss, schemaorg
 from eventhound.items import source_item
 from eventhound.spider import EventSpider, page_text
-
 
 
 def _same(a: str | None, b: str) -> bool:
@@ -31,7 +29,9 @@ class RssSpider(EventSpider):
             link = raw.pop("_follow", None)
             request = self.follow(link, self.parse_linked) if link else None
             if request is not None:
-                yield request.replace(cb_kwargs={"item_event": raw, "feed_url": response.url}, errback=self.linked_failed)
+                yield request.replace(
+                    cb_kwargs={"item_event": raw, "feed_url": response.url}, errback=self.linked_failed
+                )
             else:
                 yield from self.own_event(raw, response.url)
         if extraction.next_page and (request := self.follow(extraction.next_page, self.parse)):
@@ -41,7 +41,9 @@ class RssSpider(EventSpider):
         self.crawler.stats.inc_value("eventhound/pages")
         page = schemaorg.extract(page_text(response), response.url, self.context)
         self.count_errors(page.errors)
-        events = [e for e in page.events if _same(e.get("url"), response.url) or _same(e.get("url"), response.request.url)]
+        events = [
+            e for e in page.events if _same(e.get("url"), response.url) or _same(e.get("url"), response.request.url)
+        ]
         events = events or page.events
         if events:
             yield from self.items(events, response)

@@ -31,7 +31,6 @@ API_PATH = "/wp-json/tribe/events/v1/events"
 NOT_TRIBE = {"tribe_not_json", "tribe_not_events"}
 
 
-
 def _with_query(url: str, **params) -> str:
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -43,35 +42,31 @@ def _with_query(url: str, **params) -> str:
 class TribeSpider(EventSpider):
     name = "tribe"
 
-    def option(self, key: str, default: int) -> int:
-        value = self.source.options.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.logger.warning("[sources.%s.tribe] %s must be a whole number: using %s", self.source.key, key, default)
-            return default
-        return value
-
     def endpoints(self, url: str) -> tuple[str, str]:
         """(the API URL to ask, the events page whose ?ical=1 is the fallback) for a source URL."""
         parts = urlsplit(url)
         site = f"{parts.scheme}://{parts.netloc}"
         today = self.context.now.astimezone(ZoneInfo(self.source.timezone)).date()
-        start = today - timedelta(days=self.option("window_days_back", 1))
+        start = today - timedelta(days=self.option("window_days_back"))
         if API_PATH in parts.path or "rest_route=%2Ftribe" in parts.query or "rest_route=/tribe" in parts.query:
             api = _with_query(url, start_date=start.isoformat())
-            events_page = site + parts.path.split("/wp-json/")[0] + "/events/" if "/wp-json/" in parts.path else site + "/events/"
+            events_page = (
+                site + parts.path.split("/wp-json/")[0] + "/events/" if "/wp-json/" in parts.path else site + "/events/"
+            )
         else:
-            end = today + timedelta(days=self.option("window_days_ahead", 365))
-            api = f"{site}{API_PATH}?" + urlencode({"start_date": start.isoformat(), "end_date": end.isoformat(),
-                                                    "per_page": self.option("per_page", 50)})
+            end = today + timedelta(days=self.option("window_days_ahead"))
+            api = f"{site}{API_PATH}?" + urlencode(
+                {"start_date": start.isoformat(), "end_date": end.isoformat(), "per_page": self.option("per_page")}
+            )
             events_page = url if parts.path not in ("", "/") else site + "/events/"
-        ical_url = self.source.options.get("ical_url")
-        return api, ical_url if isinstance(ical_url, str) and ical_url else _with_query(events_page, ical=1)
+        return api, self.option("ical_url") or _with_query(events_page, ical=1)
 
     async def start(self):
         for url in self.start_urls:
             api, ical_url = self.endpoints(url)
-            yield scrapy.Request(api, callback=self.parse_api, errback=self.api_failed,
-                                 meta={"tribe_page": 1, "ical_url": ical_url})
+            yield scrapy.Request(
+                api, callback=self.parse_api, errback=self.api_failed, meta={"tribe_page": 1, "ical_url": ical_url}
+            )
 
     def parse_api(self, response):
         self.crawler.stats.inc_value("eventhound/pages")
@@ -85,17 +80,23 @@ class TribeSpider(EventSpider):
         self.count_errors(extraction.errors)
         yield from self.items(extraction.events, response)
         if extraction.next_page and extraction.next_page != response.url:
-            if page >= self.option("max_pages", 20):
+            if page >= self.option("max_pages"):
                 self.crawler.stats.inc_value("eventhound/follow/over_limit")
-            elif request := self.follow(extraction.next_page, self.parse_api,
-                                        meta={"tribe_page": page + 1, "ical_url": response.meta["ical_url"]}):
+            elif request := self.follow(
+                extraction.next_page,
+                self.parse_api,
+                meta={"tribe_page": page + 1, "ical_url": response.meta["ical_url"]},
+            ):
                 yield request
 
     def api_failed(self, failure):
         request = failure.request
         response = failure.value.response if failure.check(HttpError) else None
-        if response is not None and response.status == 404 and not tribe.extract(
-                page_text(response), response.url, self.context).errors:
+        if (
+            response is not None
+            and response.status == 404
+            and not tribe.extract(page_text(response), response.url, self.context).errors
+        ):
             return  # TEC's own 404 for an empty archive: the API is open, nothing in the window
         reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
         yield from self.fall_back(request.meta["ical_url"], f"{request.url}: {reason}")

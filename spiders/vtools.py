@@ -50,5 +50,5 @@ class VtoolsSpider(PlatformSpider):
         url = parts._replace(path=path).geturl()
         if "id" in dict(parse_qsl(parts.query)):
             return url
-        days = self.option("window_days_ahead", 365)
+        days = self.option("window_days_ahead")
         return with_query(url, replace=False, span=f"now~now+{days}.days", limit=500, sort="start-time")

@@ -23,12 +23,13 @@ from urllib.parse import urlencode, urlsplit
 
 import scrapy
 
+from eventhound.extractors.base import option_value
 from eventhound.extractors.platform import with_query
+from eventhound.extractors.wildapricot import OPTIONS
 from eventhound.spider import PlatformSpider
 
 API_HOST = "api.wildapricot.org"
 API_BASE = f"https://{API_HOST}/v2.2"
-TOKEN_URL = "https://oauth.wildapricot.org/auth/token"
 
 
 class WildApricotSpider(PlatformSpider):
@@ -40,7 +41,7 @@ class WildApricotSpider(PlatformSpider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         site = next((u for u in spider.source.urls if "/accounts/" not in urlsplit(u).path), None)
-        if site and not spider.context.options.get("site"):
+        if site and not option_value(OPTIONS, spider.context.options, "site"):
             parts = urlsplit(site)
             options = {**spider.context.options, "site": f"{parts.scheme}://{parts.netloc}"}
             spider.context = replace(spider.context, options=options)
@@ -55,17 +56,22 @@ class WildApricotSpider(PlatformSpider):
         else:  # no token: the public events page
             return f"{parts.scheme}://{parts.netloc}/events" if parts.path in ("", "/") else url
         today = self.today()
-        end = today + timedelta(days=self.option("window_days_ahead", 365))
-        return with_query(api, replace=False, **{
-            "$async": "false", "$top": self.option("page_size", 100) or 100,
-            "$filter": f"StartDate ge {today.isoformat()} and StartDate le {end.isoformat()}"})
+        end = today + timedelta(days=self.option("window_days_ahead"))
+        return with_query(
+            api,
+            replace=False,
+            **{
+                "$async": "false",
+                "$top": self.option("page_size") or OPTIONS["page_size"].default,
+                "$filter": f"StartDate ge {today.isoformat()} and StartDate le {end.isoformat()}",
+            },
+        )
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else super().headers()
 
     def token_url(self) -> str:
-        value = self.source.options.get("token_url", TOKEN_URL)
-        return value if isinstance(value, str) else TOKEN_URL
+        return self.option("token_url")
 
     async def start(self):
         key = os.environ.get(self.source.token_env or "")
@@ -79,11 +85,19 @@ class WildApricotSpider(PlatformSpider):
         """The POST that exchanges the account's API key for an access token."""
         basic = base64.b64encode(f"APIKEY:{key}".encode()).decode()
         self.sites.add(urlsplit(self.token_url()).netloc)
-        return scrapy.Request(self.token_url(), method="POST", callback=self.got_token, errback=self.fetch_failed,
-                              body=urlencode({"grant_type": "client_credentials", "scope": "auto"}),
-                              headers={"Authorization": f"Basic {basic}", "Accept": "application/json",
-                                       "Content-Type": "application/x-www-form-urlencoded"},
-                              meta={"start_url": True})
+        return scrapy.Request(
+            self.token_url(),
+            method="POST",
+            callback=self.got_token,
+            errback=self.fetch_failed,
+            body=urlencode({"grant_type": "client_credentials", "scope": "auto"}),
+            headers={
+                "Authorization": f"Basic {basic}",
+                "Accept": "application/json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            meta={"start_url": True},
+        )
 
     def got_token(self, response):
         """Read the token answer; then request every source's API URL with it."""
@@ -102,5 +116,6 @@ class WildApricotSpider(PlatformSpider):
         for url in self.start_urls:
             api = self.api_url(url)
             self.sites.add(urlsplit(api).netloc)
-            yield scrapy.Request(api, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True},
-                                 headers=self.headers())
+            yield scrapy.Request(
+                api, callback=self.parse, errback=self.fetch_failed, meta={"start_url": True}, headers=self.headers()
+            )

@@ -46,10 +46,14 @@ import re
 from urllib.parse import urlsplit
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option
 
 NAME = "bibliocommons"
-OPTIONS = {"window_days_ahead": int, "limit": int}  # [sources.KEY.bibliocommons], checked when sources.toml is read
+DETECTION = 90  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.bibliocommons], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "limit": Option(int, 100, "the events one page asks for (1 to 200)"),
+}
 VIRTUAL = "BC_VIRTUAL"
 GATEWAY = "gateway.bibliocommons.com"
 _SLUG_PATH = re.compile(r"/v2/libraries/([A-Za-z0-9_-]+)(?:/|$)")
@@ -90,8 +94,11 @@ FIELDS = {
     "own_id": ("id", "event.id"),
     "event_status": _status,
     "registration_url": _registration,
-    "categories": lambda r: [*_names(r, "typeIds", "eventTypes"), *_names(r, "audienceIds", "eventAudiences"),
-                             *_names(r, "programId", "eventPrograms")],
+    "categories": lambda r: [
+        *_names(r, "typeIds", "eventTypes"),
+        *_names(r, "audienceIds", "eventAudiences"),
+        *_names(r, "programId", "eventPrograms"),
+    ],
 }
 
 
@@ -100,7 +107,10 @@ _EVENTS_LINK = re.compile(r"(?i)\b(?:https?:)?//([a-z0-9-]+)\.bibliocommons\.com
 _GATEWAY_LINK = re.compile(r"(?i)gateway\.bibliocommons\.com/v2/libraries/([a-z0-9_-]+)/(?:rss/)?events\b")
 MARKERS = (
     (re.compile(r"""class=["'][^"']*\bcp-[a-z]"""), "BiblioCommons cp- components"),
-    (re.compile(r"(?i)(?:powered by|©|&copy;|copyright)\s*(?:<[^>]+>\s*)*BiblioCommons"), '"BiblioCommons" in the footer'),
+    (
+        re.compile(r"(?i)(?:powered by|©|&copy;|copyright)\s*(?:<[^>]+>\s*)*BiblioCommons"),
+        '"BiblioCommons" in the footer',
+    ),
     (re.compile(r"(?i)\b[a-z0-9-]+\.bibliocommons\.com\b"), "bibliocommons.com hosts"),
 )
 
@@ -131,8 +141,12 @@ def _events_slug(html: str, url: str) -> tuple[str | None, str]:
 def looks_like(text: str) -> bool:
     """The gateway's JSON: `entities` with event `definition`s that carry BiblioCommons' id lists."""
     head = text[:65536]
-    return (head.lstrip("\ufeff \r\n\t").startswith("{") and '"entities"' in head and '"definition"' in head
-            and any(key in head for key in ('"branchLocationId"', '"audienceIds"', '"typeIds"')))
+    return (
+        head.lstrip("\ufeff \r\n\t").startswith("{")
+        and '"entities"' in head
+        and '"definition"' in head
+        and any(key in head for key in ('"branchLocationId"', '"audienceIds"', '"typeIds"'))
+    )
 
 
 def extract(text: str, url: str, context: Context) -> Extraction:
@@ -174,8 +188,14 @@ def _record(event, entities: dict, slug: str | None) -> dict | None:
     own = platform.text(event.get("id"))
     definition = event.get("definition") if isinstance(event.get("definition"), dict) else {}
     page = f"https://{slug}.bibliocommons.com/events/{own}" if slug and own else None
-    return {"id": own, "key": event.get("key"), "event": event, "definition": definition, "entities": entities,
-            "page": page}
+    return {
+        "id": own,
+        "key": event.get("key"),
+        "event": event,
+        "definition": definition,
+        "entities": entities,
+        "page": page,
+    }
 
 
 def occurrence(record: dict, url: str) -> dict:
@@ -231,4 +251,3 @@ def _next_page(listing: dict, url: str) -> str | None:
     if isinstance(page, int) and isinstance(pages, int) and page < pages and url.startswith("http"):
         return platform.with_query(url, page=page + 1)
     return None
-

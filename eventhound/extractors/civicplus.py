@@ -51,20 +51,38 @@ from zoneinfo import ZoneInfo
 from parsel import Selector
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, option_value
 
 NAME = "civicplus"
-OPTIONS = {"window_days_ahead": int}  # [sources.KEY.civicplus], checked when sources.toml is read
+DETECTION = 170  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.civicplus], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
 EID = re.compile(r"[?&]EID=(\d+)", re.I)
 TITLE_ID = re.compile(r"eventTitle_(\d+)")
 DAY = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([AaPp])\.?\s*[Mm]\b\.?")
-MEETING = re.compile(r"https?://[^\s\"'<>]*(?:zoom\.us|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|"
-                     r"webex\.com|gotowebinar\.com|gotomeeting\.com)[^\s\"'<>]*", re.I)
+MEETING = re.compile(
+    r"https?://[^\s\"'<>]*(?:zoom\.us|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|"
+    r"webex\.com|gotowebinar\.com|gotomeeting\.com)[^\s\"'<>]*",
+    re.I,
+)
 REGISTER = re.compile(r"regist|sign[ -]?up|rsvp|eventbrite|tickets?\b|enroll", re.I)
 # Place names that are no place: the template's default and the online ones
-PLACEHOLDER_VENUES = frozenset({"event location", "location", "tbd", "tba", "online", "virtual", "zoom", "online event",
-                                "virtual event", "webinar"})
+PLACEHOLDER_VENUES = frozenset(
+    {
+        "event location",
+        "location",
+        "tbd",
+        "tba",
+        "online",
+        "virtual",
+        "zoom",
+        "online event",
+        "virtual event",
+        "webinar",
+    }
+)
 ERROR_PAGE = re.compile(r"Server Error in '/' Application|<title>[^<]*(?:Page Not Found|Error)[^<]*</title>", re.I)
 LISTING_PAGE = re.compile(r"chkCalendarID|/Calendar\.aspx", re.I)  # an empty listing still has its filter and links
 ADDRESS = {"street": "streetAddress", "city": "addressLocality", "region": "addressRegion", "postal_code": "postalCode"}
@@ -167,9 +185,12 @@ def _entry(item: Selector, url: str) -> dict:
     event_id = match.group(1) if match else _eid(href)
     micro = item.css("[itemtype$='schema.org/Event']")
     name = micro.xpath("./*[@itemprop='name']//text()").getall()  # the Event's own name, not its Place's
-    raw = {"title": _clean(" ".join(item.css("h3 ::text").getall())) or _clean(" ".join(name)),
-           "own_id": event_id, "url": _event_url(url, href, event_id),
-           "description": _clean(" ".join(micro.css("[itemprop=description] ::text").getall()))}
+    raw = {
+        "title": _clean(" ".join(item.css("h3 ::text").getall())) or _clean(" ".join(name)),
+        "own_id": event_id,
+        "url": _event_url(url, href, event_id),
+        "description": _clean(" ".join(micro.css("[itemprop=description] ::text").getall())),
+    }
     date_text = " ".join(item.css(".subHeader .date ::text").getall())
     raw.update(_when(date_text, micro.css("[itemprop=startDate]::text").get()))
     raw.update(_place(micro, _clean(" ".join(item.css(".eventLocation .name ::text").getall()))))
@@ -188,8 +209,8 @@ def _next_month(url: str, context: Context) -> str | None:
         following = date(year + month // 12, month % 12 + 1, 1)
     except (ValueError, KeyError, OSError):
         return None
-    days = context.options.get("window_days_ahead", 365)
-    if following > today + timedelta(days=days if isinstance(days, int) and not isinstance(days, bool) else 365):
+    days = option_value(OPTIONS, context.options, "window_days_ahead")
+    if following > today + timedelta(days=days):
         return None
     return platform.with_query(url, month=following.month, year=following.year)
 
@@ -201,9 +222,12 @@ def _detail(page: Selector, url: str) -> dict:
     rows = _rows(page)
     share = page.css("[data-share-url]::attr(data-share-url)").get() or ""
     event_id = _eid(url) or _eid(share)
-    raw = {"title": _clean(" ".join(page.css("[id$=_eventTitle] ::text").getall())),
-           "own_id": event_id, "url": _event_url(url, share or url, event_id),
-           "description": _inner(page.css("div[itemprop=description]").get())}
+    raw = {
+        "title": _clean(" ".join(page.css("[id$=_eventTitle] ::text").getall())),
+        "own_id": event_id,
+        "url": _event_url(url, share or url, event_id),
+        "description": _inner(page.css("div[itemprop=description]").get()),
+    }
     date_text = _clean(" ".join(rows["date"].css("::text").getall())) if "date" in rows else ""
     time_text = _clean(" ".join(rows["time"].css("::text").getall())) if "time" in rows else ""
     start = page.css("[itemprop=startDate]::text").get()
@@ -213,12 +237,15 @@ def _detail(page: Selector, url: str) -> dict:
         raw["cost_text"] = _clean(" ".join(rows["cost"].css("::text").getall()))
     if "contact" in rows:
         raw["organizer"] = _clean(" ".join(rows["contact"].css("::text").getall()))
-    links = [(platform.absolute(url, a.attrib.get("href")), _clean(" ".join(a.css("::text").getall())))
-             for a in (rows["link"].css("a[href]") if "link" in rows else [])]
+    links = [
+        (platform.absolute(url, a.attrib.get("href")), _clean(" ".join(a.css("::text").getall())))
+        for a in (rows["link"].css("a[href]") if "link" in rows else [])
+    ]
     hrefs = page.css("div[itemprop=description] a::attr(href)").getall()
     raw.update(_online(raw, [link for link, _ in links if link] + hrefs + [raw.get("description") or ""]))
-    register = next((link for link, words in links if link and REGISTER.search(f"{words} {link}")
-                     and not MEETING.match(link)), None)
+    register = next(
+        (link for link, words in links if link and REGISTER.search(f"{words} {link}") and not MEETING.match(link)), None
+    )
     raw["registration_url"] = register
     return {k: v for k, v in raw.items() if v not in (None, "", [])}
 

@@ -43,16 +43,22 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option, option_value
 
 NAME = "communico"
-OPTIONS = {"window_days_ahead": int, "page_days": int}  # [sources.KEY.communico]
-WINDOW_DAYS = 365
-PAGE_DAYS = 90
+DETECTION = 80  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.communico], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "page_days": Option(int, 90, "the days one request asks for (0: the default)"),
+}
 API_PATH = "/eeventcaldata"
-MODES = {"inperson": "OfflineEventAttendanceMode", "in_person": "OfflineEventAttendanceMode",
-         "virtual": "OnlineEventAttendanceMode", "online": "OnlineEventAttendanceMode",
-         "hybrid": "MixedEventAttendanceMode"}
+MODES = {
+    "inperson": "OfflineEventAttendanceMode",
+    "in_person": "OfflineEventAttendanceMode",
+    "virtual": "OnlineEventAttendanceMode",
+    "online": "OnlineEventAttendanceMode",
+    "hybrid": "MixedEventAttendanceMode",
+}
 TIME_KEYS = ("raw_start_time", "event_start")
 _REASONS = (("cancel", "EventCancelled"), ("postpon", "EventPostponed"), ("reschedul", "EventRescheduled"))
 _YES = {"1", "true", "yes"}
@@ -101,8 +107,11 @@ FIELDS = {
     "event_status": _status,
     "price_min": _cost,
     "price_max": _cost,
-    "categories": lambda r: [*_listed(r, "tagsArray", "tags"), *_listed(r, "agesArray", "ages", "age"),
-                             *_listed(r, "search_tagsArray", "search_tags")],
+    "categories": lambda r: [
+        *_listed(r, "tagsArray", "tags"),
+        *_listed(r, "agesArray", "ages", "age"),
+        *_listed(r, "search_tagsArray", "search_tags"),
+    ],
 }
 
 
@@ -122,12 +131,25 @@ def recognise(html: str, url: str) -> tuple[str, str] | None:
     link = next((m.group(0) for m in seen[0] if "libnet.info" in m.group(0)), None)
     return platform.site_root(link or url), seen[1]
 
+
 def looks_like(text: str) -> bool:
     """Communico's list: a JSON array of objects with `raw_start_time` and its own keys."""
     head = text[:65536]
-    return (head.lstrip("\ufeff \r\n\t").startswith("[") and '"raw_start_time"' in head
-            and any(key in head for key in ('"location_id"', '"tagsArray"', '"agesArray"', '"private_event"',
-                                            '"recurring_id"', '"event_start"')))
+    return (
+        head.lstrip("\ufeff \r\n\t").startswith("[")
+        and '"raw_start_time"' in head
+        and any(
+            key in head
+            for key in (
+                '"location_id"',
+                '"tagsArray"',
+                '"agesArray"',
+                '"private_event"',
+                '"recurring_id"',
+                '"event_start"',
+            )
+        )
+    )
 
 
 def extract(text: str, url: str, context: Context) -> Extraction:
@@ -183,7 +205,8 @@ def _times(start: str | None, end: str | None, start_label: str | None) -> dict:
         return {}
     start, end = start.replace(" ", "T", 1), end.replace(" ", "T", 1) if end else None
     all_day = (start_label or "").strip().lower() == "all day" or (
-        start[11:16] == "00:00" and bool(end) and end[11:16] == "23:59")
+        start[11:16] == "00:00" and bool(end) and end[11:16] == "23:59"
+    )
     if not all_day:
         return {"start_text": start, **({"end_text": end} if end and end > start else {})}
     out = {"start_text": start[:10]}
@@ -206,13 +229,13 @@ def next_page(url: str, context: Context) -> str | None:
     return platform.with_query(url, req=json.dumps(req, separators=(",", ":")))
 
 
-def _option(context: Context, key: str, default: int) -> int:
-    value = context.options.get(key, default)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+def _option(context: Context, key: str) -> int:
+    """A whole-number option; 0 is the default too."""
+    return option_value(OPTIONS, context.options, key) or OPTIONS[key].default
 
 
 def page_days(context: Context) -> int:
-    return _option(context, "page_days", PAGE_DAYS)
+    return _option(context, "page_days")
 
 
 def window_end(context: Context) -> date:
@@ -221,12 +244,17 @@ def window_end(context: Context) -> date:
         today = context.now.astimezone(ZoneInfo(context.timezone)).date()
     except (ValueError, KeyError):
         today = context.now.date()
-    return today + timedelta(days=_option(context, "window_days_ahead", WINDOW_DAYS))
+    return today + timedelta(days=_option(context, "window_days_ahead"))
 
 
 def first_request(base: str, today: date, window: int, per_page: int) -> str:
     """The calendar's request for the first page of the window (used by the spider)."""
-    req = {"private": False, "date": today.isoformat(), "days": max(1, min(window, per_page)),
-           "locations": [], "ages": [], "types": []}
+    req = {
+        "private": False,
+        "date": today.isoformat(),
+        "days": max(1, min(window, per_page)),
+        "locations": [],
+        "ages": [],
+        "types": [],
+    }
     return platform.with_query(base, event_type=0, req=json.dumps(req, separators=(",", ":")))
-

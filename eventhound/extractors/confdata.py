@@ -26,6 +26,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from eventhound.extractors.base import Context, Extraction
 
+NAME = "confdata"
+DETECTION = 220  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {}  # [sources.KEY.confdata]: none (the source URLs are the files)
 MAX_EVENTS = 20000
 _CITY_STATE = re.compile(r"^(?P<city>[^,]+?),\s*(?P<region>[A-Z]{2})$")
 

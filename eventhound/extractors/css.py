@@ -71,11 +71,31 @@ from cssselect import SelectorError
 from parsel.csstranslator import css2xpath
 
 from eventhound.dates import only_a_time
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option
 
+NAME = "css"
+DETECTION = 250  # its place in format detection (eventhound.formats): last, it is never detected
+# [sources.KEY.css]: checked by `config_problems` (required keys, selectors that compile, the detail table).
+OPTIONS = {
+    "event": Option(str, None, "the selector of one event block (required)"),
+    "title": Option(str, None, "the selector of the title, inside the block"),
+    "title_text": Option(str, None, "a fixed title, for a listing of one kind of event"),
+    "date": Option(
+        str, None, "the selector of the date text (it may hold the time and end; required here or in detail)"
+    ),
+    "time": Option(str, None, "the selector of a separate time text, read after the date"),
+    "end": Option(str, None, "the selector of the end text"),
+    "location": Option(str, None, "the selector of the place (venue and address as written)"),
+    "description": Option(str, None, "the selector of the description"),
+    "cost": Option(str, None, "the selector of the cost as written, read like a cost in words"),
+    "link": Option(str, None, "the selector of the event's own page (its href, made absolute)"),
+    "next": Option(str, None, "the selector of the listing's next page (read on the page)"),
+    "heading": Option(str, None, "the selector of the date headings above a list of times (elements, on the page)"),
+    "detail": Option(dict, None, "[sources.KEY.css.detail]: the same selectors, read on the page `link` names"),
+}
 # Keys of a block (listing or detail) that are selectors of one value.
 FIELD_KEYS = ("title", "date", "time", "end", "location", "description", "cost", "link")
-LISTING_KEYS = frozenset({"event", "title_text", "next", "heading", "detail", *FIELD_KEYS})
+LISTING_KEYS = frozenset(OPTIONS)
 DETAIL_KEYS = frozenset({"event", "title_text", *FIELD_KEYS})
 XPATH_PREFIX = "xpath:"
 _NAMESPACES = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
@@ -93,11 +113,13 @@ def _selector_problem(name: str, query) -> str | None:
         return None  # an empty selector is the same as none
     try:
         if query.startswith(XPATH_PREFIX):
-            lxml.etree.XPath(query[len(XPATH_PREFIX):].strip(), namespaces=_NAMESPACES)
+            lxml.etree.XPath(query[len(XPATH_PREFIX) :].strip(), namespaces=_NAMESPACES)
         else:
             css2xpath(query)
     except (SelectorError, lxml.etree.XPathError, ValueError) as exc:
-        return f"{name} is not a valid {'XPath' if query.startswith(XPATH_PREFIX) else 'CSS'} selector ({query!r}): {exc}"
+        return (
+            f"{name} is not a valid {'XPath' if query.startswith(XPATH_PREFIX) else 'CSS'} selector ({query!r}): {exc}"
+        )
     return None
 
 
@@ -134,8 +156,9 @@ def config_problems(options: Mapping) -> list[str]:
     if not isinstance(options, Mapping):
         return [f"css must be a table of selectors, not {options!r}"]
     if not options:
-        return ["css: no [css] table: the css spider reads a page only with its selectors "
-                "(at least `event` and `date`)"]
+        return [
+            "css: no [css] table: the css spider reads a page only with its selectors (at least `event` and `date`)"
+        ]
     problems = _table_problems(options, LISTING_KEYS, "css")
     detail = options.get("detail", {})
     if not isinstance(detail, Mapping):
@@ -143,13 +166,13 @@ def config_problems(options: Mapping) -> list[str]:
         detail = {}
     problems += _table_problems(detail, DETAIL_KEYS, "css.detail")
     if not _given(options, "event"):
-        problems.append("css: missing `event`: the selector of one event block (e.g. event = \"div.meeting\")")
+        problems.append('css: missing `event`: the selector of one event block (e.g. event = "div.meeting")')
     if not (_given(options, "date") or _given(detail, "date")):
-        problems.append("css: missing `date`: the selector of an event's date text (e.g. date = \".when::text\")")
+        problems.append('css: missing `date`: the selector of an event\'s date text (e.g. date = ".when::text")')
     if not any(_given(t, k) for t in (options, detail) for k in ("title", "title_text")):
         problems.append("css: missing `title` (a selector) or `title_text` (a fixed title)")
     if _given(options, "heading") and "::" in options["heading"]:
-        problems.append("css: heading selects the heading elements (e.g. heading = \"h3\"), not their ::text")
+        problems.append('css: heading selects the heading elements (e.g. heading = "h3"), not their ::text')
     if detail and not _given(options, "link"):
         problems.append("css: a detail table needs `link`: the selector of each event's page")
     return problems
@@ -161,7 +184,7 @@ def config_problems(options: Mapping) -> list[str]:
 def _select(scope: parsel.Selector, query: str) -> parsel.SelectorList:
     query = query.strip()
     if query.startswith(XPATH_PREFIX):
-        return scope.xpath(query[len(XPATH_PREFIX):].strip(), namespaces=_NAMESPACES)
+        return scope.xpath(query[len(XPATH_PREFIX) :].strip(), namespaces=_NAMESPACES)
     return scope.css(query)
 
 
@@ -177,7 +200,10 @@ def _item_text(item: parsel.Selector) -> str:
         if root.tag.lower() in _NOT_TEXT:
             return ""
         return " ".join(
-            t for t in root.xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]")
+            t
+            for t in root.xpath(
+                ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+            )
         )
     return ""
 
@@ -276,8 +302,14 @@ def _heading_texts(page: parsel.Selector, blocks: parsel.SelectorList, query: st
     return texts
 
 
-def _date_by_headings(page: parsel.Selector, blocks: parsel.SelectorList, block_fields: list[dict], query: str,
-                      context: Context, errors: list[str]) -> None:
+def _date_by_headings(
+    page: parsel.Selector,
+    blocks: parsel.SelectorList,
+    block_fields: list[dict],
+    query: str,
+    context: Context,
+    errors: list[str],
+) -> None:
     """Date each block whose own date text names no day (a time alone, or nothing) by the
     heading above it: its date text becomes the heading's text, a space and its own."""
     try:

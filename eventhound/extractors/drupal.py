@@ -52,29 +52,60 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from parsel import Selector
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option, option_value
 
 NAME = "drupal"
-OPTIONS = {"window_days_ahead": int, "naive_utc": bool}
+DETECTION = 210  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.drupal], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "naive_utc": Option(bool, False, "a time without an offset is Drupal's stored UTC (else the source's zone)"),
+}
 NOT_EVENTS = {"lc_closing", "lc_reservation"}
 CANCELLED = re.compile(r"cancel", re.I)
 POSTPONED = re.compile(r"postpone", re.I)
 PLACEHOLDER = re.compile(r"^(off[\s-]?site|online|virtual|zoom)\b", re.I)
 WALL = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)")
-DATE_FIELDS = ("field_event_date", "field_event_dates", "field_date", "field_dates", "field_date_range",
-               "field_event_date_range", "field_smart_date", "field_date_recur", "field_event_date_recur",
-               "field_when", "field_start_date", "field_event_start", "start_date", "start", "date")
+DATE_FIELDS = (
+    "field_event_date",
+    "field_event_dates",
+    "field_date",
+    "field_dates",
+    "field_date_range",
+    "field_event_date_range",
+    "field_smart_date",
+    "field_date_recur",
+    "field_event_date_recur",
+    "field_when",
+    "field_start_date",
+    "field_event_start",
+    "start_date",
+    "start",
+    "date",
+)
 END_FIELDS = ("field_end_date", "field_event_end", "end_date", "end")
-CATEGORY_FIELDS = ("field_event_type", "field_event_types", "field_type", "field_category", "field_categories",
-                   "field_event_category", "field_tags", "field_topics", "field_audience", "field_event_audience",
-                   "categories", "category", "tags", "event_type")
+CATEGORY_FIELDS = (
+    "field_event_type",
+    "field_event_types",
+    "field_type",
+    "field_category",
+    "field_categories",
+    "field_event_category",
+    "field_tags",
+    "field_topics",
+    "field_audience",
+    "field_event_audience",
+    "categories",
+    "category",
+    "tags",
+    "event_type",
+)
 LC_FIELDS = {
     "title": "title",
     "description": ("description", "program_description"),
@@ -84,13 +115,27 @@ LC_FIELDS = {
 }
 GENERIC_FIELDS = {
     "title": ("title", "label"),
-    "description": lambda r: _first_text(r, ("body.summary", "body.value", "body", "field_summary", "summary",
-                                             "description", "field_description")),
+    "description": lambda r: _first_text(
+        r, ("body.summary", "body.value", "body", "field_summary", "summary", "description", "field_description")
+    ),
     "url": lambda r: _first_text(r, ("path.alias", "path", "url", "view_node", "link")),
-    "registration_url": ("field_registration_link.uri", "field_registration_link", "field_registration_url",
-                         "field_register_link.uri", "field_register_link"),
-    "online_url": ("field_online_link.uri", "field_online_link", "field_virtual_link.uri", "field_virtual_link",
-                   "field_zoom_link.uri", "field_zoom_link", "field_meeting_link.uri", "field_meeting_link"),
+    "registration_url": (
+        "field_registration_link.uri",
+        "field_registration_link",
+        "field_registration_url",
+        "field_register_link.uri",
+        "field_register_link",
+    ),
+    "online_url": (
+        "field_online_link.uri",
+        "field_online_link",
+        "field_virtual_link.uri",
+        "field_virtual_link",
+        "field_zoom_link.uri",
+        "field_zoom_link",
+        "field_meeting_link.uri",
+        "field_meeting_link",
+    ),
     "cost_text": ("field_cost", "field_price", "field_fee", "cost"),
     "categories": lambda r: [n for k in CATEGORY_FIELDS for n in _term_names(r.get(k))],
 }
@@ -137,8 +182,9 @@ def looks_like(text: str) -> bool:
     if body.startswith("{"):
         jsonapi = '"jsonapi"' in head and '"type":"node--' in head.replace('": "', '":"') and '"field_' in head
         return jsonapi or ('"rows"' in head and '"pager"' in head and '"nid"' in head)
-    return bool(re.search(r"""class=["'][^"']*\blc-event__(?:title|link)""", text)) or \
-        ("drupal-settings-json" in text and "fullCalendarView" in text)
+    return bool(re.search(r"""class=["'][^"']*\blc-event__(?:title|link)""", text)) or (
+        "drupal-settings-json" in text and "fullCalendarView" in text
+    )
 
 
 def extract(text: str, url: str, context: Context) -> Extraction:
@@ -217,8 +263,7 @@ def _wall_times(start: str, end: str | None, zone: ZoneInfo | None) -> dict:
     """start_text/end_text of LibraryCalendar's wall times: with the zone's offset, or dates
     when the event lasts the whole day."""
     first, last = WALL.match(start), WALL.match(end or "")
-    if first and first.group(2).startswith("00:00") and (not last or last.group(2).startswith("23:59")
-                                                          or end == start):
+    if first and first.group(2).startswith("00:00") and (not last or last.group(2).startswith("23:59") or end == start):
         out = {"start_text": first.group(1)}
         if last and last.group(1) != first.group(1):
             out["end_text"] = last.group(1)
@@ -244,14 +289,23 @@ def _drupal_events(record: dict, url: str, context: Context) -> list[dict]:
     """One raw event per value of a Drupal node's date field."""
     common = platform.raw_event(record, GENERIC_FIELDS, url)
     common.update(_place(record))
-    common.update(_status(record.get("field_event_status"), record.get("field_status"),
-                          record.get("event_status"), record.get("moderation_state")))
+    common.update(
+        _status(
+            record.get("field_event_status"),
+            record.get("field_status"),
+            record.get("event_status"),
+            record.get("moderation_state"),
+        )
+    )
     if common.get("online_url"):
         physical = common.get("venue_name") or common.get("street")
         common["attendance_mode"] = "MixedEventAttendanceMode" if physical else "OnlineEventAttendanceMode"
-    node = platform.text(next((record.get(k) for k in ("nid", "drupal_internal__nid", "id", "uuid")
-                               if platform.text(record.get(k))), None))
-    naive_utc = context.options.get("naive_utc") is True
+    node = platform.text(
+        next(
+            (record.get(k) for k in ("nid", "drupal_internal__nid", "id", "uuid") if platform.text(record.get(k))), None
+        )
+    )
+    naive_utc = option_value(OPTIONS, context.options, "naive_utc")
     values = _date_values(record)
     out = []
     for index, (start, end, zone_name) in enumerate(values or [(None, None, None)]):
@@ -275,8 +329,9 @@ def _date_field(record: dict) -> str | None:
     for key in DATE_FIELDS:
         if record.get(key) not in (None, "", []):
             return key
-    return next((k for k, v in record.items() if k.startswith("field_") and "date" in k and v not in (None, "", [])),
-                None)
+    return next(
+        (k for k, v in record.items() if k.startswith("field_") and "date" in k and v not in (None, "", [])), None
+    )
 
 
 def _date_values(record: dict) -> list[tuple]:
@@ -312,7 +367,7 @@ def _instant(value, zone: ZoneInfo | None, naive_utc: bool) -> str | None:
     if value is None:
         return None
     if re.fullmatch(r"-?\d{9,11}", value):
-        moment = datetime.fromtimestamp(int(value), timezone.utc)
+        moment = datetime.fromtimestamp(int(value), UTC)
         return (moment.astimezone(zone) if zone else moment).isoformat()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return value
@@ -321,7 +376,7 @@ def _instant(value, zone: ZoneInfo | None, naive_utc: bool) -> str | None:
     except ValueError:
         return value  # a rendered date ("Thu, 10/07/2027 - 18:00"): left to the date pipeline
     if moment.tzinfo is None and naive_utc:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     if moment.tzinfo is not None and moment.utcoffset().total_seconds() == 0 and zone is not None:
         moment = moment.astimezone(zone)
     return moment.isoformat()
@@ -342,9 +397,14 @@ def _place(record: dict) -> dict:
 
 
 def _address(value: dict) -> dict:
-    parts = {"venue_name": value.get("organization"), "street": value.get("address_line1"),
-             "city": value.get("locality"), "region": value.get("administrative_area"),
-             "postal_code": value.get("postal_code"), "country": value.get("country_code")}
+    parts = {
+        "venue_name": value.get("organization"),
+        "street": value.get("address_line1"),
+        "city": value.get("locality"),
+        "region": value.get("administrative_area"),
+        "postal_code": value.get("postal_code"),
+        "country": value.get("country_code"),
+    }
     return {k: platform.text(v) for k, v in parts.items() if platform.text(v)}
 
 
@@ -376,8 +436,14 @@ def _flat(record: dict) -> dict:
     """A node with the serializer's one-value lists (`[{"value": x}]`) unwrapped."""
     out = {}
     for key, value in record.items():
-        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) \
-                and set(value[0]) & {"value", "alias", "uri"} and key not in DATE_FIELDS and "date" not in key:
+        if (
+            isinstance(value, list)
+            and len(value) == 1
+            and isinstance(value[0], dict)
+            and set(value[0]) & {"value", "alias", "uri"}
+            and key not in DATE_FIELDS
+            and "date" not in key
+        ):
             item = value[0]
             value = item.get("alias") if key == "path" else item if "summary" in item else item.get("value", item)
         out[key] = value
@@ -425,12 +491,15 @@ def _zone(name) -> ZoneInfo | None:
 # --- HTML ---------------------------------------------------------------------------------
 
 CARDS = ("article.event-card", "article.node--type-lc-event", ".lc-event--upcoming", "div.lc-event")
-ARIA = re.compile(r"\bon\s+\w+,\s+([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})(?:\s+@\s+(\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?))?",
-                  re.I)
+ARIA = re.compile(
+    r"\bon\s+\w+,\s+([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})(?:\s+@\s+(\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?))?", re.I
+)
 LONG_DATE = re.compile(r"([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
 CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?", re.I)
-MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                      "dec"), start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
+}
 
 
 def _from_html(body: str, url: str, context: Context) -> Extraction:
@@ -457,8 +526,11 @@ def _card(card: Selector, page: Selector, url: str) -> dict | str | None:
     """A raw event of a LibraryCalendar card (or event page); the event page's URL when the card
     shows no time."""
     link = card.css(".lc-event__title a, a.lc-event__link")
-    title = _text(link[:1]) or _text(card.css(".lc-event__title, .field--name-title")[:1]) or \
-        (_text(page.css("h1")[:1]) if len(page.css(CARDS[1])) == 1 else None)
+    title = (
+        _text(link[:1])
+        or _text(card.css(".lc-event__title, .field--name-title")[:1])
+        or (_text(page.css("h1")[:1]) if len(page.css(CARDS[1])) == 1 else None)
+    )
     href = platform.absolute(url, link.attrib.get("href")) if link else None
     day, aria_time = _card_day(card, link.attrib.get("aria-label", "") if link else "")
     when = _text(card.css(".lc-event-info-item--time, .lc-event__time")[:1]) or ""
@@ -470,8 +542,9 @@ def _card(card: Selector, page: Selector, url: str) -> dict | str | None:
         raw["start_text"] = f"{day}T{times[0]}" if times else day
         if len(times) > 1:
             raw["end_text"] = f"{day}T{times[1]}"
-    raw["venue_name"] = re.sub(r"^\s*(Library )?Branch:\s*", "", _text(card.css(".lc-event__branch")[:1]) or "") \
-        or _text(card.css(".lc-event-info__item--categories")[:1])
+    raw["venue_name"] = re.sub(
+        r"^\s*(Library )?Branch:\s*", "", _text(card.css(".lc-event__branch")[:1]) or ""
+    ) or _text(card.css(".lc-event-info__item--categories")[:1])
     if raw["venue_name"] and PLACEHOLDER.match(raw["venue_name"]):
         raw["venue_name"] = None
     raw["categories"] = [*_labels(card, ".lc-event__program-types"), *_labels(card, ".lc-event__age-groups")] or None

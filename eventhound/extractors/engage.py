@@ -38,7 +38,10 @@ from eventhound.extractors import platform
 from eventhound.extractors.base import Context, Extraction
 
 NAME = "engage"
-OPTIONS = {"window_days_ahead": int}  # [sources.KEY.engage], checked when sources.toml is read
+DETECTION = 50  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.engage], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
 API_MARK = "/api/discovery/event/search"
 ONLINE = re.compile(r"^\s*(?:online|virtual|zoom|microsoft teams|webex|google meet)\b", re.I)
 CANCELLED = ("canceled", "cancelled")
@@ -71,13 +74,15 @@ def recognise(html: str, url: str) -> tuple[str, str] | None:
     link = next((m.group(0) for m in seen[0] if m.group(0).startswith("http")), None)
     return (link + "/" if link else platform.site_root(url) + "engage/"), seen[1]
 
+
 def looks_like(text: str) -> bool:
     """Engage's discovery JSON: `startsOn` and `organizationName` with `@odata.count` or `benefitNames`."""
     head = text[:65536]
     if not head.lstrip("\ufeff \r\n\t").startswith(("{", "[")):
         return False
-    return '"startsOn"' in head and '"organizationName"' in head and (
-        '"@odata.count"' in head or '"benefitNames"' in head)
+    return (
+        '"startsOn"' in head and '"organizationName"' in head and ('"@odata.count"' in head or '"benefitNames"' in head)
+    )
 
 
 def extract(text: str, url: str, context: Context) -> Extraction:
@@ -86,8 +91,9 @@ def extract(text: str, url: str, context: Context) -> Extraction:
         return Extraction(errors=[error])
     if isinstance(data, dict) and isinstance(data.get("value"), list) and _engage_records(data["value"]):
         records = data["value"]
-        return platform.extraction(records, lambda e: [occurrence(e, url, context)],
-                                   next_page=_next_page(data, records, url))
+        return platform.extraction(
+            records, lambda e: [occurrence(e, url, context)], next_page=_next_page(data, records, url)
+        )
     if isinstance(data, list) and data and _engage_records(data):
         return platform.extraction(data, lambda e: [occurrence(e, url, context)])
     if isinstance(data, dict) and _is_error(data):
@@ -132,7 +138,7 @@ def event_page(url: str, event_id: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     path = parts.path
-    prefix = path[:path.index(API_MARK)] if API_MARK in path else ("/engage" if path.startswith("/engage") else "")
+    prefix = path[: path.index(API_MARK)] if API_MARK in path else ("/engage" if path.startswith("/engage") else "")
     return f"{parts.scheme}://{parts.netloc}{prefix}/event/{event_id}"
 
 

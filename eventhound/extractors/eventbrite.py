@@ -53,14 +53,20 @@ from eventhound.extractors import platform, schemaorg
 from eventhound.extractors.base import Context, Extraction
 
 NAME = "eventbrite"
-OPTIONS = {"window_days_ahead": int}  # [sources.KEY.eventbrite], checked when sources.toml is read
+DETECTION = 150  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.eventbrite], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
 POSTPONED = ("event_postponed", "postponed")
 
 
 def _status(record: dict) -> str | None:
     sales = record.get("event_sales_status") if isinstance(record.get("event_sales_status"), dict) else {}
-    codes = {str(record.get("status") or "").lower(), str(sales.get("sales_status") or "").lower(),
-             str(sales.get("message_code") or "").lower()}
+    codes = {
+        str(record.get("status") or "").lower(),
+        str(sales.get("sales_status") or "").lower(),
+        str(sales.get("message_code") or "").lower(),
+    }
     if record.get("is_cancelled") is True or codes & {"canceled", "cancelled", "event_cancelled"}:
         return "CANCELLED"
     return "EventPostponed" if codes & set(POSTPONED) else None
@@ -119,7 +125,6 @@ _SERVER_DATA = re.compile(r"window\.__SERVER_DATA__\s*=\s*(?={)")
 _ORGANIZER_ID = re.compile(r"/o/(?:[^/?#]*-)?(\d{5,})/?(?:[?#]|$)")
 
 
-
 # What a publisher's page linking to its Eventbrite organizer page shows
 MARKERS = (
     (re.compile(r"https?://(?:www\.)?eventbrite\.[a-z.]+/o/[\w-]+-\d+"), "a link to its Eventbrite organizer page"),
@@ -142,8 +147,10 @@ def looks_like(text: str) -> bool:
     if head.lstrip("\ufeff \r\n\t").startswith("{"):
         if '"destination_event"' in head or '"eventbrite_event_id"' in head:
             return True
-        return bool(_NAME_TEXT.search(head)) and ("eventbriteapi.com/v3" in head or (
-            '"utc"' in head and '"local"' in head and ('"has_more_items"' in head or '"has_next_page"' in head)))
+        return bool(_NAME_TEXT.search(head)) and (
+            "eventbriteapi.com/v3" in head
+            or ('"utc"' in head and '"local"' in head and ('"has_more_items"' in head or '"has_next_page"' in head))
+        )
     # the Next.js data follows the page's markup, often past the first 64 KiB
     return "eventbrite" in head.lower() and "__NEXT_DATA__" in text and '"upcomingEvents"' in text
 
@@ -165,7 +172,9 @@ def _json(data, url: str) -> Extraction:
     inner = data.get("data") if isinstance(data.get("data"), dict) else {}
     if isinstance(inner.get("events"), list):  # the organizer page's showmore endpoint
         more = inner.get("has_next_page") is True
-        return platform.extraction(inner["events"], lambda e: [event(e, url)], next_page=_page_plus(url) if more else None)
+        return platform.extraction(
+            inner["events"], lambda e: [event(e, url)], next_page=_page_plus(url) if more else None
+        )
     results = platform.dig(data, "events.results")
     if isinstance(results, list):  # a destination search answer
         return platform.extraction(results, lambda e: [event(e, url)])

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -60,9 +60,17 @@ from eventhound.extractors import platform
 from eventhound.extractors.base import Context, Extraction
 
 NAME = "eventon"
-OPTIONS = {"window_days_ahead": int}
-STATUSES = {"cancelled": "EventCancelled", "cancel_event": "EventCancelled", "postponed": "EventPostponed",
-            "rescheduled": "EventRescheduled", "movedonline": "EventMovedOnline"}
+DETECTION = 180  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.eventon], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
+STATUSES = {
+    "cancelled": "EventCancelled",
+    "cancel_event": "EventCancelled",
+    "postponed": "EventPostponed",
+    "rescheduled": "EventRescheduled",
+    "movedonline": "EventMovedOnline",
+}
 BLOCKS = "div.eventon_list_event:not(.no_events)"
 SCHEMA_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:T(\d{1,2}):(\d{2}))?")
 SHOWN_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?m\.?", re.I)
@@ -168,7 +176,8 @@ def _block_event(block: Selector, url: str, zone: str | None) -> dict:
     raw = {
         "title": _text(title_node) or schema.css("[itemprop=name]::text").get() or platform.text(ld.get("name")),
         "url": _url(block, schema, ld, url),
-        "description": block.css(".eventon_desc_in").get() or platform.text(ld.get("description"))
+        "description": block.css(".eventon_desc_in").get()
+        or platform.text(ld.get("description"))
         or schema.css("meta[itemprop=description]::attr(content)").get(),
         "categories": _categories(block) or None,
     }
@@ -193,8 +202,11 @@ def _json_ld(value: str | None) -> dict:
 
 
 def _url(block, schema, ld: dict, base: str) -> str | None:
-    for value in (schema.css("a[itemprop=url]::attr(href)").get(), ld.get("url"),
-                  block.css("a.evcal_list_a::attr(href)").get()):
+    for value in (
+        schema.css("a[itemprop=url]::attr(href)").get(),
+        ld.get("url"),
+        block.css("a.evcal_list_a::attr(href)").get(),
+    ):
         link = platform.absolute(base, value) if value and not str(value).startswith("#") else None
         if link:
             return link
@@ -232,18 +244,22 @@ def _place(block, schema, ld: dict) -> dict:
     address = place.get("address")
     street = address.get("streetAddress") if isinstance(address, dict) else address
     out = {
-        "venue_name": attrs.get("data-location_name") or schema.css("[itemtype$=Place] [itemprop=name]::text").get()
+        "venue_name": attrs.get("data-location_name")
+        or schema.css("[itemtype$=Place] [itemprop=name]::text").get()
         or platform.text(place.get("name")),
-        "street": attrs.get("data-location_address") or schema.css("[itemprop=streetAddress]::text").get()
+        "street": attrs.get("data-location_address")
+        or schema.css("[itemprop=streetAddress]::text").get()
         or platform.text(street),
     }
     latlng = (attrs.get("data-latlng") or "").split(",")
     if len(latlng) == 2 and all(re.fullmatch(r"\s*-?\d+(?:\.\d+)?\s*", p) for p in latlng):
         out["latitude"], out["longitude"] = latlng[0].strip(), latlng[1].strip()
-    virtual = next((p for p in _as_list(ld.get("location")) if isinstance(p, dict)
-                    and p.get("@type") == "VirtualLocation"), {})
+    virtual = next(
+        (p for p in _as_list(ld.get("location")) if isinstance(p, dict) and p.get("@type") == "VirtualLocation"), {}
+    )
     out["online_url"] = platform.absolute("", virtual.get("url")) or platform.absolute(
-        "", schema.css("[itemtype$=VirtualLocation] [itemprop=url]::text").get())
+        "", schema.css("[itemtype$=VirtualLocation] [itemprop=url]::text").get()
+    )
     return out
 
 
@@ -257,8 +273,10 @@ def _status_mode(block, schema, ld: dict) -> dict:
     published = platform.text(ld.get("eventStatus")) or schema.css("meta[itemprop=eventStatus]::attr(content)").get()
     if not status and published and "schema.org" in published and not published.endswith("EventScheduled"):
         status = published
-    mode = platform.text(ld.get("eventAttendanceMode")) or schema.css(
-        "[itemprop=eventAttendanceMode]::attr(itemtype)").get()
+    mode = (
+        platform.text(ld.get("eventAttendanceMode"))
+        or schema.css("[itemprop=eventAttendanceMode]::attr(itemtype)").get()
+    )
     mode = mode.rsplit("/", 1)[-1] if mode and mode.endswith("AttendanceMode") else None
     return {"event_status": status, "attendance_mode": mode}
 
@@ -287,8 +305,8 @@ def _times(block, schema, ld: dict, zone: str | None) -> dict:
         wall = (wall[0], clock)
     if not stamps:  # no stamps: the schema's date and time as written
         return {"start_text": _iso_wall(wall), "end_text": _iso_wall(_schema_wall(end_pub)), "timezone": zone}
-    start = datetime.fromtimestamp(int(stamps.group(1)), timezone.utc).replace(tzinfo=None)
-    end = datetime.fromtimestamp(int(stamps.group(2)), timezone.utc).replace(tzinfo=None)
+    start = datetime.fromtimestamp(int(stamps.group(1)), UTC).replace(tzinfo=None)
+    end = datetime.fromtimestamp(int(stamps.group(2)), UTC).replace(tzinfo=None)
     if block.css(".evcal_list_a.allday") or "all day" in shown.lower():
         return _all_day(wall, _schema_wall(end_pub), start, end)
     offset = _offset(wall, start)
@@ -370,10 +388,17 @@ def init_load_request(html: str, url: str, start: datetime, end: datetime) -> tu
             shortcode = None
         if not cal_id or not isinstance(shortcode, dict):
             continue
-        shortcode.update(focus_start_date_range=int(start.timestamp()), focus_end_date_range=int(end.timestamp()),
-                         number_of_months=1, event_count=0)
-        fields += [(f"cals[{cal_id}][sc][{k}]", _form_value(v)) for k, v in shortcode.items()
-                   if not isinstance(v, (dict, list))]
+        shortcode.update(
+            focus_start_date_range=int(start.timestamp()),
+            focus_end_date_range=int(end.timestamp()),
+            number_of_months=1,
+            event_count=0,
+        )
+        fields += [
+            (f"cals[{cal_id}][sc][{k}]", _form_value(v))
+            for k, v in shortcode.items()
+            if not isinstance(v, (dict, list))
+        ]
     if not fields or not nonce:
         return None
     return _ajax_url(params, url, "eventon_init_load"), [*fields, ("nonce", str(nonce))]

@@ -56,21 +56,44 @@ from urllib.parse import parse_qsl, urlsplit
 from parsel import Selector
 
 from eventhound.extractors import ical, platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option, option_value
 
 NAME = "eventsmanager"
-OPTIONS = {"window_days_ahead": int, "prefer_ical": bool, "ical_url": str, "day_first": bool}
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+DETECTION = 200  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.eventsmanager], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "prefer_ical": Option(bool, True, "read the site's iCal feed first (false: the listing page given)"),
+    "ical_url": Option(
+        str, None, "the feed's address when WordPress lives in a sub-folder (default: <site>/events.ics)"
+    ),
+    "day_first": Option(bool, False, "numeric dates on the listing are day first (d/m/Y)"),
+}
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 DATES = re.compile(
     r"\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b"
     r"|\b(?P<nm>[A-Za-z]{3,9})\.?\s+(?P<nd>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<ny>\d{4}|\d{2})\b"
     r"|\b(?P<dd>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?P<dm>[A-Za-z]{3,9})\.?,?\s+(?P<dy>\d{4}|\d{2})\b"
-    r"|\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})\b")
+    r"|\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})\b"
+)
 CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\b\.?|\b(\d{1,2})[:h](\d{2})\b", re.I)
 CLASSES = r"""class=["'][^"']*"""
-MARKUP = re.compile(CLASSES + r"\b(?:em-events-list|css-events-list|em-event-single|widget_em_widget|em-list-widget)\b"
-                    r"|" + CLASSES + r"\bem-event\b[^\"']*\bem-item\b|" + CLASSES + r"\bem-item\b[^\"']*\bem-event\b")
+MARKUP = re.compile(
+    CLASSES + r"\b(?:em-events-list|css-events-list|em-event-single|widget_em_widget|em-list-widget)\b"
+    r"|" + CLASSES + r"\bem-event\b[^\"']*\bem-item\b|" + CLASSES + r"\bem-item\b[^\"']*\bem-event\b"
+)
 ASSETS = re.compile(r"/wp-content/plugins/events-manager/", re.I)
 SINGLE_BODY = re.compile(r"<body[^>]*class=[\"'][^\"']*\bsingle-event\b", re.I)
 MARKERS = (
@@ -133,7 +156,8 @@ def _blocks(page: Selector, url: str = "") -> list[Selector]:
     if main or (main := _custom_items(page, url)):
         return main
     return [b for b in page.css(CARDS) if _in_widget(b)] or page.xpath(
-        "//*[contains(@class,'widget_em_widget') or contains(@class,'em-list-widget')]//li[a]")
+        "//*[contains(@class,'widget_em_widget') or contains(@class,'em-list-widget')]//li[a]"
+    )
 
 
 def _custom_items(page: Selector, url: str) -> list[Selector]:
@@ -144,8 +168,14 @@ def _custom_items(page: Selector, url: str) -> list[Selector]:
 
 
 def _split(node: Selector, url: str, site: str) -> list[Selector]:
-    links = {link for a in node.css("a[href]") if not NOT_EVENT_LINK.search(a.attrib["href"]) and _text(a)
-             and (link := platform.absolute(url, a.attrib["href"])) and urlsplit(link).netloc == site}
+    links = {
+        link
+        for a in node.css("a[href]")
+        if not NOT_EVENT_LINK.search(a.attrib["href"])
+        and _text(a)
+        and (link := platform.absolute(url, a.attrib["href"]))
+        and urlsplit(link).netloc == site
+    }
     if len(links) <= 1:
         return [node] if links and node.root.tag not in ("h1", "h2", "h3", "h4") else []
     return [item for child in node.xpath("./*") for item in _split(child, url, site)]
@@ -230,24 +260,30 @@ def _place(block: Selector, url: str) -> dict:
     for line in block.css(".em-event-location"):
         link = line.css("a[href]")[:1]
         if line.css(".em-icon-at"):
-            out.update(online_url=platform.absolute(url, link.attrib.get("href")) if link else None,
-                       attendance_mode="OnlineEventAttendanceMode")
+            out.update(
+                online_url=platform.absolute(url, link.attrib.get("href")) if link else None,
+                attendance_mode="OnlineEventAttendanceMode",
+            )
         elif link and "venue_name" not in out:
-            address = " ".join(" ".join(t for t in line.css("::text").getall() if t not in link.css("::text").getall())
-                               .split())
+            address = " ".join(
+                " ".join(t for t in line.css("::text").getall() if t not in link.css("::text").getall()).split()
+            )
             out.update(venue_name=_text(link), street=address or None)
     return out
 
 
 def _status(block: Selector) -> dict:
     classes = block.attrib.get("class", "").split()
-    return {"event_status": "EventCancelled"} if "em-event-cancelled" in classes or block.css(
-        ".em-event-cancelled") else {}
+    return (
+        {"event_status": "EventCancelled"}
+        if "em-event-cancelled" in classes or block.css(".em-event-cancelled")
+        else {}
+    )
 
 
 def _dates(text: str, context: Context) -> list[date]:
     """The dates a text shows, in order (a range gives two)."""
-    day_first = context.options.get("day_first") is True
+    day_first = option_value(OPTIONS, context.options, "day_first")
     out = []
     for m in DATES.finditer(text or ""):
         g = m.groupdict()
@@ -306,8 +342,7 @@ def _when(days: list[date], clocks: list[str], all_day: bool) -> tuple[dict, boo
 
 
 def _within(day: date | None, context: Context) -> bool:
-    days = context.options.get("window_days_ahead", 365)
-    days = days if isinstance(days, int) and not isinstance(days, bool) else 365
+    days = option_value(OPTIONS, context.options, "window_days_ahead")
     return day is None or day <= (context.now + timedelta(days=days)).date()
 
 
@@ -315,8 +350,11 @@ def _event_page(page: Selector, url: str, context: Context) -> dict:
     """The raw event of an event page."""
     box = (page.css(".em-event-single") or page.css(".entry-content, article, body"))[0]
     a2c = _calendar_links(page)
-    title = a2c.pop("title", None) or _text(page.css("h1.entry-title, h1")[:1]) or page.css(
-        "meta[property='og:title']::attr(content)").get()
+    title = (
+        a2c.pop("title", None)
+        or _text(page.css("h1.entry-title, h1")[:1])
+        or page.css("meta[property='og:title']::attr(content)").get()
+    )
     when = a2c or _json_ld_when(page) or _text_when(page, context)
     bookings = page.css(".em-event-bookings, #em-event-booking-form, a[name='em-event-booking-form']")
     raw = {
@@ -364,8 +402,9 @@ def _json_ld_when(page: Selector) -> dict:
         items = data.get("@graph", [data]) if isinstance(data, dict) else data
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict) and "Event" in str(item.get("@type")) and platform.text(item.get("startDate")):
-                return _clean({"start_text": platform.text(item.get("startDate")),
-                               "end_text": platform.text(item.get("endDate"))})
+                return _clean(
+                    {"start_text": platform.text(item.get("startDate")), "end_text": platform.text(item.get("endDate"))}
+                )
     return {}
 
 

@@ -48,15 +48,19 @@ import binascii
 import html
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors.base import Context, Extraction
 from eventhound.extractors.ical import Budget, Window, expand_calendar, iana_name
+from eventhound.series import WINDOW_OPTIONS
 
 __all__ = ["extract", "looks_like", "google_calendar_ics_url", "google_calendar_ics_urls"]
 
+NAME = "gcal"
+DETECTION = 20  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = WINDOW_OPTIONS  # [sources.KEY.gcal]: window_days_back, window_days_ahead, as for ical
 _KIND_RE = re.compile(r'"kind"\s*:\s*"calendar#events"')
 
 
@@ -291,7 +295,7 @@ def _add_recurrence(event, recurrence, errors: list[str]) -> None:
 def _stamp(value) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc)
+            value = value.astimezone(UTC)
         return value.strftime("%Y%m%dT%H%M%SZ")
     return value.strftime("%Y%m%d")
 

@@ -49,10 +49,16 @@ from zoneinfo import ZoneInfo
 from parsel import Selector
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option, option_value
 
 NAME = "growthzone"
-OPTIONS = {"window_days_ahead": int, "category_names": list}
+DETECTION = 130  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.growthzone], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "category_names": Option(
+        list, None, 'the calendar\'s categories as ["id=name", ...]; when given, the calendar page is not fetched'
+    ),
+}
 FIELDS = {
     "title": "Name",
     "description": "Description",
@@ -63,24 +69,37 @@ FIELDS = {
 }
 ONLINE = re.compile(r"\b(zoom|teams|webinar|webex|online|virtual|google meet)\b", re.I)
 # The zone abbreviations ChamberMaster prints after a time, with their offsets and zones.
-ZONES = {"EST": (-5, "America/New_York"), "EDT": (-4, "America/New_York"),
-         "CST": (-6, "America/Chicago"), "CDT": (-5, "America/Chicago"),
-         "MST": (-7, "America/Denver"), "MDT": (-6, "America/Denver"),
-         "PST": (-8, "America/Los_Angeles"), "PDT": (-7, "America/Los_Angeles"),
-         "AKST": (-9, "America/Anchorage"), "AKDT": (-8, "America/Anchorage"),
-         "HST": (-10, "Pacific/Honolulu"), "AST": (-4, "America/Halifax"), "ADT": (-3, "America/Halifax"),
-         "NST": (-3.5, "America/St_Johns"), "NDT": (-2.5, "America/St_Johns")}
+ZONES = {
+    "EST": (-5, "America/New_York"),
+    "EDT": (-4, "America/New_York"),
+    "CST": (-6, "America/Chicago"),
+    "CDT": (-5, "America/Chicago"),
+    "MST": (-7, "America/Denver"),
+    "MDT": (-6, "America/Denver"),
+    "PST": (-8, "America/Los_Angeles"),
+    "PDT": (-7, "America/Los_Angeles"),
+    "AKST": (-9, "America/Anchorage"),
+    "AKDT": (-8, "America/Anchorage"),
+    "HST": (-10, "Pacific/Honolulu"),
+    "AST": (-4, "America/Halifax"),
+    "ADT": (-3, "America/Halifax"),
+    "NST": (-3.5, "America/St_Johns"),
+    "NDT": (-2.5, "America/St_Johns"),
+}
 # A line of a location that is a date or a time, not a place ("Thursday, October 29th", "5:30 to 7 p.m.").
-WHEN_LINE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\d\s*(a\.?m\.?|p\.?m\.?)(\W|$)",
-                       re.I)
+WHEN_LINE = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\d\s*(a\.?m\.?|p\.?m\.?)(\W|$)", re.I
+)
 CITY_LINE = re.compile(r"^(?P<city>[^,\d][^,]*),\s*(?P<region>[A-Za-z .]+?)\.?\s+(?P<zip>[0-9A-Z][0-9A-Z -]{3,9})$")
 
 
 # What a ChamberMaster / GrowthZone calendar, or a chamber page linking to one, shows of it
 MARKERS = (
     (re.compile(r"https?://[\w.-]+/events/(?:calendar|details/|index)"), "links to its /events/ calendar"),
-    (re.compile(r"ChamberMaster|GrowthZone|growthzoneapp\.com|micronetonline\.com", re.I),
-     "ChamberMaster/GrowthZone assets or credits"),
+    (
+        re.compile(r"ChamberMaster|GrowthZone|growthzoneapp\.com|micronetonline\.com", re.I),
+        "ChamberMaster/GrowthZone assets or credits",
+    ),
     (re.compile(r"""class=["'][^"']*\b(?:mn-[\w-]+|gz-[\w-]+)"""), "its mn-/gz- markup"),
 )
 
@@ -162,7 +181,7 @@ def _element_record(element: ET.Element) -> dict:
 
 def _records(records: list[dict], url: str, context: Context) -> Extraction:
     approved = [r for r in records if str(r.get("Status") or "APPROVED").strip().upper() != "PENDING"]
-    names = _category_names(context.options.get("category_names"))
+    names = _category_names(option_value(OPTIONS, context.options, "category_names"))
     return platform.extraction(approved, lambda r: [_api_event(r, url, names)])
 
 
@@ -236,8 +255,17 @@ def _place(location_html, record: dict | None = None) -> dict:
         elif not raw and not line.lower().startswith("http") and not WHEN_LINE.search(line):
             raw["venue_name"] = line
     if not lines and record:
-        raw.update({k: platform.text(record.get(f)) for k, f in (
-            ("street", "MapAddr1"), ("city", "MapCity"), ("region", "MapState"), ("postal_code", "MapPostalCode"))})
+        raw.update(
+            {
+                k: platform.text(record.get(f))
+                for k, f in (
+                    ("street", "MapAddr1"),
+                    ("city", "MapCity"),
+                    ("region", "MapState"),
+                    ("postal_code", "MapPostalCode"),
+                )
+            }
+        )
     link = _first_link(location_html)
     if link and ONLINE.search(" ".join(lines) + " " + link):
         raw["online_url"] = link
@@ -282,11 +310,11 @@ def _day_of(href: str) -> date | None:
 def _next_month(page: Selector, url: str, today: date, context: Context) -> str | None:
     link = platform.absolute(url, page.css(".mn-cal-next a::attr(href)").get())
     match = re.search(r"/(\d{4})-(\d{2})-\d{2}/?(?:\?|$)", link or "")
-    days = context.options.get("window_days_ahead", 365)
+    days = option_value(OPTIONS, context.options, "window_days_ahead")
     if not link or not match:
         return None
     first = date(int(match.group(1)), int(match.group(2)), 1)
-    return link if first <= today + timedelta(days=days if isinstance(days, int) else 365) else None
+    return link if first <= today + timedelta(days=days) else None
 
 
 # ----------------------------------------------------------------------------- the event page
@@ -294,15 +322,21 @@ def _next_month(page: Selector, url: str, today: date, context: Context) -> str 
 
 def _detail(page: Selector, url: str, context: Context) -> dict:
     root = page.css("#mn-events-details")
-    raw = {"title": _text(root.css("h1[itemprop=name] ::text, #mn-pagetitle h1 ::text").getall()),
-           "url": platform.absolute(url, root.css("link[itemprop=url]::attr(href)").get()) or url,
-           "description": _inner(root.css("[itemprop=description]").get())}
+    raw = {
+        "title": _text(root.css("h1[itemprop=name] ::text, #mn-pagetitle h1 ::text").getall()),
+        "url": platform.absolute(url, root.css("link[itemprop=url]::attr(href)").get()) or url,
+        "description": _inner(root.css("[itemprop=description]").get()),
+    }
     match = re.search(r"-(\d+)/?(?:\?|$)", raw["url"])
     raw["own_id"] = match.group(1) if match else raw["url"]
     raw.update(_when(root, context))
     raw.update(_place(_inner(root.css(".mn-event-location [itemprop=name]").get())))
-    address = {"street": "streetAddress", "city": "addressLocality", "region": "addressRegion",
-               "postal_code": "postalCode"}
+    address = {
+        "street": "streetAddress",
+        "city": "addressLocality",
+        "region": "addressRegion",
+        "postal_code": "postalCode",
+    }
     for key, prop in address.items():
         value = root.css(f'.mn-event-location meta[itemprop="{prop}"]::attr(content)').get()
         if value and value.strip():

@@ -94,15 +94,34 @@ from urllib.parse import urljoin
 
 from eventhound.dates.zones import UTC, iana_name, is_known, is_utc_name, name_of, zone
 from eventhound.extractors.base import Context, Extraction
-from eventhound.series import MAX_PER_SERIES, NO_END as _NO_END, RRULE_TEXT, Budget, Window  # noqa: F401
-from eventhound.series import comparable as _comparable, first as _first, occurrences as _occurrences
-from eventhound.series import occurrence_id, prepare_recurrence as _check_recurrence
+from eventhound.series import MAX_PER_SERIES, RRULE_TEXT, WINDOW_OPTIONS, Budget, Window, occurrence_id  # noqa: F401
+from eventhound.series import NO_END as _NO_END
+from eventhound.series import comparable as _comparable
+from eventhound.series import first as _first
+from eventhound.series import occurrences as _occurrences
+from eventhound.series import prepare_recurrence as _check_recurrence
 
 __all__ = ["extract", "looks_like", "expand_calendar", "Budget", "Window", "iana_name"]
 
 
-_SINGLE_VALUED = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SUMMARY", "DESCRIPTION", "LOCATION",
-                  "URL", "STATUS", "GEO", "ORGANIZER", "SEQUENCE")
+NAME = "ical"
+DETECTION = 10  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = WINDOW_OPTIONS  # [sources.KEY.ical]: window_days_back, window_days_ahead (eventhound.series)
+_SINGLE_VALUED = (
+    "UID",
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "RECURRENCE-ID",
+    "SUMMARY",
+    "DESCRIPTION",
+    "LOCATION",
+    "URL",
+    "STATUS",
+    "GEO",
+    "ORGANIZER",
+    "SEQUENCE",
+)
 
 # --------------------------------------------------------------------------- sniffing
 
@@ -123,7 +142,8 @@ def looks_like(text: str) -> bool:
 
 # Property names a content line may start with; anything else that is not all upper case
 # (or X-) is a continuation line that lost its leading space.
-_KNOWN = frozenset("""
+_KNOWN = frozenset(
+    """
 BEGIN END VERSION PRODID CALSCALE METHOD UID DTSTAMP DTSTART DTEND DURATION DUE COMPLETED
 SUMMARY DESCRIPTION LOCATION GEO URL ORGANIZER ATTENDEE CATEGORIES STATUS CLASS CREATED
 LAST-MODIFIED SEQUENCE TRANSP PRIORITY RRULE RDATE EXDATE EXRULE RECURRENCE-ID RELATED-TO
@@ -131,7 +151,8 @@ RESOURCES CONTACT COMMENT ATTACH REQUEST-STATUS TZID TZNAME TZOFFSETFROM TZOFFSE
 TZUNTIL TZID-ALIAS-OF ACTION TRIGGER REPEAT COLOR IMAGE CONFERENCE NAME REFRESH-INTERVAL
 SOURCE PERCENT-COMPLETE FREEBUSY ACKNOWLEDGED PROXIMITY STRUCTURED-DATA STYLED-DESCRIPTION
 LOCATION-TYPE PARTICIPANT-TYPE CALENDAR-ADDRESS
-""".split())
+""".split()
+)
 _LINE_NAME = re.compile(r"([A-Za-z0-9-]+)[;:]")
 _UPPER_NAME = re.compile(r"[A-Z][A-Z0-9-]*")
 _PARAM_SPLIT = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*$)')
@@ -144,7 +165,7 @@ def _split_line(line: str) -> tuple[str, str]:
         if ch == '"':
             quoted = not quoted
         elif ch == ":" and not quoted:
-            return line[:i], line[i + 1:]
+            return line[:i], line[i + 1 :]
     return line, ""
 
 
@@ -245,8 +266,7 @@ class _Cleaner:
                 depth += 1
             elif upper.startswith("END:"):
                 depth -= 1
-            elif depth == 0 and _is_property(line) == "TZID" and any(
-                    _is_property(x) == "TZID" for x in zones[-1]):
+            elif depth == 0 and _is_property(line) == "TZID" and any(_is_property(x) == "TZID" for x in zones[-1]):
                 zones.append([])
                 self.note("ical_vtimezone_repaired")
             zones[-1].append(line)
@@ -373,7 +393,7 @@ def _extract(text, url: str, context: Context, result: Extraction):
         return
     if text[: m.start()].strip("\ufeff \t\r\n"):
         result.errors.append("ical_leading_junk_repaired")
-    cleaned = _Cleaner(result.errors).clean(text[m.start():].lstrip("\ufeff \t"))
+    cleaned = _Cleaner(result.errors).clean(text[m.start() :].lstrip("\ufeff \t"))
     try:
         calendars = icalendar.Calendar.from_ical(cleaned, multiple=True)
     except Exception:
@@ -440,8 +460,9 @@ def _parse_piecewise(cleaned: str, errors: list[str]) -> list:
     return calendars
 
 
-def expand_calendar(calendar, url: str, window: Window, errors: list[str], budget: Budget | None = None,
-                    own_id=None) -> list[dict]:
+def expand_calendar(
+    calendar, url: str, window: Window, errors: list[str], budget: Budget | None = None, own_id=None
+) -> list[dict]:
     """Raw events for the occurrences of a parsed icalendar Calendar within the window.
 
     Shared with the gcal extractor, which builds a Calendar from Google's JSON.
@@ -478,10 +499,9 @@ def expand_calendar(calendar, url: str, window: Window, errors: list[str], budge
         except Exception:
             errors.append("ical_bad_event")
             continue
-        for component, occurrence_id in occurrences:
+        for component, occurrence in occurrences:
             try:
-                raw = _raw_event(component, components, uid, occurrence_id, url, cal_zone, cal_zone_name, errors,
-                                 own_id)
+                raw = _raw_event(component, components, uid, occurrence, url, cal_zone, cal_zone_name, errors, own_id)
             except Exception:
                 errors.append("ical_bad_event")
                 continue
@@ -522,8 +542,12 @@ def _prepare_events(calendar, window: Window, errors: list[str]) -> dict[str, li
             errors.append("event_without_start")
             continue
         try:
-            if isinstance(start, datetime) and start.tzinfo is None and "TZID" in component["DTSTART"].params \
-                    and "ical_unknown_tzid" not in errors:
+            if (
+                isinstance(start, datetime)
+                and start.tzinfo is None
+                and "TZID" in component["DTSTART"].params
+                and "ical_unknown_tzid" not in errors
+            ):
                 errors.append("ical_unknown_tzid")  # read as floating: the calendar's or the source's zone
             _check_end(component, start, errors)
             _check_recurrence(component, start, window, errors)
@@ -598,8 +622,12 @@ def _when(value, cal_zone, cal_zone_name) -> tuple[str, str | None]:
     if value.tzinfo is None:
         return value.isoformat(), None  # floating: the source's zone
     name = name_of(value.tzinfo)
-    if name is None and value.utcoffset() == timedelta(0) and getattr(value.tzinfo, "key", None) is None \
-            and value.tzname() in ("UTC", "GMT", "Z"):
+    if (
+        name is None
+        and value.utcoffset() == timedelta(0)
+        and getattr(value.tzinfo, "key", None) is None
+        and value.tzname() in ("UTC", "GMT", "Z")
+    ):
         name = "Etc/UTC"
     if is_utc_name(name):
         if cal_zone is not None:
@@ -655,8 +683,9 @@ class _Occurrence:
         return self.inherit(lambda c: _text(c, name))
 
 
-def _raw_event(component, components, uid: str, recurrence_id, url: str, cal_zone, cal_zone_name,
-               errors: list[str], own_id=None) -> dict | None:
+def _raw_event(
+    component, components, uid: str, recurrence_id, url: str, cal_zone, cal_zone_name, errors: list[str], own_id=None
+) -> dict | None:
     occurrence = _Occurrence(component, components, recurrence_id)
     title = occurrence.text("SUMMARY")
     if not title:
@@ -715,8 +744,12 @@ def _add_identity(raw: dict, occurrence: _Occurrence, components, uid: str, star
     """own_id, and series_id and rrule for an occurrence of a series."""
     master, recurrence_id = occurrence.master, occurrence.recurrence_id
     rrule = (master.get(RRULE_TEXT) if master is not None else None) or None
-    in_series = bool(rrule is not None or len(components) > 1 or recurrence_id is not None
-                     or (master is not None and master.get("RDATE") is not None))
+    in_series = bool(
+        rrule is not None
+        or len(components) > 1
+        or recurrence_id is not None
+        or (master is not None and master.get("RDATE") is not None)
+    )
     # An occurrence is known by UID + RECURRENCE-ID (RFC 5545): one the publisher moves keeps its id.
     original = raw.get("previous_start_text") or raw["start_text"]
     component = occurrence.component

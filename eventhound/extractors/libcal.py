@@ -37,15 +37,18 @@ such as `{"error": "invalid_client"}`, `libcal_not_events`, `event_without_name`
 from __future__ import annotations
 
 import re
-from html import unescape as html_unescape
 from datetime import date, timedelta
+from html import unescape as html_unescape
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, option_value
 
 NAME = "libcal"
-OPTIONS = {"window_days_ahead": int}  # [sources.KEY.libcal], checked when sources.toml is read
+DETECTION = 70  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.libcal], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
 _CANCELLED = re.compile(r"^\W*cancell?ed\b|[-–—:|(\[]\s*cancell?ed\W*$", re.IGNORECASE)
 _WALL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(.*)$")
 
@@ -116,6 +119,7 @@ def recognise(html: str, url: str) -> tuple[str, str] | None:
     if link and "cid=" in link:
         return html_unescape(link), seen[1]
     return platform.site_root(link or url), seen[1]
+
 
 def looks_like(text: str) -> bool:
     """LibCal's list JSON (`total_results` and `startdt` or `categories_arr`), or API 1.1's
@@ -194,6 +198,5 @@ def _beyond_window(event, context: Context) -> bool:
         day = date.fromisoformat(start or "")
     except (ValueError, KeyError):
         return False
-    days = context.options.get("window_days_ahead", 365)
-    days = days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else 365
+    days = option_value(OPTIONS, context.options, "window_days_ahead")
     return day > context.now.astimezone(zone).date() + timedelta(days)

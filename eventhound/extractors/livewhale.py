@@ -42,15 +42,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option
 
 NAME = "livewhale"
-OPTIONS = {"window_days_ahead": int, "max_events": int}  # [sources.KEY.livewhale]
+DETECTION = 100  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.livewhale], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "max_events": Option(int, 1000, "the events one request asks for (installs cap it at 1000)"),
+}
 CATEGORY_KEYS = ("event_types", "event_types_audience", "categories", "tags", "group_title")
 EVENT_KEYS = ("date_iso", "date_utc", "date_ts")
 ONLINE_PLACES = frozenset({"online", "virtual", "zoom", "web", "online event"})
@@ -118,8 +122,14 @@ FIELDS = {
 # What a LiveWhale site, or a page embedding its widgets, shows of it
 _QUOTED = r"""["'(]([^"'()\s]*{}[^"'()\s]*)"""
 MARKERS = (
-    (re.compile(r"""<meta[^>]+(?:name=["']generator["'][^>]+content=["']LiveWhale|content=["']LiveWhale[^>]+"""
-                r"""name=["']generator["'])""", re.I), 'generator "LiveWhale"'),
+    (
+        re.compile(
+            r"""<meta[^>]+(?:name=["']generator["'][^>]+content=["']LiveWhale|content=["']LiveWhale[^>]+"""
+            r"""name=["']generator["'])""",
+            re.I,
+        ),
+        'generator "LiveWhale"',
+    ),
     (re.compile(_QUOTED.format(r"/live/(?:json|ical|rss)(?:/v2)?/events\b")), "links to the LiveWhale events API"),
     (re.compile(_QUOTED.format(r"/live/resource/")), "LiveWhale resources (/live/resource/)"),
     (re.compile(r"\blivewhale\s*=\s*(?:livewhale\s*\|\|\s*)?\{|\blivewhale\.\w+\s*="), "the livewhale script object"),
@@ -134,8 +144,9 @@ def recognise(html: str, url: str) -> tuple[str, str] | None:
     found = [(m, what) for pattern, what in MARKERS if (m := pattern.search(html))]
     if not found:
         return None
-    links = [re.sub(r"^webcals?://", "https://", urljoin(url, m.group(1)))
-             for m, what in found if m.groups() and m.group(1)]
+    links = [
+        re.sub(r"^webcals?://", "https://", urljoin(url, m.group(1))) for m, what in found if m.groups() and m.group(1)
+    ]
     api = next((link for link in links if "/live/" in link and "/events" in link), None)
     parts = urlsplit(links[0] if links else url)
     if api and _FILTERS.search(urlsplit(api).path):
@@ -154,7 +165,8 @@ def looks_like(text: str) -> bool:
     if not head.lstrip("\ufeff \r\n\t").startswith(("{", "[")):
         return False
     return ('"date_iso"' in head or '"date_utc"' in head) and any(
-        key in head for key in ('"group_title"', '"is_all_day"', '"date2_iso"', '"location_title"'))
+        key in head for key in ('"group_title"', '"is_all_day"', '"date2_iso"', '"location_title"')
+    )
 
 
 def extract(text: str, url: str, context: Context) -> Extraction:
@@ -252,7 +264,7 @@ def _from_utc(utc, zone) -> str | None:
         return None
     if moment is None:
         return None
-    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
     try:
         return moment.astimezone(zone).isoformat() if zone else moment.isoformat()
     except OverflowError:
@@ -278,7 +290,7 @@ def _continue_capped(records: list, url: str) -> tuple[list, str | None, list[st
     if last <= start.group(1):
         return records, None, [f"{NAME}_truncated"]
     kept = [r for r, day in zip(records, days) if day < last]
-    return kept, url[:start.start(1)] + last + url[start.end(1):], []
+    return kept, url[: start.start(1)] + last + url[start.end(1) :], []
 
 
 def _next_page(meta: dict | None, url: str) -> str | None:

@@ -29,9 +29,15 @@ from eventhound.extractors import platform
 from eventhound.extractors.base import Context, Extraction
 
 NAME = "localist"
-OPTIONS = {"window_days_ahead": int}  # [sources.KEY.localist], checked when sources.toml is read
-MODES = {"inperson": "OfflineEventAttendanceMode", "virtual": "OnlineEventAttendanceMode",
-         "hybrid": "MixedEventAttendanceMode"}
+DETECTION = 40  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.localist], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
+MODES = {
+    "inperson": "OfflineEventAttendanceMode",
+    "virtual": "OnlineEventAttendanceMode",
+    "hybrid": "MixedEventAttendanceMode",
+}
 FIELDS = {
     "title": "title",
     "description": ("description_text", "description"),
@@ -49,8 +55,15 @@ FIELDS = {
     "cost_text": lambda e: "Free" if e.get("free") is True else platform.text(e.get("ticket_cost")),
     "attendance_mode": lambda e: MODES.get(str(e.get("experience") or "").lower()),
     "event_status": lambda e: "CANCELLED" if str(e.get("status") or "").lower() in ("canceled", "cancelled") else None,
-    "categories": ["filters.event_types[]", "filters.event_target_audience[]", "filters.departments[]", "departments[]", "groups[]",
-                   "tags[]", "keywords[]"],
+    "categories": [
+        "filters.event_types[]",
+        "filters.event_target_audience[]",
+        "filters.departments[]",
+        "departments[]",
+        "groups[]",
+        "tags[]",
+        "keywords[]",
+    ],
 }
 
 

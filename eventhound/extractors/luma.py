@@ -50,10 +50,13 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, option_value
 
 NAME = "luma"
-OPTIONS = {"window_days_ahead": int}  # [sources.KEY.luma], checked when sources.toml is read
+DETECTION = 120  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.luma], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
 API = "https://api2.luma.com/calendar/get-items"
 PAGE_SIZE = 50
 EVENT_BASE = "https://lu.ma/"
@@ -96,7 +99,7 @@ def _place(entry: dict) -> tuple[str | None, str | None]:
         parts = parts[1:]
     if not city or city not in parts:
         return label, None
-    street = ", ".join(parts[:parts.index(city)]) or None
+    street = ", ".join(parts[: parts.index(city)]) or None
     if not street and label and label[:1].isdigit():
         return None, label
     return label, street
@@ -324,8 +327,8 @@ def _duration(value) -> timedelta | None:
 
 
 def _horizon(context: Context) -> datetime | None:
-    days = context.options.get("window_days_ahead", 365)
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0 or context.now.year < 1971:
+    days = option_value(OPTIONS, context.options, "window_days_ahead")
+    if context.now.year < 1971:
         return None
     try:
         return context.now + timedelta(days=days)
@@ -371,8 +374,10 @@ MARKERS = (
     (re.compile(r"(?:lu\.ma|luma\.com)/embed/calendar/(cal-[A-Za-z0-9]+)"), "a Luma calendar embed"),
     (re.compile(r"app-argument=luma://calendar/(cal-[A-Za-z0-9]+)"), "Luma's app link to a calendar"),
     (re.compile(r'"calendar_api_id"\s*:\s*"(cal-[A-Za-z0-9]+)"'), "a Luma calendar id in the page's data"),
-    (re.compile(r"api2?\.(?:lu\.ma|luma\.com)/calendar/get-items\?calendar_api_id=(cal-[A-Za-z0-9]+)"),
-     "links to Luma's calendar items API"),
+    (
+        re.compile(r"api2?\.(?:lu\.ma|luma\.com)/calendar/get-items\?calendar_api_id=(cal-[A-Za-z0-9]+)"),
+        "links to Luma's calendar items API",
+    ),
 )
 
 

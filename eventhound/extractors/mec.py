@@ -53,18 +53,26 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from parsel import Selector
 
 from eventhound.extractors import ical, platform, schemaorg
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option, option_value
 
 NAME = "mec"
-OPTIONS = {"window_days_ahead": int, "prefer_ical": bool}
+DETECTION = 190  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.mec], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "prefer_ical": Option(
+        bool, True, "read the site's iCal feed first (false: the listing page given, e.g. one category's)"
+    ),
+}
 ARTICLES = "article.mec-event-article"
 STATUS_WORDS = {"EventCancelled", "EventPostponed", "EventMovedOnline", "EventRescheduled"}
 CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?\s*m\.?|(\d{1,2})[:.h](\d{2})", re.I)
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 SETTINGS = re.compile(r"\.mec\w*View\(\s*\{(.*?)\}\s*\)", re.S)
 MARKERS = (
-    (re.compile(r"/wp-content/plugins/modern-events-calendar(?:-lite)?/", re.I),
-     "its plugin assets (/wp-content/plugins/modern-events-calendar)"),
+    (
+        re.compile(r"/wp-content/plugins/modern-events-calendar(?:-lite)?/", re.I),
+        "its plugin assets (/wp-content/plugins/modern-events-calendar)",
+    ),
     (re.compile(r"\bmec-event-article\b|\bmec-wrap\b"), "its listing markup"),
     (re.compile(r"[?&]mec-ical-feed=1"), "a link to its iCal feed"),
 )
@@ -111,8 +119,9 @@ def _from_json(text: str, url: str, context: Context) -> Extraction:
     if isinstance(data.get("html"), str):
         result = _from_html(data["html"], url)
         if str(data.get("has_more_event")) == "1" and _within(result.events, context):
-            result.next_page = platform.with_query(url, mec_start_date=data.get("end_date") or "",
-                                                   mec_offset=data.get("offset") or 0)
+            result.next_page = platform.with_query(
+                url, mec_start_date=data.get("end_date") or "", mec_offset=data.get("offset") or 0
+            )
         return result
     if "code" in data and "message" in data:
         return Extraction(errors=[f"{NAME}_api_error"])
@@ -275,22 +284,26 @@ def _first_load_more(html: str, url: str, events: list[dict], context: Context) 
     """The list skin's first "load more" request, when the page offers more events."""
     settings = _settings(html)
     button = Selector(text=html).css(".mec-load-more-button")
-    if not (settings.get("ajax_url") and settings.get("atts") and button) or "mec-util-hidden" in button.attrib.get(
-            "class", "") or not _within(events, context):
+    if (
+        not (settings.get("ajax_url") and settings.get("atts") and button)
+        or "mec-util-hidden" in button.attrib.get("class", "")
+        or not _within(events, context)
+    ):
         return None
     ajax = platform.absolute(url, settings["ajax_url"])
     if not ajax:
         return None
-    query = (f"action=mec_list_load_more&mec_start_date={settings.get('end_date', '')}"
-             f"&mec_offset={settings.get('offset', '0')}&{settings['atts']}"
-             f"&current_month_divider={settings.get('current_month_divider', '0')}&apply_sf_date=0")
+    query = (
+        f"action=mec_list_load_more&mec_start_date={settings.get('end_date', '')}"
+        f"&mec_offset={settings.get('offset', '0')}&{settings['atts']}"
+        f"&current_month_divider={settings.get('current_month_divider', '0')}&apply_sf_date=0"
+    )
     return urlunsplit(urlsplit(ajax)._replace(query=query))
 
 
 def _within(events: list[dict], context: Context) -> bool:
     """Whether the page's last event starts within the window (so the next page may too)."""
-    days = context.options.get("window_days_ahead", 365)
-    days = days if isinstance(days, int) and not isinstance(days, bool) else 365
+    days = option_value(OPTIONS, context.options, "window_days_ahead")
     starts = [e["start_text"][:10] for e in events if e.get("start_text")]
     if not starts:
         return True

@@ -46,16 +46,23 @@ GraphQL `{"errors": [...]}` or a REST error such as `{"message": "Group not foun
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option
 
 NAME = "meetup"
-OPTIONS = {"window_days_ahead": int, "page_size": int}  # [sources.KEY.meetup], checked when sources.toml is read
-MODES = {"PHYSICAL": "OfflineEventAttendanceMode", "ONLINE": "OnlineEventAttendanceMode",
-         "HYBRID": "MixedEventAttendanceMode"}
+DETECTION = 160  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.meetup], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "page_size": Option(int, 50, "the events one GraphQL page asks for (0: the default)"),
+}
+MODES = {
+    "PHYSICAL": "OfflineEventAttendanceMode",
+    "ONLINE": "OnlineEventAttendanceMode",
+    "HYBRID": "MixedEventAttendanceMode",
+}
 CANCELLED = frozenset({"CANCELLED", "CANCELLED_PERM", "AUTOSCHED_CANCELLED"})
 _NEXT_DATA = re.compile(r'<script[^>]*\bid="__NEXT_DATA__"[^>]*>(.*?)</script>', re.S | re.I)
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
@@ -70,9 +77,11 @@ def _fee_text(fee) -> str | None:
 
 def _fee(key: str):
     """A field of the event's fee: `feeSettings` (GraphQL, page) or `fee` (REST)."""
+
     def value(event: dict):
         fee = event.get("feeSettings") or event.get("fee")
         return fee.get(key) if isinstance(fee, dict) else None
+
     return value
 
 
@@ -118,18 +127,27 @@ REST_FIELDS = {
     "price_min": _fee("amount"),
     "price_max": _fee("amount"),
     "currency": _fee("currency"),
-    "attendance_mode": lambda e: ("OnlineEventAttendanceMode" if e.get("is_online_event") is True
-                                  else "OfflineEventAttendanceMode" if isinstance(e.get("venue"), dict) else None),
+    "attendance_mode": lambda e: (
+        "OnlineEventAttendanceMode"
+        if e.get("is_online_event") is True
+        else "OfflineEventAttendanceMode"
+        if isinstance(e.get("venue"), dict)
+        else None
+    ),
     "event_status": lambda e: "CANCELLED" if str(e.get("status") or "").lower() in ("cancelled", "canceled") else None,
     "series_id": "series.id",
 }
 
 
-
 # What a page linking to a Meetup group shows
 MARKERS = (
-    (re.compile(r"https?://(?:www\.)?meetup\.com/(?!(?:find|topics|cities|apps|about|lp|help|pro)\b)"
-                r"([\w-]{3,})/?(?:events/?)?(?=[\"'#?\s<]|$)"), "a link to its Meetup group"),
+    (
+        re.compile(
+            r"https?://(?:www\.)?meetup\.com/(?!(?:find|topics|cities|apps|about|lp|help|pro)\b)"
+            r"([\w-]{3,})/?(?:events/?)?(?=[\"'#?\s<]|$)"
+        ),
+        "a link to its Meetup group",
+    ),
 )
 
 
@@ -150,8 +168,12 @@ def looks_like(text: str) -> bool:
         if "meetup.com" not in head:
             return False
         return ('"eventUrl"' in head and '"dateTime"' in head) or ('"utc_offset"' in head and '"time"' in head)
-    return ("__NEXT_DATA__" in text and "__APOLLO_STATE__" in text and '"Event:' in text
-            and ("meetup.com" in text or "meetupstatic.com" in text))
+    return (
+        "__NEXT_DATA__" in text
+        and "__APOLLO_STATE__" in text
+        and '"Event:' in text
+        and ("meetup.com" in text or "meetupstatic.com" in text)
+    )
 
 
 def extract(text: str, url: str, context: Context) -> Extraction:
@@ -176,8 +198,9 @@ def _from_page(text: str, url: str) -> Extraction:
     state = platform.dig(data, "props.pageProps.__APOLLO_STATE__")
     if not isinstance(state, dict):
         return Extraction(errors=[f"{NAME}_not_events"])
-    records = [_resolve(value, state) for key, value in state.items()
-               if key.startswith("Event:") and isinstance(value, dict)]
+    records = [
+        _resolve(value, state) for key, value in state.items() if key.startswith("Event:") and isinstance(value, dict)
+    ]
     return platform.extraction(records, lambda e: [graph_event(e, url)])
 
 
@@ -194,13 +217,17 @@ def _from_json(data, url: str) -> Extraction:
             return platform.extraction([single], lambda e: [graph_event(e, url)], errors)
         if connection is not None:
             nodes = [edge.get("node") for edge in connection["edges"] if isinstance(edge, dict)]
-            return platform.extraction(nodes, lambda e: [graph_event(e, url)], errors,
-                                       _next_cursor_page(connection, url))
+            return platform.extraction(
+                nodes, lambda e: [graph_event(e, url)], errors, _next_cursor_page(connection, url)
+            )
     if errors or ("message" in data and "time" not in data) or "problem" in data:
         return Extraction(errors=[f"{NAME}_api_error"])
     if isinstance(data.get("results"), list):
-        return platform.extraction(data["results"], lambda e: [rest_event(e, url)],
-                                   next_page=platform.absolute(url, platform.dig(data, "meta.next")))
+        return platform.extraction(
+            data["results"],
+            lambda e: [rest_event(e, url)],
+            next_page=platform.absolute(url, platform.dig(data, "meta.next")),
+        )
     if "time" in data and ("event_url" in data or "link" in data):
         return platform.extraction([data], lambda e: [rest_event(e, url)])
     return Extraction(errors=[f"{NAME}_not_events"])
@@ -257,7 +284,7 @@ def rest_event(event: dict, url: str) -> dict:
     millis, offset = event.get("time"), event.get("utc_offset")
     if isinstance(millis, (int, float)) and not isinstance(millis, bool):
         shift = timedelta(milliseconds=offset) if isinstance(offset, (int, float)) else None
-        zone = timezone(shift) if shift is not None else timezone.utc
+        zone = timezone(shift) if shift is not None else UTC
         start_at = datetime.fromtimestamp(millis / 1000, zone)
         start = start_at.isoformat()
         if isinstance(event.get("duration"), (int, float)) and event["duration"] > 0:
@@ -301,8 +328,11 @@ def _mode(event: dict) -> str | None:
     listed = event.get("venues") if isinstance(event.get("venues"), list) else []
     venues = [v for v in [*listed, event.get("venue")] if isinstance(v, dict)]
     online = {_online(v) for v in venues}
-    return {frozenset({True}): MODES["ONLINE"], frozenset({False}): MODES["PHYSICAL"],
-            frozenset({True, False}): MODES["HYBRID"]}.get(frozenset(online))
+    return {
+        frozenset({True}): MODES["ONLINE"],
+        frozenset({False}): MODES["PHYSICAL"],
+        frozenset({True, False}): MODES["HYBRID"],
+    }.get(frozenset(online))
 
 
 def _group_url(group) -> str | None:

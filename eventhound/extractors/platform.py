@@ -26,12 +26,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from eventhound.extractors.base import Extraction
+from eventhound.extractors.base import Extraction, Option
 
 # What some APIs put before their JSON against script inclusion; a BOM; a PHP notice.
 _PREFIXES = re.compile(r"^(?:\ufeff|\)\]\}',?|while\s*\(1\);|for\s*\(;;\);)\s*")
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d*)\]")
 Path = str | tuple | list | Callable[[dict], Any]
+# The option every platform has: how far ahead its API is asked (and its pages followed).
+WINDOW_DAYS_AHEAD = Option(int, 365, "how many days after the crawl's day events are asked for")
 
 
 def load_json(text: str | bytes, platform: str) -> tuple[Any, str | None]:
@@ -150,8 +152,12 @@ def raw_event(record: dict, fields: dict[str, Path], url: str) -> dict:
     return raw
 
 
-def extraction(records: Iterable[dict], make: Callable[[dict], Iterable[dict]], errors: list[str] | None = None,
-               next_page: str | None = None) -> Extraction:
+def extraction(
+    records: Iterable[dict],
+    make: Callable[[dict], Iterable[dict]],
+    errors: list[str] | None = None,
+    next_page: str | None = None,
+) -> Extraction:
     """The Extraction of a page: `make` turns one record into its raw events (occurrences);
     an event without a title or a start is counted, not kept."""
     result = Extraction(errors=list(errors or []), next_page=next_page)

@@ -41,29 +41,43 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import feedparser
 
 from eventhound import crosscheck
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option, option_value
 
+NAME = "rss"
+DETECTION = 230  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.rss]
+    "pubdate_is_start": Option(bool, False, "an item's pubDate (Atom: published) is the event's start"),
+    "follow_links": Option(
+        bool, False, "read each item's linked page for schema.org markup (the item's own event when the page has none)"
+    ),
+}
 MAX_ITEMS = 5000
 MAX_SCAN = 20000  # characters of a description (or title) searched for a date
 MAX_DATE_TEXT = 120  # a date text grows no longer than this
 
 # --------------------------------------------------------------------------- dates in text
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_WEEKDAY = (r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
-            r"|sat(?:urday)?|sun(?:day)?)\.?")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = (
+    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)\.?"
+)
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
 _NOT_TIME = r"(?!\s*(?:[ap]\.?\s?m\b|[ap]\.m\.|noon\b|:))"
-_TIME = (r"(?:(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:[ap]\.?\s?m\b\.?|noon\b)"
-         r"|(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)|noon\b|midnight\b)")
+_TIME = (
+    r"(?:(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:[ap]\.?\s?m\b\.?|noon\b)"
+    r"|(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)|noon\b|midnight\b)"
+)
 _DATE = (
     r"(?<![\w/.-])(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d-])"
     r"|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?![\d/])"
@@ -74,17 +88,25 @@ _DATE = (
 _DATE_NO_YEAR = rf"{_DAY}\s+(?:of\s+)?{_MONTH}(?![\w])"  # "15 March": a date only after a weekday
 _TIME_RANGE = rf"(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:-|–|—|to)\s*{_TIME}"
 _TZ = r"\(?(?:[ECMP][SD]?T|AK[SD]T|HST|UTC|GMT)\)?(?!\w)"
-_TOKEN = (rf"(?:{_DATE}|{_WEEKDAY}\b,?\s*(?:{_DATE}|{_DATE_NO_YEAR})|{_TIME_RANGE}|{_TIME}|{_WEEKDAY}(?!\w)"
-          rf"|{_YEAR}\b|{_TZ}|all[\s-]day\b)")
+_TOKEN = (
+    rf"(?:{_DATE}|{_WEEKDAY}\b,?\s*(?:{_DATE}|{_DATE_NO_YEAR})|{_TIME_RANGE}|{_TIME}|{_WEEKDAY}(?!\w)"
+    rf"|{_YEAR}\b|{_TZ}|all[\s-]day\b)"
+)
 _LABEL = r"\b(?:time|when|date|hours)\s*:"
-_SEP = (r"(?:\s*(?:,|-|–|—|\||@|&|;|·|\(|\)|/|" + _LABEL +
-        r"|\b(?:to|through|thru|until|till|from|at|and|on|starting|starts|begins|ends)\b))*\s*")
+_SEP = (
+    r"(?:\s*(?:,|-|–|—|\||@|&|;|·|\(|\)|/|"
+    + _LABEL
+    + r"|\b(?:to|through|thru|until|till|from|at|and|on|starting|starts|begins|ends)\b))*\s*"
+)
 _SEP_RANGE = r"\s*(?:-|–|—|\b(?:to|through|thru|and)\b|&)\s*"
 _ANCHOR = re.compile(rf"(?:{_WEEKDAY}\b,?\s*)?{_DATE}|{_WEEKDAY}\b,?\s*{_DATE_NO_YEAR}", re.I)
 _CONT = re.compile(rf"{_SEP}{_TOKEN}|{_SEP_RANGE}{_DAY}\b(?:,?\s*{_YEAR}\b)?{_NOT_TIME}", re.I)
 _LABEL_RE = re.compile(_LABEL + r"\s*", re.I)
-_EDGE = re.compile(r"^(?:[\s,;:|@()\[\]\-–—]|\b(?:on|at|from|date|when)\b)+"
-                   r"|(?:[\s,;:|@()\[\]\-–—]|\b(?:on|at|from|date|when)\b)+$", re.I)
+_EDGE = re.compile(
+    r"^(?:[\s,;:|@()\[\]\-–—]|\b(?:on|at|from|date|when)\b)+"
+    r"|(?:[\s,;:|@()\[\]\-–—]|\b(?:on|at|from|date|when)\b)+$",
+    re.I,
+)
 
 
 def find_date(text: str) -> tuple[int, int] | None:
@@ -103,7 +125,7 @@ def find_date(text: str) -> tuple[int, int] | None:
 
 def date_text(text: str, span: tuple[int, int]) -> str:
     """The date as the date engine reads it: label words ("Time:") out, whitespace collapsed."""
-    return " ".join(_LABEL_RE.sub(" ", text[span[0]:span[1]]).split()).strip(" ,;|(")
+    return " ".join(_LABEL_RE.sub(" ", text[span[0] : span[1]]).split()).strip(" ,;|(")
 
 
 def split_title(title: str) -> tuple[str | None, str | None]:
@@ -111,7 +133,7 @@ def split_title(title: str) -> tuple[str | None, str | None]:
     span = find_date(title)
     if span is None:
         return title, None
-    before, after = _EDGE.sub("", title[: span[0]]), _EDGE.sub("", title[span[1]:])
+    before, after = _EDGE.sub("", title[: span[0]]), _EDGE.sub("", title[span[1] :])
     when = date_text(title, span)
     if not after:
         return before or None, when
@@ -159,11 +181,6 @@ def _parse(text: str, url: str):
     )
 
 
-def _option(context: Context, key: str) -> bool:
-    value = (context.options or {}).get(key, False)
-    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "1"))
-
-
 def _extract(text: str, url: str, context: Context) -> Extraction:
     if not isinstance(text, str):
         return Extraction(errors=["rss_not_feed"])
@@ -182,8 +199,8 @@ def _extract(text: str, url: str, context: Context) -> Extraction:
         if link.get("rel") == "next" and link.get("href"):
             result.next_page = _abs(url, link["href"])
             break
-    follow = _option(context, "follow_links")
-    pubdate = _option(context, "pubdate_is_start")
+    follow = option_value(OPTIONS, context.options, "follow_links")
+    pubdate = option_value(OPTIONS, context.options, "pubdate_is_start")
     entries = feed.entries
     if len(entries) > MAX_ITEMS:
         result.errors.append("rss_too_many_items")
@@ -242,7 +259,7 @@ def _published(entry) -> str | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if parsed:
         try:
-            return datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+            return datetime(*parsed[:6], tzinfo=UTC).isoformat()
         except (TypeError, ValueError):
             pass
     return _first(entry, "published", "updated")
@@ -263,7 +280,8 @@ def _event(entry, url: str, channel_title: str | None, pubdate_is_start: bool) -
     raw: dict = {}
     title = _s(entry.get("title"))
     description = _first(entry, "summary") or next(
-        (_s(c.get("value")) for c in entry.get("content") or [] if isinstance(c, dict) and _s(c.get("value"))), None)
+        (_s(c.get("value")) for c in entry.get("content") or [] if isinstance(c, dict) and _s(c.get("value"))), None
+    )
 
     start = _first(entry, "ev_startdate", "xcal_dtstart") or _suffixed(entry, "_startdate", "_dtstart")
     end = _first(entry, "ev_enddate", "xcal_dtend") or _suffixed(entry, "_enddate", "_dtend")

@@ -58,7 +58,7 @@ import functools
 import html as html_lib
 import json
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urldefrag, urljoin
 from zoneinfo import ZoneInfo
 
@@ -68,17 +68,39 @@ from eventhound import crosscheck, series
 from eventhound.extractors.base import Context, Extraction
 from eventhound.extractors.ical import iana_name
 
-OPTIONS = {"window_days_back": int, "window_days_ahead": int}  # [sources.KEY.schemaorg]: eventSchedule's window
+NAME = "schemaorg"
+DETECTION = 240  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = series.WINDOW_OPTIONS  # [sources.KEY.schemaorg]: the window eventSchedule is expanded in
 
 # --------------------------------------------------------------------------- types
 
 EVENT_TYPES = frozenset(
     {
-        "Event", "BusinessEvent", "ChildrensEvent", "ComedyEvent", "CourseInstance", "DanceEvent",
-        "DeliveryEvent", "EducationEvent", "EventSeries", "ExhibitionEvent", "Festival",
-        "FoodEvent", "Hackathon", "LiteraryEvent", "MusicEvent", "PublicationEvent",
-        "BroadcastEvent", "OnDemandEvent", "SaleEvent", "ScreeningEvent", "SocialEvent",
-        "SportsEvent", "TheaterEvent", "VisualArtsEvent", "ConferenceEvent",
+        "Event",
+        "BusinessEvent",
+        "ChildrensEvent",
+        "ComedyEvent",
+        "CourseInstance",
+        "DanceEvent",
+        "DeliveryEvent",
+        "EducationEvent",
+        "EventSeries",
+        "ExhibitionEvent",
+        "Festival",
+        "FoodEvent",
+        "Hackathon",
+        "LiteraryEvent",
+        "MusicEvent",
+        "PublicationEvent",
+        "BroadcastEvent",
+        "OnDemandEvent",
+        "SaleEvent",
+        "ScreeningEvent",
+        "SocialEvent",
+        "SportsEvent",
+        "TheaterEvent",
+        "VisualArtsEvent",
+        "ConferenceEvent",
     }
 )
 # Types whose itemListElement are not a list of things to follow.
@@ -88,8 +110,15 @@ _MAX_DEPTH = 40
 _MAX_LIST = 2000
 
 _LOCATION_KEYS = (
-    "venue_name", "street", "city", "region", "postal_code", "country",
-    "latitude", "longitude", "online_url",
+    "venue_name",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "latitude",
+    "longitude",
+    "online_url",
 )
 _ORGANIZER_KEYS = ("organizer", "organizer_url")
 
@@ -392,8 +421,9 @@ def _has_hcalendar(text: str) -> bool:
 
 
 # Properties whose <a href> is their value; for other properties an <a>'s text is.
-_URL_PROPS = frozenset({"url", "sameAs", "image", "logo", "item", "mainEntityOfPage", "eventStatus",
-                        "eventAttendanceMode", "availability"})
+_URL_PROPS = frozenset(
+    {"url", "sameAs", "image", "logo", "item", "mainEntityOfPage", "eventStatus", "eventAttendanceMode", "availability"}
+)
 _SRC_TAGS = frozenset({"audio", "embed", "iframe", "img", "source", "track", "video"})
 
 
@@ -551,7 +581,7 @@ def _mf_datetime(el) -> str | None:
     return _mf_text(el)
 
 
-def _mf_url(el, collector: "_Collector") -> str | None:
+def _mf_url(el, collector: _Collector) -> str | None:
     if el is None:
         return None
     tag = el.tag.lower()
@@ -566,13 +596,13 @@ def _mf_url(el, collector: "_Collector") -> str | None:
     return collector.abs_url(value) if value else None
 
 
-def _hcalendar_events(root, collector: "_Collector") -> None:
+def _hcalendar_events(root, collector: _Collector) -> None:
     for el in root.iter():
         if not isinstance(el.tag, str) or not (_classes(el) & _MF_EVENT):
             continue
         raw: dict = {}
 
-        def put(key, value):
+        def put(key, value, raw=raw):  # this event's record (bound now, not by the loop)
             if value:
                 raw[key] = value
 
@@ -582,8 +612,11 @@ def _hcalendar_events(root, collector: "_Collector") -> None:
         put("end_text", _mf_datetime(_mf_first(el, "dtend", "dt-end")))
         put("url", _mf_url(_mf_first(el, "url", "u-url"), collector))
         uid = _mf_first(el, "uid", "u-uid")
-        put("own_id", (_mf_url(uid, collector) if uid is not None and uid.tag.lower() == "a" else _mf_text(uid))
-            or raw.get("url"))
+        put(
+            "own_id",
+            (_mf_url(uid, collector) if uid is not None and uid.tag.lower() == "a" else _mf_text(uid))
+            or raw.get("url"),
+        )
         location = _mf_first(el, "location", "p-location")
         if location is not None:
             if _classes(location) & {"vcard", "h-card", "adr", "h-adr"}:
@@ -591,11 +624,13 @@ def _hcalendar_events(root, collector: "_Collector") -> None:
                 put("venue_name", _mf_text(_mf_first(location, "fn", "org", "p-name", "p-org")))
             else:
                 put("venue_name", _mf_text(location))
-            for key, names in (("street", ("street-address", "p-street-address")),
-                               ("city", ("locality", "p-locality")),
-                               ("region", ("region", "p-region")),
-                               ("postal_code", ("postal-code", "p-postal-code")),
-                               ("country", ("country-name", "p-country-name"))):
+            for key, names in (
+                ("street", ("street-address", "p-street-address")),
+                ("city", ("locality", "p-locality")),
+                ("region", ("region", "p-region")),
+                ("postal_code", ("postal-code", "p-postal-code")),
+                ("country", ("country-name", "p-country-name")),
+            ):
                 put(key, _mf_text(_mf_first(location, *names)))
             for key in ("latitude", "longitude"):
                 put(key, _mf_text(_mf_first(location, key, "p-" + key)))
@@ -797,7 +832,7 @@ class _Collector:
     def map_event(self, node: dict) -> dict:
         raw: dict = {}
 
-        def put(key, value):
+        def put(key, value, raw=raw):  # this event's record (bound now, not by the loop)
             if value:
                 raw[key] = value
 
@@ -849,8 +884,12 @@ class _Collector:
         if isinstance(address, str) and address.strip():
             raw["street"] = address.strip()
         elif isinstance(address, dict):
-            for key, prop in (("street", "streetAddress"), ("city", "addressLocality"),
-                              ("region", "addressRegion"), ("postal_code", "postalCode")):
+            for key, prop in (
+                ("street", "streetAddress"),
+                ("city", "addressLocality"),
+                ("region", "addressRegion"),
+                ("postal_code", "postalCode"),
+            ):
                 s = _text(address.get(prop))
                 if s:
                     raw[key] = s
@@ -928,20 +967,38 @@ def _pick(values: list[str], choose) -> str:
 
 # --------------------------------------------------------------------------- eventSchedule
 
-_DAY_CODES = {"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
-              "saturday": "SA", "sunday": "SU"}
+_DAY_CODES = {
+    "monday": "MO",
+    "tuesday": "TU",
+    "wednesday": "WE",
+    "thursday": "TH",
+    "friday": "FR",
+    "saturday": "SA",
+    "sunday": "SU",
+}
 _ICAL_DAY_RE = re.compile(r"[+-]?[1-5]?(?:MO|TU|WE|TH|FR|SA|SU)", re.I)
 _DURATION_FREQ = {"D": "DAILY", "W": "WEEKLY", "M": "MONTHLY", "Y": "YEARLY"}
-_WORD_FREQ = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2),
-              "fortnightly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1), "quarterly": ("MONTHLY", 3),
-              "yearly": ("YEARLY", 1), "annually": ("YEARLY", 1), "annual": ("YEARLY", 1)}
+_WORD_FREQ = {
+    "daily": ("DAILY", 1),
+    "weekly": ("WEEKLY", 1),
+    "biweekly": ("WEEKLY", 2),
+    "fortnightly": ("WEEKLY", 2),
+    "monthly": ("MONTHLY", 1),
+    "quarterly": ("MONTHLY", 3),
+    "yearly": ("YEARLY", 1),
+    "annually": ("YEARLY", 1),
+    "annual": ("YEARLY", 1),
+}
 _REPEAT_RE = re.compile(r"P(\d{1,4})([DWMY])", re.I)
 _CLOCK_RE = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:([ap])\.?m\b\.?)?", re.I)
 _DAY_RE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 _SPAN_RE = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.I)
 # What the shared expansion reports, in this format's words.
-_SCHEDULE_CODES = {"ical_bad_rrule": "event_schedule_unreadable", "ical_bad_recurrence": "event_schedule_unreadable",
-                   "ical_rrule_too_frequent": "event_schedule_too_frequent"}
+_SCHEDULE_CODES = {
+    "ical_bad_rrule": "event_schedule_unreadable",
+    "ical_bad_recurrence": "event_schedule_unreadable",
+    "ical_rrule_too_frequent": "event_schedule_too_frequent",
+}
 
 
 def _schedule_values(schedule: dict, key: str) -> list[str]:
@@ -1035,12 +1092,16 @@ def _schedule_rule(schedule: dict) -> dict | None:
     """The RRULE parts a Schedule names (FREQ first), or None when it names no repetition."""
     get = functools.partial(_schedule_values, schedule)
     weeks = _numbers(get("byMonthWeek"), -5, 5)
-    days, month_days, months = _weekdays(get("byDay"), weeks), _numbers(get("byMonthDay"), -31, 31), \
-        _numbers(get("byMonth"), 1, 12)
+    days, month_days, months = (
+        _weekdays(get("byDay"), weeks),
+        _numbers(get("byMonthDay"), -31, 31),
+        _numbers(get("byMonth"), 1, 12),
+    )
     freq, interval = _repeat(get("repeatFrequency")) or (None, 1)
     if freq is None:  # no frequency: the finest part the schedule names
-        freq = ("MONTHLY" if weeks or month_days else "WEEKLY") if days or month_days else \
-            ("YEARLY" if months else None)
+        freq = (
+            ("MONTHLY" if weeks or month_days else "WEEKLY") if days or month_days else ("YEARLY" if months else None)
+        )
     if freq is None:
         return None
     if weeks and days and freq in ("DAILY", "WEEKLY"):
@@ -1060,9 +1121,12 @@ def _schedule_rule(schedule: dict) -> dict | None:
 def _needs_start(parts: dict) -> bool:
     """Whether a rule's dates depend on its first date (an interval, a count, or no day named)."""
     freq = parts["FREQ"]
-    named = {"DAILY": True, "WEEKLY": "BYDAY" in parts,
-             "MONTHLY": "BYDAY" in parts or "BYMONTHDAY" in parts,
-             "YEARLY": "BYMONTH" in parts and ("BYDAY" in parts or "BYMONTHDAY" in parts)}[freq]
+    named = {
+        "DAILY": True,
+        "WEEKLY": "BYDAY" in parts,
+        "MONTHLY": "BYDAY" in parts or "BYMONTHDAY" in parts,
+        "YEARLY": "BYMONTH" in parts and ("BYDAY" in parts or "BYMONTHDAY" in parts),
+    }[freq]
     return "INTERVAL" in parts or "COUNT" in parts or not named
 
 
@@ -1102,7 +1166,7 @@ def _until(last: date, clock: time | None, zone) -> str:
     end_of_day = datetime.combine(last, time(23, 59, 59), tzinfo=zone)
     if zone is None:
         return end_of_day.strftime("%Y%m%dT%H%M%S")
-    return end_of_day.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return end_of_day.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _exception(text: str, clock: time | None, zone):
@@ -1204,8 +1268,9 @@ def _occurrence(raw: dict, start, end, series_id: str | None, rule: str | None) 
     return event
 
 
-def _schedule_events(raw: dict, node: dict, schedules: list[dict], page: str, context: Context, budget,
-                     errors: list[str]) -> list[dict] | None:
+def _schedule_events(
+    raw: dict, node: dict, schedules: list[dict], page: str, context: Context, budget, errors: list[str]
+) -> list[dict] | None:
     """Raw events for the occurrences of an event's schedules within the window (each schedule a series);
     None when no schedule can be placed."""
     window = series.Window(context)

@@ -27,16 +27,24 @@ archive (older TEC versions answer so when no event is in the window), not an er
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option
 from eventhound.extractors.platform import absolute, names, text
 
+NAME = "tribe"
+DETECTION = 30  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.tribe], read by the spider (spiders/tribe.py)
+    "window_days_back": Option(int, 1, "the API's start_date: this many days before the crawl's day"),
+    "window_days_ahead": Option(int, 365, "the API's end_date: this many days after the crawl's day"),
+    "per_page": Option(int, 50, "the events one API page asks for"),
+    "max_pages": Option(int, 20, "the API pages read at most"),
+    "ical_url": Option(str, None, "the iCal export read when the API is closed (default: the events page's ?ical=1)"),
+}
 MAX_EVENTS = 5000
 EMPTY_CODES = frozenset({"event-archive-page-not-found"})
 _UTC_NAMES = frozenset({"utc", "gmt", "etc/utc", "etc/gmt", "utc+0", "utc-0", "utc+00:00", "z", "universal", "zulu"})
@@ -48,7 +56,7 @@ def looks_like(text: str) -> bool:
     start = _json_start(text[:65536])
     if start is None or text[start] != "{":
         return False
-    head = text[start:start + 65536]
+    head = text[start : start + 65536]
     return '"rest_url"' in head and ('"start_date"' in head or '"next_rest_url"' in head or '"total_pages"' in head)
 
 
@@ -114,8 +122,10 @@ def _extract(text: str, url: str, context: Context) -> Extraction:
         data = {"events": events}
         result.errors.append("tribe_json_partial")
 
-    if isinstance(data, dict) and (isinstance(data.get("events"), list) or (
-            "events" not in data and "rest_url" in data and ("total" in data or "total_pages" in data))):
+    if isinstance(data, dict) and (
+        isinstance(data.get("events"), list)
+        or ("events" not in data and "rest_url" in data and ("total" in data or "total_pages" in data))
+    ):
         # TEC leaves "events" out of an empty archive: {"rest_url": ..., "total": 0, "total_pages": 0}
         items = (data.get("events") or [])[:MAX_EVENTS]
         nxt = data.get("next_rest_url")
@@ -265,9 +275,16 @@ def _event(item: dict, url: str, context: Context) -> tuple[dict | None, str | N
     if isinstance(venue, list):  # [] when none; some versions list one venue
         venue = next((v for v in venue if isinstance(v, dict)), None)
     if isinstance(venue, dict):
-        for key, keys in (("venue_name", ("venue",)), ("street", ("address",)), ("city", ("city",)),
-                           ("region", ("stateprovince", "state", "province")), ("postal_code", ("zip",)),
-                           ("country", ("country",)), ("latitude", ("geo_lat",)), ("longitude", ("geo_lng",))):
+        for key, keys in (
+            ("venue_name", ("venue",)),
+            ("street", ("address",)),
+            ("city", ("city",)),
+            ("region", ("stateprovince", "state", "province")),
+            ("postal_code", ("zip",)),
+            ("country", ("country",)),
+            ("latitude", ("geo_lat",)),
+            ("longitude", ("geo_lng",)),
+        ):
             value = next((v for v in (text(venue.get(n)) for n in keys) if v), None)
             if value:
                 raw[key] = value.rstrip(",").strip() if key == "street" else value
@@ -308,4 +325,3 @@ def _cost(item: dict, raw: dict) -> None:
         raw["currency"] = currency
     if cost and re.fullmatch(r"(?i)free(\s+admission|\s+event|\s+entry)?!?", cost):
         raw["is_free"] = "true"
-

@@ -47,17 +47,23 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, option_value
 
 NAME = "trumba"
-OPTIONS = {"window_days_ahead": int}  # [sources.KEY.trumba], checked when sources.toml is read
+DETECTION = 60  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.trumba], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
 FEED_HOST = "www.trumba.com"
 CAP = 200  # the most occurrences Trumba answers at once
 MAX_SPAN = 365  # days one request asks for
-DEFAULT_WINDOW = 365
 
-MODES = {"in-person": "OfflineEventAttendanceMode", "online": "OnlineEventAttendanceMode",
-         "virtual": "OnlineEventAttendanceMode", "hybrid": "MixedEventAttendanceMode"}
+MODES = {
+    "in-person": "OfflineEventAttendanceMode",
+    "online": "OnlineEventAttendanceMode",
+    "virtual": "OnlineEventAttendanceMode",
+    "hybrid": "MixedEventAttendanceMode",
+}
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
 _LATLNG = re.compile(r"[?&]q=(-?\d{1,2}\.\d+),\s*(-?\d{1,3}\.\d+)")
 _LOCAL = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?)?$")
@@ -70,8 +76,7 @@ _FEED_PATH = re.compile(r"^/+calendars?/([\w.-]+?)(?:\.(?:json|ics|rss|xml))?/?$
 LABELS = {  # what a custom field's label says it holds
     "cost": re.compile(r"\b(cost|price|fees?|admission)\b", re.I),
     "street": re.compile(r"\baddress\b", re.I),
-    "organizer": re.compile(r"\b(sponsor(ed by|s)?|organi[sz](er|ation)|host(ed by)?|department|presented by)\b",
-                            re.I),
+    "organizer": re.compile(r"\b(sponsor(ed by|s)?|organi[sz](er|ation)|host(ed by)?|department|presented by)\b", re.I),
     "registration": re.compile(r"\b(regist|book|ticket|rsvp|sign.?up)", re.I),
     "online": re.compile(r"\b(online|virtual|zoom|webinar|livestream|stream|meeting link|teams)\b", re.I),
     "status": re.compile(r"^\s*(event )?status\s*$", re.I),
@@ -97,11 +102,16 @@ def recognise(html: str, url: str) -> tuple[str, str] | None:
         name = linked.split("/calendars/", 1)[1].split(".")[0] if linked else None
     return (f"https://{FEED_HOST}/calendars/{name}", seen[1]) if name else None
 
+
 def looks_like(text: str) -> bool:
     """Trumba's JSON: a list of objects with `eventID`, `startDateTime` and Trumba's own keys."""
     head = text[:65536]
-    return (head.lstrip("\ufeff \r\n\t").startswith("[") and '"eventID"' in head and '"startDateTime"' in head
-            and ('"permaLinkUrl"' in head or '"startTimeZoneOffset"' in head or '"eventActionUrl"' in head))
+    return (
+        head.lstrip("\ufeff \r\n\t").startswith("[")
+        and '"eventID"' in head
+        and '"startDateTime"' in head
+        and ('"permaLinkUrl"' in head or '"startTimeZoneOffset"' in head or '"eventActionUrl"' in head)
+    )
 
 
 def extract(text: str, url: str, context: Context) -> Extraction:
@@ -109,8 +119,11 @@ def extract(text: str, url: str, context: Context) -> Extraction:
     if error:
         feed = spud_feed(text, context) if isinstance(text, str) else None
         return Extraction(next_page=feed) if feed else Extraction(errors=[error])
-    if isinstance(data, list) and all(isinstance(e, dict) for e in data) and (
-            not data or any("eventID" in e or "startDateTime" in e for e in data)):
+    if (
+        isinstance(data, list)
+        and all(isinstance(e, dict) for e in data)
+        and (not data or any("eventID" in e or "startDateTime" in e for e in data))
+    ):
         return _page(data, url, context)
     if isinstance(data, dict) and any(k in data for k in ("error", "errors", "Message", "message")):
         return Extraction(errors=[f"{NAME}_api_error"])
@@ -203,11 +216,17 @@ def _day(record: dict) -> date | None:
 
 # --- custom fields ---------------------------------------------------------------------
 
+
 def _fields(event: dict, kind: str) -> list[str]:
     """The values of the custom fields whose label says they hold `kind`."""
     fields = event.get("customFields") if isinstance(event.get("customFields"), list) else []
-    return [value for f in fields if isinstance(f, dict) and LABELS[kind].search(str(f.get("label") or ""))
-            and (value := platform.text(f.get("value")))]
+    return [
+        value
+        for f in fields
+        if isinstance(f, dict)
+        and LABELS[kind].search(str(f.get("label") or ""))
+        and (value := platform.text(f.get("value")))
+    ]
 
 
 def _field(event: dict, kind: str) -> str | None:
@@ -279,6 +298,7 @@ FIELDS = {
 
 # --- the feed's address and window ---------------------------------------------------------
 
+
 def crawl_day(context: Context) -> date:
     """The crawl's day in the source's zone (the first request's startdate)."""
     try:
@@ -289,9 +309,7 @@ def crawl_day(context: Context) -> date:
 
 
 def window_end(context: Context) -> date:
-    ahead = context.options.get("window_days_ahead", DEFAULT_WINDOW)
-    if not isinstance(ahead, int) or isinstance(ahead, bool) or ahead < 0:
-        ahead = DEFAULT_WINDOW
+    ahead = option_value(OPTIONS, context.options, "window_days_ahead")
     return crawl_day(context) + timedelta(days=ahead)
 
 

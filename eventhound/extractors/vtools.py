@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -49,14 +49,26 @@ from eventhound.extractors import platform
 from eventhound.extractors.base import Context, Extraction
 
 NAME = "vtools"
-OPTIONS = {"window_days_ahead": int}  # [sources.KEY.vtools], checked when sources.toml is read
+DETECTION = 110  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.vtools], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+}
 HOST = "events.vtools.ieee.org"
 API = f"https://{HOST}/RST/events/api/public/v7/events/list"
 # The event categories (relationships.category.data.id), as a public consumer of the API names them
-CATEGORIES = {"1": "Professional", "2": "Technical", "3": "Nontechnical", "4": "Administrative", "5": "Humanitarian",
-              "6": "Pre-U STEM Program"}
-MODES = {"physical": "OfflineEventAttendanceMode", "virtual": "OnlineEventAttendanceMode",
-         "hybrid": "MixedEventAttendanceMode"}
+CATEGORIES = {
+    "1": "Professional",
+    "2": "Technical",
+    "3": "Nontechnical",
+    "4": "Administrative",
+    "5": "Humanitarian",
+    "6": "Pre-U STEM Program",
+}
+MODES = {
+    "physical": "OfflineEventAttendanceMode",
+    "virtual": "OnlineEventAttendanceMode",
+    "hybrid": "MixedEventAttendanceMode",
+}
 HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 EVENT_LINK = re.compile(r"(?:https?:)?(?://events\.vtools\.ieee\.org)?/m/(\d+)\b")
 
@@ -109,16 +121,25 @@ FIELDS = {
     "event_status": lambda a: "CANCELLED" if a.get("cancelled") is True else None,
     "cost_text": lambda a: "Free" if a.get("cost") is False else platform.text(a.get("pricing")),
     "is_free": lambda a: "true" if a.get("cost") is False else None,
-    "categories": ["_category", "primary-host.type_description",
-                   "cohosts[].type_description", "primary-host.name", "cohosts[].name", "_tags[]"],
+    "categories": [
+        "_category",
+        "primary-host.type_description",
+        "cohosts[].type_description",
+        "primary-host.name",
+        "cohosts[].name",
+        "_tags[]",
+    ],
 }
 
 
 def looks_like(text: str) -> bool:
     """vTools' JSON:API events: a `start-time` and a `primary-host` (or a vTools event link)."""
     head = text[:65536]
-    return (head.lstrip("\ufeff \r\n\t").startswith("{") and '"start-time"' in head
-            and ('"primary-host"' in head or "vtools.ieee.org/m/" in head))
+    return (
+        head.lstrip("\ufeff \r\n\t").startswith("{")
+        and '"start-time"' in head
+        and ('"primary-host"' in head or "vtools.ieee.org/m/" in head)
+    )
 
 
 def extract(text: str, url: str, context: Context) -> Extraction:
@@ -150,8 +171,12 @@ def event(record: dict, url: str) -> dict:
     attributes = record.get("attributes") if isinstance(record.get("attributes"), dict) else record
     own_id = platform.text(record.get("id")) or platform.text(attributes.get("id"))
     category = platform.text(platform.dig(record, "relationships.category.data.id"))
-    a = dict(attributes, _page=f"https://{HOST}/m/{own_id}" if own_id else None,
-             _category=CATEGORIES.get(category or ""), _tags=_tags(attributes))
+    a = dict(
+        attributes,
+        _page=f"https://{HOST}/m/{own_id}" if own_id else None,
+        _category=CATEGORIES.get(category or ""),
+        _tags=_tags(attributes),
+    )
     raw = platform.raw_event(a, FIELDS, url)
     raw.update(_times(attributes))
     if own_id:
@@ -189,8 +214,8 @@ def _local(value, zone: ZoneInfo | None) -> datetime | None:
     if parsed is None:
         return None
     if parsed.tzinfo is None:  # a time without offset is UTC, as vTools serves every time
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(zone or timezone.utc).replace(microsecond=0)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(zone or UTC).replace(microsecond=0)
 
 
 def _next_page(data: dict, url: str) -> str | None:
@@ -227,8 +252,10 @@ def _links(text: str, url: str) -> Extraction | None:
 
 # What an IEEE unit's page shows of vTools: the list API, the meetings embed, feeds, event links
 MARKERS = (
-    (re.compile(r"""https?://events\.vtools\.ieee\.org/RST/events/api/public/v\d+/events/list[^"'\s<>]*"""),
-     "links to the vTools events API"),
+    (
+        re.compile(r"""https?://events\.vtools\.ieee\.org/RST/events/api/public/v\d+/events/list[^"'\s<>]*"""),
+        "links to the vTools events API",
+    ),
     (re.compile(r"""https?://events\.vtools\.ieee\.org/meetings/[A-Za-z0-9]+/[^"'\s<>]*"""), "a vTools meetings embed"),
     (re.compile(r"""https?://events\.vtools\.ieee\.org/feeds/[^"'\s<>]+"""), "a vTools events feed"),
     (re.compile(r"""https?://events\.vtools\.ieee\.org/m/\d+"""), "links to vTools event pages"),

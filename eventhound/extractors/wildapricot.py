@@ -41,15 +41,27 @@ import re
 from parsel import Selector
 
 from eventhound.extractors import platform
-from eventhound.extractors.base import Context, Extraction
+from eventhound.extractors.base import Context, Extraction, Option, option_value
 from eventhound.extractors.ical import iana_name
 
 NAME = "wildapricot"
-OPTIONS = {"window_days_ahead": int, "page_size": int, "site": str, "token_url": str}
+TOKEN_URL = "https://oauth.wildapricot.org/auth/token"
+DETECTION = 140  # its place in format detection (eventhound.formats): lower is tried first
+OPTIONS = {  # [sources.KEY.wildapricot], checked when sources.toml is read
+    "window_days_ahead": platform.WINDOW_DAYS_AHEAD,
+    "page_size": Option(int, 100, "the events one Admin API page asks for ($top; 0: the default)"),
+    "site": Option(str, None, "the public site, for event and registration links (default: the source URL's site)"),
+    "token_url": Option(
+        str, TOKEN_URL, 'where the API key is exchanged for a token; "": the variable holds a bearer token'
+    ),
+}
 CANCELLED = re.compile(r"^\W*(cancell?ed|canceled)\b", re.I)
 ONLINE = re.compile(r"\b(online|virtual|zoom|webinar|teams|google meet|webex)\b", re.I)
-MEETING = re.compile(r"https?://[^\s\"'<>]*(?:zoom\.us|teams\.microsoft\.com|meet\.google\.com|webex\.com|"
-                     r"gotomeeting\.com|gotowebinar\.com)[^\s\"'<>]*", re.I)
+MEETING = re.compile(
+    r"https?://[^\s\"'<>]*(?:zoom\.us|teams\.microsoft\.com|meet\.google\.com|webex\.com|"
+    r"gotomeeting\.com|gotowebinar\.com)[^\s\"'<>]*",
+    re.I,
+)
 EVENT_LINK = re.compile(r"/event-(\d+)")
 FIELDS = {
     "title": "Name",
@@ -72,6 +84,7 @@ def recognise(html: str, url: str) -> tuple[str, str] | None:
     seen = platform.recognised(html, RECOGNISED, "Wild Apricot")
     return (platform.site_root(url), seen[1]) if seen else None
 
+
 def looks_like(text: str) -> bool:
     """The API's JSON (`Events` of objects with `StartTimeSpecified`, or one such event) or
     the public events page (`WaGadgetEvents`, `boxesListItem` with `eventInfoStartDate`)."""
@@ -91,8 +104,9 @@ def extract(text: str, url: str, context: Context) -> Extraction:
         return Extraction(errors=[f"{NAME}_not_events"])
     if isinstance(data.get("Events"), list):
         records = [e for e in data["Events"] if isinstance(e, dict) and _visible(e, context)]
-        return platform.extraction(records, lambda e: occurrences(e, url, context),
-                                   next_page=_next_page(data["Events"], url))
+        return platform.extraction(
+            records, lambda e: occurrences(e, url, context), next_page=_next_page(data["Events"], url)
+        )
     if "StartDate" in data and "Id" in data:
         return platform.extraction([data], lambda e: occurrences(e, url, context))
     if isinstance(data.get("ResultUrl"), str) and data.get("ProcessingState") != "Failed":
@@ -111,7 +125,7 @@ def occurrences(event: dict, url: str, context: Context) -> list[dict]:
     """One raw event per session of a Wild Apricot event (the event itself when it has none)."""
     common = platform.raw_event(event, FIELDS, url)
     event_id = platform.text(event.get("Id"))
-    site = str(context.options.get("site") or "").rstrip("/")
+    site = str(option_value(OPTIONS, context.options, "site") or "").rstrip("/")
     if site and event_id:
         common["url"] = f"{site}/event-{event_id}"
         if event.get("RegistrationEnabled") is True:
@@ -135,8 +149,10 @@ def occurrences(event: dict, url: str, context: Context) -> list[dict]:
 def _times(record: dict) -> dict:
     """start_text/end_text: as published, or the date alone when no time is specified."""
     out = {}
-    for key, date_key, flag in (("start_text", "StartDate", "StartTimeSpecified"),
-                                ("end_text", "EndDate", "EndTimeSpecified")):
+    for key, date_key, flag in (
+        ("start_text", "StartDate", "StartTimeSpecified"),
+        ("end_text", "EndDate", "EndTimeSpecified"),
+    ):
         value = platform.text(record.get(date_key))
         if value:
             out[key] = value[:10] if record.get(flag) is False else value
@@ -197,8 +213,11 @@ def _value(item, name: str) -> str | None:
 def _page_event(item, url: str) -> dict:
     link = item.css("a.eventDetailsLink")
     href = platform.absolute(url, link.attrib.get("href"))
-    raw = {"title": " ".join(" ".join(link.css("::text").getall()).split()) or None, "url": href,
-           "venue_name": _value(item, "eventInfoLocation")}
+    raw = {
+        "title": " ".join(" ".join(link.css("::text").getall()).split()) or None,
+        "url": href,
+        "venue_name": _value(item, "eventInfoLocation"),
+    }
     start_date, end_date = _value(item, "eventInfoStartDate"), _value(item, "eventInfoEndDate")
     times = [t.strip() for t in (_value(item, "eventInfoStartTime") or "").split(" - ") if t.strip()]
     raw["start_text"] = " ".join(filter(None, [start_date, times[0] if times else None])) if start_date else None

@@ -1,10 +1,11 @@
 # make run: set up .venv and run the nightly job (crawl sources.toml into events.db, write digest.xml)
 # make test: set up .venv (and Debian's chromium) and run the tests
+# make lint: ruff's checks and its formatting, as CI runs them (config in pyproject.toml)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test demo setup browser
+.PHONY: run test lint demo setup browser
 
 $(BIN)/eventhound: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +29,7 @@ browser:
 
 test: setup browser
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -141,3 +141,19 @@ def test_discover_names_localist_and_its_site():
     )
     assert "Powered by Localist" in offers[0].evidence
     assert not localist.recognise("<html><body>Events at the library</body></html>", "https://lib.example/")
+
+
+def test_the_spider_callback_on_a_saved_answer_without_a_crawl():
+    from datetime import datetime
+    from urllib.parse import parse_qs, urlsplit
+
+    from eventhound.sources import Source
+    from tests.kit import callback_output, file_response, spider_for
+
+    url = "https://events.example.edu/api/2/events?start=2027-03-01&days=365&pp=100"
+    source = Source(key="campus", spider="localist", urls=("https://events.example.edu/",), timezone="America/Chicago")
+    spider = spider_for(source, datetime(2027, 3, 1, 12, tzinfo=UTC))
+    items, requests = callback_output(spider, file_response("localist/events_page1.json", url))
+    assert items and all(item["source"] == "campus" for item in items)
+    assert len(requests) == 1 and parse_qs(urlsplit(requests[0].url).query)["page"] == ["2"]
+    assert spider.crawler.stats.get_value("eventhound/pages") == 1

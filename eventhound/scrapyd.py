@@ -252,10 +252,7 @@ class Coordinator:
         job.state = "loaded" if result.ok else "failed"
 
     def save_manifest(self) -> None:
-        rows = [{k: v for k, v in asdict(job).items() if k != "started_clock"} for job in self.jobs]
-        tmp = self.manifest.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"now": self.now.isoformat(), "jobs": rows}, indent=1))
-        tmp.replace(self.manifest)
+        write_manifest(self.manifest, self.now.isoformat(), self.jobs)
 
 
 def domains(source: Source) -> set[str]:
@@ -282,7 +279,8 @@ def load_job(node: Node, job: Job, db_path: str, now: datetime) -> SourceResult:
         )
     run = json.loads(report)
     stats = run["stats"]
-    records = {r["id"]: r for r in map(json.loads, (items or b"").decode("utf-8").splitlines()) if r}
+    lines = (items or b"").decode("utf-8").splitlines()
+    records = {r["id"]: r for r in (json.loads(line) for line in lines if line.strip())}
     if stats.get("item_scraped_count", 0) and not records:
         return failed(db_path, source, f"job {job.jobid} on {node.url}: its items are gone (raise jobs_to_keep)", now)
     seen_at = database.iso_utc(now)
@@ -326,6 +324,14 @@ def run_on_nodes(
     return Coordinator(nodes, db_path, now, overrides or {}, slots, job_seconds, manifest).run(sources)
 
 
+def write_manifest(path: Path, now_iso: str, jobs: list[Job]) -> None:
+    """The jobs manifest, replaced whole (a reader never sees half of it)."""
+    rows = [{k: v for k, v in asdict(job).items() if k != "started_clock"} for job in jobs]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"now": now_iso, "jobs": rows}, indent=1))
+    tmp.replace(path)
+
+
 def jobs_manifest(db_path: str | Path) -> Path:
     path = Path(db_path).resolve()
     return path.with_name(path.stem + ".jobs.json")
@@ -356,6 +362,5 @@ def load_unloaded(db_path: str) -> tuple[list[SourceResult], list[str], datetime
             result = load_job(node, job, db_path, now)
             job.state = "loaded" if result.ok else "failed"
             results.append(result)
-    rows = [{k: v for k, v in asdict(job).items() if k != "started_clock"} for job in jobs]
-    manifest.write_text(json.dumps({"now": data["now"], "jobs": rows}, indent=1))
+    write_manifest(manifest, data["now"], jobs)
     return results, waiting, now

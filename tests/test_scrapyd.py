@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -143,36 +144,31 @@ class Slow(QuietHandler):
 def test_a_node_killed_mid_run_loses_no_source_and_stores_none_twice(tmp_path):
     count = 6
     slow_site(tmp_path / "site", count)
-    with scrapyd_nodes(tmp_path / "nodes", 2, max_proc=4) as running:
+    with scrapyd_nodes(tmp_path / "nodes", 2, max_proc=4) as running, ExitStack() as sites:
         # each source its own site (its own server), so the jobs run side by side
-        servers = [serve_directory(tmp_path / "site", handler=Slow) for _ in range(count)]
-        urls = [server.__enter__() for server in servers]
-        try:
-            sources = "".join(
-                f'[sources.s{n}]\nspider = "schemaorg"\nurls = ["{urls[n]}s{n}/"]\ntimezone = "America/Chicago"\n'
-                for n in range(count)
-            )
-            (tmp_path / "sources.toml").write_text(sources)
-            command = eventhound_command(
-                "crawl",
-                "--sources",
-                tmp_path / "sources.toml",
-                "--db",
-                tmp_path / "events.db",
-                "--now",
-                NOW,
-                "-s",
-                "AUTOTHROTTLE_ENABLED=False",
-                "--scrapyd",
-                ",".join(url for _, url in running),
-            )
-            coordinator = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            doomed = running[0][0]
-            killed = kill_when_busy(tmp_path / "nodes" / "node1", doomed, coordinator)
-            out, err = coordinator.communicate(timeout=240)
-        finally:
-            for server in servers:
-                server.__exit__(None, None, None)
+        urls = [sites.enter_context(serve_directory(tmp_path / "site", handler=Slow)) for _ in range(count)]
+        sources = "".join(
+            f'[sources.s{n}]\nspider = "schemaorg"\nurls = ["{urls[n]}s{n}/"]\ntimezone = "America/Chicago"\n'
+            for n in range(count)
+        )
+        (tmp_path / "sources.toml").write_text(sources)
+        command = eventhound_command(
+            "crawl",
+            "--sources",
+            tmp_path / "sources.toml",
+            "--db",
+            tmp_path / "events.db",
+            "--now",
+            NOW,
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "--scrapyd",
+            ",".join(url for _, url in running),
+        )
+        coordinator = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        doomed = running[0][0]
+        killed = kill_when_busy(tmp_path / "nodes" / "node1", doomed, coordinator)
+        out, err = coordinator.communicate(timeout=240)
     assert killed, "node1 never ran a job"
     assert coordinator.returncode == 0, out + err[-3000:]
     db = sqlite_utils.Database(tmp_path / "events.db")

@@ -4,7 +4,7 @@ import pytest
 
 from pipelines.attendance import AttendancePipeline, meeting_link
 from pipelines.validate import ValidatePipeline
-from tests.kit import Stats
+from tests.kit import Stats, cli
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=UTC)
 
@@ -134,9 +134,9 @@ def test_meeting_link_only_in_an_href_of_the_description_html():
 def test_extract_finds_meeting_links_in_hrefs_of_a_json_ld_description():
     import json
 
-    from tests.conftest import FIXTURES, run_eventhound
+    from tests.conftest import FIXTURES
 
-    result = run_eventhound(
+    result = cli(
         "extract",
         FIXTURES / "schemaorg" / "association_meeting_links.html",
         "--url",
@@ -146,7 +146,7 @@ def test_extract_finds_meeting_links_in_hrefs_of_a_json_ld_description():
         "--now",
         "2027-01-10T00:00:00Z",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     records = {r["title"].split(":")[0]: r for r in map(json.loads, result.stdout.splitlines())}
     group = records["Tuesday Job Search Accountability Group"]  # no place, the Zoom link only in an href
     assert group["attendance"] == "online"

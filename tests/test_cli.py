@@ -1,4 +1,5 @@
-"""The eventhound command and `scrapy crawl` from the repository root, run as a person would."""
+"""The eventhound command (in this process through CliRunner where it starts no reactor, else as a
+person runs it) and `scrapy crawl` from the repository root."""
 
 import json
 import sqlite3
@@ -9,13 +10,14 @@ import pytest
 
 from eventhound.sources import SourceError, load_sources
 from tests.conftest import FIXTURES, run_eventhound
+from tests.kit import cli
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_extract_prints_the_stored_record_as_json_lines():
     page = FIXTURES / "schemaorg" / "job_fair.html"
-    result = run_eventhound(
+    result = cli(
         "extract",
         page,
         "--url",
@@ -25,7 +27,7 @@ def test_extract_prints_the_stored_record_as_json_lines():
         "--now",
         "2024-03-01T00:00:00Z",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert list(record)[:4] == ["id", "source", "source_url", "title"]
     assert record["id"].startswith("extract:") and record["source_url"] == "https://workforce.example/events/fair/"
@@ -42,7 +44,7 @@ def test_extract_takes_zone_and_defaults_from_a_source_entry(tmp_path):
         'timezone = "America/Chicago"\nevent_type = "networking"\ncountry = "US"\nregion = "IL"\n'
     )
     page = REPO / "eventhound" / "demo_site" / "events" / "hfma-chapter-meeting-february" / "index.html"
-    result = run_eventhound(
+    result = cli(
         "extract",
         page,
         "--url",
@@ -54,7 +56,7 @@ def test_extract_takes_zone_and_defaults_from_a_source_entry(tmp_path):
         "--now",
         "2027-01-01T00:00:00Z",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["source"] == "springfield"
     assert record["start"] == "2027-02-09T18:30:00-06:00"  # local wall time in the source's zone
@@ -67,14 +69,14 @@ def test_extract_takes_zone_and_defaults_from_a_source_entry(tmp_path):
 
 
 def test_extract_counts_a_broken_page_on_stderr():
-    result = run_eventhound("extract", FIXTURES / "schemaorg" / "broken_jsonld.html", "--url", "https://x.example/e/")
-    assert result.returncode == 0
+    result = cli("extract", FIXTURES / "schemaorg" / "broken_jsonld.html", "--url", "https://x.example/e/")
+    assert result.exit_code == 0
     assert "jsonld_unparseable" in result.stderr
 
 
 def test_extract_reports_a_missing_file_clearly():
-    result = run_eventhound("extract", "no/such/page.html")
-    assert result.returncode == 1
+    result = cli("extract", "no/such/page.html")
+    assert result.exit_code == 1
     assert "cannot read no/such/page.html" in result.stderr
 
 
@@ -85,8 +87,8 @@ def test_bad_sources_entry_names_file_key_and_problem(tmp_path):
     )
     with pytest.raises(SourceError, match=r"bad.toml: \[sources.chamber\]: unknown time zone 'Mars/Olympus'"):
         load_sources(bad)
-    result = run_eventhound("crawl", "--sources", bad, "--db", tmp_path / "x.db")
-    assert result.returncode == 2  # bad configuration
+    result = cli("crawl", "--sources", bad, "--db", tmp_path / "x.db")
+    assert result.exit_code == 2  # bad configuration
     assert "[sources.chamber]: unknown time zone" in result.stderr
     assert not (tmp_path / "x.db").exists()
 
@@ -192,17 +194,20 @@ def test_demo_runs_the_whole_path_offline(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ("crawl", "extract", "digest", "serve", "nightly", "demo", "discover"):
-        result = run_eventhound(command, "--help")
-        assert result.returncode == 0
-        assert "Example: eventhound" in result.stdout, command
+    from eventhound.cli import main
+
+    assert {"crawl", "extract", "digest", "serve", "nightly", "demo", "discover"} <= set(main.commands)
+    for command in main.commands:
+        result = cli(command, "--help")
+        assert result.exit_code == 0
+        assert f"Example: eventhound {command}" in result.stdout, command
 
 
 def test_extract_reads_a_url_and_resolves_links_against_it(demo_site_url):
-    result = run_eventhound(
+    result = cli(
         "extract", f"{demo_site_url}events/page/2/", "--tz", "America/Chicago", "--now", "2027-01-01T00:00:00Z"
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     records = {r["title"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert set(records) == {
         "Midwest Manufacturing & Skilled Trades Expo",
@@ -284,7 +289,7 @@ def test_a_day_first_source_reads_numeric_dates_day_first(tmp_path):
         '<script type="application/ld+json">{"@type": "Event", "name": "Careers fair",'
         ' "startDate": "03/04/2027 10:00"}</script>'
     )
-    result = run_eventhound(
+    result = cli(
         "extract",
         page,
         "--url",
@@ -301,7 +306,5 @@ def test_a_day_first_source_reads_numeric_dates_day_first(tmp_path):
 
 
 def test_a_zone_that_is_a_folder_of_the_zone_data_is_refused_in_words():
-    from tests.kit import cli
-
     result = cli("when", "next tuesday 6pm", "--tz", "America")  # a folder of tzdata, not a zone
     assert result.exit_code == 2 and "unknown time zone 'America'" in result.output

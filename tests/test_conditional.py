@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from eventhound.httpcache import cache_dir, prune_cache
-from tests.conftest import crawl, query, run_eventhound, summary
+from tests.conftest import crawl, query, summary
+from tests.kit import cli
 
 FEED = """BEGIN:VCALENDAR\r
 VERSION:2.0\r
@@ -167,6 +168,6 @@ def test_prune_cache_deletes_only_copies_not_asked_about_for_days(tmp_path, publ
     assert prune_cache(copies, 30) == 0
     assert prune_cache(copies, 30, now=time.time() + 29 * 86400) == 0
     later = datetime.fromtimestamp(time.time() + 31 * 86400, UTC).isoformat()
-    pruned = run_eventhound("prune", "--db", tmp_path / "events.db", "--cache-days", "30", "--now", later)
-    assert pruned.returncode == 0 and "2 kept page copies unused for 30 days" in pruned.stdout, pruned.stderr
+    pruned = cli("prune", "--db", tmp_path / "events.db", "--cache-days", "30", "--now", later)
+    assert pruned.exit_code == 0 and "2 kept page copies unused for 30 days" in pruned.stdout, pruned.stderr
     assert not list(copies.glob("*/*/*/pickled_meta"))

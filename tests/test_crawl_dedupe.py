@@ -7,7 +7,8 @@ import feedparser
 import pytest
 
 from eventhound.localsite import serve_directory
-from tests.conftest import crawl, query, run_eventhound
+from tests.conftest import crawl, query
+from tests.kit import cli
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "dedupe"
 NOW = "2027-02-20T12:00:00+00:00"
@@ -72,8 +73,8 @@ def test_event_sources_holds_both_sources_urls(crawled):
 def test_digest_lists_the_fair_once(crawled):
     work, db, _, _ = crawled
     out = work / "digest.xml"
-    result = run_eventhound("digest", "--db", work / "events.db", "--now", NOW, "--days", "30", "--out", out)
-    assert result.returncode == 0, result.stderr
+    result = cli("digest", "--db", work / "events.db", "--now", NOW, "--days", "30", "--out", out)
+    assert result.exit_code == 0, result.stderr
     titles = [e.title for e in feedparser.parse(out.read_bytes()).entries]
     assert sum("Job Fair" in t and "March 11" not in t for t in titles) == 1
     assert len(titles) == 4

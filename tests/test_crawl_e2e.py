@@ -8,7 +8,8 @@ import feedparser
 import pytest
 from datasette.app import Datasette
 
-from tests.conftest import crawl, query, run_eventhound, summary
+from tests.conftest import crawl, query, summary
+from tests.kit import cli
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_TITLES = {
@@ -104,8 +105,8 @@ def test_second_crawl_adds_no_rows_and_keeps_first_seen(crawled):
 def test_digest_is_valid_rss_of_upcoming_events(crawled):
     work, db, _, _, _ = crawled
     out = work / "digest.xml"
-    result = run_eventhound("digest", "--db", work / "events.db", "--now", NOW, "--days", "30", "--out", out)
-    assert result.returncode == 0, result.stderr
+    result = cli("digest", "--db", work / "events.db", "--now", NOW, "--days", "30", "--out", out)
+    assert result.exit_code == 0, result.stderr
     feed = feedparser.parse(out.read_bytes())
     assert feed.bozo == 0
     titles = [e.title for e in feed.entries]

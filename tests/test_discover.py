@@ -5,7 +5,7 @@ from pathlib import Path
 
 from eventhound.discover import Offer, default_key, discover, guess_timezone, page_title, sources_entry
 from eventhound.sources import parse_source
-from tests.conftest import run_eventhound
+from tests.kit import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "discover"
 
@@ -129,7 +129,7 @@ def test_key_and_name_defaults():
 
 
 def test_the_command_on_a_saved_page_and_on_a_page_without_offers(tmp_path):
-    result = run_eventhound(
+    result = cli(
         "discover",
         FIXTURES / "tec_events_list.html",
         "--url",
@@ -137,25 +137,25 @@ def test_the_command_on_a_saved_page_and_on_a_page_without_offers(tmp_path):
         "--tz",
         "America/New_York",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "6 offer(s) at https://www.harborchamber.org/events/list/, best first:"
     assert lines[1].startswith("1. tribe     https://www.harborchamber.org/wp-json/tribe/events/v1/events")
     entry = tomllib.loads(result.stdout.split("sources.toml entry for the best one:", 1)[1])
     assert entry["sources"]["harborchamber"]["spider"] == "tribe"
     assert entry["sources"]["harborchamber"]["timezone"] == "America/New_York"  # --tz wins over the page's zone
-    nothing = run_eventhound("discover", FIXTURES / "plain_homepage.html", "--url", "https://www.harborcountyedb.org/")
-    assert nothing.returncode == 1
+    nothing = cli("discover", FIXTURES / "plain_homepage.html", "--url", "https://www.harborcountyedb.org/")
+    assert nothing.exit_code == 1
     assert "no calendar, feed" in nothing.stderr and "css source" in nothing.stderr
     blog = tmp_path / "blog.html"
     blog.write_text(
         '<html><head><link rel="alternate" type="application/rss+xml" title="News" href="/feed/">'
         "</head><body><p>Welcome</p></body></html>"
     )
-    only_blog = run_eventhound("discover", blog, "--url", "https://www.harborcountyedb.org/")
-    assert only_blog.returncode == 1 and "https://www.harborcountyedb.org/feed/" in only_blog.stdout
+    only_blog = cli("discover", blog, "--url", "https://www.harborcountyedb.org/")
+    assert only_blog.exit_code == 1 and "https://www.harborcountyedb.org/feed/" in only_blog.stdout
     assert "only site feeds" in only_blog.stderr and "[sources." not in only_blog.stdout
-    help_text = run_eventhound("discover", "--help").stdout
+    help_text = cli("discover", "--help").stdout
     assert "Example: eventhound discover" in help_text
 
 

@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import crawl, query, run_eventhound
+from tests.conftest import crawl, query
+from tests.kit import cli
 
 GOOD = (
     '<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Event",'
@@ -180,7 +181,7 @@ def crawled(served, tmp_path_factory):
         "RETRY_ENABLED=False",
         now="2027-02-01T12:00:00+00:00",
     )
-    health = run_eventhound("health", "--db", work / "events.db", "--json")
+    health = cli("health", "--db", work / "events.db", "--json")
     return result, db, health
 
 
@@ -194,7 +195,7 @@ def test_every_fault_is_recorded_with_its_cause(crawled, source, said):
 
 def test_every_fault_is_in_the_health_report_and_health_exits_1(crawled):
     _, _, health = crawled
-    assert health.returncode == 1, health.stderr[-2000:]
+    assert health.exit_code == 1, health.stderr[-2000:]
     report = {row["source"]: row for row in map(json.loads, health.stdout.splitlines())}
     for source, said in FAULTS.items():
         assert any(alarm.startswith("failed: ") and said in alarm for alarm in report[source]["alarms"]), report[source]

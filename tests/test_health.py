@@ -4,7 +4,7 @@ import json
 
 from eventhound import db as database
 from eventhound.sources import Source
-from tests.conftest import run_eventhound
+from tests.kit import cli
 
 
 def runs_of(db, source, crawls):
@@ -50,8 +50,8 @@ def test_health_names_what_needs_attention(tmp_path):
     )
     assert report["broken"]["alarms"][:2] == ["failed: https://b.example/c.ics: DNS lookup failed", "no events"]
     assert report["new"]["alarms"] == ["never crawled"]
-    result = run_eventhound("health", "--db", tmp_path / "events.db", "--json")
-    assert result.returncode == 1
+    result = cli("health", "--db", tmp_path / "events.db", "--json")
+    assert result.exit_code == 1
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["source"] for r in rows][-1] == "steady"  # the ones needing attention first
 
@@ -60,5 +60,5 @@ def test_all_well_exits_0(tmp_path):
     db = database.open_db(tmp_path / "events.db")
     runs_of(db, "steady", [(40, 0, None), (41, 0, None)])
     db.close()
-    result = run_eventhound("health", "--db", tmp_path / "events.db")
-    assert result.returncode == 0 and "steady" in result.stdout and "ok" in result.stdout
+    result = cli("health", "--db", tmp_path / "events.db")
+    assert result.exit_code == 0 and "steady" in result.stdout and "ok" in result.stdout

@@ -10,7 +10,7 @@ from datasette.app import Datasette
 
 from eventhound import db as database
 from eventhound.db import EVENT_COLUMNS
-from tests.conftest import run_eventhound
+from tests.kit import cli
 
 METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
 CLEVELAND = (41.4995, -81.69541)  # the gazetteer's Cleveland, OH
@@ -127,8 +127,8 @@ def test_near_canned_query(tmp_path):
 
 def test_near_command_by_city(tmp_path):
     path = build(tmp_path / "events.db", NOW)
-    done = run_eventhound("near", "Cleveland, OH", "--km", "40", "--db", path, "--now", NOW.isoformat())
-    assert done.returncode == 0, done.stderr
+    done = cli("near", "Cleveland, OH", "--km", "40", "--db", path, "--now", NOW.isoformat())
+    assert done.exit_code == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("2 events within 40 km of Cleveland, OH, US (41.4995, -81.6954)")
     assert "nearest first" in lines[0]
@@ -142,7 +142,7 @@ def test_near_command_by_city(tmp_path):
 
 def test_near_command_by_point_and_errors(tmp_path):
     path = build(tmp_path / "events.db", NOW)
-    done = run_eventhound(
+    done = cli(
         "near",
         "--lat",
         "41.0814",
@@ -157,14 +157,14 @@ def test_near_command_by_point_and_errors(tmp_path):
         "--days",
         "7",
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("1 events within 10 km of (41.0814, -81.5190)")
     assert "Job fair akron" in done.stdout
-    done = run_eventhound("near", "Gotham City, NJ", "--db", path)
-    assert done.returncode == 1 and "not in the gazetteer" in done.stderr
-    done = run_eventhound("near", "--lat", "41", "--db", path)
-    assert done.returncode == 2 and "both --lat and --lon" in done.stderr
-    done = run_eventhound("near", "--help")
+    done = cli("near", "Gotham City, NJ", "--db", path)
+    assert done.exit_code == 1 and "not in the gazetteer" in done.stderr
+    done = cli("near", "--lat", "41", "--db", path)
+    assert done.exit_code == 2 and "both --lat and --lon" in done.stderr
+    done = cli("near", "--help")
     assert 'Example: eventhound near "Cleveland, OH" --km 40' in done.stdout
 
 
@@ -255,7 +255,7 @@ def test_db_near_job_seeker_filters(tmp_path):
 
 def test_near_command_job_seeker_search(tmp_path):
     path = job_seeker_db(tmp_path / "events.db")
-    done = run_eventhound(
+    done = cli(
         "near",
         "Cleveland, OH",
         "--km",
@@ -273,12 +273,12 @@ def test_near_command_job_seeker_search(tmp_path):
         "--now",
         NOW.isoformat(),
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("3 events within 40 km")
     titles = " ".join(lines[1:])
     assert "association_meeting hc-meeting  [association_meeting]" in titles and "job_fair hc-fair-night" in titles
     assert "CANCELLED: job_fair cancelled" in titles  # listed, but marked
     assert "hc-fair-day" not in titles and "paid-meeting" not in titles and "hc-workshop" not in titles
-    done = run_eventhound("near", "Cleveland, OH", "--type", "party", "--db", path)
-    assert done.returncode == 2 and "party: not an event type" in done.stderr
+    done = cli("near", "Cleveland, OH", "--type", "party", "--db", path)
+    assert done.exit_code == 2 and "party: not an event type" in done.stderr

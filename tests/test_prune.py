@@ -2,7 +2,7 @@
 
 from eventhound import db as database
 from eventhound.db import EVENT_COLUMNS
-from tests.conftest import run_eventhound
+from tests.kit import cli
 
 
 def event(id, start_utc, end_utc=None, **fields):
@@ -39,10 +39,8 @@ def test_prune_deletes_long_past_events_and_their_history(tmp_path):
     )  # a change logged for the old event
     database.refresh_fts(db)
     db.close()
-    result = run_eventhound(
-        "prune", "--db", tmp_path / "events.db", "--older-than", "365", "--now", "2026-12-04T00:00:00+00:00"
-    )
-    assert result.returncode == 0, result.stderr
+    result = cli("prune", "--db", tmp_path / "events.db", "--older-than", "365", "--now", "2026-12-04T00:00:00+00:00")
+    assert result.exit_code == 0, result.stderr
     assert (
         "deleted 1 events that ended more than 365 days ago (1 changes, 1 provenance rows, 0 runs), 0 kept page copies"
         in result.stdout

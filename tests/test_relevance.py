@@ -12,7 +12,7 @@ from eventhound.relevance import CareerModel, ModelError, career_model, features
 from eventhound.training import TrainingError, read_labels, train
 from pipelines.classify import ClassifyPipeline
 from tests.conftest import FIXTURES, crawl, query, run_eventhound, summary
-from tests.kit import Stats
+from tests.kit import Stats, cli
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
 TINY_LABELS = FIXTURES / "relevance" / "labels.tsv"
@@ -174,7 +174,7 @@ def test_extract_explain_shows_kept_and_dropped_events(tmp_path):
         '[sources.lib]\nspider = "ical"\nurls = ["https://lib.example/e.ics"]\n'
         'timezone = "America/New_York"\ncareer_only = true\n'
     )
-    result = run_eventhound(
+    result = cli(
         "extract",
         FIXTURES / "relevance" / "library_mixed.ics",
         "--sources",
@@ -185,7 +185,7 @@ def test_extract_explain_shows_kept_and_dropped_events(tmp_path):
         "--now",
         "2027-03-01T00:00:00Z",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     lines = {r["title"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert len(lines) == 7
     assert lines["Spring Career Fair"]["kept"] is True and lines["Spring Career Fair"]["event_type"] == "job_fair"

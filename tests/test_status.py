@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipelines.status import StatusPipeline
-from tests.kit import Stats
+from tests.kit import Stats, cli
 
 NOW = datetime(2027, 1, 10, 14, 15, tzinfo=UTC)
 
@@ -181,9 +181,9 @@ def test_counts_what_is_not_scheduled():
 def test_extract_shows_status_attendance_and_cost():
     import json
 
-    from tests.conftest import FIXTURES, run_eventhound
+    from tests.conftest import FIXTURES
 
-    result = run_eventhound(
+    result = cli(
         "extract",
         FIXTURES / "status_cost" / "chamber_events.html",
         "--url",
@@ -193,7 +193,7 @@ def test_extract_shows_status_attendance_and_cost():
         "--now",
         "2027-01-10T00:00:00Z",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     records = {r["url"].rsplit("/", 2)[-2]: r for r in map(json.loads, result.stdout.splitlines())}
     assert set(records) == {"spring-job-fair", "resume-clinic", "hr-roundtable"}
 
@@ -218,9 +218,9 @@ def test_extract_shows_status_attendance_and_cost():
 def test_extract_shows_a_moved_ical_occurrence_as_rescheduled():
     import json
 
-    from tests.conftest import FIXTURES, run_eventhound
+    from tests.conftest import FIXTURES
 
-    result = run_eventhound(
+    result = cli(
         "extract",
         FIXTURES / "ical" / "hr_chapter_monthly_moved.ics",
         "--url",
@@ -230,7 +230,7 @@ def test_extract_shows_a_moved_ical_occurrence_as_rescheduled():
         "--now",
         "2027-02-01T12:00:00Z",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     chapter = {r["start"][:10]: r for r in records if r["series_id"] == "5m0ch4pt3rlunch2027rmhra@google.com"}
     assert "2027-03-10" not in chapter

@@ -5,11 +5,15 @@ schema.org JSON-LD), serves it on 127.0.0.1 from a separate process, and crawls 
 same concurrency settings, in alternating rounds: a spider that only fetches and follows
 links (with and without yielding one item a page), `eventhound crawl` with the walking
 skeleton's pipelines only, and `eventhound crawl` with all of them (the first visit, which
-keeps a copy of every page) and again on the same database (the repeat visit: every page
-answers 304 Not Modified); then times the dedupe that follows a crawl. Prints pages/s and
+keeps a copy of every page), the same with Scrapy's own item processor in place of the
+batched one, and again on the same database (the repeat visit: every page answers 304 Not
+Modified); then times the dedupe that follows a crawl. Prints pages/s and
 the ratios.
 
-Example: python benchmarks/crawl.py --pages 2000 --rounds 9 [--page-kb 40]
+With --against DIR, the full crawl of another checkout (say a worktree of the commit before a
+refactor) runs in every round as well, for a before/after ratio measured side by side.
+
+Example: python benchmarks/crawl.py --pages 2000 --rounds 9 [--page-kb 40] [--against ../before]
 """
 
 from __future__ import annotations
@@ -270,6 +274,11 @@ SKELETON_PIPELINES = {
 }
 
 
+# Scrapy's own item processor in place of eventhound.batches.BatchedPipelines (the default).
+UNBATCHED = {"ITEM_PROCESSOR": "scrapy.pipelines.ItemPipelineManager"}
+
+PAIRS = (("full", "bare"), ("full", "skeleton"), ("skeleton", "bare"), ("full", "unbatched"), ("repeat", "full"))
+
 JOB_SEEKER_STEPS = (
     "StatusPipeline",
     "AttendancePipeline",
@@ -315,14 +324,23 @@ def run_timed(base_url: str, work: Path, db: Path) -> tuple[float, dict[str, flo
     return elapsed, seconds
 
 
-def run_eventhound(base_url: str, work: Path, db: Path, pipelines: dict | None = None) -> tuple[float, int, int, float]:
-    """One `eventhound crawl` process; `pipelines` replaces ITEM_PIPELINES when given."""
+def run_eventhound(
+    base_url: str,
+    work: Path,
+    db: Path,
+    pipelines: dict | None = None,
+    settings: dict | None = None,
+    code: Path | None = None,
+) -> tuple[float, int, int, float]:
+    """One `eventhound crawl` process; `pipelines` replaces ITEM_PIPELINES when given, `settings` add to
+    SETTINGS, and `code` is another checkout of the project to run instead of this one."""
     args = crawl_command(base_url, work, db)
-    for name, value in SETTINGS.items():
+    for name, value in {**SETTINGS, **(settings or {})}.items():
         args += ["-s", f"{name}={value}"]
     if pipelines is not None:
         args += ["-s", f"ITEM_PIPELINES={json.dumps(pipelines)}"]
-    done, cpu = timed(args, stdout=subprocess.PIPE, text=True)
+    elsewhere = {"cwd": code, "env": {**os.environ, "PYTHONPATH": str(code)}} if code else {}
+    done, cpu = timed(args, stdout=subprocess.PIPE, text=True, **elsewhere)
     summary = re.search(r"^bench\s+ok\s+pages=(\d+) events=(\d+) .*time=([\d.]+)s", done.stdout, re.M)
     pages, elapsed = int(summary[1]), float(summary[3])
     with sqlite3.connect(db) as conn:
@@ -381,6 +399,11 @@ def main():
         default=0,
         help="CMS chrome around each event page, in KiB (0: the bare 2 KiB page; real WordPress event pages carry 30-100)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout of eventhound (e.g. a git worktree of an older commit): its full crawl runs in every round too",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -388,7 +411,7 @@ def main():
         generate_site(site, args.pages, args.page_kb)
         server, base_url = start_server(site)
         try:
-            rates = {"bare": [], "item": [], "skeleton": [], "full": [], "repeat": []}
+            rates = {"bare": [], "item": [], "skeleton": [], "full": [], "unbatched": [], "repeat": []}
             dedupe_ms = []
             shares = []  # (job-seeker steps' share of the elapsed time, elapsed, seconds per step)
             for round_ in range(args.rounds):
@@ -400,6 +423,15 @@ def main():
                     seconds, pages, events, cpu = run_eventhound(base_url, work, db, pipelines)
                     assert events == args.pages, f"eventhound ({name}) stored {events} of {args.pages} events"
                     rates[name].append((pages / seconds, cpu / pages * 1000))
+                scrapy_db = work / f"bench-unbatched-{round_}.db"
+                seconds, pages, events, cpu = run_eventhound(base_url, work, scrapy_db, settings=UNBATCHED)
+                assert events == args.pages, f"eventhound (unbatched) stored {events} of {args.pages} events"
+                rates["unbatched"].append((pages / seconds, cpu / pages * 1000))
+                if args.against:
+                    other_db = work / f"bench-against-{round_}.db"
+                    seconds, pages, events, cpu = run_eventhound(base_url, work, other_db, code=args.against.resolve())
+                    assert events == args.pages, f"eventhound ({args.against}) stored {events} of {args.pages} events"
+                    rates.setdefault("against", []).append((pages / seconds, cpu / pages * 1000))
                 seconds, pages, events, cpu = run_eventhound(base_url, work, db)  # again: the pages answer 304
                 assert events == args.pages, f"eventhound (repeat) stored {events} of {args.pages} events"
                 rates["repeat"].append((pages / seconds, cpu / pages * 1000))
@@ -419,7 +451,13 @@ def main():
             cpu = {k: median(c for _, c in v) for k, v in rates.items()}
             paired = {
                 pair: median(f[0] / b[0] for f, b in zip(rates[pair[0]], rates[pair[1]]))
-                for pair in (("full", "bare"), ("full", "skeleton"), ("skeleton", "bare"), ("repeat", "full"))
+                for pair in (
+                    ("full", "bare"),
+                    ("full", "skeleton"),
+                    ("skeleton", "bare"),
+                    ("full", "unbatched"),
+                    ("repeat", "full"),
+                )
             }
             page_bytes = (site / "events" / "0" / "index.html").stat().st_size
             print(
@@ -431,9 +469,11 @@ def main():
                 "item": "bare + one item a page",
                 "skeleton": "eventhound, skeleton steps",
                 "full": "eventhound, all steps",
+                "unbatched": "the same, Scrapy's processor",
                 "repeat": "the same, repeat visit (304s)",
+                "against": f"all steps, {args.against}",
             }
-            for key, label in labels.items():
+            for key, label in ((k, v) for k, v in labels.items() if k in rates):
                 print(f"  {label:<28}: {best[key]:6.1f} ({rate[key]:6.1f}) pages/s  {cpu[key]:5.2f} ms CPU/page")
             print(
                 "  (skeleton: dates, validate, identify, store; all steps add status, attendance, cost,"

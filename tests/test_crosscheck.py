@@ -42,12 +42,17 @@ def test_a_time_after_the_day_in_the_ways_pages_write_it():
     assert stated("Thursday, February 1st, 2024 | 6:30 - 8:30 p.m.", day) == [(time(18, 30), time(20, 30))]
     assert stated("2/1/24 18:30", day) == [(time(18, 30), None)]
     assert stated("6:30 PM on Thursday, Feb. 1, 2024", day) == [(time(18, 30), None)]
+    assert stated("Thursday 1st of February, 6:30 pm", day) == [(time(18, 30), None)]  # no year: this one
+    assert stated("When: 2024-02-01, 6:30 pm", day) == [(time(18, 30), None)]
+    assert stated("02/01/2024 at 6:30 pm", day) == [(time(18, 30), None)]
 
 
 def test_a_time_tied_to_another_day_or_year_is_not_this_days():
     day = date(2024, 2, 1)
     assert stated("Feb 01 2023 6:30 pm", day) == []
     assert stated("Feb 10 2024 6:30 pm", day) == []
+    assert stated("2/1/23 6:30 pm", day) == [] and stated("1 February 2025, 6:30 pm", day) == []
+    assert stated("2024-02-11 6:30 pm", day) == [] and stated("12/1/2024 6:30 pm", day) == []
     assert stated("Feb 1, 2024 until Feb 3, 2024 9:00 am", day) == []  # another date between
     assert stated("Feb 1, 2024. Our office is open Monday to Friday, 7:30am - 4:30pm", day) == []  # too far
 

@@ -14,10 +14,11 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.test import get_crawler
 
 from eventhound.cli import main
+from eventhound.db import EVENT_COLUMNS
 from eventhound.extract import Tally as Stats  # the stats collector `eventhound extract` uses
 from eventhound.sources import Source
 
-__all__ = ["Stats", "file_response", "spider_for", "callback_output", "cli", "final_record"]
+__all__ = ["Stats", "file_response", "spider_for", "callback_output", "cli", "final_record", "stored_record"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -69,3 +70,9 @@ def final_record(item: dict, now: datetime | None = None) -> dict:
 
     now = now or datetime(2027, 1, 1)
     return RecordPipeline(now, Stats()).process_item(IdentifyPipeline(now, Stats()).process_item(dict(item)))
+
+
+def stored_record(values: dict | None = None, /, **fields) -> dict:
+    """A row of the events table: every column (db.EVENT_COLUMNS) None but those given;
+    `fields` win over `values` (a test's defaults)."""
+    return dict.fromkeys(EVENT_COLUMNS) | (values or {}) | fields

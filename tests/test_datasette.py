@@ -12,6 +12,7 @@ from datasette.app import Datasette
 
 from eventhound import db as database
 from eventhound.db import EVENT_COLUMNS
+from tests.kit import stored_record
 
 METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
 
@@ -21,20 +22,20 @@ def load_metadata():
 
 
 def event(id, start_utc, **fields):
-    record = {column: None for column in EVENT_COLUMNS}
-    record.update(
-        id=id,
-        source="demo",
-        title=f"Event {id}",
-        start=start_utc,
-        start_utc=start_utc,
-        timezone="UTC",
-        city="Springfield",
-        country="US",
-        event_type="job_fair",
+    return stored_record(
+        dict(
+            id=id,
+            source="demo",
+            title=f"Event {id}",
+            start=start_utc,
+            start_utc=start_utc,
+            timezone="UTC",
+            city="Springfield",
+            country="US",
+            event_type="job_fair",
+        ),
+        **fields,
     )
-    record.update(fields)
-    return record
 
 
 def utc(delta: timedelta) -> str:
@@ -161,12 +162,11 @@ def seeker_event(
     place="springfield",
     **fields,
 ):
-    record = {column: None for column in EVENT_COLUMNS}
     if isinstance(when, datetime):
         start, start_utc, all_day = when.isoformat(), database.iso_utc(when), 0
     else:
         start, start_utc, all_day = when.isoformat(), database.iso_utc(datetime.combine(when, time(0), CHICAGO)), 1
-    record.update(
+    record = dict(
         id=f"{id}",
         source="chamber",
         title=title,
@@ -187,8 +187,7 @@ def seeker_event(
     if place:
         lat, lon, city = PLACES[place]
         record.update(latitude=lat, longitude=lon, city=city)
-    record.update(fields)
-    return record
+    return stored_record(record, **fields)
 
 
 @pytest.fixture(scope="module")

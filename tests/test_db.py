@@ -7,22 +7,23 @@ import pytest
 from eventhound import db as database
 from eventhound.db import EVENT_COLUMNS
 from eventhound.sources import Source
+from tests.kit import stored_record
 
 
 def event(id, **fields):
-    record = {column: None for column in EVENT_COLUMNS}
-    record.update(
-        id=id,
-        source="demo",
-        source_url="https://example.org/events",
-        title=f"Event {id}",
-        start="2027-03-04T18:30:00-06:00",
-        start_utc="2027-03-05T00:30:00+00:00",
-        timezone="America/Chicago",
-        all_day=0,
+    return stored_record(
+        dict(
+            id=id,
+            source="demo",
+            source_url="https://example.org/events",
+            title=f"Event {id}",
+            start="2027-03-04T18:30:00-06:00",
+            start_utc="2027-03-05T00:30:00+00:00",
+            timezone="America/Chicago",
+            all_day=0,
+        ),
+        **fields,
     )
-    record.update(fields)
-    return record
 
 
 @pytest.fixture

@@ -8,27 +8,27 @@ from pathlib import Path
 import pytest
 
 from eventhound import db as database
-from eventhound.db import EVENT_COLUMNS
 from eventhound.dedupe import find_duplicates, normalize_title, same_event
+from tests.kit import stored_record
 
 PAIRS = Path(__file__).resolve().parent / "fixtures" / "dedupe" / "pairs.jsonl"
 SEEN = "2027-03-01T00:00:00+00:00"
 
 
 def event(id, source, title, start, start_utc, **fields):
-    record = {column: None for column in EVENT_COLUMNS}
-    record.update(
-        id=id,
-        source=source,
-        title=title,
-        start=start,
-        start_utc=start_utc,
-        all_day=0,
-        timezone="America/Chicago",
-        source_url=f"https://{source}.example/events/",
+    return stored_record(
+        dict(
+            id=id,
+            source=source,
+            title=title,
+            start=start,
+            start_utc=start_utc,
+            all_day=0,
+            timezone="America/Chicago",
+            source_url=f"https://{source}.example/events/",
+        ),
+        **fields,
     )
-    record.update(fields)
-    return record
 
 
 BOS = dict(

@@ -6,26 +6,26 @@ import feedparser
 import pytest
 
 from eventhound import db as database
-from eventhound.db import EVENT_COLUMNS
 from eventhound.digest import when_text, write_rss
+from tests.kit import stored_record
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def event(id, start, start_utc, **fields):
-    record = {column: None for column in EVENT_COLUMNS}
-    record.update(
-        id=id,
-        source="demo",
-        source_url="https://example.org/calendar",
-        title=f"Event {id}",
-        start=start,
-        start_utc=start_utc,
-        timezone="America/Chicago",
-        all_day=0,
+    return stored_record(
+        dict(
+            id=id,
+            source="demo",
+            source_url="https://example.org/calendar",
+            title=f"Event {id}",
+            start=start,
+            start_utc=start_utc,
+            timezone="America/Chicago",
+            all_day=0,
+        ),
+        **fields,
     )
-    record.update(fields)
-    return record
 
 
 @pytest.fixture

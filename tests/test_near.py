@@ -9,8 +9,7 @@ import pytest
 from datasette.app import Datasette
 
 from eventhound import db as database
-from eventhound.db import EVENT_COLUMNS
-from tests.kit import cli
+from tests.kit import cli, stored_record
 
 METADATA = Path(__file__).resolve().parent.parent / "datasette-metadata.json"
 CLEVELAND = (41.4995, -81.69541)  # the gazetteer's Cleveland, OH
@@ -30,24 +29,24 @@ PLACES = {
 
 
 def record(id, lat, lon, start: datetime, **fields):
-    row = {column: None for column in EVENT_COLUMNS}
-    row.update(
-        id=id,
-        source="demo",
-        title=f"Job fair {id}",
-        start=database.iso_utc(start),
-        start_utc=database.iso_utc(start),
-        timezone="UTC",
-        latitude=lat,
-        longitude=lon,
-        city="Cleveland",
-        region="OH",
-        country="US",
-        event_type="job_fair",
-        url=f"https://example.org/{id}",
+    return stored_record(
+        dict(
+            id=id,
+            source="demo",
+            title=f"Job fair {id}",
+            start=database.iso_utc(start),
+            start_utc=database.iso_utc(start),
+            timezone="UTC",
+            latitude=lat,
+            longitude=lon,
+            city="Cleveland",
+            region="OH",
+            country="US",
+            event_type="job_fair",
+            url=f"https://example.org/{id}",
+        ),
+        **fields,
     )
-    row.update(fields)
-    return row
 
 
 def build(path: Path, now: datetime) -> Path:

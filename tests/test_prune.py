@@ -1,25 +1,24 @@
 """eventhound prune: long-past events and their history go; the rest, and the search index, stay right."""
 
 from eventhound import db as database
-from eventhound.db import EVENT_COLUMNS
-from tests.kit import cli
+from tests.kit import cli, stored_record
 
 
 def event(id, start_utc, end_utc=None, **fields):
-    record = {column: None for column in EVENT_COLUMNS}
-    record.update(
-        id=id,
-        source="demo",
-        source_url="https://x.example/",
-        title=f"Event {id}",
-        start=start_utc,
-        start_utc=start_utc,
-        end_utc=end_utc,
-        timezone="UTC",
-        status="scheduled",
+    return stored_record(
+        dict(
+            id=id,
+            source="demo",
+            source_url="https://x.example/",
+            title=f"Event {id}",
+            start=start_utc,
+            start_utc=start_utc,
+            end_utc=end_utc,
+            timezone="UTC",
+            status="scheduled",
+        ),
+        **fields,
     )
-    record.update(fields)
-    return record
 
 
 def test_prune_deletes_long_past_events_and_their_history(tmp_path):

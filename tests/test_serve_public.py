@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from eventhound import db as database
-from eventhound.db import EVENT_COLUMNS
+from tests.kit import stored_record
 
 
 def free_port() -> int:
@@ -33,9 +33,8 @@ def status(url: str) -> int:
 def public_site(tmp_path_factory):
     path = tmp_path_factory.mktemp("serve") / "events.db"
     db = database.open_db(path)
-    record = {column: None for column in EVENT_COLUMNS}
     start = database.iso_utc(datetime.now(UTC) + timedelta(days=2))
-    record.update(
+    record = stored_record(
         id="demo:fair",
         source="demo",
         title="Spring Job Fair",

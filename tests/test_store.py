@@ -7,21 +7,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from eventhound import db as database
-from eventhound.db import EVENT_COLUMNS
 from eventhound.runlog import RunLog, run_row
 from eventhound.sources import Source
 from pipelines.store import StorePipeline
-from tests.kit import Stats
+from tests.kit import Stats, stored_record
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def item(id, **fields):
-    record = {column: None for column in EVENT_COLUMNS}
-    record.update(id=id, source="demo", title=f"Event {id}", start_utc="2027-03-05T00:30:00+00:00")
-    record.update(fields)
-    return record
+    return stored_record(
+        dict(id=id, source="demo", title=f"Event {id}", start_utc="2027-03-05T00:30:00+00:00"), **fields
+    )
 
 
 def rows(path):

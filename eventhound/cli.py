@@ -699,7 +699,7 @@ def near(place, km, lat, lon, country, db, days, types, topics, free, evening, n
     Example: eventhound near "Cleveland, OH" --km 40 --type job_fair --type association_meeting --topic healthcare --evening --free
     """
     from eventhound import db as database
-    from pipelines.classify import EVENT_TYPES
+    from eventhound.db import EVENT_TYPES
 
     unknown = [t for t in types if t not in EVENT_TYPES]
     if unknown:

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
+from eventhound.db import ATTENDANCE_MODES, EVENT_TYPES
 from eventhound.digest import _clock, _day, _local, _zone, _zone_label
 
 DATE_COLUMNS = frozenset({"start", "end", "previous_start"})
@@ -71,17 +72,8 @@ def render_cell(row, value, column, table, database, datasette):
 # The job seeker's `find` form: choices instead of free text (event types to tick, a
 # distance, a time span, yes/no boxes), still sending the same query parameters.
 FIND_CHOICES = {
-    "types": [
-        "job_fair",
-        "job_club",
-        "association_meeting",
-        "networking",
-        "conference",
-        "trade_show",
-        "workshop",
-        "info_session",
-    ],
-    "attendance": ["", "in_person", "online", "hybrid"],
+    "types": [kind for kind in EVENT_TYPES if kind != "other"],
+    "attendance": ["", *ATTENDANCE_MODES],
     "days": ["7", "14", "30", "60", "90", "180"],
     "km": ["", "10", "25", "40", "80", "160"],
 }

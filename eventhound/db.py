@@ -28,6 +28,22 @@ from pathlib import Path
 
 import sqlite_utils
 
+# The values of events.event_type: eight kinds of career event, then "other" (not a career event).
+# Their order breaks a tie between two types (pipelines/classify.py).
+EVENT_TYPES = (
+    "job_fair",
+    "job_club",
+    "association_meeting",
+    "networking",
+    "conference",
+    "trade_show",
+    "workshop",
+    "info_session",
+    "other",
+)
+# The values of events.attendance (or NULL when nothing says).
+ATTENDANCE_MODES = ("in_person", "online", "hybrid")
+
 # The event record (DESIGN.md), in column order. `eventhound extract` prints these fields.
 EVENT_COLUMNS: dict[str, type] = {
     "id": str,

@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventhound.sources import EVENT_TYPES, read_tables
+from eventhound.db import ATTENDANCE_MODES, EVENT_TYPES
+from eventhound.sources import read_tables
 
-ATTENDANCE = ("in_person", "online", "hybrid")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 DEFAULT_DAYS = 30
 
@@ -92,8 +92,8 @@ def parse_search(name: str, entry, path: str = "digests.toml") -> SavedSearch:
     if isinstance(km, bool) or not isinstance(km, (int, float)) or not 0 < km <= 20000:
         fail("km must be a number of kilometres above 0")
     attendance = entry.get("attendance")
-    if attendance is not None and attendance not in ATTENDANCE:
-        fail(f"attendance must be one of {', '.join(ATTENDANCE)}")
+    if attendance is not None and attendance not in ATTENDANCE_MODES:
+        fail(f"attendance must be one of {', '.join(ATTENDANCE_MODES)}")
     text = entry.get("text")
     if text is not None and (not isinstance(text, str) or not text.strip()):
         fail("text must be a full-text query such as 'nursing OR healthcare'")

@@ -10,20 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from eventhound.dates.zones import is_known
+from eventhound.db import EVENT_TYPES
 from eventhound.extractors.base import option_problems
 from eventhound.formats import NAMES, extractor
 
-EVENT_TYPES = (
-    "job_fair",
-    "job_club",
-    "association_meeting",
-    "networking",
-    "conference",
-    "trade_show",
-    "workshop",
-    "info_session",
-    "other",
-)
 SPIDERS = NAMES
 KNOWN_KEYS = {
     "name",

@@ -21,8 +21,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from eventhound.db import EVENT_TYPES
 from eventhound.relevance import FORMAT, CareerModel, features_of
-from pipelines.classify import EVENT_TYPES
 
 LABELS = Path(__file__).parent / "data" / "relevance" / "labels.tsv"
 MODEL = Path(__file__).parent / "data" / "career_model.json"

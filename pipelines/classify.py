@@ -31,19 +31,8 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
 
+from eventhound.db import EVENT_TYPES
 from pipelines.base import EventPipeline
-
-EVENT_TYPES = (
-    "job_fair",
-    "job_club",
-    "association_meeting",
-    "networking",
-    "conference",
-    "trade_show",
-    "workshop",
-    "info_session",
-    "other",
-)
 
 _NON_WORD = re.compile(r"[\W_]+")
 # ASCII text: lower case, and every character but a letter or digit a space, in one pass

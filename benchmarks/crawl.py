@@ -451,13 +451,7 @@ def main():
             cpu = {k: median(c for _, c in v) for k, v in rates.items()}
             paired = {
                 pair: median(f[0] / b[0] for f, b in zip(rates[pair[0]], rates[pair[1]]))
-                for pair in (
-                    ("full", "bare"),
-                    ("full", "skeleton"),
-                    ("skeleton", "bare"),
-                    ("full", "unbatched"),
-                    ("repeat", "full"),
-                )
+                for pair in PAIRS + ((("full", "against"),) if args.against else ())
             }
             page_bytes = (site / "events" / "0" / "index.html").stat().st_size
             print(

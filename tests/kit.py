@@ -18,7 +18,16 @@ from eventhound.db import EVENT_COLUMNS
 from eventhound.extract import Tally as Stats  # the stats collector `eventhound extract` uses
 from eventhound.sources import Source
 
-__all__ = ["Stats", "file_response", "spider_for", "callback_output", "cli", "final_record", "stored_record"]
+__all__ = [
+    "Stats",
+    "file_response",
+    "spider_for",
+    "callback_output",
+    "cli",
+    "final_record",
+    "stored_record",
+    "calendar_event",
+]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -76,3 +85,18 @@ def stored_record(values: dict | None = None, /, **fields) -> dict:
     """A row of the events table: every column (db.EVENT_COLUMNS) None but those given;
     `fields` win over `values` (a test's defaults)."""
     return dict.fromkeys(EVENT_COLUMNS) | (values or {}) | fields
+
+
+def calendar_event(id: str, start: str, start_utc: str, **fields) -> dict:
+    """A stored row of the "demo" source's calendar in Springfield's zone (digest and saved-search tests)."""
+    defaults = dict(
+        id=id,
+        source="demo",
+        source_url="https://example.org/calendar",
+        title=f"Event {id}",
+        start=start,
+        start_utc=start_utc,
+        timezone="America/Chicago",
+        all_day=0,
+    )
+    return stored_record(defaults, **fields)

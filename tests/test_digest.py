@@ -7,25 +7,9 @@ import pytest
 
 from eventhound import db as database
 from eventhound.digest import when_text, write_rss
-from tests.kit import stored_record
+from tests.kit import calendar_event
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
-
-
-def event(id, start, start_utc, **fields):
-    return stored_record(
-        dict(
-            id=id,
-            source="demo",
-            source_url="https://example.org/calendar",
-            title=f"Event {id}",
-            start=start,
-            start_utc=start_utc,
-            timezone="America/Chicago",
-            all_day=0,
-        ),
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -34,7 +18,7 @@ def feed(tmp_path):
     database.upsert_events(
         db,
         [
-            event(
+            calendar_event(
                 "demo:fair",
                 "2027-03-04T18:30:00-06:00",
                 "2027-03-05T00:30:00Z",
@@ -47,7 +31,7 @@ def feed(tmp_path):
                 event_type="job_fair",
                 description="Bring <b>résumés</b> & questions.",
             ),
-            event(
+            calendar_event(
                 "demo:expo",
                 "2027-03-10",
                 "2027-03-10T06:00:00Z",
@@ -56,7 +40,7 @@ def feed(tmp_path):
                 event_type="trade_show",
                 city="Peoria",
             ),
-            event(
+            calendar_event(
                 "berlin:meetup",
                 "2027-03-02T19:00:00+01:00",
                 "2027-03-02T18:00:00Z",
@@ -65,9 +49,9 @@ def feed(tmp_path):
                 event_type="networking",
                 attendance="online",
             ),
-            event("demo:past", "2027-02-20T10:00:00-06:00", "2027-02-20T16:00:00Z"),
-            event("demo:far", "2027-06-01T10:00:00-05:00", "2027-06-01T15:00:00Z"),
-            event("demo:dup", "2027-03-04T18:30:00-06:00", "2027-03-05T00:30:00Z", duplicate_of="demo:fair"),
+            calendar_event("demo:past", "2027-02-20T10:00:00-06:00", "2027-02-20T16:00:00Z"),
+            calendar_event("demo:far", "2027-06-01T10:00:00-05:00", "2027-06-01T15:00:00Z"),
+            calendar_event("demo:dup", "2027-03-04T18:30:00-06:00", "2027-03-05T00:30:00Z", duplicate_of="demo:fair"),
         ],
         "2027-03-01T00:00:00Z",
     )
@@ -160,10 +144,10 @@ def test_a_calendar_lists_its_time_zones_in_one_order_whatever_the_process():
 
     script = (
         "from datetime import datetime, timezone\n"
-        "from tests.test_digest import event\n"
+        "from tests.kit import calendar_event\n"
         "from eventhound.digest import build_calendar\n"
         "zones = ['America/Chicago', 'Europe/Berlin', 'America/Denver', 'Asia/Tokyo', 'America/New_York']\n"
-        "events = [event(f'z{n}', '2027-03-04T18:30:00', '2027-03-05T00:30:00Z', timezone=z)"
+        "events = [calendar_event(f'z{n}', '2027-03-04T18:30:00', '2027-03-05T00:30:00Z', timezone=z)"
         " for n, z in enumerate(zones)]\n"
         "print([str(c['TZID']) for c in build_calendar(events, datetime(2027, 3, 1, tzinfo=timezone.utc),"
         " 'x').subcomponents if c.name == 'VTIMEZONE'])\n"

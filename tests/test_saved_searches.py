@@ -15,7 +15,7 @@ import recurring_ical_events
 from eventhound import db as database
 from eventhound.digest import write_digests
 from eventhound.searches import SearchError, load_searches, parse_search
-from tests.kit import stored_record
+from tests.kit import calendar_event
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 DIGESTS = """
@@ -38,23 +38,9 @@ days = 60
 
 
 def event(id, start, start_utc, **fields):
-    return stored_record(
-        dict(
-            id=id,
-            source="demo",
-            source_url="https://example.org/calendar",
-            title=f"Event {id}",
-            start=start,
-            start_utc=start_utc,
-            timezone="America/Chicago",
-            all_day=0,
-            event_type="job_fair",
-            latitude=39.80,
-            longitude=-89.64,
-            status="scheduled",
-        ),
-        **fields,
-    )
+    """A scheduled job fair in Springfield unless fields say otherwise."""
+    where = dict(event_type="job_fair", latitude=39.80, longitude=-89.64, status="scheduled")
+    return calendar_event(id, start, start_utc, **(where | fields))
 
 
 EVENTS = [

@@ -111,7 +111,8 @@ _BEFORE_RE = re.compile(rf"(?<![\w:.])({_RANGE}){_GAP}{{0,{_BEFORE_GAP}}}?\Z", r
 
 _MONTH = "(?P<{}>" + "|".join(_MONTHS) + ")"
 _DAY = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s*(?P<{}>\d{{4}})(?!\d)|(?!,?\s*\d{{4}}))"  # a year, or no year ("Feb 1, 6:30 pm")
+# A year, or none ("Feb 1, 6:30 pm"); but not a year after the time ("Aug 05 12:00:00 2015", as ctime writes).
+_YEAR = r"(?:,?\s*(?P<{}>\d{{4}})(?!\d)|(?!,?\s*(?:\d{{1,2}}:\d\d(?::\d\d)?\s+)?\d{{4}}))"
 # Any day as pages write it ("Feb 01 2024", "1 February 2024", "2024-02-01", "2/1/24"): one pattern
 # for every day, compiled once (a pattern per day cost 1.6 ms to compile, more than the search).
 _MENTION_RE = re.compile(

@@ -53,6 +53,7 @@ def test_a_time_tied_to_another_day_or_year_is_not_this_days():
     assert stated("Feb 10 2024 6:30 pm", day) == []
     assert stated("2/1/23 6:30 pm", day) == [] and stated("1 February 2025, 6:30 pm", day) == []
     assert stated("2024-02-11 6:30 pm", day) == [] and stated("12/1/2024 6:30 pm", day) == []
+    assert stated("Thu Feb 01 18:30:00 2023", day) == []  # ctime: the year after the time
     assert stated("Feb 1, 2024 until Feb 3, 2024 9:00 am", day) == []  # another date between
     assert stated("Feb 1, 2024. Our office is open Monday to Friday, 7:30am - 4:30pm", day) == []  # too far
 

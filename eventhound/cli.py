@@ -699,12 +699,11 @@ def near(place, km, lat, lon, country, db, days, types, topics, free, evening, n
     Example: eventhound near "Cleveland, OH" --km 40 --type job_fair --type association_meeting --topic healthcare --evening --free
     """
     from eventhound import db as database
-    from eventhound.db import EVENT_TYPES
 
-    unknown = [t for t in types if t not in EVENT_TYPES]
+    unknown = [t for t in types if t not in database.EVENT_TYPES]
     if unknown:
         raise click.BadParameter(
-            f"{', '.join(unknown)}: not an event type (one of {', '.join(EVENT_TYPES)})", param_hint="--type"
+            f"{', '.join(unknown)}: not an event type (one of {', '.join(database.EVENT_TYPES)})", param_hint="--type"
         )
     lat, lon, center = _near_center(place, lat, lon, country)
     if not Path(db).exists():

@@ -24,7 +24,8 @@ from operator import itemgetter, sub
 from pathlib import Path
 from typing import NamedTuple
 
-from pipelines.classify import EVENT_TYPES, TypeRules, load_rules, normalize, type_rules
+from eventhound.db import EVENT_TYPES
+from pipelines.classify import TypeRules, load_rules, normalize, type_rules
 
 FORMAT = "eventhound-career-model/1"
 DESCRIPTION_CHARS = 200  # the gist comes first (200 scored better on the dev split than 300, and costs less)

@@ -67,9 +67,9 @@ def callback_output(spider: scrapy.Spider, response, callback: str = "parse") ->
     return items, requests
 
 
-def cli(*args: str):
-    """`eventhound ARGS` in this process; the click Result (exit_code, output)."""
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+def cli(*args: str, input: str | None = None):
+    """`eventhound ARGS` in this process, `input` as its stdin; the click Result (exit_code, stdout, stderr)."""
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
 def final_record(item: dict, now: datetime | None = None) -> dict:

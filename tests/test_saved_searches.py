@@ -2,8 +2,6 @@
 read back with feedparser, icalendar and recurring-ical-events."""
 
 import re
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,7 +13,7 @@ import recurring_ical_events
 from eventhound import db as database
 from eventhound.digest import write_digests
 from eventhound.searches import SearchError, load_searches, parse_search
-from tests.kit import calendar_event
+from tests.kit import calendar_event, cli
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 DIGESTS = """
@@ -176,26 +174,18 @@ def test_the_command_writes_the_files_and_keeps_out(tmp_path):
     database.upsert_events(db, EVENTS, "2027-03-01T00:00:00Z")
     db.close()
     (tmp_path / "digests.toml").write_text(DIGESTS)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "eventhound",
-            "digest",
-            "--db",
-            tmp_path / "events.db",
-            "--out-dir",
-            tmp_path / "site",
-            "--digests",
-            tmp_path / "digests.toml",
-            "--now",
-            NOW.isoformat(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = cli(
+        "digest",
+        "--db",
+        tmp_path / "events.db",
+        "--out-dir",
+        tmp_path / "site",
+        "--digests",
+        tmp_path / "digests.toml",
+        "--now",
+        NOW.isoformat(),
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "site").iterdir())[:5] == [
         "evening-online.atom",
         "evening-online.html",
@@ -204,24 +194,16 @@ def test_the_command_writes_the_files_and_keeps_out(tmp_path):
         "fairs-springfield.atom",
     ]
     (tmp_path / "bad.toml").write_text("[digests.x]\ntypes = ['job_fair']\n")
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "eventhound",
-            "digest",
-            "--db",
-            tmp_path / "events.db",
-            "--out-dir",
-            tmp_path / "site",
-            "--digests",
-            tmp_path / "bad.toml",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    bad = cli(
+        "digest",
+        "--db",
+        tmp_path / "events.db",
+        "--out-dir",
+        tmp_path / "site",
+        "--digests",
+        tmp_path / "bad.toml",
     )
-    assert bad.returncode != 0 and "[digests.x]: title is required" in bad.stderr
+    assert bad.exit_code != 0 and "[digests.x]: title is required" in bad.stderr
 
 
 def test_the_example_digests_file_is_valid():

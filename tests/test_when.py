@@ -1,21 +1,19 @@
 """`eventhound when`: one date text, or JSON lines on stdin, to the engine's JSON fields."""
 
 import json
-import subprocess
-import sys
+
+from tests.kit import cli
 
 FIELDS = ["start", "end", "all_day", "timezone", "rrule", "warning", "error"]
 
 
 def run_when(*args, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "eventhound", "when", *args], input=stdin, capture_output=True, text=True, timeout=120
-    )
+    return cli("when", *args, input=stdin)
 
 
 def when(*args) -> dict:
     result = run_when(*args)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     [line] = result.stdout.splitlines()
     out = json.loads(line)
     assert list(out) == FIELDS
@@ -24,7 +22,7 @@ def when(*args) -> dict:
 
 def test_help_has_a_purpose_and_an_example():
     result = run_when("--help")
-    assert result.returncode == 0
+    assert result.exit_code == 0
     assert "Example: eventhound when" in result.stdout
     assert "--jsonl" in result.stdout and "--day-first" in result.stdout and "--lang" in result.stdout
 
@@ -73,11 +71,11 @@ def test_day_first_and_languages():
 
 def test_bad_options_are_usage_errors():
     result = run_when("March 3, 2027", "--tz", "Mars/Olympus")
-    assert result.returncode == 2 and "unknown time zone" in result.stderr
+    assert result.exit_code == 2 and "unknown time zone" in result.stderr
     result = run_when("March 3, 2027", "--now", "yesterday-ish")
-    assert result.returncode == 2 and "--now" in result.stderr
+    assert result.exit_code == 2 and "--now" in result.stderr
     result = run_when()
-    assert result.returncode == 2 and "--jsonl" in result.stderr
+    assert result.exit_code == 2 and "--jsonl" in result.stderr
 
 
 def test_jsonl_one_result_per_line_in_order_and_bad_lines_do_not_stop_the_stream():
@@ -94,7 +92,7 @@ def test_jsonl_one_result_per_line_in_order_and_bad_lines_do_not_stop_the_stream
     ]
     stdin = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n\n"
     result = run_when("--jsonl", "--now", "2026-12-20T00:00:00Z", "--tz", "America/Denver", stdin=stdin)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == len(lines)
     assert all(list(o) == FIELDS for o in out)
@@ -116,7 +114,7 @@ def test_jsonl_many_lines_in_one_process():
     texts = [f"March {day}, 2027 {hour}:30 PM" for day in range(1, 29) for hour in range(1, 8)]
     stdin = "".join(json.dumps({"text": t, "tz": "America/Chicago"}) + "\n" for t in texts)
     result = run_when("--jsonl", "--now", "2027-01-01T00:00:00Z", stdin=stdin)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == len(texts)
     assert out[0]["start"] == "2027-03-01T13:30:00-06:00"
